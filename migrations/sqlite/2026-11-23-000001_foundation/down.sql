@@ -1,0 +1,13 @@
+DROP TABLE reports;
+DROP TABLE comments;
+DROP TABLE endorsements;
+DROP TABLE proposal_versions;
+DROP TABLE proposals;
+DROP TABLE phases;
+DROP TABLE categories;
+DROP TABLE processes;
+DROP TABLE rate_limits;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE instance_settings;

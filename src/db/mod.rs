@@ -1,0 +1,205 @@
+//! Database access: one connection type over SQLite and PostgreSQL, chosen at run time from the URL.
+//!
+//! Everything backend-specific lives in this folder. The rest of the code sees [`Db`], which runs
+//! closures on a pooled [`AnyConnection`] off the async runtime (diesel is blocking).
+
+pub mod error;
+pub mod schema;
+pub mod testing;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use error::DbError;
+
+/// A connection to whichever backend `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// `sqlite://path`, `sqlite:path` and a bare path all name an SQLite file.
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+type AnyPool = Pool<ConnectionManager<AnyConnection>>;
+
+/// Settings applied to every SQLite connection: WAL lets readers run beside the writer, the busy
+/// timeout makes a second process (CLI, backup) wait instead of failing, and foreign keys are off
+/// by default in SQLite.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The database handle shared by every request.
+///
+/// SQLite allows one writer at a time: writes go through a pool of one connection so they queue in
+/// the process instead of failing with `SQLITE_BUSY`; reads use a larger pool. On PostgreSQL both
+/// are the same pool.
+#[derive(Clone)]
+pub struct Db {
+    readers: AnyPool,
+    writers: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens the pools and applies pending migrations.
+    pub fn connect(url: &str) -> Result<Db, DbError> {
+        let backend = Backend::of_url(url);
+        let db = match backend {
+            Backend::Postgres => {
+                let pool = Pool::builder()
+                    .max_size(16)
+                    .connection_timeout(Duration::from_secs(10))
+                    .build(ConnectionManager::<AnyConnection>::new(url))?;
+                Db {
+                    readers: pool.clone(),
+                    writers: pool,
+                    backend,
+                }
+            }
+            Backend::Sqlite => {
+                let manager = || ConnectionManager::<AnyConnection>::new(sqlite_path(url));
+                // The writer pool is built first so that it creates the file and switches it to WAL
+                // before readers open it.
+                let writers = Pool::builder()
+                    .max_size(1)
+                    .connection_timeout(Duration::from_secs(30))
+                    .connection_customizer(Box::new(SqlitePragmas))
+                    .build(manager())?;
+                let readers = Pool::builder()
+                    .max_size(8)
+                    .min_idle(Some(1))
+                    .connection_timeout(Duration::from_secs(10))
+                    .connection_customizer(Box::new(SqlitePragmas))
+                    .build(manager())?;
+                Db {
+                    readers,
+                    writers,
+                    backend,
+                }
+            }
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrate(&self) -> Result<(), DbError> {
+        let mut conn = self.writers.get()?;
+        let result = match &mut *conn {
+            AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            AnyConnection::Postgresql(c) => {
+                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ())
+            }
+        };
+        result.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Runs `f` on a reading connection, off the async runtime.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        run_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            f(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs `f` inside one transaction on a writing connection, off the async runtime.
+    /// The transaction commits when `f` returns `Ok` and rolls back otherwise.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+    {
+        let pool = self.writers.clone();
+        run_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            conn.transaction(|c| f(c))
+        })
+        .await
+    }
+
+    /// Blocking variant of [`Db::write`] for the command line and tests outside a runtime.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<DbError> + From<diesel::result::Error>,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    {
+        let mut conn = self.writers.get().map_err(DbError::from)?;
+        conn.transaction(|c| f(c))
+    }
+
+    /// Blocking variant of [`Db::read`].
+    pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<DbError>,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    {
+        let mut conn = self.readers.get().map_err(DbError::from)?;
+        f(&mut conn)
+    }
+}
+
+async fn run_blocking<T, E, F>(f: F) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result,
+        Err(join_error) => Err(DbError::Task(join_error.to_string()).into()),
+    }
+}

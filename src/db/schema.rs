@@ -1,0 +1,189 @@
+//! Diesel table definitions, shared by both backends.
+//! Written by hand to match `migrations/{sqlite,postgres}`; only types both backends share are used.
+
+diesel::table! {
+    instance_settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        email -> Nullable<Text>,
+        display_name -> Text,
+        password_hash -> Nullable<Text>,
+        role -> Text,
+        locale -> Nullable<Text>,
+        blocked -> Bool,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_limits (bucket) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        hits -> BigInt,
+    }
+}
+
+diesel::table! {
+    processes (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        description_html -> Text,
+        scope -> Text,
+        published -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Text,
+        process_id -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    phases (id) {
+        id -> Text,
+        process_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        proposals_enabled -> Bool,
+        endorsements_enabled -> Bool,
+        comments_enabled -> Bool,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        process_id -> Text,
+        author_id -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        body_html -> Text,
+        search_text -> Text,
+        state -> Text,
+        answer -> Nullable<Text>,
+        answer_html -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        endorsement_count -> BigInt,
+        comment_count -> BigInt,
+        random_key -> BigInt,
+        hidden -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposal_versions (id) {
+        id -> Text,
+        proposal_id -> Text,
+        version -> Integer,
+        title -> Text,
+        body -> Text,
+        editor_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    endorsements (id) {
+        id -> Text,
+        proposal_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        proposal_id -> Text,
+        author_id -> Nullable<Text>,
+        parent_id -> Nullable<Text>,
+        body -> Text,
+        body_html -> Text,
+        stance -> Text,
+        hidden -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reporter_id -> Nullable<Text>,
+        target_kind -> Text,
+        target_id -> Text,
+        reason -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(categories -> processes (process_id));
+diesel::joinable!(phases -> processes (process_id));
+diesel::joinable!(proposals -> processes (process_id));
+diesel::joinable!(proposals -> users (author_id));
+diesel::joinable!(proposals -> categories (category_id));
+diesel::joinable!(proposal_versions -> proposals (proposal_id));
+diesel::joinable!(endorsements -> proposals (proposal_id));
+diesel::joinable!(endorsements -> users (user_id));
+diesel::joinable!(comments -> proposals (proposal_id));
+diesel::joinable!(comments -> users (author_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    instance_settings,
+    users,
+    sessions,
+    api_tokens,
+    rate_limits,
+    processes,
+    categories,
+    phases,
+    proposals,
+    proposal_versions,
+    endorsements,
+    comments,
+    reports,
+);

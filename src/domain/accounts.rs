@@ -1,0 +1,290 @@
+//! People's accounts: sign-up, sign-in, settings, deletion.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::validate::{is_email, is_handle, Validator};
+use super::{new_id, now, password, throttle, Error, Msg, Result};
+use crate::db::schema::{endorsements, processes, proposals, users};
+use crate::db::{AnyConnection, Db};
+
+/// Roles: citizens take part; admins (town staff) run processes and moderate.
+pub const ROLE_CITIZEN: &str = "citizen";
+pub const ROLE_ADMIN: &str = "admin";
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub locale: Option<String>,
+    pub blocked: bool,
+    pub created_at: chrono::NaiveDateTime,
+    pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl User {
+    pub fn is_admin(&self) -> bool {
+        self.role == ROLE_ADMIN
+    }
+}
+
+/// What a person types to create an account.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewAccount {
+    pub email: String,
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// A sign-up form that passed the checks that need no database, with its password hashed.
+pub struct PreparedAccount {
+    email: String,
+    username: String,
+    display_name: String,
+    password_hash: String,
+}
+
+/// Checks the fields and hashes the password (slow on purpose: run it off the async threads and
+/// outside any transaction).
+pub fn prepare_account(form: &NewAccount) -> Result<PreparedAccount> {
+    let email = form.email.trim().to_lowercase();
+    let username = form.username.trim().to_lowercase();
+    let display_name = form.display_name.trim().to_string();
+    let mut v = Validator::new();
+    if !is_email(&email) {
+        v.add("email", Msg::new("error-email"));
+    }
+    if !is_handle(&username) {
+        v.add("username", Msg::new("error-handle"));
+    }
+    v.text("display_name", &display_name, 2, 80);
+    let local_part = email.split('@').next().unwrap_or("");
+    if let Err(msg) = password::check_new(&form.password, &[local_part, &username, "plenum"]) {
+        v.add("password", msg);
+    }
+    v.finish()?;
+    Ok(PreparedAccount {
+        email,
+        username,
+        display_name,
+        password_hash: password::hash(&form.password),
+    })
+}
+
+/// Stores a prepared account, refusing an e-mail or name already taken.
+pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: &str) -> Result<User> {
+    let email_taken = users::table
+        .filter(users::email.eq(&account.email))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    // User names and process slugs share one namespace: both become `acct:NAME@town`.
+    let name_taken = users::table
+        .filter(users::username.eq(&account.username))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0
+        || processes::table
+            .filter(processes::slug.eq(&account.username))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+    let mut v = Validator::new();
+    if email_taken {
+        v.add("email", Msg::new("error-email-taken"));
+    }
+    if name_taken {
+        v.add("username", Msg::new("error-handle-taken"));
+    }
+    v.finish()?;
+
+    let user = User {
+        id: new_id(),
+        username: account.username,
+        email: Some(account.email),
+        display_name: account.display_name,
+        password_hash: Some(account.password_hash),
+        role: role.to_string(),
+        locale: None,
+        blocked: false,
+        created_at: now(),
+        deleted_at: None,
+    };
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&user.id),
+            users::username.eq(&user.username),
+            users::email.eq(&user.email),
+            users::display_name.eq(&user.display_name),
+            users::password_hash.eq(&user.password_hash),
+            users::role.eq(&user.role),
+            users::blocked.eq(false),
+            users::created_at.eq(user.created_at),
+        ))
+        .execute(conn)?;
+    Ok(user)
+}
+
+/// Creates an account: checks, hashing, then one short transaction. `client` is throttled.
+pub async fn sign_up(db: &Db, form: NewAccount, role: &'static str, client: &str) -> Result<User> {
+    let bucket = format!("signup:ip:{client}");
+    let check_bucket = bucket.clone();
+    db.read(move |c| throttle::check(c, &check_bucket, throttle::SIGNUP_PER_IP))
+        .await?;
+    let prepared = tokio::task::spawn_blocking(move || prepare_account(&form))
+        .await
+        .map_err(|e| Error::Db(crate::db::DbError::Task(e.to_string())))??;
+    db.write(move |c| {
+        let user = insert_account(c, prepared, role)?;
+        throttle::record(c, &bucket, throttle::SIGNUP_PER_IP)?;
+        Ok(user)
+    })
+    .await
+}
+
+/// Checks an e-mail and password. Failed attempts are counted per account and per client
+/// address; past the limit, even a right password waits, so guessing is slow. The password is
+/// checked outside any transaction (argon2 is slow on purpose), and failures are committed even
+/// though sign-in fails.
+pub async fn sign_in(db: &Db, email: &str, password_text: &str, client: &str) -> Result<User> {
+    let email = email.trim().to_lowercase();
+    let account_bucket = format!("login:account:{email}");
+    let ip_bucket = format!("login:ip:{client}");
+    let user = {
+        let (email, account_bucket, ip_bucket) = (email.clone(), account_bucket.clone(), ip_bucket.clone());
+        db.read(move |conn| {
+            throttle::check(conn, &account_bucket, throttle::LOGIN_PER_ACCOUNT)?;
+            throttle::check(conn, &ip_bucket, throttle::LOGIN_PER_IP)?;
+            Ok::<_, Error>(
+                users::table
+                    .filter(users::email.eq(&email))
+                    .filter(users::deleted_at.is_null())
+                    .select(User::as_select())
+                    .first(conn)
+                    .optional()?,
+            )
+        })
+        .await?
+    };
+    let password_text = password_text.to_string();
+    let (user, matches) = tokio::task::spawn_blocking(move || {
+        let matches = match &user {
+            Some(u) => u
+                .password_hash
+                .as_deref()
+                .is_some_and(|h| password::verify(&password_text, h)),
+            // Hash anyway so that timing does not tell which addresses have accounts.
+            None => {
+                password::verify(&password_text, &DUMMY_HASH);
+                false
+            }
+        };
+        (user, matches)
+    })
+    .await
+    .map_err(|e| Error::Db(crate::db::DbError::Task(e.to_string())))?;
+    match user {
+        Some(u) if matches => {
+            if u.blocked {
+                return Err(Error::Forbidden(Msg::new("error-account-blocked")));
+            }
+            db.write(move |conn| throttle::clear(conn, &account_bucket)).await?;
+            Ok(u)
+        }
+        _ => {
+            db.write(move |conn| {
+                throttle::record(conn, &account_bucket, throttle::LOGIN_PER_ACCOUNT)?;
+                throttle::record(conn, &ip_bucket, throttle::LOGIN_PER_IP)
+            })
+            .await?;
+            Err(Error::Forbidden(Msg::new("error-login-failed")))
+        }
+    }
+}
+
+/// A real argon2id hash, verified against when the account does not exist, so that the answer
+/// takes as long either way.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password::hash(&super::sessions::new_secret()));
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<User> {
+    Ok(users::table
+        .filter(users::id.eq(id))
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> Result<User> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .filter(users::deleted_at.is_null())
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+/// Saves the interface language chosen by the person (`None` follows the browser).
+pub fn set_locale(conn: &mut AnyConnection, user_id: &str, locale: Option<&str>) -> Result<()> {
+    if let Some(l) = locale {
+        if !crate::i18n::SUPPORTED.contains(&l) {
+            return Err(Error::invalid("locale", Msg::new("error-locale")));
+        }
+    }
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::locale.eq(locale))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Makes an existing account staff, or creates a staff account; used by `plenum admin`.
+pub fn make_admin(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::role.eq(ROLE_ADMIN))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes an account: personal data is erased, endorsements are withdrawn, and proposals and
+/// comments stay for the public record but no longer name their author.
+pub fn delete_account(conn: &mut AnyConnection, user: &User, password_text: &str) -> Result<()> {
+    let ok = user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| password::verify(password_text, h));
+    if !ok {
+        return Err(Error::invalid("password", Msg::new("error-password-wrong")));
+    }
+    let endorsed: Vec<String> = endorsements::table
+        .filter(endorsements::user_id.eq(&user.id))
+        .select(endorsements::proposal_id)
+        .load(conn)?;
+    diesel::delete(endorsements::table.filter(endorsements::user_id.eq(&user.id))).execute(conn)?;
+    for proposal_id in endorsed {
+        super::endorsements::recount(conn, &proposal_id)?;
+    }
+    diesel::update(proposals::table.filter(proposals::author_id.eq(&user.id)))
+        .set(proposals::author_id.eq(None::<String>))
+        .execute(conn)?;
+    diesel::update(crate::db::schema::comments::table.filter(crate::db::schema::comments::author_id.eq(&user.id)))
+        .set(crate::db::schema::comments::author_id.eq(None::<String>))
+        .execute(conn)?;
+    super::sessions::destroy_all(conn, &user.id)?;
+    // The row stays (with a scrubbed, unusable name) so that its id is never handed out again.
+    diesel::update(users::table.filter(users::id.eq(&user.id)))
+        .set((
+            users::email.eq(None::<String>),
+            users::username.eq(format!("deleted-{}", user.id)),
+            users::display_name.eq(""),
+            users::password_hash.eq(None::<String>),
+            users::locale.eq(None::<String>),
+            users::deleted_at.eq(Some(now())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Threaded comments with a stance (for, against, neutral).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::accounts::User;
+use super::processes::{Capability, ProcessDetail};
+use super::proposals::Proposal;
+use super::validate::Validator;
+use super::{new_id, now, Error, Msg, Result};
+use crate::db::schema::{comments, proposals, users};
+use crate::db::AnyConnection;
+
+pub const STANCES: &[&str] = &["for", "against", "neutral"];
+/// Replies deeper than this are shown at this depth, so threads stay readable on a phone.
+pub const MAX_DISPLAY_DEPTH: usize = 4;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = comments)]
+pub struct Comment {
+    pub id: String,
+    pub proposal_id: String,
+    pub author_id: Option<String>,
+    pub parent_id: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub stance: String,
+    pub hidden: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommentForm {
+    pub body: String,
+    #[serde(default)]
+    pub stance: String,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+/// A comment placed in its thread.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadItem {
+    pub comment: Comment,
+    pub author_name: Option<String>,
+    pub depth: usize,
+}
+
+/// Adds a comment or a reply, if the current phase accepts comments.
+pub fn add(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Proposal, author: &User, form: &CommentForm) -> Result<Comment> {
+    detail.check(Capability::Comment, now()).map_err(Error::Forbidden)?;
+    if proposal.hidden {
+        return Err(Error::NotFound);
+    }
+    let mut v = Validator::new();
+    v.text("body", &form.body, 1, 5_000);
+    let stance = if form.stance.is_empty() { "neutral" } else { form.stance.as_str() };
+    if !STANCES.contains(&stance) {
+        v.add("stance", Msg::new("error-stance"));
+    }
+    let parent_id = form.parent_id.clone().filter(|p| !p.is_empty());
+    if let Some(parent) = &parent_id {
+        let same_proposal = comments::table
+            .filter(comments::id.eq(parent))
+            .filter(comments::proposal_id.eq(&proposal.id))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !same_proposal {
+            v.add("parent_id", Msg::new("error-parent"));
+        }
+    }
+    v.finish()?;
+    let body = form.body.trim().to_string();
+    let comment = Comment {
+        id: new_id(),
+        proposal_id: proposal.id.clone(),
+        author_id: Some(author.id.clone()),
+        parent_id,
+        body_html: crate::markdown::render(&body),
+        body,
+        stance: stance.to_string(),
+        hidden: false,
+        created_at: now(),
+    };
+    diesel::insert_into(comments::table)
+        .values((
+            comments::id.eq(&comment.id),
+            comments::proposal_id.eq(&comment.proposal_id),
+            comments::author_id.eq(&comment.author_id),
+            comments::parent_id.eq(&comment.parent_id),
+            comments::body.eq(&comment.body),
+            comments::body_html.eq(&comment.body_html),
+            comments::stance.eq(&comment.stance),
+            comments::hidden.eq(false),
+            comments::created_at.eq(comment.created_at),
+        ))
+        .execute(conn)?;
+    diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
+        .set(proposals::comment_count.eq(proposals::comment_count + 1))
+        .execute(conn)?;
+    Ok(comment)
+}
+
+/// The comments of a proposal in reading order: each comment followed by its replies.
+/// Hidden comments stay in the thread for staff; others see a placeholder (body removed).
+pub fn thread(conn: &mut AnyConnection, proposal_id: &str, include_hidden: bool) -> Result<Vec<ThreadItem>> {
+    let rows: Vec<(Comment, Option<String>)> = comments::table
+        .left_join(users::table)
+        .filter(comments::proposal_id.eq(proposal_id))
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select((Comment::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    fn walk(rows: &[(Comment, Option<String>)], parent: Option<&str>, depth: usize, include_hidden: bool, out: &mut Vec<ThreadItem>) {
+        for (comment, author) in rows.iter().filter(|(c, _)| c.parent_id.as_deref() == parent) {
+            let mut comment = comment.clone();
+            if comment.hidden && !include_hidden {
+                comment.body.clear();
+                comment.body_html.clear();
+            }
+            let id = comment.id.clone();
+            out.push(ThreadItem {
+                comment,
+                author_name: author.clone().filter(|n| !n.is_empty()),
+                depth: depth.min(MAX_DISPLAY_DEPTH),
+            });
+            walk(rows, Some(&id), depth + 1, include_hidden, out);
+        }
+    }
+    walk(&rows, None, 0, include_hidden, &mut out);
+    Ok(out)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Comment> {
+    Ok(comments::table
+        .filter(comments::id.eq(id))
+        .select(Comment::as_select())
+        .first(conn)?)
+}
+
+/// Hides or shows a comment (moderation).
+pub fn set_hidden(conn: &mut AnyConnection, id: &str, hidden: bool) -> Result<()> {
+    let changed = diesel::update(comments::table.filter(comments::id.eq(id)))
+        .set(comments::hidden.eq(hidden))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}

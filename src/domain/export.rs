@@ -1,0 +1,55 @@
+//! "Download my data": everything stored about a person, as one JSON document (GDPR art. 15/20).
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::accounts::User;
+use super::comments::Comment;
+use super::moderation::Report;
+use super::proposals::{Proposal, Version};
+use super::Result;
+use crate::db::schema::{api_tokens, comments, endorsements, proposal_versions, proposals, reports, sessions};
+use crate::db::AnyConnection;
+
+pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {
+    let own_proposals: Vec<Proposal> = proposals::table
+        .filter(proposals::author_id.eq(&user.id))
+        .select(Proposal::as_select())
+        .load(conn)?;
+    let versions: Vec<Version> = proposal_versions::table
+        .filter(proposal_versions::editor_id.eq(&user.id))
+        .select(Version::as_select())
+        .load(conn)?;
+    let own_comments: Vec<Comment> = comments::table
+        .filter(comments::author_id.eq(&user.id))
+        .select(Comment::as_select())
+        .load(conn)?;
+    let endorsed: Vec<(String, chrono::NaiveDateTime)> = endorsements::table
+        .filter(endorsements::user_id.eq(&user.id))
+        .select((endorsements::proposal_id, endorsements::created_at))
+        .load(conn)?;
+    let own_reports: Vec<Report> = reports::table
+        .filter(reports::reporter_id.eq(&user.id))
+        .select(Report::as_select())
+        .load(conn)?;
+    let session_times: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime)> = sessions::table
+        .filter(sessions::user_id.eq(&user.id))
+        .select((sessions::created_at, sessions::expires_at))
+        .load(conn)?;
+    let tokens: Vec<(String, chrono::NaiveDateTime)> = api_tokens::table
+        .filter(api_tokens::user_id.eq(&user.id))
+        .select((api_tokens::label, api_tokens::created_at))
+        .load(conn)?;
+    Ok(json!({
+        "format": "plenum-personal-data/1",
+        "exported_at": super::now(),
+        "account": user,
+        "proposals": own_proposals,
+        "proposal_versions": versions,
+        "comments": own_comments,
+        "endorsements": endorsed.into_iter().map(|(p, at)| json!({"proposal_id": p, "created_at": at})).collect::<Vec<_>>(),
+        "reports": own_reports,
+        "sessions": session_times.into_iter().map(|(c, e)| json!({"created_at": c, "expires_at": e})).collect::<Vec<_>>(),
+        "api_tokens": tokens.into_iter().map(|(l, c)| json!({"label": l, "created_at": c})).collect::<Vec<_>>(),
+    }))
+}

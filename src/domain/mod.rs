@@ -1,0 +1,101 @@
+//! The rules of a town's participation, free of HTTP and federation.
+//!
+//! Web pages, the JSON API and (later) the inbox all call these functions, so each rule is decided
+//! in one place. Functions that change data take `&mut AnyConnection` and expect to run inside the
+//! transaction opened by `Db::write` for one user action.
+
+pub mod accounts;
+pub mod comments;
+pub mod endorsements;
+pub mod export;
+pub mod moderation;
+pub mod password;
+pub mod processes;
+pub mod proposals;
+pub mod sessions;
+pub mod settings;
+pub mod throttle;
+pub mod validate;
+
+use crate::db::DbError;
+
+/// A message for a person: a Fluent id and its arguments, translated at the edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg { key, args: Vec::new() }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
+        self.args.push((name, value.to_string()));
+        self
+    }
+}
+
+/// One invalid form field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub msg: Msg,
+}
+
+/// Why an action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// Not allowed now or not allowed for this person; the message says why.
+    #[error("forbidden: {}", .0.key)]
+    Forbidden(Msg),
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// The request clashes with what is stored (e.g. a name already taken).
+    #[error("conflict: {}", .0.key)]
+    Conflict(Msg),
+    #[error("too many attempts")]
+    Throttled { retry_after_secs: i64 },
+    #[error(transparent)]
+    Db(DbError),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, msg: Msg) -> Error {
+        Error::Invalid(vec![FieldError { field, msg }])
+    }
+}
+
+impl From<DbError> for Error {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => Error::NotFound,
+            DbError::AlreadyExists => Error::Conflict(Msg::new("error-already-exists")),
+            other => Error::Db(other),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(e: diesel::result::Error) -> Self {
+        Error::from(DbError::from(e))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Current time, truncated to microseconds so both backends store exactly what we hold.
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(t, chrono::Duration::microseconds(1)).unwrap_or(t)
+}
+
+/// A new time-ordered identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

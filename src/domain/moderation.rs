@@ -1,0 +1,116 @@
+//! Reports by citizens and the staff decisions on them (hide, dismiss).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::accounts::User;
+use super::validate::Validator;
+use super::{comments, new_id, now, proposals, Error, Msg, Result};
+use crate::db::schema::reports;
+use crate::db::{AnyConnection, DbError};
+
+pub const KINDS: &[&str] = &["proposal", "comment"];
+pub const REASONS: &[&str] = &["spam", "offensive", "off_topic", "other"];
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = reports)]
+pub struct Report {
+    pub id: String,
+    pub reporter_id: Option<String>,
+    pub target_kind: String,
+    pub target_id: String,
+    pub reason: String,
+    pub details: String,
+    pub created_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportForm {
+    pub reason: String,
+    #[serde(default)]
+    pub details: String,
+}
+
+/// Files a report; a person reports a given item once (repeating changes nothing).
+pub fn report(conn: &mut AnyConnection, reporter: &User, kind: &str, target_id: &str, form: &ReportForm) -> Result<()> {
+    let mut v = Validator::new();
+    if !REASONS.contains(&form.reason.as_str()) {
+        v.add("reason", Msg::new("error-reason"));
+    }
+    v.optional_text("details", &form.details, 2_000);
+    v.finish()?;
+    match kind {
+        "proposal" => {
+            proposals::find(conn, target_id)?;
+        }
+        "comment" => {
+            comments::find(conn, target_id)?;
+        }
+        _ => return Err(Error::NotFound),
+    }
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(new_id()),
+                reports::reporter_id.eq(&reporter.id),
+                reports::target_kind.eq(kind),
+                reports::target_id.eq(target_id),
+                reports::reason.eq(&form.reason),
+                reports::details.eq(form.details.trim()),
+                reports::created_at.eq(now()),
+            ))
+            .execute(c)
+    });
+    match inserted.map_err(DbError::from) {
+        Ok(_) | Err(DbError::AlreadyExists) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reports awaiting a decision, oldest first.
+pub fn open_reports(conn: &mut AnyConnection) -> Result<Vec<Report>> {
+    Ok(reports::table
+        .filter(reports::resolved_at.is_null())
+        .order(reports::created_at.asc())
+        .select(Report::as_select())
+        .load(conn)?)
+}
+
+/// Hides the item and closes its reports.
+pub fn hide(conn: &mut AnyConnection, kind: &str, target_id: &str) -> Result<()> {
+    match kind {
+        "proposal" => proposals::set_hidden(conn, target_id, true)?,
+        "comment" => comments::set_hidden(conn, target_id, true)?,
+        _ => return Err(Error::NotFound),
+    }
+    resolve(conn, kind, target_id, "hidden")
+}
+
+/// Shows a hidden item again.
+pub fn unhide(conn: &mut AnyConnection, kind: &str, target_id: &str) -> Result<()> {
+    match kind {
+        "proposal" => proposals::set_hidden(conn, target_id, false),
+        "comment" => comments::set_hidden(conn, target_id, false),
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// Closes the reports on an item without hiding it.
+pub fn dismiss(conn: &mut AnyConnection, kind: &str, target_id: &str) -> Result<()> {
+    resolve(conn, kind, target_id, "dismissed")
+}
+
+fn resolve(conn: &mut AnyConnection, kind: &str, target_id: &str, resolution: &str) -> Result<()> {
+    diesel::update(
+        reports::table
+            .filter(reports::target_kind.eq(kind))
+            .filter(reports::target_id.eq(target_id))
+            .filter(reports::resolved_at.is_null()),
+    )
+    .set((reports::resolved_at.eq(Some(now())), reports::resolution.eq(Some(resolution))))
+    .execute(conn)?;
+    Ok(())
+}

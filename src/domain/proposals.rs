@@ -1,0 +1,431 @@
+//! Proposals: writing, editing with history, withdrawing, official answers, and listing.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::accounts::User;
+use super::processes::{Capability, ProcessDetail};
+use super::validate::Validator;
+use super::{new_id, now, Error, Msg, Result};
+use crate::db::schema::{proposal_versions, proposals, users};
+use crate::db::AnyConnection;
+
+pub const STATE_PUBLISHED: &str = "published";
+pub const STATE_EVALUATING: &str = "evaluating";
+pub const STATE_ACCEPTED: &str = "accepted";
+pub const STATE_REJECTED: &str = "rejected";
+pub const STATE_WITHDRAWN: &str = "withdrawn";
+pub const STATES: &[&str] = &[
+    STATE_PUBLISHED,
+    STATE_EVALUATING,
+    STATE_ACCEPTED,
+    STATE_REJECTED,
+    STATE_WITHDRAWN,
+];
+/// States staff may give in an official answer.
+pub const ANSWER_STATES: &[&str] = &[STATE_EVALUATING, STATE_ACCEPTED, STATE_REJECTED];
+
+pub const PER_PAGE: i64 = 20;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = proposals)]
+pub struct Proposal {
+    pub id: String,
+    pub process_id: String,
+    pub author_id: Option<String>,
+    pub category_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    #[serde(skip)]
+    pub search_text: String,
+    pub state: String,
+    pub answer: Option<String>,
+    pub answer_html: Option<String>,
+    pub answered_at: Option<NaiveDateTime>,
+    pub endorsement_count: i64,
+    pub comment_count: i64,
+    #[serde(skip)]
+    pub random_key: i64,
+    pub hidden: bool,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Proposal {
+    pub fn is_by(&self, user: &User) -> bool {
+        self.author_id.as_deref() == Some(user.id.as_str())
+    }
+
+    /// Withdrawn and rejected proposals no longer gather support.
+    pub fn is_open(&self) -> bool {
+        self.state != STATE_WITHDRAWN && self.state != STATE_REJECTED
+    }
+}
+
+/// A proposal as listed, with its author's public name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub proposal: Proposal,
+    pub author_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = proposal_versions)]
+pub struct Version {
+    pub id: String,
+    pub proposal_id: String,
+    pub version: i32,
+    pub title: String,
+    pub body: String,
+    pub editor_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a citizen writes.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProposalForm {
+    pub title: String,
+    pub body: String,
+    #[serde(default)]
+    pub category_id: Option<String>,
+}
+
+fn validate(detail: &ProcessDetail, form: &ProposalForm) -> Result<Option<String>> {
+    let mut v = Validator::new();
+    v.text("title", &form.title, 5, 150);
+    v.text("body", &form.body, 15, 20_000);
+    let category = form.category_id.clone().filter(|c| !c.is_empty());
+    if let Some(c) = &category {
+        if detail.category(c).is_none() {
+            v.add("category_id", Msg::new("error-category"));
+        }
+    }
+    v.finish()?;
+    Ok(category)
+}
+
+fn insert_version(conn: &mut AnyConnection, p: &Proposal, editor: &User, at: NaiveDateTime) -> Result<()> {
+    diesel::insert_into(proposal_versions::table)
+        .values((
+            proposal_versions::id.eq(new_id()),
+            proposal_versions::proposal_id.eq(&p.id),
+            proposal_versions::version.eq(p.version),
+            proposal_versions::title.eq(&p.title),
+            proposal_versions::body.eq(&p.body),
+            proposal_versions::editor_id.eq(&editor.id),
+            proposal_versions::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Publishes a new proposal, if the current phase accepts proposals.
+pub fn create(conn: &mut AnyConnection, detail: &ProcessDetail, author: &User, form: &ProposalForm) -> Result<Proposal> {
+    let at = now();
+    detail
+        .check(Capability::CreateProposal, at)
+        .map_err(Error::Forbidden)?;
+    let category_id = validate(detail, form)?;
+    let title = form.title.trim().to_string();
+    let body = form.body.trim().to_string();
+    let proposal = Proposal {
+        id: new_id(),
+        process_id: detail.process.id.clone(),
+        author_id: Some(author.id.clone()),
+        category_id,
+        body_html: crate::markdown::render(&body),
+        search_text: crate::markdown::search_text(&[&title, &body]),
+        title,
+        body,
+        state: STATE_PUBLISHED.into(),
+        answer: None,
+        answer_html: None,
+        answered_at: None,
+        endorsement_count: 0,
+        comment_count: 0,
+        random_key: rand::thread_rng().gen_range(1..i64::from(i32::MAX)),
+        hidden: false,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(proposals::table)
+        .values((
+            proposals::id.eq(&proposal.id),
+            proposals::process_id.eq(&proposal.process_id),
+            proposals::author_id.eq(&proposal.author_id),
+            proposals::category_id.eq(&proposal.category_id),
+            proposals::title.eq(&proposal.title),
+            proposals::body.eq(&proposal.body),
+            proposals::body_html.eq(&proposal.body_html),
+            proposals::search_text.eq(&proposal.search_text),
+            proposals::state.eq(&proposal.state),
+            proposals::endorsement_count.eq(0i64),
+            proposals::comment_count.eq(0i64),
+            proposals::random_key.eq(proposal.random_key),
+            proposals::hidden.eq(false),
+            proposals::version.eq(1),
+            proposals::created_at.eq(at),
+            proposals::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    insert_version(conn, &proposal, author, at)?;
+    Ok(proposal)
+}
+
+/// Whether `user` may edit `proposal` now; the error says why not.
+pub fn check_editable(detail: &ProcessDetail, proposal: &Proposal, user: &User) -> Result<()> {
+    if !proposal.is_by(user) {
+        return Err(Error::Forbidden(Msg::new("denied-not-author")));
+    }
+    if proposal.state != STATE_PUBLISHED {
+        return Err(Error::Forbidden(Msg::new("denied-answered")));
+    }
+    detail
+        .check(Capability::CreateProposal, now())
+        .map_err(Error::Forbidden)
+}
+
+/// Saves a new version written by its author; every version stays in the history.
+pub fn edit(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Proposal, user: &User, form: &ProposalForm) -> Result<Proposal> {
+    check_editable(detail, proposal, user)?;
+    let category_id = validate(detail, form)?;
+    let at = now();
+    let title = form.title.trim();
+    let body = form.body.trim();
+    // Only the author's edit that read the latest version wins; a stale form is refused.
+    let changed = diesel::update(
+        proposals::table
+            .filter(proposals::id.eq(&proposal.id))
+            .filter(proposals::version.eq(proposal.version)),
+    )
+    .set((
+        proposals::title.eq(title),
+        proposals::body.eq(body),
+        proposals::body_html.eq(crate::markdown::render(body)),
+        proposals::search_text.eq(crate::markdown::search_text(&[title, body])),
+        proposals::category_id.eq(&category_id),
+        proposals::version.eq(proposal.version + 1),
+        proposals::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(Error::Conflict(Msg::new("error-edited-meanwhile")));
+    }
+    let updated = find(conn, &proposal.id)?;
+    insert_version(conn, &updated, user, at)?;
+    Ok(updated)
+}
+
+/// The author takes the proposal back; it stays visible, marked withdrawn.
+pub fn withdraw(conn: &mut AnyConnection, proposal: &Proposal, user: &User) -> Result<()> {
+    if !proposal.is_by(user) {
+        return Err(Error::Forbidden(Msg::new("denied-not-author")));
+    }
+    if proposal.state == STATE_WITHDRAWN {
+        return Ok(());
+    }
+    if proposal.state != STATE_PUBLISHED {
+        return Err(Error::Forbidden(Msg::new("denied-answered")));
+    }
+    diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
+        .set((proposals::state.eq(STATE_WITHDRAWN), proposals::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The town's official answer.
+pub fn answer(conn: &mut AnyConnection, proposal_id: &str, state: &str, text: &str) -> Result<()> {
+    let proposal = find(conn, proposal_id)?;
+    let mut v = Validator::new();
+    if !ANSWER_STATES.contains(&state) {
+        v.add("state", Msg::new("error-answer-state"));
+    }
+    if state != STATE_EVALUATING {
+        v.text("answer", text, 10, 10_000);
+    } else {
+        v.optional_text("answer", text, 10_000);
+    }
+    if proposal.state == STATE_WITHDRAWN {
+        v.add("state", Msg::new("error-answer-withdrawn"));
+    }
+    v.finish()?;
+    let text = text.trim();
+    let (answer, answer_html) = if text.is_empty() {
+        (None, None)
+    } else {
+        (Some(text.to_string()), Some(crate::markdown::render(text)))
+    };
+    diesel::update(proposals::table.filter(proposals::id.eq(proposal_id)))
+        .set((
+            proposals::state.eq(state),
+            proposals::answer.eq(answer),
+            proposals::answer_html.eq(answer_html),
+            proposals::answered_at.eq(Some(now())),
+            proposals::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Proposal> {
+    Ok(proposals::table
+        .filter(proposals::id.eq(id))
+        .select(Proposal::as_select())
+        .first(conn)?)
+}
+
+/// A proposal with its author's name; hidden ones only for staff.
+pub fn find_listed(conn: &mut AnyConnection, id: &str, include_hidden: bool) -> Result<Listed> {
+    let (proposal, author_name) = proposals::table
+        .left_join(users::table)
+        .filter(proposals::id.eq(id))
+        .select((Proposal::as_select(), users::display_name.nullable()))
+        .first::<(Proposal, Option<String>)>(conn)?;
+    if proposal.hidden && !include_hidden {
+        return Err(Error::NotFound);
+    }
+    Ok(Listed {
+        proposal,
+        author_name: author_name.filter(|n| !n.is_empty()),
+    })
+}
+
+pub fn versions(conn: &mut AnyConnection, proposal_id: &str) -> Result<Vec<Version>> {
+    Ok(proposal_versions::table
+        .filter(proposal_versions::proposal_id.eq(proposal_id))
+        .order(proposal_versions::version.desc())
+        .select(Version::as_select())
+        .load(conn)?)
+}
+
+/// Orders a list can take. Random is the default: research on participation shows the first
+/// items of a list get most attention, so no proposal should always be first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Random,
+    MostEndorsed,
+    Newest,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Random, Sort::MostEndorsed, Sort::Newest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Random => "random",
+            Sort::MostEndorsed => "most_endorsed",
+            Sort::Newest => "newest",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Filters and paging for a list of proposals.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub sort: Sort,
+    pub category_id: Option<String>,
+    pub state: Option<String>,
+    pub text: Option<String>,
+    /// Starts at 1.
+    pub page: i64,
+    /// Per-visitor seed of the random order, so the order stays the same while paging.
+    pub seed: u32,
+    pub include_hidden: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListPage {
+    pub items: Vec<Listed>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// One page of a process's proposals.
+pub fn list(conn: &mut AnyConnection, process_id: &str, q: &ListQuery) -> Result<ListPage> {
+    let filtered = || {
+        let mut query = proposals::table
+            .left_join(users::table)
+            .filter(proposals::process_id.eq(process_id.to_string()))
+            .into_boxed();
+        if !q.include_hidden {
+            query = query.filter(proposals::hidden.eq(false));
+        }
+        match q.state.as_deref().filter(|s| !s.is_empty()) {
+            Some(state) => query = query.filter(proposals::state.eq(state.to_string())),
+            // Withdrawn proposals are shown only when asked for.
+            None => query = query.filter(proposals::state.ne(STATE_WITHDRAWN)),
+        }
+        if let Some(c) = q.category_id.as_deref().filter(|c| !c.is_empty()) {
+            query = query.filter(proposals::category_id.eq(c.to_string()));
+        }
+        if let Some(t) = q.text.as_deref() {
+            let folded = crate::markdown::search_text(&[t]);
+            if !folded.is_empty() {
+                let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                query = query.filter(proposals::search_text.like(format!("%{escaped}%")).escape('\\'));
+            }
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let page = q.page.max(1);
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let query = filtered()
+        .select((Proposal::as_select(), users::display_name.nullable()))
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE);
+    let query = match q.sort {
+        Sort::Newest => query.order((proposals::created_at.desc(), proposals::id.desc())),
+        Sort::MostEndorsed => query.order((proposals::endorsement_count.desc(), proposals::id.asc())),
+        Sort::Random => {
+            // A per-visitor permutation: an affine map of the stored random key modulo a prime.
+            // Both factors are below 2^31, so the product fits in a BIGINT on both backends.
+            let multiplier = i64::from(q.seed % 2_000_000_000) + 7;
+            let offset = i64::from(q.seed.rotate_left(16) % 2_000_000_000);
+            query.order((
+                diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+                    "((proposals.random_key * {multiplier} + {offset}) % 2147483647)"
+                ))
+                .asc(),
+                proposals::id.asc(),
+            ))
+        }
+    };
+    let rows: Vec<(Proposal, Option<String>)> = query.load(conn)?;
+    Ok(ListPage {
+        items: rows
+            .into_iter()
+            .map(|(proposal, author_name)| Listed {
+                proposal,
+                author_name: author_name.filter(|n| !n.is_empty()),
+            })
+            .collect(),
+        total,
+        page,
+        pages,
+    })
+}
+
+/// Hides or shows a proposal (moderation).
+pub fn set_hidden(conn: &mut AnyConnection, id: &str, hidden: bool) -> Result<()> {
+    let changed = diesel::update(proposals::table.filter(proposals::id.eq(id)))
+        .set(proposals::hidden.eq(hidden))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}

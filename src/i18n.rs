@@ -1,0 +1,216 @@
+//! Translations: Fluent files in `locales/`, compiled into the binary.
+//!
+//! Templates never hold user-facing text; they ask a [`Tr`] for a message id. The language comes
+//! from the account setting, else the `Accept-Language` header, else the instance default.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+/// Languages we ship, in the order offered to people.
+pub const SUPPORTED: &[&str] = &["fr", "en"];
+
+const SOURCES: &[(&str, &str)] = &[
+    ("fr", include_str!("../locales/fr.ftl")),
+    ("en", include_str!("../locales/en.ftl")),
+];
+
+/// All bundles, loaded once at start.
+pub struct I18n {
+    bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+}
+
+impl I18n {
+    pub fn load() -> Arc<I18n> {
+        let mut bundles = HashMap::new();
+        for (lang, source) in SOURCES {
+            let id: LanguageIdentifier = lang.parse().expect("a valid language tag");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Isolation marks around placeables would leak into HTML attributes and tests.
+            bundle.set_use_isolating(false);
+            let resource = FluentResource::try_new(source.to_string())
+                .unwrap_or_else(|(_, errors)| panic!("locales/{lang}.ftl does not parse: {errors:?}"));
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|errors| panic!("locales/{lang}.ftl has duplicates: {errors:?}"));
+            bundles.insert(*lang, bundle);
+        }
+        Arc::new(I18n { bundles })
+    }
+
+    /// A translator bound to one language.
+    pub fn tr(self: &Arc<Self>, lang: &str) -> Tr {
+        let lang = SUPPORTED.iter().copied().find(|l| *l == lang).unwrap_or("en");
+        Tr {
+            i18n: self.clone(),
+            lang,
+        }
+    }
+
+    /// Every message id of a language (used by the tests that keep the files in step).
+    pub fn message_ids(&self, lang: &str) -> Vec<String> {
+        let source = SOURCES
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, s)| *s)
+            .unwrap_or("");
+        source
+            .lines()
+            .filter_map(|line| line.split_once(" ="))
+            .map(|(id, _)| id.trim())
+            .filter(|id| !id.is_empty() && !id.starts_with('#') && !id.starts_with(' '))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn format(&self, lang: &str, id: &str, args: Option<&FluentArgs>) -> String {
+        let Some(bundle) = self.bundles.get(lang) else {
+            return id.to_string();
+        };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            tracing::warn!(lang, id, "missing translation");
+            return id.to_string();
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(lang, id, ?errors, "translation formatting error");
+        }
+        text.into_owned()
+    }
+}
+
+/// Translator for one request's language.
+#[derive(Clone)]
+pub struct Tr {
+    i18n: Arc<I18n>,
+    lang: &'static str,
+}
+
+impl Tr {
+    pub fn lang(&self) -> &'static str {
+        self.lang
+    }
+
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.format(self.lang, id, None)
+    }
+
+    /// The message `id` with named arguments.
+    pub fn t_with(&self, id: &str, args: &[(&str, String)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            match value.parse::<i64>() {
+                // Numbers go in as numbers so plural rules apply.
+                Ok(n) => fluent_args.set(*name, FluentValue::from(n)),
+                Err(_) => fluent_args.set(*name, FluentValue::from(value.clone())),
+            }
+        }
+        self.i18n.format(self.lang, id, Some(&fluent_args))
+    }
+
+    /// Shorthand for a message with one numeric argument `count`.
+    pub fn count(&self, id: &str, count: i64) -> String {
+        self.t_with(id, &[("count", count.to_string())])
+    }
+
+    /// Translates a domain message.
+    pub fn msg(&self, msg: &crate::domain::Msg) -> String {
+        if msg.args.is_empty() {
+            self.t(msg.key)
+        } else {
+            let args: Vec<(&str, String)> =
+                msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            self.t_with(msg.key, &args)
+        }
+    }
+
+    /// A date in the reader's language (day, month name, year).
+    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        let month = self.t(&format!("month-{}", chrono::Datelike::month(at)));
+        format!("{} {} {}", chrono::Datelike::day(at), month, chrono::Datelike::year(at))
+    }
+
+    /// A date and time (UTC).
+    pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
+        format!("{} {}", self.date(at), at.format("%H:%M"))
+    }
+}
+
+/// Picks the best supported language from an `Accept-Language` header.
+pub fn negotiate(accept_language: Option<&str>, default: &str) -> &'static str {
+    let Some(header) = accept_language else {
+        return SUPPORTED.iter().copied().find(|l| *l == default).unwrap_or("fr");
+    };
+    let mut choices: Vec<(f32, &str)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some((quality, tag))
+        })
+        .collect();
+    choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, tag) in choices {
+        let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        if let Some(found) = SUPPORTED.iter().copied().find(|l| *l == primary) {
+            return found;
+        }
+    }
+    SUPPORTED.iter().copied().find(|l| *l == default).unwrap_or("fr")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_highest_quality_supported() {
+        assert_eq!(negotiate(Some("de-DE,en;q=0.8,fr;q=0.9"), "en"), "fr");
+        assert_eq!(negotiate(Some("en-GB"), "fr"), "en");
+        assert_eq!(negotiate(Some("de"), "en"), "en");
+        assert_eq!(negotiate(None, "fr"), "fr");
+    }
+
+    #[test]
+    fn french_and_english_have_the_same_messages() {
+        let i18n = I18n::load();
+        let mut fr = i18n.message_ids("fr");
+        let mut en = i18n.message_ids("en");
+        fr.sort();
+        en.sort();
+        let only_fr: Vec<_> = fr.iter().filter(|id| !en.contains(id)).collect();
+        let only_en: Vec<_> = en.iter().filter(|id| !fr.contains(id)).collect();
+        assert!(only_fr.is_empty() && only_en.is_empty(), "only in fr: {only_fr:?}; only in en: {only_en:?}");
+        assert!(fr.len() > 50);
+    }
+
+    #[test]
+    fn every_message_used_in_templates_exists() {
+        let i18n = I18n::load();
+        let known = i18n.message_ids("en");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("templates folder") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("template text");
+            for call in ["t(\"", "t_with(\"", "count(\""] {
+                for piece in text.split(call).skip(1) {
+                    let id = piece.split('"').next().unwrap_or("");
+                    if !known.iter().any(|k| k == id) {
+                        missing.push(format!("{}: {id}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "message ids used but not defined: {missing:?}");
+    }
+}

@@ -1,0 +1,14 @@
+//! Plenum: a federated participation server for towns.
+//!
+//! Layers: `web` (HTTP) and, later, `federation` call `domain` (the rules), which uses `db`.
+//! `budgeting` holds the pure vote-counting rules.
+
+// pub mod budgeting;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod markdown;
+pub mod web;

@@ -1,0 +1,70 @@
+//! HTTP: HTML pages, the JSON API, and static assets. Handlers translate requests into calls to
+//! `domain` and results into responses; they hold no rules of their own.
+
+pub mod api;
+pub mod context;
+pub mod error;
+pub mod pages;
+pub mod security;
+
+use std::sync::Arc;
+
+use axum::middleware;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain;
+use crate::i18n::I18n;
+
+/// Everything a request handler may need, shared by all requests.
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+    pub i18n: Arc<I18n>,
+    /// Keys CSRF tokens; stored in the database so all nodes agree.
+    pub secret: Vec<u8>,
+}
+
+impl AppState {
+    /// Connects to the database (applying migrations) and loads translations.
+    pub fn new(config: Config) -> anyhow::Result<Arc<AppState>> {
+        let db = Db::connect(&config.database_url)?;
+        let secret = db
+            .write_blocking(|conn| domain::settings::instance_secret(conn))
+            .map_err(|e| anyhow::anyhow!("cannot read the instance secret: {e}"))?;
+        Ok(Arc::new(AppState {
+            db,
+            config,
+            i18n: I18n::load(),
+            secret,
+        }))
+    }
+}
+
+/// The whole application.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers_layer))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves until the process is stopped.
+pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
+    tracing::info!(address = %state.config.bind, public = %state.config.public_url, "Plenum is listening");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Sign-up, sign-in, sign-out and the language switch.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Form, Query};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::layout::Layout;
+use super::{render, safe_next, see_other, FormErrors};
+use crate::domain::accounts::{self, NewAccount, ROLE_CITIZEN};
+use crate::domain::{password, sessions, Error};
+use crate::web::context::{set_cookie, Ctx, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::error::AppError;
+use crate::web::AppState;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/signup", get(signup_form).post(signup))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/locale", post(set_locale))
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage<'a> {
+    layout: Layout<'a>,
+    form: NewAccount,
+    errors: FormErrors,
+    min_chars: usize,
+    recommended_chars: usize,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+async fn signup_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    render(&SignupPage {
+        layout: Layout::new(&ctx, ctx.tr.t("signup-title")),
+        form: NewAccount::default(),
+        errors: FormErrors::default(),
+        min_chars: password::MIN_CHARS,
+        recommended_chars: password::RECOMMENDED_CHARS,
+        next: safe_next(q.next.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    #[serde(flatten)]
+    account: NewAccount,
+    next: Option<String>,
+}
+
+async fn signup(ctx: Ctx, Form(form): Form<SignupForm>) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref());
+    let result = accounts::sign_up(&ctx.state.db, form.account.clone(), ROLE_CITIZEN, &ctx.client).await;
+    match result {
+        Ok(user) => {
+            let secret = ctx.state.db.write(move |c| sessions::create(c, &user.id)).await?;
+            Ok(with_session(&ctx, &secret, see_other(&next, "signed-up")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let mut account = form.account;
+            account.password.clear();
+            let mut response = render(&SignupPage {
+                layout: Layout::new(&ctx, ctx.tr.t("signup-title")),
+                form: account,
+                errors: FormErrors::new(&ctx.tr, &errors),
+                min_chars: password::MIN_CHARS,
+                recommended_chars: password::RECOMMENDED_CHARS,
+                next,
+            });
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn with_session(ctx: &Ctx, secret: &str, mut response: Response) -> Response {
+    let max_age = sessions::SESSION_LIFETIME.num_seconds();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&ctx.state, SESSION_COOKIE, secret, max_age));
+    response
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    layout: Layout<'a>,
+    email: String,
+    error: Option<String>,
+    next: String,
+}
+
+async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    render(&LoginPage {
+        layout: Layout::new(&ctx, ctx.tr.t("login-title")),
+        email: String::new(),
+        error: None,
+        next: safe_next(q.next.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref());
+    match accounts::sign_in(&ctx.state.db, &form.email, &form.password, &ctx.client).await {
+        Ok(user) => {
+            // A new session on every sign-in: an old cookie planted by someone else is useless.
+            if let Some(old) = ctx.session.clone() {
+                ctx.state.db.write(move |c| sessions::destroy(c, &old)).await?;
+            }
+            let secret = ctx.state.db.write(move |c| sessions::create(c, &user.id)).await?;
+            Ok(with_session(&ctx, &secret, see_other(&next, "signed-in")))
+        }
+        Err(Error::Forbidden(msg)) => {
+            let mut response = render(&LoginPage {
+                layout: Layout::new(&ctx, ctx.tr.t("login-title")),
+                email: form.email,
+                error: Some(ctx.tr.msg(&msg)),
+                next,
+            });
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout(ctx: Ctx) -> Result<Response, AppError> {
+    if let Some(secret) = ctx.session.clone() {
+        ctx.state.db.write(move |c| sessions::destroy(c, &secret)).await?;
+    }
+    let mut response = see_other("/", "signed-out");
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&ctx.state, SESSION_COOKIE, "", 0));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct LocaleForm {
+    lang: String,
+    next: Option<String>,
+}
+
+async fn set_locale(ctx: Ctx, Form(form): Form<LocaleForm>) -> Result<Response, AppError> {
+    if !crate::i18n::SUPPORTED.contains(&form.lang.as_str()) {
+        return Err(Error::invalid("lang", crate::domain::Msg::new("error-locale")).into());
+    }
+    if let Some(user) = ctx.user.clone() {
+        let lang = form.lang.clone();
+        ctx.state
+            .db
+            .write(move |c| accounts::set_locale(c, &user.id, Some(&lang)))
+            .await?;
+    }
+    let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&ctx.state, LANG_COOKIE, &form.lang, 365 * 24 * 3600),
+    );
+    Ok(response)
+}

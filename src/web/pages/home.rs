@@ -1,0 +1,42 @@
+//! The home page: the town's processes.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use super::layout::Layout;
+use super::render;
+use crate::domain::processes::{self, ProcessDetail};
+use crate::domain::now;
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
+use crate::web::AppState;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    layout: Layout<'a>,
+    processes: Vec<ProcessDetail>,
+    now: chrono::NaiveDateTime,
+}
+
+async fn home(ctx: Ctx) -> Result<Response, AppError> {
+    let staff = ctx.is_staff();
+    let list = ctx
+        .state
+        .db
+        .read(move |conn| processes::list(conn, staff))
+        .await?;
+    Ok(render(&HomePage {
+        layout: Layout::new(&ctx, ctx.tr.t("home-title")),
+        processes: list,
+        now: now(),
+    }))
+}

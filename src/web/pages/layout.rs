@@ -1,0 +1,80 @@
+//! What every page shares: header, navigation, language, footer.
+
+use super::super::context::Ctx;
+use crate::domain::accounts::User;
+use crate::i18n::Tr;
+
+/// Passed to every template as `layout`.
+pub struct Layout<'a> {
+    pub tr: &'a Tr,
+    pub title: String,
+    pub user: Option<&'a User>,
+    pub csrf: &'a str,
+    pub town: &'a str,
+    pub logo_url: Option<&'a str>,
+    pub path: &'a str,
+    /// A short confirmation shown at the top ("Your proposal is published").
+    pub notice: Option<String>,
+}
+
+/// Confirmations that a redirect may ask for with `?notice=...`.
+const NOTICES: &[&str] = &[
+    "signed-up",
+    "signed-in",
+    "signed-out",
+    "proposal-created",
+    "proposal-updated",
+    "proposal-withdrawn",
+    "endorsed",
+    "unendorsed",
+    "comment-added",
+    "reported",
+    "settings-saved",
+    "process-saved",
+    "phase-saved",
+    "answer-saved",
+    "moderation-done",
+    "token-created",
+];
+
+impl<'a> Layout<'a> {
+    pub fn new(ctx: &'a Ctx, title: String) -> Layout<'a> {
+        let notice = ctx
+            .path
+            .split_once('?')
+            .and_then(|(_, query)| {
+                url::form_urlencoded::parse(query.as_bytes())
+                    .find(|(k, _)| k == "notice")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .and_then(|n| NOTICES.iter().find(|k| **k == n))
+            .map(|key| ctx.tr.t(&format!("notice-{key}")));
+        Layout {
+            tr: &ctx.tr,
+            title,
+            user: ctx.user.as_ref(),
+            csrf: &ctx.csrf,
+            town: &ctx.state.config.town_name,
+            logo_url: ctx.state.config.logo_url.as_deref(),
+            path: &ctx.path,
+            notice,
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang()
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.user.is_some_and(User::is_admin)
+    }
+
+    /// The other language, for the switcher.
+    pub fn other_lang(&self) -> &'static str {
+        if self.tr.lang() == "fr" {
+            "en"
+        } else {
+            "fr"
+        }
+    }
+}

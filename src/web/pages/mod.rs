@@ -1,0 +1,100 @@
+//! Server-rendered HTML pages. Every page works without JavaScript.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod layout;
+pub mod processes;
+pub mod proposals;
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::AppState;
+use crate::domain::FieldError;
+use crate::i18n::Tr;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/static/style.css", get(stylesheet))
+        .route("/health", get(|| async { "ok" }))
+        .merge(home::router())
+        .merge(auth::router())
+        .merge(account::router())
+        .merge(processes::router())
+        .merge(proposals::router())
+        .merge(admin::router())
+}
+
+/// Renders a template, or a plain 500 if the template itself fails (a bug, logged).
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// After a successful form: go to `to`, with a confirmation shown there.
+pub fn see_other(to: &str, notice: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
+}
+
+/// A local path to return to, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+/// Form errors translated for a template: field name → message.
+#[derive(Default)]
+pub struct FormErrors {
+    pub items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn new(tr: &Tr, errors: &[FieldError]) -> FormErrors {
+        FormErrors {
+            items: errors
+                .iter()
+                .map(|e| (e.field.to_string(), tr.msg(&e.msg)))
+                .collect(),
+        }
+    }
+
+    /// The message for one field, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn any(&self) -> bool {
+        !self.items.is_empty()
+    }
+}
+
+async fn stylesheet(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> Response {
+    let css = include_str!("../../../static/style.css")
+        .replace("#1d4f91", &state.config.primary_color);
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        css,
+    )
+        .into_response()
+}
