@@ -13,10 +13,19 @@ use unic_langid::LanguageIdentifier;
 /// Languages we ship, in the order offered to people.
 pub const SUPPORTED: &[&str] = &["fr", "en"];
 
-const SOURCES: &[(&str, &str)] = &[
-    ("fr", include_str!("../locales/fr.ftl")),
-    ("en", include_str!("../locales/en.ftl")),
-];
+/// One Fluent file per area of the interface, so that each stays readable.
+macro_rules! areas {
+    ($lang:literal) => {
+        &[
+            include_str!(concat!("../locales/", $lang, "/common.ftl")),
+            include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
+            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
+            include_str!(concat!("../locales/", $lang, "/api.ftl")),
+        ]
+    };
+}
+
+const SOURCES: &[(&str, &[&str])] = &[("fr", areas!("fr")), ("en", areas!("en"))];
 
 /// All bundles, loaded once at start.
 pub struct I18n {
@@ -26,16 +35,19 @@ pub struct I18n {
 impl I18n {
     pub fn load() -> Arc<I18n> {
         let mut bundles = HashMap::new();
-        for (lang, source) in SOURCES {
+        for (lang, sources) in SOURCES {
             let id: LanguageIdentifier = lang.parse().expect("a valid language tag");
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Isolation marks around placeables would leak into HTML attributes and tests.
             bundle.set_use_isolating(false);
-            let resource = FluentResource::try_new(source.to_string())
-                .unwrap_or_else(|(_, errors)| panic!("locales/{lang}.ftl does not parse: {errors:?}"));
-            bundle
-                .add_resource(resource)
-                .unwrap_or_else(|errors| panic!("locales/{lang}.ftl has duplicates: {errors:?}"));
+            for source in *sources {
+                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
+                    panic!("a file in locales/{lang}/ does not parse: {errors:?}")
+                });
+                bundle
+                    .add_resource(resource)
+                    .unwrap_or_else(|errors| panic!("locales/{lang}/ defines a message twice: {errors:?}"));
+            }
             bundles.insert(*lang, bundle);
         }
         Arc::new(I18n { bundles })
@@ -52,13 +64,14 @@ impl I18n {
 
     /// Every message id of a language (used by the tests that keep the files in step).
     pub fn message_ids(&self, lang: &str) -> Vec<String> {
-        let source = SOURCES
+        let sources: &[&str] = SOURCES
             .iter()
             .find(|(l, _)| *l == lang)
             .map(|(_, s)| *s)
-            .unwrap_or("");
-        source
-            .lines()
+            .unwrap_or(&[]);
+        sources
+            .iter()
+            .flat_map(|s| s.lines())
             .filter_map(|line| line.split_once(" ="))
             .map(|(id, _)| id.trim())
             .filter(|id| !id.is_empty() && !id.starts_with('#') && !id.starts_with(' '))
@@ -197,10 +210,20 @@ mod tests {
     fn every_message_used_in_templates_exists() {
         let i18n = I18n::load();
         let known = i18n.message_ids("en");
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut files = Vec::new();
+        let mut folders = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).expect("templates folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
         let mut missing = Vec::new();
-        for entry in std::fs::read_dir(dir).expect("templates folder") {
-            let path = entry.expect("entry").path();
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("template text");
             for call in ["t(\"", "t_with(\"", "count(\""] {
                 for piece in text.split(call).skip(1) {

@@ -1,0 +1,19 @@
+# Pages for citizens (English). Keep locales/fr/citizen.ftl in step.
+home-title = Participatory processes
+home-intro = Take part in the decisions of your town: read the processes, make proposals, endorse and discuss them.
+home-empty = There is no public process yet.
+process-draft = Draft (not public)
+process-current-phase = Current phase:
+process-no-current-phase = No phase is open at the moment.
+signup-title = Create an account
+signup-submit = Create my account
+signup-have-account = Already have an account?
+login-title = Sign in
+login-submit = Sign in
+login-no-account = No account yet?
+field-email = E-mail address
+field-username = User name
+field-username-hint = Public, used in links: lowercase letters, digits, hyphens.
+field-display-name = Name shown to others
+field-password = Password
+password-hint = At least { $min } characters; we recommend { $recommended } or more. Any characters are allowed, including spaces: a short sentence is a good password.

@@ -1,0 +1,19 @@
+# Pages pour les habitant·es (français). Garder locales/en/citizen.ftl à l'identique.
+home-title = Démarches participatives
+home-intro = Participez aux décisions de votre ville : consultez les démarches, faites des propositions, soutenez-les et débattez-en.
+home-empty = Aucune démarche publique pour le moment.
+process-draft = Brouillon (non public)
+process-current-phase = Phase en cours :
+process-no-current-phase = Aucune phase n'est ouverte en ce moment.
+signup-title = Créer un compte
+signup-submit = Créer mon compte
+signup-have-account = Vous avez déjà un compte ?
+login-title = Se connecter
+login-submit = Se connecter
+login-no-account = Pas encore de compte ?
+field-email = Adresse électronique
+field-username = Nom d'utilisateur
+field-username-hint = Public, utilisé dans les liens : lettres minuscules, chiffres, tirets.
+field-display-name = Nom affiché aux autres
+field-password = Mot de passe
+password-hint = Au moins { $min } caractères ; nous en conseillons { $recommended } ou plus. Tous les caractères sont acceptés, espaces compris : une courte phrase fait un bon mot de passe.

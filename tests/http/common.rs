@@ -1,0 +1,335 @@
+//! Test fixtures: a real application on a fresh database (SQLite or PostgreSQL, from
+//! `PLENUM_TEST_DB`), driven through its router like a browser or an API client would.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use chrono::Duration;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use plenum::config::Config;
+use plenum::db::testing::TestDatabase;
+use plenum::domain::accounts::{self, NewAccount, User, ROLE_ADMIN};
+use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
+use plenum::domain::{now, Error};
+use plenum::web::context::{csrf_token, SESSION_COOKIE, VISITOR_COOKIE};
+use plenum::web::AppState;
+
+/// A password that passes the rules, for test accounts.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub state: Arc<AppState>,
+    pub router: Router,
+    _db: TestDatabase,
+}
+
+/// What a phase allows, for fixtures.
+#[derive(Clone, Copy)]
+pub struct Allow {
+    pub proposals: bool,
+    pub endorsements: bool,
+    pub comments: bool,
+}
+
+impl Allow {
+    pub const ALL: Allow = Allow {
+        proposals: true,
+        endorsements: true,
+        comments: true,
+    };
+    pub const NOTHING: Allow = Allow {
+        proposals: false,
+        endorsements: false,
+        comments: false,
+    };
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let db = TestDatabase::fresh();
+        let config = Config::for_local(&db.url, "127.0.0.1:8080".parse().expect("address"));
+        let state = tokio::task::spawn_blocking(move || AppState::new(config))
+            .await
+            .expect("join")
+            .expect("the application starts");
+        let router = plenum::web::router(state.clone());
+        TestApp {
+            state,
+            router,
+            _db: db,
+        }
+    }
+
+    /// A browser with no cookies yet, asking for English pages.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            router: self.router.clone(),
+            cookies: BTreeMap::new(),
+            secret: self.state.secret.clone(),
+            accept_language: "en".into(),
+        }
+    }
+
+    /// Creates an account directly (fast path for fixtures).
+    pub async fn user(&self, username: &str, role: &'static str) -> User {
+        let form = NewAccount {
+            email: format!("{username}@example.org"),
+            username: username.into(),
+            display_name: format!("{username} display"),
+            password: PASSWORD.into(),
+        };
+        accounts::sign_up(&self.state.db, form, role, &format!("fixture-{username}"))
+            .await
+            .expect("fixture account")
+    }
+
+    /// A signed-in browser for a new citizen.
+    pub async fn citizen(&self, username: &str) -> (Browser, User) {
+        let user = self.user(username, accounts::ROLE_CITIZEN).await;
+        let mut b = self.browser();
+        b.login(&format!("{username}@example.org")).await;
+        (b, user)
+    }
+
+    /// A signed-in browser for a new staff member.
+    pub async fn staff(&self, username: &str) -> (Browser, User) {
+        let user = self.user(username, ROLE_ADMIN).await;
+        let mut b = self.browser();
+        b.login(&format!("{username}@example.org")).await;
+        (b, user)
+    }
+
+    /// A published process with one phase, open since yesterday for a week, allowing `allow`.
+    pub async fn process(&self, slug: &str, allow: Allow) -> ProcessDetail {
+        let slug = slug.to_string();
+        self.state
+            .db
+            .write(move |c| {
+                let p = processes::create(
+                    c,
+                    &ProcessForm {
+                        slug: slug.clone(),
+                        title: format!("Process {slug}"),
+                        description: "A process for the tests, with enough words.".into(),
+                        scope: String::new(),
+                        categories: "Mobility\nGreen spaces".into(),
+                    },
+                )?;
+                processes::add_phase(
+                    c,
+                    &p.id,
+                    &PhaseForm {
+                        kind: "proposals".into(),
+                        starts_at: now() - Duration::days(1),
+                        ends_at: now() + Duration::days(7),
+                        proposals_enabled: allow.proposals,
+                        endorsements_enabled: allow.endorsements,
+                        comments_enabled: allow.comments,
+                    },
+                )?;
+                processes::set_published(c, &p.id, true)?;
+                processes::detail_by_id(c, &p.id)
+            })
+            .await
+            .expect("fixture process")
+    }
+
+    /// Runs a closure on the database (assertions on what is stored).
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut plenum::db::AnyConnection) -> Result<T, Error> + Send + 'static,
+    ) -> T {
+        self.state.db.read(f).await.expect("database read")
+    }
+}
+
+/// A response, read whole.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, expected: u16) -> &Page {
+        assert_eq!(
+            self.status.as_u16(),
+            expected,
+            "unexpected status; body: {}",
+            &self.body[..self.body.len().min(2000)]
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) -> &Page {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in the page; body: {}",
+            &self.body[..self.body.len().min(3000)]
+        );
+        self
+    }
+
+    /// The value of the first `name="..." value="..."` hidden input, e.g. a proposal id.
+    pub fn first_link_to(&self, prefix: &str) -> String {
+        let start = self
+            .body
+            .find(&format!("href=\"{prefix}"))
+            .unwrap_or_else(|| panic!("no link starting with {prefix}"));
+        let rest = &self.body[start + 6..];
+        rest[..rest.find('"').expect("closing quote")].to_string()
+    }
+}
+
+/// A client that keeps cookies and adds the CSRF token to forms, as a browser would.
+#[derive(Clone)]
+pub struct Browser {
+    router: Router,
+    pub cookies: BTreeMap<String, String>,
+    secret: Vec<u8>,
+    pub accept_language: String,
+}
+
+impl Browser {
+    pub async fn send(&mut self, mut request: Request<Body>) -> Page {
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().expect("cookie header"));
+        }
+        if !request.headers().contains_key(header::ACCEPT_LANGUAGE) {
+            request.headers_mut().insert(
+                header::ACCEPT_LANGUAGE,
+                self.accept_language.parse().expect("language header"),
+            );
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let text = value.to_str().expect("ascii cookie");
+            let pair = text.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() || text.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.into(), value.into());
+                }
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// The token the server expects from this browser right now.
+    pub fn csrf(&self) -> String {
+        let visitor = self.cookies.get(VISITOR_COOKIE).cloned().unwrap_or_default();
+        csrf_token(
+            &self.secret,
+            &visitor,
+            self.cookies.get(SESSION_COOKIE).map(String::as_str),
+        )
+    }
+
+    /// Posts a form with the CSRF token, as the page's form would.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        if !self.cookies.contains_key(VISITOR_COOKIE) {
+            self.get("/").await;
+        }
+        let mut all: Vec<(&str, String)> = fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        all.push(("csrf", self.csrf()));
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no CSRF token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, String)]) -> Page {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Calls the JSON API, with a bearer token when given (else the session and CSRF header).
+    pub async fn api(&mut self, method: Method, path: &str, body: Option<serde_json::Value>, token: Option<&str>) -> Page {
+        if token.is_none() && !self.cookies.contains_key(VISITOR_COOKIE) {
+            self.get("/").await;
+        }
+        let mut builder = Request::builder().method(method).uri(path);
+        match token {
+            Some(t) => builder = builder.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            None => builder = builder.header("x-csrf-token", self.csrf()),
+        }
+        let request = match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(request).await
+    }
+
+    pub async fn login(&mut self, email: &str) {
+        let page = self
+            .post("/login", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "login failed: {}", page.body);
+        assert!(self.cookies.contains_key(SESSION_COOKIE));
+    }
+
+    /// A fresh request builder, for tests that need odd methods or headers.
+    pub fn method(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        Request::builder().method(method).uri(path)
+    }
+}

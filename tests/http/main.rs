@@ -1,0 +1,8 @@
+//! Integration tests through the HTTP router, on the backend named by `PLENUM_TEST_DB`.
+
+mod common;
+
+mod accounts;
+mod admin;
+mod api;
+mod citizen;
