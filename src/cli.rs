@@ -1,4 +1,182 @@
-//! The `plenum` command line.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `plenum` command line: serve, migrate, demo, admin tasks, backup.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::domain::{accounts, sessions};
+use crate::web::AppState;
+
+#[derive(Parser)]
+#[command(name = "plenum", version, about = "A federated participation server for towns")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the instance (settings from --config and PLENUM_* / DATABASE_URL variables).
+    Serve {
+        #[arg(long, env = "PLENUM_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[arg(long, env = "PLENUM_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Run a demo town with sample content (SQLite file plenum-demo.db unless DATABASE_URL is set).
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Staff and maintenance tasks.
+    Admin {
+        #[arg(long, env = "PLENUM_CONFIG", global = true)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+    /// Copy the database to a file (SQLite; for PostgreSQL use pg_dump, see docs/operations.md).
+    Backup {
+        #[arg(long, env = "PLENUM_CONFIG")]
+        config: Option<PathBuf>,
+        /// Where to write the copy.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Create a staff account. The password comes from PLENUM_ADMIN_PASSWORD, or is generated
+    /// and printed once.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Give an existing account the staff role.
+    Promote {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PLENUM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plenum: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { config } => {
+            let config = Config::load(config.as_deref())?;
+            let state = AppState::new(config)?;
+            runtime()?.block_on(crate::web::serve(state))
+        }
+        Command::Migrate { config } => {
+            let config = Config::load(config.as_deref())?;
+            crate::db::Db::connect(&config.database_url)?;
+            println!("Migrations applied to {}", redact(&config.database_url));
+            Ok(())
+        }
+        Command::Demo { bind } => crate::demo::run(&bind),
+        Command::Admin { config, task } => {
+            let config = Config::load(config.as_deref())?;
+            let state = AppState::new(config)?;
+            runtime()?.block_on(admin(state, task))
+        }
+        Command::Backup { config, to } => {
+            let config = Config::load(config.as_deref())?;
+            crate::db::backup::backup(&config.database_url, &to)?;
+            println!("Backup written to {}", to.display());
+            Ok(())
+        }
+    }
+}
+
+async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Result<()> {
+    match task {
+        AdminTask::CreateAdmin { email, username, name } => {
+            let (password, generated) = match std::env::var("PLENUM_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (sessions::new_secret(), true),
+            };
+            let form = accounts::NewAccount {
+                email,
+                username,
+                display_name: name,
+                password: password.clone(),
+            };
+            let user = accounts::sign_up(&state.db, form, accounts::ROLE_ADMIN, "cli")
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
+            println!("Staff account created: {} <{}>", user.username, user.email.unwrap_or_default());
+            if generated {
+                println!("Password (shown once): {password}");
+            }
+            Ok(())
+        }
+        AdminTask::Promote { username } => {
+            state
+                .db
+                .write(move |c| {
+                    let user = accounts::find_by_username(c, &username)?;
+                    accounts::make_admin(c, &user.id)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
+            println!("Done.");
+            Ok(())
+        }
+    }
+}
+
+/// A domain error in words, for the terminal (English).
+pub fn describe(state: &AppState, error: &crate::domain::Error) -> String {
+    let tr = state.i18n.tr("en");
+    match error {
+        crate::domain::Error::Invalid(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, tr.msg(&f.msg)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        crate::domain::Error::Forbidden(m) | crate::domain::Error::Conflict(m) => tr.msg(m),
+        other => other.to_string(),
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
 }

@@ -127,8 +127,8 @@ impl Tr {
     }
 
     /// Shorthand for a message with one numeric argument `count`.
-    pub fn count(&self, id: &str, count: i64) -> String {
-        self.t_with(id, &[("count", count.to_string())])
+    pub fn count(&self, id: &str, count: impl AsCount) -> String {
+        self.t_with(id, &[("count", count.as_count().to_string())])
     }
 
     /// Translates a domain message.
@@ -151,6 +151,35 @@ impl Tr {
     /// A date and time (UTC).
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
         format!("{} {}", self.date(at), at.format("%H:%M"))
+    }
+}
+
+/// Numbers that plural messages accept, by value or by reference (templates pass references).
+pub trait AsCount {
+    fn as_count(&self) -> i64;
+}
+
+impl AsCount for i64 {
+    fn as_count(&self) -> i64 {
+        *self
+    }
+}
+
+impl AsCount for i32 {
+    fn as_count(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
+impl AsCount for usize {
+    fn as_count(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl<T: AsCount> AsCount for &T {
+    fn as_count(&self) -> i64 {
+        (**self).as_count()
     }
 }
 

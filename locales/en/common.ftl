@@ -124,3 +124,4 @@ notice-phase-saved = The phases are saved.
 notice-answer-saved = The answer is published.
 notice-moderation-done = Done.
 notice-token-created = Your API token is created. Copy it now: it will not be shown again.
+notice-account-deleted = Your account is deleted. Thank you for your participation.

@@ -124,3 +124,4 @@ notice-phase-saved = Les phases sont enregistrées.
 notice-answer-saved = La réponse est publiée.
 notice-moderation-done = C'est fait.
 notice-token-created = Votre jeton d'API est créé. Copiez-le maintenant : il ne sera plus affiché.
+notice-account-deleted = Votre compte est supprimé. Merci pour votre participation.

@@ -3,6 +3,7 @@
 //! Everything backend-specific lives in this folder. The rest of the code sees [`Db`], which runs
 //! closures on a pooled [`AnyConnection`] off the async runtime (diesel is blocking).
 
+pub mod backup;
 pub mod error;
 pub mod schema;
 pub mod testing;

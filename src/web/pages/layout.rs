@@ -35,6 +35,7 @@ const NOTICES: &[&str] = &[
     "answer-saved",
     "moderation-done",
     "token-created",
+    "account-deleted",
 ];
 
 impl<'a> Layout<'a> {

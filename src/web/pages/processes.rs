@@ -1,7 +1,119 @@
+//! A process's public page: description, phases, and its proposals with filters and paging.
+
 use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
+use serde::Deserialize;
+
+use super::layout::Layout;
+use super::render;
+use crate::domain::processes::{self, Capability, Phase, ProcessDetail};
+use crate::domain::proposals::{self, ListPage, ListQuery, Sort};
+use crate::domain::{now, Error};
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
 use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
-    Router::new()
+    Router::new().route("/processes/{slug}", get(show))
+}
+
+/// The list's query string, as the filter form sends it.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+impl ListParams {
+    /// The query string for another page of the same list.
+    pub fn link_to_page(&self, page: i64) -> String {
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("sort", &self.sort)
+            .append_pair("category", &self.category)
+            .append_pair("state", &self.state)
+            .append_pair("q", &self.q)
+            .append_pair("page", &page.to_string())
+            .finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "process.html")]
+struct ProcessPage<'a> {
+    layout: Layout<'a>,
+    detail: ProcessDetail,
+    current: Option<Phase>,
+    /// Why a new proposal cannot be made now (translated), if it cannot.
+    proposal_denial: Option<String>,
+    list: ListPage,
+    params: ListParams,
+    sort: Sort,
+    sorts: [Sort; 3],
+    states: &'static [&'static str],
+}
+
+impl ProcessPage<'_> {
+    fn category_name(&self, id: &Option<String>) -> String {
+        id.as_deref()
+            .and_then(|id| self.detail.category(id))
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn is_current(&self, phase: &Phase) -> bool {
+        self.current.as_ref().is_some_and(|c| c.id == phase.id)
+    }
+}
+
+async fn show(ctx: Ctx, Path(slug): Path<String>, Query(params): Query<ListParams>) -> Result<Response, AppError> {
+    let staff = ctx.is_staff();
+    let sort = Sort::parse(&params.sort).unwrap_or_default();
+    let query = ListQuery {
+        sort,
+        category_id: Some(params.category.clone()).filter(|c| !c.is_empty()),
+        state: Some(params.state.clone()).filter(|s| proposals::STATES.contains(&s.as_str())),
+        text: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
+        page: params.page.unwrap_or(1),
+        seed: ctx.visitor_seed(),
+        include_hidden: staff,
+    };
+    let (detail, list) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let detail = processes::detail_by_slug(conn, &slug, staff)?;
+            let list = proposals::list(conn, &detail.process.id, &query)?;
+            Ok::<_, Error>((detail, list))
+        })
+        .await?;
+    let at = now();
+    let proposal_denial = detail
+        .check(Capability::CreateProposal, at)
+        .err()
+        .map(|m| ctx.tr.msg(&m));
+    let current = detail.phase_at(at).cloned();
+    Ok(render(&ProcessPage {
+        layout: Layout::new(&ctx, detail.process.title.clone()),
+        detail,
+        current,
+        proposal_denial,
+        list,
+        params,
+        sort,
+        sorts: Sort::ALL,
+        states: proposals::STATES,
+    }))
 }

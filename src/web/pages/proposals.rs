@@ -1,7 +1,391 @@
+//! A proposal's page and everything a citizen does there: write, edit, withdraw, endorse,
+//! comment, report.
+
 use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::Router;
+
+use super::layout::Layout;
+use super::{render, see_other, FormErrors};
+use crate::domain::comments::{self, CommentForm, ThreadItem};
+use crate::domain::moderation::{self, ReportForm};
+use crate::domain::processes::{self, Capability, ProcessDetail};
+use crate::domain::proposals::{self, Listed, ProposalForm, Version};
+use crate::domain::{endorsements, now, Error};
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
 use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/processes/{slug}/proposals/new", get(new_form))
+        .route("/processes/{slug}/proposals", post(create))
+        .route("/proposals/{id}", get(show))
+        .route("/proposals/{id}/edit", get(edit_form).post(edit))
+        .route("/proposals/{id}/history", get(history))
+        .route("/proposals/{id}/withdraw", post(withdraw))
+        .route("/proposals/{id}/endorse", post(endorse))
+        .route("/proposals/{id}/unendorse", post(unendorse))
+        .route("/proposals/{id}/comments", post(comment))
+        .route("/report/{kind}/{id}", get(report_form).post(report))
+}
+
+/// The proposal with its process; hidden proposals and drafts exist only for staff.
+async fn load(ctx: &Ctx, id: String) -> Result<(ProcessDetail, Listed), AppError> {
+    let staff = ctx.is_staff();
+    Ok(ctx
+        .state
+        .db
+        .read(move |conn| {
+            let listed = proposals::find_listed(conn, &id, staff)?;
+            let detail = processes::detail_by_id(conn, &listed.proposal.process_id)?;
+            if !detail.process.published && !staff {
+                return Err(Error::NotFound);
+            }
+            Ok::<_, Error>((detail, listed))
+        })
+        .await?)
+}
+
+async fn load_by_slug(ctx: &Ctx, slug: String) -> Result<ProcessDetail, AppError> {
+    let staff = ctx.is_staff();
+    Ok(ctx
+        .state
+        .db
+        .read(move |conn| processes::detail_by_slug(conn, &slug, staff))
+        .await?)
+}
+
+#[derive(Template)]
+#[template(path = "proposal_form.html")]
+struct ProposalFormPage<'a> {
+    layout: Layout<'a>,
+    detail: ProcessDetail,
+    form: ProposalForm,
+    errors: FormErrors,
+    /// Where the form posts.
+    action: String,
+    editing: bool,
+}
+
+impl ProposalFormPage<'_> {
+    fn selected(&self, category_id: &str) -> bool {
+        self.form.category_id.as_deref() == Some(category_id)
+    }
+}
+
+async fn new_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    let detail = load_by_slug(&ctx, slug).await?;
+    detail
+        .check(Capability::CreateProposal, now())
+        .map_err(Error::Forbidden)?;
+    let action = format!("/processes/{}/proposals", detail.process.slug);
+    Ok(render(&ProposalFormPage {
+        layout: Layout::new(&ctx, ctx.tr.t("proposal-new")),
+        detail,
+        form: ProposalForm::default(),
+        errors: FormErrors::default(),
+        action,
+        editing: false,
+    }))
+}
+
+fn form_again(ctx: &Ctx, detail: ProcessDetail, form: ProposalForm, errors: &[crate::domain::FieldError], action: String, editing: bool) -> Response {
+    let title = ctx.tr.t(if editing { "proposal-edit" } else { "proposal-new" });
+    let mut response = render(&ProposalFormPage {
+        layout: Layout::new(ctx, title),
+        detail,
+        form,
+        errors: FormErrors::new(&ctx.tr, errors),
+        action,
+        editing,
+    });
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+async fn create(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<ProposalForm>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let detail = load_by_slug(&ctx, slug).await?;
+    let result = {
+        let (detail, form) = (detail.clone(), form.clone());
+        ctx.state
+            .db
+            .write(move |conn| proposals::create(conn, &detail, &user, &form))
+            .await
+    };
+    match result {
+        Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-created")),
+        Err(Error::Invalid(errors)) => {
+            let action = format!("/processes/{}/proposals", detail.process.slug);
+            Ok(form_again(&ctx, detail, form, &errors, action, false))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (detail, listed) = load(&ctx, id).await?;
+    proposals::check_editable(&detail, &listed.proposal, &user)?;
+    let p = listed.proposal;
+    Ok(render(&ProposalFormPage {
+        layout: Layout::new(&ctx, ctx.tr.t("proposal-edit")),
+        detail,
+        form: ProposalForm {
+            title: p.title,
+            body: p.body,
+            category_id: p.category_id,
+        },
+        errors: FormErrors::default(),
+        action: format!("/proposals/{}/edit", p.id),
+        editing: true,
+    }))
+}
+
+async fn edit(ctx: Ctx, Path(id): Path<String>, Form(form): Form<ProposalForm>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (detail, listed) = load(&ctx, id.clone()).await?;
+    let result = {
+        let (detail, form) = (detail.clone(), form.clone());
+        ctx.state
+            .db
+            .write(move |conn| {
+                // Read again inside the transaction so the version check is against the latest.
+                let current = proposals::find(conn, &listed.proposal.id)?;
+                proposals::edit(conn, &detail, &current, &user, &form)
+            })
+            .await
+    };
+    match result {
+        Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-updated")),
+        Err(Error::Invalid(errors)) => Ok(form_again(&ctx, detail, form, &errors, format!("/proposals/{id}/edit"), true)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage<'a> {
+    layout: Layout<'a>,
+    detail: ProcessDetail,
+    item: Listed,
+    category: Option<String>,
+    thread: Vec<ThreadItem>,
+    endorsed: bool,
+    /// Why endorsing / commenting is not possible now (translated), if it is not.
+    endorse_denial: Option<String>,
+    comment_denial: Option<String>,
+    can_edit: bool,
+    can_withdraw: bool,
+    stances: &'static [&'static str],
+}
+
+async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let (detail, item) = load(&ctx, id).await?;
+    let staff = ctx.is_staff();
+    let (thread, endorsed) = {
+        let proposal_id = item.proposal.id.clone();
+        let user_id = ctx.user.as_ref().map(|u| u.id.clone());
+        ctx.state
+            .db
+            .read(move |conn| {
+                let thread = comments::thread(conn, &proposal_id, staff)?;
+                let endorsed = match user_id {
+                    Some(u) => endorsements::endorsed_by(conn, &u, std::slice::from_ref(&proposal_id))?
+                        .contains(&proposal_id),
+                    None => false,
+                };
+                Ok::<_, Error>((thread, endorsed))
+            })
+            .await?
+    };
+    let at = now();
+    let endorse_denial = match detail.check(Capability::Endorse, at) {
+        Err(m) => Some(ctx.tr.msg(&m)),
+        Ok(()) if !item.proposal.is_open() => Some(ctx.tr.t("denied-proposal-closed")),
+        Ok(()) => None,
+    };
+    let comment_denial = detail.check(Capability::Comment, at).err().map(|m| ctx.tr.msg(&m));
+    let (can_edit, can_withdraw) = match &ctx.user {
+        Some(u) => (
+            proposals::check_editable(&detail, &item.proposal, u).is_ok(),
+            item.proposal.is_by(u) && item.proposal.state == proposals::STATE_PUBLISHED,
+        ),
+        None => (false, false),
+    };
+    let category = item
+        .proposal
+        .category_id
+        .as_deref()
+        .and_then(|c| detail.category(c))
+        .map(|c| c.name.clone());
+    Ok(render(&ProposalPage {
+        layout: Layout::new(&ctx, item.proposal.title.clone()),
+        detail,
+        item,
+        category,
+        thread,
+        endorsed,
+        endorse_denial,
+        comment_denial,
+        can_edit,
+        can_withdraw,
+        stances: comments::STANCES,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "proposal_history.html")]
+struct HistoryPage<'a> {
+    layout: Layout<'a>,
+    item: Listed,
+    versions: Vec<(Version, String)>,
+}
+
+async fn history(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let (_, item) = load(&ctx, id).await?;
+    let proposal_id = item.proposal.id.clone();
+    let versions = ctx
+        .state
+        .db
+        .read(move |conn| proposals::versions(conn, &proposal_id))
+        .await?
+        .into_iter()
+        .map(|v| {
+            let html = crate::markdown::render(&v.body);
+            (v, html)
+        })
+        .collect();
+    Ok(render(&HistoryPage {
+        layout: Layout::new(&ctx, ctx.tr.t_with("history-title", &[("title", item.proposal.title.clone())])),
+        item,
+        versions,
+    }))
+}
+
+async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (_, listed) = load(&ctx, id).await?;
+    let proposal_id = listed.proposal.id.clone();
+    ctx.state
+        .db
+        .write(move |conn| {
+            let current = proposals::find(conn, &proposal_id)?;
+            proposals::withdraw(conn, &current, &user)
+        })
+        .await?;
+    Ok(see_other(&format!("/proposals/{}", listed.proposal.id), "proposal-withdrawn"))
+}
+
+async fn endorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    set_endorsement(ctx, id, true).await
+}
+
+async fn unendorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    set_endorsement(ctx, id, false).await
+}
+
+async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (detail, listed) = load(&ctx, id).await?;
+    let proposal_id = listed.proposal.id.clone();
+    ctx.state
+        .db
+        .write(move |conn| {
+            let current = proposals::find(conn, &proposal_id)?;
+            if on {
+                endorsements::endorse(conn, &detail, &current, &user)
+            } else {
+                endorsements::unendorse(conn, &detail, &current, &user)
+            }
+        })
+        .await?;
+    let notice = if on { "endorsed" } else { "unendorsed" };
+    Ok(see_other(&format!("/proposals/{}", listed.proposal.id), notice))
+}
+
+async fn comment(ctx: Ctx, Path(id): Path<String>, Form(form): Form<CommentForm>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let (detail, listed) = load(&ctx, id).await?;
+    let proposal = listed.proposal.clone();
+    let created = ctx
+        .state
+        .db
+        .write(move |conn| comments::add(conn, &detail, &proposal, &user, &form))
+        .await?;
+    Ok(see_other(
+        &format!("/proposals/{}", listed.proposal.id),
+        &format!("comment-added#comment-{}", created.id),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    layout: Layout<'a>,
+    kind: String,
+    id: String,
+    reasons: &'static [&'static str],
+    errors: FormErrors,
+}
+
+fn check_kind(kind: &str) -> Result<(), AppError> {
+    if moderation::KINDS.contains(&kind) {
+        Ok(())
+    } else {
+        Err(AppError(Error::NotFound))
+    }
+}
+
+async fn report_form(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    check_kind(&kind)?;
+    Ok(render(&ReportPage {
+        layout: Layout::new(&ctx, ctx.tr.t("report-title")),
+        kind,
+        id,
+        reasons: moderation::REASONS,
+        errors: FormErrors::default(),
+    }))
+}
+
+async fn report(ctx: Ctx, Path((kind, id)): Path<(String, String)>, Form(form): Form<ReportForm>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    check_kind(&kind)?;
+    let result = {
+        let (kind, id) = (kind.clone(), id.clone());
+        ctx.state
+            .db
+            .write(move |conn| {
+                moderation::report(conn, &user, &kind, &id, &form)?;
+                // Back to the proposal the reported item belongs to.
+                Ok::<_, Error>(match kind.as_str() {
+                    "comment" => comments::find(conn, &id)?.proposal_id,
+                    _ => id,
+                })
+            })
+            .await
+    };
+    match result {
+        Ok(proposal_id) => Ok(see_other(&format!("/proposals/{proposal_id}"), "reported")),
+        Err(Error::Invalid(errors)) => {
+            let mut response = render(&ReportPage {
+                layout: Layout::new(&ctx, ctx.tr.t("report-title")),
+                kind,
+                id,
+                reasons: moderation::REASONS,
+                errors: FormErrors::new(&ctx.tr, &errors),
+            });
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

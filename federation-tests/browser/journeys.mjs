@@ -1,0 +1,275 @@
+// Journeys through a running Plenum (PLENUM_URL) in headless Chromium, with axe-core on every
+// page. Run through run.sh, which starts the server. Last line: "N passed, M failed".
+
+import { chromium } from 'playwright-core';
+import {
+  Journey, assert, byName, checkPage, choose, clickAndLoad, fillDate, formWith, pageLang,
+  PHONE, pressAndLoad, record, resetScreenshots, submitButton, summary, t, watch,
+} from './lib.mjs';
+import { keyboardWalk, skipLinkFirst, errorTiedToField } from './keyboard.mjs';
+
+const base = process.env.PLENUM_URL || 'http://127.0.0.1:8080';
+const staffEmail = process.env.PLENUM_STAFF_EMAIL || 'staff@example.org';
+const staffPassword = process.env.PLENUM_STAFF_PASSWORD || '';
+const run = Date.now().toString(36);
+const slug = `velo-${run}`;
+const DAY = 24 * 3600 * 1000;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  // Playwright gives every launch a fresh --user-data-dir of its own (under TMPDIR).
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function newPage(locale) {
+  const context = await browser.newContext({ baseURL: base, viewport: PHONE, locale, reducedMotion: 'reduce' });
+  context.setDefaultTimeout(10_000);
+  return watch(await context.newPage());
+}
+
+const go = (page, path) => page.goto(path, { waitUntil: 'load' });
+const shared = {};
+resetScreenshots();
+
+try {
+  // ---------- staff prepares a process ----------
+  const staff = await newPage('en-GB');
+  const sj = new Journey('staff');
+  await sj.step('signs in at /login', async () => {
+    await go(staff, '/login');
+    const lang = await pageLang(staff);
+    assert(lang === 'en', `expected English for an en-GB browser, got lang="${lang}"`);
+    await checkPage(staff, 'login');
+    await staff.getByLabel(t(lang, 'field-email'), { exact: true }).fill(staffEmail);
+    await staff.getByLabel(t(lang, 'field-password'), { exact: true }).fill(staffPassword);
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'login-submit'), exact: true }));
+    assert(!staff.url().includes('/login'), `still on ${staff.url()} after signing in (does create-admin exist?)`);
+  });
+  await sj.step('opens /admin', async () => {
+    await go(staff, '/admin');
+    assert(staff.plenum.status === 200, `/admin answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin');
+  });
+  await sj.step('creates a process at /admin/processes/new', async () => {
+    await go(staff, '/admin/processes/new');
+    await checkPage(staff, 'admin-process-new');
+    const form = formWith(staff, 'slug');
+    await (await byName(form, 'slug')).fill(slug);
+    await (await byName(form, 'title')).fill('Des pistes cyclables pour le centre');
+    await (await byName(form, 'description')).fill('Où faut-il tracer les prochaines pistes cyclables ? **Proposez** et discutez.');
+    await (await byName(form, 'scope')).fill('Centre-ville');
+    await (await byName(form, 'categories')).fill('Mobilité\nSécurité');
+    await clickAndLoad(staff, await submitButton(form));
+    assert(staff.plenum.status === 200, `creating the process answered ${staff.plenum.status}`);
+    assert(!staff.url().endsWith('/new'), `still on the form: ${staff.url()}`);
+    shared.adminProcessUrl = new URL(staff.url()).pathname;
+    await checkPage(staff, 'admin-process');
+  });
+  await sj.step('adds a proposals phase (yesterday → in a week)', async () => {
+    const form = formWith(staff, 'starts_at');
+    await choose(form, 'kind', 'proposals');
+    await fillDate(await byName(form, 'starts_at'), new Date(Date.now() - DAY));
+    await fillDate(await byName(form, 'ends_at'), new Date(Date.now() + 7 * DAY));
+    for (const name of ['proposals_enabled', 'endorsements_enabled', 'comments_enabled']) {
+      await (await byName(form, name)).check();
+    }
+    await clickAndLoad(staff, await submitButton(form));
+    assert(staff.plenum.status === 200, `adding the phase answered ${staff.plenum.status}`);
+    assert((await staff.locator('[aria-invalid="true"]').count()) === 0, 'the phase form shows errors');
+    await checkPage(staff, 'admin-process-phase');
+  });
+  await sj.step('publishes it', async () => {
+    const publish = staff.getByRole('button', { name: /publi/i }).first();
+    await clickAndLoad(staff, publish);
+    assert(staff.plenum.status === 200, `publishing answered ${staff.plenum.status}`);
+    await go(staff, `/processes/${slug}`);
+    assert(staff.plenum.status === 200, `/processes/${slug} answered ${staff.plenum.status}`);
+    shared.published = true;
+  });
+
+  // ---------- keyboard and forms, as a visitor ----------
+  const visitor = await newPage('fr-FR');
+  const kj = new Journey('keyboard');
+  await kj.step('home: Tab first focuses the skip link, which moves focus to main', async () => {
+    await go(visitor, '/');
+    assert((await pageLang(visitor)) === 'fr', 'expected French for a fr-FR browser');
+    await checkPage(visitor, 'home-visitor');
+    await skipLinkFirst(visitor);
+  });
+  await kj.step('home: every interactive element is reachable with Tab, with a visible focus ring', async () => {
+    await go(visitor, '/');
+    await keyboardWalk(visitor);
+  });
+  await kj.step('signup: an empty required field shows an error tied to it (aria-describedby)', async () => {
+    await go(visitor, '/signup');
+    await checkPage(visitor, 'signup');
+    const lang = await pageLang(visitor);
+    await visitor.getByLabel(t(lang, 'field-email'), { exact: true }).fill(`lea-${run}@example.org`);
+    await visitor.getByLabel(t(lang, 'field-display-name'), { exact: true }).fill('Léa Martin');
+    const password = visitor.getByLabel(t(lang, 'field-password'), { exact: true });
+    await password.fill('trois tortues traversent la rue');
+    await pressAndLoad(visitor, password, 'Enter');
+    await errorTiedToField(visitor, 'username');
+    await checkPage(visitor, 'signup-errors', { okStatus: [200, 400, 422] });
+  });
+
+  // ---------- a citizen takes part ----------
+  const citizen = await newPage('fr-FR');
+  const cj = new Journey('citizen');
+  await cj.step('signs up at /signup', async () => {
+    await go(citizen, '/signup');
+    const lang = await pageLang(citizen);
+    await citizen.getByLabel(t(lang, 'field-email'), { exact: true }).fill(`camille-${run}@example.org`);
+    await citizen.getByLabel(t(lang, 'field-username'), { exact: true }).fill(`camille-${run}`);
+    await citizen.getByLabel(t(lang, 'field-display-name'), { exact: true }).fill('Camille Durand');
+    await citizen.getByLabel(t(lang, 'field-password'), { exact: true }).fill('le vélo du matin sous la pluie');
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'signup-submit'), exact: true }));
+    assert(!citizen.url().includes('/signup'), `still on the sign-up page: ${citizen.url()}`);
+    await checkPage(citizen, 'signed-up');
+  });
+  await cj.step('visits /account', async () => {
+    await go(citizen, '/account');
+    assert(citizen.plenum.status === 200, `/account answered ${citizen.plenum.status}`);
+    await checkPage(citizen, 'account');
+  });
+  await cj.step('opens the process and follows the link to propose', async () => {
+    assert(shared.published, 'the staff journey did not publish a process');
+    await go(citizen, `/processes/${slug}`);
+    await checkPage(citizen, 'process');
+    const lang = await pageLang(citizen);
+    await clickAndLoad(citizen, citizen.getByRole('link', { name: t(lang, 'proposal-new'), exact: true }));
+    assert(new URL(citizen.url()).pathname === `/processes/${slug}/proposals/new`, `landed on ${citizen.url()}`);
+    await checkPage(citizen, 'proposal-new');
+  });
+  await cj.step('an empty title is refused with an error tied to the field', async () => {
+    const lang = await pageLang(citizen);
+    await citizen.getByLabel(t(lang, 'field-body'), { exact: true }).fill('Une piste protégée sur toute la rue de la République.');
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'proposal-publish'), exact: true }));
+    await errorTiedToField(citizen, 'title');
+    await checkPage(citizen, 'proposal-new-errors', { okStatus: [200, 400, 422] });
+  });
+  await cj.step('publishes a proposal and lands on /proposals/{id}', async () => {
+    const lang = await pageLang(citizen);
+    await citizen.getByLabel(t(lang, 'field-title'), { exact: true }).fill('Une piste cyclable rue de la République');
+    await citizen.getByLabel(t(lang, 'field-body'), { exact: true }).fill('Une piste protégée sur toute la rue, dans les deux sens.\n\nElle relierait la gare au lycée.');
+    const category = citizen.getByLabel(t(lang, 'field-category'), { exact: true });
+    await category.selectOption({ label: 'Mobilité' });
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'proposal-publish'), exact: true }));
+    const m = /^\/proposals\/([^/?#]+)$/.exec(new URL(citizen.url()).pathname);
+    assert(m, `landed on ${citizen.url()}`);
+    shared.proposalId = m[1];
+    await checkPage(citizen, 'proposal');
+  });
+  await cj.step('endorses it', async () => {
+    const lang = await pageLang(citizen);
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'endorse-button'), exact: true }));
+    await citizen.getByRole('button', { name: t(lang, 'unendorse-button'), exact: true }).waitFor();
+    await checkPage(citizen, 'proposal-endorsed');
+  });
+  await cj.step('comments "for"', async () => {
+    const lang = await pageLang(citizen);
+    const form = citizen.locator('form').filter({ has: citizen.getByLabel(t(lang, 'field-comment'), { exact: true }) });
+    await form.getByLabel(t(lang, 'field-comment'), { exact: true }).fill('Oui, et avec des arceaux devant la gare.');
+    await form.getByRole('radio', { name: t(lang, 'stance-for'), exact: true }).check();
+    await clickAndLoad(citizen, form.getByRole('button', { name: t(lang, 'comment-submit'), exact: true }));
+    const comment = citizen.locator('article.comment').filter({ hasText: 'arceaux' });
+    await comment.waitFor();
+    const stance = (await comment.locator('.stance-for').textContent()).trim();
+    assert(stance === t(lang, 'stance-for'), `the stance reads "${stance}"`);
+    shared.commentId = (await comment.getAttribute('id')).replace(/^comment-/, '');
+    await checkPage(citizen, 'proposal-commented');
+  });
+  await cj.step('replies "against" to the comment', async () => {
+    const lang = await pageLang(citizen);
+    const parent = citizen.locator(`#comment-${shared.commentId}`);
+    await parent.getByText(t(lang, 'comment-reply'), { exact: true }).click();
+    await checkPage(citizen, 'proposal-reply-open');
+    await parent.getByLabel(t(lang, 'comment-reply-label'), { exact: true }).fill('Pas sûr : la rue est étroite.');
+    await parent.getByRole('radio', { name: t(lang, 'stance-against'), exact: true }).check();
+    await clickAndLoad(citizen, parent.getByRole('button', { name: t(lang, 'comment-reply-submit'), exact: true }));
+    const reply = citizen.locator('article.comment.depth-1').filter({ hasText: 'étroite' });
+    await reply.waitFor();
+    assert((await reply.locator('.stance-against').count()) === 1, 'the reply shows no "against" stance');
+    await checkPage(citizen, 'proposal-replied');
+  });
+  await cj.step('the counts say 1 endorsement and 2 comments', async () => {
+    const endorsements = (await citizen.locator('#endorsement-count').textContent()).trim();
+    assert(/\b1\b/.test(endorsements), `endorsement count reads "${endorsements}"`);
+    const comments = (await citizen.locator('#comments-title').textContent()).trim();
+    assert(/\b2\b/.test(comments), `comments heading reads "${comments}"`);
+    await go(citizen, `/processes/${slug}`);
+    const card = (await citizen.locator('.card .counts').first().textContent()).trim();
+    assert(/\b1\b/.test(card) && /\b2\b/.test(card), `the process list shows "${card}"`);
+  });
+  await cj.step('reports the reply (so staff have something to review)', async () => {
+    await go(citizen, `/report/proposal/${shared.proposalId}`);
+    await checkPage(citizen, 'report');
+    const form = formWith(citizen, 'reason');
+    await form.locator('input[name="reason"]').first().check();
+    await clickAndLoad(citizen, await submitButton(form));
+    assert(citizen.plenum.status === 200, `reporting answered ${citizen.plenum.status}`);
+  });
+  await cj.step('switches language with the header button', async () => {
+    await go(citizen, `/proposals/${shared.proposalId}`);
+    const before = await pageLang(citizen);
+    const button = citizen.locator('header').getByRole('button', { name: t(before, 'switch-language'), exact: true });
+    await clickAndLoad(citizen, button);
+    const after = await pageLang(citizen);
+    assert(after !== before && ['fr', 'en'].includes(after), `<html lang> went from "${before}" to "${after}"`);
+    assert(new URL(citizen.url()).pathname === `/proposals/${shared.proposalId}`, `came back to ${citizen.url()}`);
+    await checkPage(citizen, `proposal-${after}`);
+  });
+
+  await kj.step('proposal page: skip link first, everything reachable with Tab', async () => {
+    assert(shared.proposalId, 'no proposal was created');
+    await go(citizen, `/proposals/${shared.proposalId}`);
+    await skipLinkFirst(citizen);
+    await keyboardWalk(citizen);
+  });
+
+  // ---------- staff answer and review ----------
+  const aj = new Journey('staff answers');
+  await aj.step(`answers the proposal at /admin/proposals/{id}/answer`, async () => {
+    assert(shared.proposalId, 'no proposal was created');
+    await go(staff, `/admin/proposals/${shared.proposalId}/answer`);
+    assert(staff.plenum.status === 200, `the answer page answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-answer');
+    const form = formWith(staff, 'answer');
+    await choose(form, 'state', 'accepted');
+    await (await byName(form, 'answer')).fill('La ville retient la proposition : travaux **au printemps**.');
+    await clickAndLoad(staff, await submitButton(form));
+    assert(staff.plenum.status === 200, `saving the answer answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-answered');
+  });
+  await aj.step('the citizen sees the official answer', async () => {
+    await go(citizen, `/proposals/${shared.proposalId}`);
+    const answer = citizen.locator('.answer');
+    await answer.waitFor();
+    assert((await answer.textContent()).includes('printemps'), 'the answer text is missing');
+    await checkPage(citizen, 'proposal-answered');
+  });
+  await aj.step('looks at /admin/reports', async () => {
+    await go(staff, '/admin/reports');
+    assert(staff.plenum.status === 200, `/admin/reports answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-reports');
+  });
+
+  // ---------- a few more pages everyone sees ----------
+  const pj = new Journey('pages');
+  await pj.step('home with a process, signed in', async () => {
+    await go(citizen, '/');
+    await checkPage(citizen, 'home-citizen');
+  });
+  await pj.step('not found page', async () => {
+    await go(visitor, '/processes/does-not-exist');
+    await checkPage(visitor, 'not-found', { okStatus: [404] });
+  });
+} catch (e) {
+  record('unexpected error', false, String(e?.stack || e));
+} finally {
+  await browser.close();
+}
+
+process.exitCode = summary() ? 0 : 1;

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Browser journeys through a real Plenum server: headless Chromium (Debian's), Playwright, axe-core.
+#
+#   PLENUM_BIN      the built binary (default: target/debug/plenum under the repository root)
+#   PLENUM_TEST_DB  sqlite (default: a temporary file) or postgres (a fresh database, dropped after)
+#   PLENUM_PG_HOST / PLENUM_PG_USER  where to create it (default 127.0.0.1 / postgres)
+#
+# Exits with the journeys' status; the last line of their output is "N passed, M failed".
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+bin="${PLENUM_BIN:-target/debug/plenum}"
+case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
+backend="${PLENUM_TEST_DB:-sqlite}"
+
+log() { printf 'run.sh: %s\n' "$*" >&2; }
+
+if [ ! -x "$bin" ]; then
+  log "no Plenum binary at $bin (build it with 'cargo build' or set PLENUM_BIN)"
+  exit 2
+fi
+
+# Debian's Chromium only: Playwright's own browser downloads are not reachable from here.
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium"
+  if [ "$(id -u)" -ne 0 ]; then log "need root to apt-get install chromium"; exit 2; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
+cd "$here"
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+work="$(mktemp -d /tmp/plenum-browser.XXXXXX)"
+server_pid=""
+pg_db=""
+pg_host="${PLENUM_PG_HOST:-127.0.0.1}"
+pg_user="${PLENUM_PG_USER:-postgres}"
+
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$pg_db" ]; then
+    psql -h "$pg_host" -U "$pg_user" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 \
+      || log "could not drop database $pg_db"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+case "$backend" in
+  sqlite)
+    export DATABASE_URL="sqlite://$work/plenum.db"
+    ;;
+  postgres)
+    pg_db="plenum_browser_$(date +%s)_$$"
+    psql -h "$pg_host" -U "$pg_user" -q -c "CREATE DATABASE $pg_db" >/dev/null
+    export DATABASE_URL="postgres://$pg_user@$pg_host/$pg_db"
+    ;;
+  *)
+    log "PLENUM_TEST_DB must be sqlite or postgres, not '$backend'"
+    exit 2
+    ;;
+esac
+
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+export PLENUM_BIND="127.0.0.1:$port"
+export PLENUM_PUBLIC_URL="http://127.0.0.1:$port"
+export PLENUM_LOG="${PLENUM_LOG:-warn}"
+export PLENUM_ADMIN_PASSWORD="quatre chats gris dansent le soir"
+
+log "backend $backend, server on $PLENUM_BIND"
+"$bin" admin create-admin --email staff@example.org --username staff --name "Staff" >"$work/create-admin.log" 2>&1 || {
+  log "plenum admin create-admin failed:"; cat "$work/create-admin.log" >&2
+  log "continuing: the staff journey will fail to sign in"
+}
+
+"$bin" serve >"$work/server.log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 150); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    log "the server stopped:"; cat "$work/server.log" >&2; exit 1
+  fi
+  sleep 0.2
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$port/health" || { log "no answer from /health"; cat "$work/server.log" >&2; exit 1; }
+
+# Playwright puts the fresh --user-data-dir of each launch under TMPDIR: keep it in $work.
+mkdir -p "$work/tmp"
+status=0
+TMPDIR="$work/tmp" \
+PLENUM_URL="http://127.0.0.1:$port" \
+PLENUM_STAFF_EMAIL="staff@example.org" \
+PLENUM_STAFF_PASSWORD="$PLENUM_ADMIN_PASSWORD" \
+  node journeys.mjs || status=$?
+
+if [ "$status" -ne 0 ] && [ -s "$work/server.log" ]; then
+  log "server log (last 40 lines):"
+  tail -n 40 "$work/server.log" >&2
+fi
+exit "$status"

@@ -1,0 +1,167 @@
+//! The counting view of an election: integer amounts on one scale, projects in tie-break order.
+//!
+//! Exact arithmetic starts here. Every cost and the budget are multiplied by the same power of
+//! ten (the most decimal places any of them has), so money becomes plain integers and "does it
+//! fit" is an integer comparison. Vote counts and points are integers already. The rules then
+//! only multiply and compare these integers (`u128`), except MES, whose shares are fractions of
+//! this unit (see `rules::mes`).
+
+use std::collections::HashMap;
+
+use crate::budgeting::amount::Decimal;
+use crate::budgeting::pabulib::{Election, VoteType};
+
+/// Bound on scaled amounts (2^53): products with vote counts then stay exact in `u128`.
+const MAX_SCALED: u128 = 1 << 53;
+/// Bound on a project's score (votes or points).
+const MAX_SCORE: u128 = 1 << 40;
+
+/// The election cannot be counted exactly with our integer scheme.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// An amount, once on the common scale, is beyond what we count exactly.
+    #[error("the amount {0} is too large to count exactly")]
+    AmountTooLarge(String),
+    /// More points than we count exactly.
+    #[error("project '{0}' has more points than we can count exactly")]
+    ScoreTooLarge(String),
+}
+
+/// An election prepared for the rules. Project `i` is the `i`-th id in string order, so
+/// "lower index" is exactly pabutools' default tie-breaking (project id as a string, ascending).
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Project ids, sorted ascending as strings (byte order = Unicode code point order).
+    pub ids: Vec<String>,
+    /// Costs on the common scale.
+    pub costs: Vec<u128>,
+    /// Budget on the common scale.
+    pub budget: u128,
+    /// Decimal places of the common scale: `amount = scaled / 10^places`.
+    pub places: u32,
+    /// Ballot type of the file.
+    pub vote_type: VoteType,
+    /// Each ballot's chosen projects (indices, no repeats). Empty ballots are kept: they count
+    /// in the number of voters, hence in each voter's share under MES.
+    pub ballots: Vec<Vec<u32>>,
+    /// Per project: number of ballots that list it ("supporters", "approvers").
+    pub supporters: Vec<u64>,
+    /// Per project: what greedy ranks by: total points for cumulative ballots, else supporters.
+    pub score: Vec<u128>,
+}
+
+impl Profile {
+    /// Builds the counting view. Ordinal and choose-1 ballots count as approval of every listed
+    /// project; cumulative ballots keep their points in `score`.
+    pub fn new(election: &Election) -> Result<Profile, ProfileError> {
+        let places = election
+            .projects
+            .iter()
+            .map(|p| p.cost.places())
+            .chain(std::iter::once(election.budget.places()))
+            .max()
+            .unwrap_or(0);
+        let scaled = |d: &Decimal| {
+            d.rescale(places)
+                .filter(|v| *v <= MAX_SCALED)
+                .ok_or_else(|| ProfileError::AmountTooLarge(d.to_string()))
+        };
+        let mut order: Vec<usize> = (0..election.projects.len()).collect();
+        order.sort_by(|a, b| election.projects[*a].id.cmp(&election.projects[*b].id));
+        let ids: Vec<String> = order.iter().map(|i| election.projects[*i].id.clone()).collect();
+        let costs = order
+            .iter()
+            .map(|i| scaled(&election.projects[*i].cost))
+            .collect::<Result<Vec<_>, _>>()?;
+        let budget = scaled(&election.budget)?;
+        let index: HashMap<&str, u32> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i as u32))
+            .collect();
+
+        let mut supporters = vec![0u64; ids.len()];
+        let mut score = vec![0u128; ids.len()];
+        let mut ballots = Vec::with_capacity(election.ballots.len());
+        for ballot in &election.ballots {
+            let mut chosen = Vec::with_capacity(ballot.projects.len());
+            for (k, id) in ballot.projects.iter().enumerate() {
+                // The parser only lets through ids listed in PROJECTS; skip anything else.
+                let Some(&p) = index.get(id.as_str()) else {
+                    continue;
+                };
+                if chosen.contains(&p) {
+                    continue;
+                }
+                chosen.push(p);
+                supporters[p as usize] += 1;
+                score[p as usize] += match election.vote_type {
+                    VoteType::Cumulative => u128::from(ballot.points.get(k).copied().unwrap_or(0)),
+                    _ => 1,
+                };
+            }
+            ballots.push(chosen);
+        }
+        if let Some(p) = score.iter().position(|s| *s > MAX_SCORE) {
+            return Err(ProfileError::ScoreTooLarge(ids[p].clone()));
+        }
+        Ok(Profile {
+            ids,
+            costs,
+            budget,
+            places,
+            vote_type: election.vote_type,
+            ballots,
+            supporters,
+            score,
+        })
+    }
+
+    /// Number of projects.
+    pub fn num_projects(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Number of voters (ballots, empty ones included).
+    pub fn num_voters(&self) -> u64 {
+        self.ballots.len() as u64
+    }
+
+    /// A scaled amount back as a decimal.
+    pub fn amount(&self, scaled: u128) -> Decimal {
+        Decimal::from_scaled(scaled, self.places)
+    }
+
+    /// One unit of currency on the common scale (`10^places`).
+    pub fn currency_unit(&self) -> u128 {
+        10u128.pow(self.places)
+    }
+
+    /// Total cost of a set of projects.
+    pub fn cost_of(&self, projects: &[u32]) -> u128 {
+        projects.iter().map(|p| self.costs[*p as usize]).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budgeting::pabulib::parse_str;
+
+    #[test]
+    fn puts_all_amounts_on_one_scale_and_sorts_ids_as_strings() {
+        let e = parse_str(
+            "META\nkey;value\nbudget;100.5\nvote_type;approval\nPROJECTS\nproject_id;cost\n\
+             10;20\n9;30.25\nVOTES\nvoter_id;vote\n1;9,10\n2;\n",
+        )
+        .unwrap();
+        let p = Profile::new(&e).unwrap();
+        assert_eq!(p.ids, vec!["10", "9"]);
+        assert_eq!(p.places, 2);
+        assert_eq!(p.costs, vec![2000, 3025]);
+        assert_eq!(p.budget, 10050);
+        assert_eq!(p.num_voters(), 2);
+        assert_eq!(p.supporters, vec![1, 1]);
+        assert_eq!(p.amount(3025).to_string(), "30.25");
+    }
+}

@@ -1,0 +1,103 @@
+//! The town's official answer to a proposal.
+
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{translate, with_status, SummaryItem};
+use crate::domain::processes::{self, Process};
+use crate::domain::proposals::{self, Listed, ANSWER_STATES, STATE_EVALUATING};
+use crate::domain::Error;
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
+use crate::web::pages::layout::Layout;
+use crate::web::pages::{render, see_other, FormErrors};
+
+/// The answer form as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AnswerInput {
+    state: String,
+    answer: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/answer.html")]
+struct AnswerPage<'a> {
+    layout: Layout<'a>,
+    item: Listed,
+    process: Process,
+    form: AnswerInput,
+    errors: FormErrors,
+    summary: Vec<SummaryItem>,
+}
+
+impl AnswerPage<'_> {
+    fn states(&self) -> &'static [&'static str] {
+        ANSWER_STATES
+    }
+}
+
+async fn page(ctx: &Ctx, id: String, form: Option<AnswerInput>, errors: &[crate::domain::FieldError]) -> Result<Response, AppError> {
+    let (item, process) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let item = proposals::find_listed(conn, &id, true)?;
+            let process = processes::find_by_id(conn, &item.proposal.process_id)?;
+            Ok::<_, Error>((item, process))
+        })
+        .await?;
+    // A proposal not answered yet starts at "evaluating", the usual first answer.
+    let form = form.unwrap_or_else(|| AnswerInput {
+        state: if ANSWER_STATES.contains(&item.proposal.state.as_str()) {
+            item.proposal.state.clone()
+        } else {
+            STATE_EVALUATING.into()
+        },
+        answer: item.proposal.answer.clone().unwrap_or_default(),
+    });
+    // The state is a group of radio buttons: its error links to the first one.
+    let (errors, mut summary) = translate(ctx, errors, "");
+    for line in &mut summary {
+        if line.anchor == "state" {
+            line.anchor = format!("state-{}", ANSWER_STATES[0]);
+        }
+    }
+    let title = ctx
+        .tr
+        .t_with("admin-answer-title", &[("title", item.proposal.title.clone())]);
+    Ok(render(&AnswerPage {
+        layout: Layout::new(ctx, title),
+        item,
+        process,
+        form,
+        errors,
+        summary,
+    }))
+}
+
+pub async fn form(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    page(&ctx, id, None, &[]).await
+}
+
+pub async fn save(ctx: Ctx, Path(id): Path<String>, Form(input): Form<AnswerInput>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let (proposal_id, sent) = (id.clone(), input.clone());
+    match ctx
+        .state
+        .db
+        .write(move |conn| proposals::answer(conn, &proposal_id, &sent.state, &sent.answer))
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/proposals/{id}"), "answer-saved")),
+        Err(Error::Invalid(errors)) => {
+            let response = page(&ctx, id, Some(input), &errors).await?;
+            Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

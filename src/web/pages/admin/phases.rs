@@ -1,0 +1,285 @@
+//! The phases of a process: one form per phase on the process's edit page, plus "add a phase".
+//!
+//! Browsers send `<input type="datetime-local">` as `YYYY-MM-DDTHH:MM` and leave unticked
+//! checkboxes out, so the form is read as text here and turned into the domain's `PhaseForm`.
+
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::processes::{edit_page, Rejected};
+use super::{translate, with_status, SummaryItem};
+use crate::domain::processes::{self, Phase, PhaseForm, PHASE_KINDS};
+use crate::domain::{Error, FieldError, Msg};
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
+use crate::web::pages::{see_other, FormErrors};
+
+/// What the `datetime-local` input shows and sends (minutes, no seconds).
+const INPUT_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// A phase form as sent; every field may be missing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PhaseInput {
+    kind: String,
+    starts_at: String,
+    ends_at: String,
+    proposals_enabled: Option<String>,
+    endorsements_enabled: Option<String>,
+    comments_enabled: Option<String>,
+}
+
+impl PhaseInput {
+    /// The domain's form, or an `error-date` for each date that cannot be read.
+    fn to_form(&self) -> Result<PhaseForm, Vec<FieldError>> {
+        let starts_at = parse_datetime(&self.starts_at);
+        let ends_at = parse_datetime(&self.ends_at);
+        match (starts_at, ends_at) {
+            (Some(starts_at), Some(ends_at)) => Ok(PhaseForm {
+                kind: self.kind.clone(),
+                starts_at,
+                ends_at,
+                proposals_enabled: self.proposals_enabled.is_some(),
+                endorsements_enabled: self.endorsements_enabled.is_some(),
+                comments_enabled: self.comments_enabled.is_some(),
+            }),
+            (starts_at, ends_at) => {
+                let mut errors = Vec::new();
+                for (field, value) in [("starts_at", starts_at), ("ends_at", ends_at)] {
+                    if value.is_none() {
+                        errors.push(FieldError {
+                            field,
+                            msg: Msg::new("error-date"),
+                        });
+                    }
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// Reads a UTC date and time as `datetime-local` sends it, with or without seconds. A space
+/// instead of the `T` is accepted too: browsers without a date picker show a plain text box.
+pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim().replacen(' ', "T", 1);
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
+}
+
+/// One phase form as the template shows it.
+pub struct PhaseView {
+    /// Starts every field id of this form, so ids stay unique on the page.
+    pub prefix: String,
+    pub action: String,
+    /// Present for stored phases only.
+    pub delete_action: Option<String>,
+    /// Position in the process, from 1.
+    pub number: usize,
+    /// The stored phase, for the heading; `None` for the new one.
+    pub stored: Option<Phase>,
+    pub kind: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub proposals_enabled: bool,
+    pub endorsements_enabled: bool,
+    pub comments_enabled: bool,
+    pub errors: FormErrors,
+}
+
+impl PhaseView {
+    fn empty(process_id: &str, phase: Option<&Phase>, number: usize) -> PhaseView {
+        let (prefix, action, delete_action) = match phase {
+            Some(p) => (
+                format!("phase-{number}-"),
+                format!("/admin/processes/{process_id}/phases/{}", p.id),
+                Some(format!("/admin/processes/{process_id}/phases/{}/delete", p.id)),
+            ),
+            None => ("new-phase-".into(), format!("/admin/processes/{process_id}/phases"), None),
+        };
+        PhaseView {
+            prefix,
+            action,
+            delete_action,
+            number,
+            stored: phase.cloned(),
+            kind: PHASE_KINDS[0].into(),
+            starts_at: String::new(),
+            ends_at: String::new(),
+            proposals_enabled: false,
+            endorsements_enabled: false,
+            comments_enabled: false,
+            errors: FormErrors::default(),
+        }
+    }
+
+    /// The form of a stored phase, showing what is stored.
+    pub fn stored(process_id: &str, phase: &Phase, number: usize) -> PhaseView {
+        PhaseView {
+            kind: phase.kind.clone(),
+            starts_at: phase.starts_at.format(INPUT_FORMAT).to_string(),
+            ends_at: phase.ends_at.format(INPUT_FORMAT).to_string(),
+            proposals_enabled: phase.proposals_enabled,
+            endorsements_enabled: phase.endorsements_enabled,
+            comments_enabled: phase.comments_enabled,
+            ..PhaseView::empty(process_id, Some(phase), number)
+        }
+    }
+
+    /// The "add a phase" form, starting where the last phase ends.
+    pub fn blank(process_id: &str, number: usize, last: Option<&Phase>) -> PhaseView {
+        PhaseView {
+            starts_at: last
+                .map(|p| p.ends_at.format(INPUT_FORMAT).to_string())
+                .unwrap_or_default(),
+            ..PhaseView::empty(process_id, None, number)
+        }
+    }
+
+    /// A refused form, showing what was sent and why it was refused, with the summary lines.
+    pub fn sent(
+        ctx: &Ctx,
+        process_id: &str,
+        phase: Option<&Phase>,
+        number: usize,
+        input: PhaseInput,
+        errors: &[FieldError],
+    ) -> (PhaseView, Vec<SummaryItem>) {
+        let empty = PhaseView::empty(process_id, phase, number);
+        let (errors, summary) = translate(ctx, errors, &empty.prefix);
+        let view = PhaseView {
+            kind: input.kind,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            proposals_enabled: input.proposals_enabled.is_some(),
+            endorsements_enabled: input.endorsements_enabled.is_some(),
+            comments_enabled: input.comments_enabled.is_some(),
+            errors,
+            ..empty
+        };
+        (view, summary)
+    }
+
+    /// Kinds offered by the select.
+    pub fn kinds(&self) -> &'static [&'static str] {
+        PHASE_KINDS
+    }
+
+    /// The id of a field of this form.
+    pub fn id(&self, field: &str) -> String {
+        format!("{}{field}", self.prefix)
+    }
+
+    /// `aria-describedby` of a field: its hint (if any) then its error (if any).
+    pub fn described_by(&self, field: &str, hint: Option<&str>) -> String {
+        let mut ids: Vec<String> = hint.map(str::to_string).into_iter().collect();
+        if self.errors.get(field).is_some() {
+            ids.push(format!("{}-error", self.id(field)));
+        }
+        ids.join(" ")
+    }
+}
+
+/// Runs a phase change; a refused form shows the edit page again with what was sent.
+async fn save(
+    ctx: Ctx,
+    process_id: String,
+    phase_id: Option<String>,
+    input: PhaseInput,
+) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let result = match input.to_form() {
+        Ok(form) => {
+            let (pid, target) = (process_id.clone(), phase_id.clone());
+            ctx.state
+                .db
+                .write(move |conn| match target {
+                    Some(phase) => processes::update_phase(conn, &pid, &phase, &form),
+                    None => processes::add_phase(conn, &pid, &form).map(|_| ()),
+                })
+                .await
+        }
+        Err(errors) => Err(Error::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/admin/processes/{process_id}"), "phase-saved")),
+        Err(Error::Invalid(errors)) => {
+            let rejected = Rejected {
+                phase: Some((phase_id, input, errors)),
+                ..Rejected::default()
+            };
+            let page = edit_page(&ctx, process_id, rejected).await?;
+            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add(ctx: Ctx, Path(id): Path<String>, Form(input): Form<PhaseInput>) -> Result<Response, AppError> {
+    save(ctx, id, None, input).await
+}
+
+pub async fn update(
+    ctx: Ctx,
+    Path((id, phase_id)): Path<(String, String)>,
+    Form(input): Form<PhaseInput>,
+) -> Result<Response, AppError> {
+    save(ctx, id, Some(phase_id), input).await
+}
+
+pub async fn delete(ctx: Ctx, Path((id, phase_id)): Path<(String, String)>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let (pid, phase) = (id.clone(), phase_id);
+    ctx.state
+        .db
+        .write(move |conn| processes::delete_phase(conn, &pid, &phase))
+        .await?;
+    Ok(see_other(&format!("/admin/processes/{id}"), "phase-saved"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_local_is_read_with_or_without_seconds() {
+        let minutes = parse_datetime("2026-05-01T09:30").expect("minutes");
+        assert_eq!(minutes.format("%Y-%m-%d %H:%M:%S").to_string(), "2026-05-01 09:30:00");
+        assert_eq!(parse_datetime("2026-05-01T09:30:15").expect("seconds").format("%S").to_string(), "15");
+        assert!(parse_datetime("2026-05-01 09:30").is_some());
+        assert!(parse_datetime("2026-05-01T09:30:15.250").is_some());
+    }
+
+    #[test]
+    fn garbled_or_missing_dates_are_field_errors() {
+        assert!(parse_datetime("").is_none());
+        assert!(parse_datetime("tomorrow").is_none());
+        assert!(parse_datetime("2026-13-01T09:30").is_none());
+        let input = PhaseInput {
+            kind: "vote".into(),
+            starts_at: "soon".into(),
+            ends_at: "2026-05-01T09:30".into(),
+            ..PhaseInput::default()
+        };
+        let errors = input.to_form().expect_err("a bad start");
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].field, errors[0].msg.key), ("starts_at", "error-date"));
+    }
+
+    #[test]
+    fn absent_checkboxes_mean_false() {
+        let input = PhaseInput {
+            kind: "vote".into(),
+            starts_at: "2026-05-01T09:30".into(),
+            ends_at: "2026-05-08T09:30".into(),
+            endorsements_enabled: Some("on".into()),
+            ..PhaseInput::default()
+        };
+        let form = input.to_form().expect("valid");
+        assert!(form.endorsements_enabled && !form.proposals_enabled && !form.comments_enabled);
+    }
+}
