@@ -114,3 +114,92 @@ fn resolve(conn: &mut AnyConnection, kind: &str, target_id: &str, resolution: &s
     .execute(conn)?;
     Ok(())
 }
+
+/// A reported or hidden item as staff see it: what it is and where it lives.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub kind: String,
+    pub id: String,
+    /// The proposal's title, or the start of the comment.
+    pub label: String,
+    /// Where the item is shown (the proposal page, at the comment for comments).
+    pub link: String,
+    pub hidden: bool,
+}
+
+/// The reported item with its open reports, one entry per item, most reported first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportedItem {
+    pub item: Item,
+    pub reports: Vec<Report>,
+}
+
+/// Describes one item; `None` if it no longer exists (for example, its author deleted it).
+pub fn describe(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<Option<Item>> {
+    let found = match kind {
+        "proposal" => proposals::find(conn, id).map(|p| Item {
+            kind: kind.into(),
+            id: p.id.clone(),
+            label: p.title,
+            link: format!("/proposals/{}", p.id),
+            hidden: p.hidden,
+        }),
+        "comment" => comments::find(conn, id).map(|c| Item {
+            kind: kind.into(),
+            id: c.id.clone(),
+            label: excerpt(&c.body, 120),
+            link: format!("/proposals/{}#comment-{}", c.proposal_id, c.id),
+            hidden: c.hidden,
+        }),
+        _ => return Err(Error::NotFound),
+    };
+    match found {
+        Ok(item) => Ok(Some(item)),
+        Err(Error::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Open reports grouped by item, the most reported first, then the oldest.
+pub fn open_by_item(conn: &mut AnyConnection) -> Result<Vec<ReportedItem>> {
+    let mut grouped: Vec<ReportedItem> = Vec::new();
+    for report in open_reports(conn)? {
+        if let Some(entry) = grouped
+            .iter_mut()
+            .find(|e| e.item.kind == report.target_kind && e.item.id == report.target_id)
+        {
+            entry.reports.push(report);
+            continue;
+        }
+        if let Some(item) = describe(conn, &report.target_kind, &report.target_id)? {
+            grouped.push(ReportedItem { item, reports: vec![report] });
+        }
+    }
+    grouped.sort_by(|a, b| b.reports.len().cmp(&a.reports.len()));
+    Ok(grouped)
+}
+
+/// Everything staff have hidden, so it can be shown again.
+pub fn hidden_items(conn: &mut AnyConnection) -> Result<Vec<Item>> {
+    use crate::db::schema::{comments as c, proposals as p};
+    let mut items = Vec::new();
+    let proposal_ids: Vec<String> = p::table.filter(p::hidden.eq(true)).select(p::id).load(conn)?;
+    let comment_ids: Vec<String> = c::table.filter(c::hidden.eq(true)).select(c::id).load(conn)?;
+    for id in proposal_ids {
+        items.extend(describe(conn, "proposal", &id)?);
+    }
+    for id in comment_ids {
+        items.extend(describe(conn, "comment", &id)?);
+    }
+    Ok(items)
+}
+
+/// The first `max` characters of a text on one line, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    }
+}

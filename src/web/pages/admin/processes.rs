@@ -88,8 +88,8 @@ struct EditPage<'a> {
     summary: Vec<SummaryItem>,
     /// Why publishing was refused, shown next to the publication buttons.
     publish_error: Option<String>,
+    /// The stored phases' forms, then the "add a phase" form.
     phases: Vec<PhaseView>,
-    new_phase: PhaseView,
 }
 
 /// What went wrong with the form just sent, so the edit page shows it in place.
@@ -147,6 +147,7 @@ pub async fn edit_page(ctx: &Ctx, id: String, rejected: Rejected) -> Result<Resp
         }
         None => PhaseView::blank(&process_id, new_number, detail.phases.last()),
     };
+    phases.push(new_phase);
     let publish_error = rejected.publish.map(|m| ctx.tr.msg(&m));
     if let Some(message) = &publish_error {
         summary.push(SummaryItem {
@@ -165,7 +166,6 @@ pub async fn edit_page(ctx: &Ctx, id: String, rejected: Rejected) -> Result<Resp
         summary,
         publish_error,
         phases,
-        new_phase,
     }))
 }
 
