@@ -10,7 +10,11 @@ use crate::domain::{accounts, sessions};
 use crate::web::AppState;
 
 #[derive(Parser)]
-#[command(name = "plenum", version, about = "A federated participation server for towns")]
+#[command(
+    name = "plenum",
+    version,
+    about = "A federated participation server for towns"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -121,7 +125,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Result<()> {
     match task {
-        AdminTask::CreateAdmin { email, username, name } => {
+        AdminTask::CreateAdmin {
+            email,
+            username,
+            name,
+        } => {
             let (password, generated) = match std::env::var("PLENUM_ADMIN_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (sessions::new_secret(), true),
@@ -135,7 +143,11 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
             let user = accounts::sign_up(&state.db, form, accounts::ROLE_ADMIN, "cli")
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
-            println!("Staff account created: {} <{}>", user.username, user.email.unwrap_or_default());
+            println!(
+                "Staff account created: {} <{}>",
+                user.username,
+                user.email.unwrap_or_default()
+            );
             if generated {
                 println!("Password (shown once): {password}");
             }

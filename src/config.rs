@@ -40,15 +40,9 @@ struct FileConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("the configuration file {path} is not valid TOML: {source}")]
-    Parse {
-        path: String,
-        source: toml::de::Error,
-    },
+    Parse { path: String, source: toml::de::Error },
     #[error("{name} is not a valid {what}: {value:?}")]
     Invalid {
         name: &'static str,
@@ -76,8 +70,8 @@ impl Config {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let pick = |var: &str, file: Option<String>| env(var).or(file);
 
-        let database_url = pick("DATABASE_URL", from_file.database_url)
-            .unwrap_or_else(|| "sqlite://plenum.db".into());
+        let database_url =
+            pick("DATABASE_URL", from_file.database_url).unwrap_or_else(|| "sqlite://plenum.db".into());
         let bind_text = pick("PLENUM_BIND", from_file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind: SocketAddr = bind_text.parse().map_err(|_| ConfigError::Invalid {
             name: "PLENUM_BIND",
@@ -140,7 +134,5 @@ impl Config {
 }
 
 fn is_hex_color(value: &str) -> bool {
-    value.len() == 7
-        && value.starts_with('#')
-        && value[1..].chars().all(|c| c.is_ascii_hexdigit())
+    value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit())
 }

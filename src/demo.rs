@@ -59,7 +59,13 @@ pub fn seed(conn: &mut AnyConnection, admin_hash: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn account(conn: &mut AnyConnection, username: &str, name: &str, email: &str, role: &str) -> Result<User, Error> {
+fn account(
+    conn: &mut AnyConnection,
+    username: &str,
+    name: &str,
+    email: &str,
+    role: &str,
+) -> Result<User, Error> {
     // Demo citizens get a random password nobody knows; only the staff account is usable.
     let prepared = accounts::prepare_account(&NewAccount {
         email: email.into(),
@@ -94,7 +100,13 @@ const BUDGET_PROPOSALS: &[(&str, &str, usize)] = &[
 ];
 
 fn seed_content(conn: &mut AnyConnection) -> Result<(), Error> {
-    account(conn, "accueil", "Services de la ville", ADMIN_EMAIL, accounts::ROLE_ADMIN)?;
+    account(
+        conn,
+        "accueil",
+        "Services de la ville",
+        ADMIN_EMAIL,
+        accounts::ROLE_ADMIN,
+    )?;
     let people = [
         ("camille", "Camille Martin"),
         ("yanis", "Yanis Benali"),
@@ -105,7 +117,13 @@ fn seed_content(conn: &mut AnyConnection) -> Result<(), Error> {
     ];
     let mut citizens = Vec::new();
     for (username, name) in people {
-        citizens.push(account(conn, username, name, &format!("{username}@exemple.fr"), accounts::ROLE_CITIZEN)?);
+        citizens.push(account(
+            conn,
+            username,
+            name,
+            &format!("{username}@exemple.fr"),
+            accounts::ROLE_CITIZEN,
+        )?);
     }
 
     let budget = processes::create(
@@ -118,7 +136,11 @@ fn seed_content(conn: &mut AnyConnection) -> Result<(), Error> {
             categories: "Mobilité\nEspaces verts\nCadre de vie\nCulture\nSolidarité".into(),
         },
     )?;
-    processes::add_phase(conn, &budget.id, &phase("information", -30, -10, false, false, true))?;
+    processes::add_phase(
+        conn,
+        &budget.id,
+        &phase("information", -30, -10, false, false, true),
+    )?;
     processes::add_phase(conn, &budget.id, &phase("proposals", -10, 20, true, true, true))?;
     processes::add_phase(conn, &budget.id, &phase("evaluation", 20, 50, false, true, true))?;
     processes::add_phase(conn, &budget.id, &phase("vote", 50, 65, false, false, false))?;
@@ -219,7 +241,12 @@ fn seed_content(conn: &mut AnyConnection) -> Result<(), Error> {
     }
     // The proposals phase is over: move the process into evaluation.
     let proposals_phase = detail.phases[0].id.clone();
-    processes::update_phase(conn, &berges.id, &proposals_phase, &phase("proposals", -60, -5, true, true, true))?;
+    processes::update_phase(
+        conn,
+        &berges.id,
+        &proposals_phase,
+        &phase("proposals", -60, -5, true, true, true),
+    )?;
     processes::add_phase(conn, &berges.id, &phase("evaluation", -5, 30, false, false, true))?;
     Ok(())
 }

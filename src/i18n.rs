@@ -136,8 +136,7 @@ impl Tr {
         if msg.args.is_empty() {
             self.t(msg.key)
         } else {
-            let args: Vec<(&str, String)> =
-                msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            let args: Vec<(&str, String)> = msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
             self.t_with(msg.key, &args)
         }
     }
@@ -145,7 +144,12 @@ impl Tr {
     /// A date in the reader's language (day, month name, year).
     pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
         let month = self.t(&format!("month-{}", chrono::Datelike::month(at)));
-        format!("{} {} {}", chrono::Datelike::day(at), month, chrono::Datelike::year(at))
+        format!(
+            "{} {} {}",
+            chrono::Datelike::day(at),
+            month,
+            chrono::Datelike::year(at)
+        )
     }
 
     /// A date and time (UTC).
@@ -231,7 +235,10 @@ mod tests {
         en.sort();
         let only_fr: Vec<_> = fr.iter().filter(|id| !en.contains(id)).collect();
         let only_en: Vec<_> = en.iter().filter(|id| !fr.contains(id)).collect();
-        assert!(only_fr.is_empty() && only_en.is_empty(), "only in fr: {only_fr:?}; only in en: {only_en:?}");
+        assert!(
+            only_fr.is_empty() && only_en.is_empty(),
+            "only in fr: {only_fr:?}; only in en: {only_en:?}"
+        );
         assert!(fr.len() > 50);
     }
 
@@ -240,7 +247,10 @@ mod tests {
         let i18n = I18n::load();
         let known = i18n.message_ids("en");
         let mut files = Vec::new();
-        let mut folders = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))];
+        let mut folders = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
         while let Some(folder) = folders.pop() {
             for entry in std::fs::read_dir(folder).expect("templates folder") {
                 let path = entry.expect("entry").path();
@@ -264,6 +274,9 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "message ids used but not defined: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "message ids used but not defined: {missing:?}"
+        );
     }
 }

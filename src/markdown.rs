@@ -47,6 +47,9 @@ mod tests {
 
     #[test]
     fn search_text_folds_accents_and_case() {
-        assert_eq!(search_text(&["Élargir  la RUE", "Crèche"]), "elargir la rue creche");
+        assert_eq!(
+            search_text(&["Élargir  la RUE", "Crèche"]),
+            "elargir la rue creche"
+        );
     }
 }

@@ -23,9 +23,7 @@ impl From<DieselError> for DbError {
     fn from(e: DieselError) -> Self {
         match e {
             DieselError::NotFound => DbError::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                DbError::AlreadyExists
-            }
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => DbError::AlreadyExists,
             other => DbError::Query(other),
         }
     }

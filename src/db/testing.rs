@@ -49,8 +49,7 @@ impl TestDatabase {
                 }
             }
             Backend::Postgres => {
-                let base_url =
-                    std::env::var("PLENUM_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+                let base_url = std::env::var("PLENUM_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
                 let mut conn = connect_creating_database(&base_url);
                 conn.batch_execute(&format!("CREATE SCHEMA {name}"))
                     .expect("create a test schema");

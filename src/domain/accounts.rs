@@ -195,7 +195,8 @@ pub async fn sign_in(db: &Db, email: &str, password_text: &str, client: &str) ->
             if u.blocked {
                 return Err(Error::Forbidden(Msg::new("error-account-blocked")));
             }
-            db.write(move |conn| throttle::clear(conn, &account_bucket)).await?;
+            db.write(move |conn| throttle::clear(conn, &account_bucket))
+                .await?;
             Ok(u)
         }
         _ => {
@@ -271,9 +272,11 @@ pub fn delete_account(conn: &mut AnyConnection, user: &User, password_text: &str
     diesel::update(proposals::table.filter(proposals::author_id.eq(&user.id)))
         .set(proposals::author_id.eq(None::<String>))
         .execute(conn)?;
-    diesel::update(crate::db::schema::comments::table.filter(crate::db::schema::comments::author_id.eq(&user.id)))
-        .set(crate::db::schema::comments::author_id.eq(None::<String>))
-        .execute(conn)?;
+    diesel::update(
+        crate::db::schema::comments::table.filter(crate::db::schema::comments::author_id.eq(&user.id)),
+    )
+    .set(crate::db::schema::comments::author_id.eq(None::<String>))
+    .execute(conn)?;
     super::sessions::destroy_all(conn, &user.id)?;
     // The row stays (with a scrubbed, unusable name) so that its id is never handed out again.
     diesel::update(users::table.filter(users::id.eq(&user.id)))

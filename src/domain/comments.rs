@@ -48,14 +48,26 @@ pub struct ThreadItem {
 }
 
 /// Adds a comment or a reply, if the current phase accepts comments.
-pub fn add(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Proposal, author: &User, form: &CommentForm) -> Result<Comment> {
-    detail.check(Capability::Comment, now()).map_err(Error::Forbidden)?;
+pub fn add(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    proposal: &Proposal,
+    author: &User,
+    form: &CommentForm,
+) -> Result<Comment> {
+    detail
+        .check(Capability::Comment, now())
+        .map_err(Error::Forbidden)?;
     if proposal.hidden {
         return Err(Error::NotFound);
     }
     let mut v = Validator::new();
     v.text("body", &form.body, 1, 5_000);
-    let stance = if form.stance.is_empty() { "neutral" } else { form.stance.as_str() };
+    let stance = if form.stance.is_empty() {
+        "neutral"
+    } else {
+        form.stance.as_str()
+    };
     if !STANCES.contains(&stance) {
         v.add("stance", Msg::new("error-stance"));
     }
@@ -113,7 +125,13 @@ pub fn thread(conn: &mut AnyConnection, proposal_id: &str, include_hidden: bool)
         .select((Comment::as_select(), users::display_name.nullable()))
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
-    fn walk(rows: &[(Comment, Option<String>)], parent: Option<&str>, depth: usize, include_hidden: bool, out: &mut Vec<ThreadItem>) {
+    fn walk(
+        rows: &[(Comment, Option<String>)],
+        parent: Option<&str>,
+        depth: usize,
+        include_hidden: bool,
+        out: &mut Vec<ThreadItem>,
+    ) {
         for (comment, author) in rows.iter().filter(|(c, _)| c.parent_id.as_deref() == parent) {
             let mut comment = comment.clone();
             if comment.hidden && !include_hidden {

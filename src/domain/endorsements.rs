@@ -12,7 +12,9 @@ use crate::db::schema::{endorsements, proposals};
 use crate::db::{AnyConnection, DbError};
 
 fn check(detail: &ProcessDetail, proposal: &Proposal) -> Result<()> {
-    detail.check(Capability::Endorse, now()).map_err(Error::Forbidden)?;
+    detail
+        .check(Capability::Endorse, now())
+        .map_err(Error::Forbidden)?;
     if !proposal.is_open() {
         return Err(Error::Forbidden(Msg::new("denied-proposal-closed")));
     }
@@ -27,7 +29,12 @@ fn check(detail: &ProcessDetail, proposal: &Proposal) -> Result<()> {
 /// The unique index on (proposal, user) is what guarantees one per person, even for requests
 /// that arrive at the same moment on different nodes; the counter moves only when the insert
 /// succeeded, by increment, so parallel endorsements of one proposal all count.
-pub fn endorse(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Proposal, user: &User) -> Result<bool> {
+pub fn endorse(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    proposal: &Proposal,
+    user: &User,
+) -> Result<bool> {
     check(detail, proposal)?;
     let inserted = conn.transaction(|c| {
         diesel::insert_into(endorsements::table)
@@ -50,8 +57,15 @@ pub fn endorse(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Prop
 }
 
 /// Withdraws an endorsement; withdrawing one that does not exist changes nothing.
-pub fn unendorse(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Proposal, user: &User) -> Result<bool> {
-    detail.check(Capability::Endorse, now()).map_err(Error::Forbidden)?;
+pub fn unendorse(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    proposal: &Proposal,
+    user: &User,
+) -> Result<bool> {
+    detail
+        .check(Capability::Endorse, now())
+        .map_err(Error::Forbidden)?;
     let deleted = diesel::delete(
         endorsements::table
             .filter(endorsements::proposal_id.eq(&proposal.id))
@@ -85,7 +99,11 @@ pub fn recount(conn: &mut AnyConnection, proposal_id: &str) -> Result<()> {
 }
 
 /// Which of `proposal_ids` the user has endorsed.
-pub fn endorsed_by(conn: &mut AnyConnection, user_id: &str, proposal_ids: &[String]) -> Result<HashSet<String>> {
+pub fn endorsed_by(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    proposal_ids: &[String],
+) -> Result<HashSet<String>> {
     if proposal_ids.is_empty() {
         return Ok(HashSet::new());
     }

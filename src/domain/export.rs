@@ -8,7 +8,9 @@ use super::comments::Comment;
 use super::moderation::Report;
 use super::proposals::{Proposal, Version};
 use super::Result;
-use crate::db::schema::{api_tokens, comments, endorsements, proposal_versions, proposals, reports, sessions};
+use crate::db::schema::{
+    api_tokens, comments, endorsements, proposal_versions, proposals, reports, sessions,
+};
 use crate::db::AnyConnection;
 
 pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {

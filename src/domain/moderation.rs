@@ -35,7 +35,13 @@ pub struct ReportForm {
 }
 
 /// Files a report; a person reports a given item once (repeating changes nothing).
-pub fn report(conn: &mut AnyConnection, reporter: &User, kind: &str, target_id: &str, form: &ReportForm) -> Result<()> {
+pub fn report(
+    conn: &mut AnyConnection,
+    reporter: &User,
+    kind: &str,
+    target_id: &str,
+    form: &ReportForm,
+) -> Result<()> {
     let mut v = Validator::new();
     if !REASONS.contains(&form.reason.as_str()) {
         v.add("reason", Msg::new("error-reason"));
@@ -110,7 +116,10 @@ fn resolve(conn: &mut AnyConnection, kind: &str, target_id: &str, resolution: &s
             .filter(reports::target_id.eq(target_id))
             .filter(reports::resolved_at.is_null()),
     )
-    .set((reports::resolved_at.eq(Some(now())), reports::resolution.eq(Some(resolution))))
+    .set((
+        reports::resolved_at.eq(Some(now())),
+        reports::resolution.eq(Some(resolution)),
+    ))
     .execute(conn)?;
     Ok(())
 }
@@ -172,10 +181,13 @@ pub fn open_by_item(conn: &mut AnyConnection) -> Result<Vec<ReportedItem>> {
             continue;
         }
         if let Some(item) = describe(conn, &report.target_kind, &report.target_id)? {
-            grouped.push(ReportedItem { item, reports: vec![report] });
+            grouped.push(ReportedItem {
+                item,
+                reports: vec![report],
+            });
         }
     }
-    grouped.sort_by(|a, b| b.reports.len().cmp(&a.reports.len()));
+    grouped.sort_by_key(|e| std::cmp::Reverse(e.reports.len()));
     Ok(grouped)
 }
 

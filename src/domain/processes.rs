@@ -94,9 +94,7 @@ pub struct ProcessDetail {
 impl ProcessDetail {
     /// The phase whose dates contain `at`, if any.
     pub fn phase_at(&self, at: NaiveDateTime) -> Option<&Phase> {
-        self.phases
-            .iter()
-            .find(|p| p.starts_at <= at && at < p.ends_at)
+        self.phases.iter().find(|p| p.starts_at <= at && at < p.ends_at)
     }
 
     /// The single place that decides whether `capability` is open now. The error says why not,
@@ -286,7 +284,10 @@ pub fn set_published(conn: &mut AnyConnection, id: &str, published: bool) -> Res
         return Err(Error::Conflict(Msg::new("error-publish-needs-phase")));
     }
     diesel::update(processes::table.filter(processes::id.eq(id)))
-        .set((processes::published.eq(published), processes::updated_at.eq(now())))
+        .set((
+            processes::published.eq(published),
+            processes::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -303,7 +304,12 @@ fn validate_phase(form: &PhaseForm) -> Result<()> {
 }
 
 /// Phases may not overlap: at any moment at most one phase decides what is allowed.
-fn check_no_overlap(conn: &mut AnyConnection, process_id: &str, form: &PhaseForm, own_id: Option<&str>) -> Result<()> {
+fn check_no_overlap(
+    conn: &mut AnyConnection,
+    process_id: &str,
+    form: &PhaseForm,
+    own_id: Option<&str>,
+) -> Result<()> {
     let others: Vec<Phase> = phases::table
         .filter(phases::process_id.eq(process_id))
         .select(Phase::as_select())
@@ -351,7 +357,12 @@ pub fn add_phase(conn: &mut AnyConnection, process_id: &str, form: &PhaseForm) -
 }
 
 /// Changes a phase's kind, dates and switches.
-pub fn update_phase(conn: &mut AnyConnection, process_id: &str, phase_id: &str, form: &PhaseForm) -> Result<()> {
+pub fn update_phase(
+    conn: &mut AnyConnection,
+    process_id: &str,
+    phase_id: &str,
+    form: &PhaseForm,
+) -> Result<()> {
     validate_phase(form)?;
     check_no_overlap(conn, process_id, form, Some(phase_id))?;
     let changed = diesel::update(
@@ -447,7 +458,11 @@ pub fn detail_by_id(conn: &mut AnyConnection, id: &str) -> Result<ProcessDetail>
 }
 
 /// A process by its slug; unpublished ones only for staff (`include_unpublished`).
-pub fn detail_by_slug(conn: &mut AnyConnection, slug: &str, include_unpublished: bool) -> Result<ProcessDetail> {
+pub fn detail_by_slug(
+    conn: &mut AnyConnection,
+    slug: &str,
+    include_unpublished: bool,
+) -> Result<ProcessDetail> {
     let process: Process = processes::table
         .filter(processes::slug.eq(slug))
         .select(Process::as_select())
@@ -538,6 +553,9 @@ mod tests {
     fn unpublished_processes_allow_nothing() {
         let t = now();
         let d = detail(false, vec![phase("proposals", t - Duration::days(1), 2, true)]);
-        assert_eq!(d.check(Capability::CreateProposal, t).unwrap_err().key, "denied-not-published");
+        assert_eq!(
+            d.check(Capability::CreateProposal, t).unwrap_err().key,
+            "denied-not-published"
+        );
     }
 }

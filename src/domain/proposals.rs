@@ -125,7 +125,12 @@ fn insert_version(conn: &mut AnyConnection, p: &Proposal, editor: &User, at: Nai
 }
 
 /// Publishes a new proposal, if the current phase accepts proposals.
-pub fn create(conn: &mut AnyConnection, detail: &ProcessDetail, author: &User, form: &ProposalForm) -> Result<Proposal> {
+pub fn create(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    author: &User,
+    form: &ProposalForm,
+) -> Result<Proposal> {
     let at = now();
     detail
         .check(Capability::CreateProposal, at)
@@ -192,7 +197,13 @@ pub fn check_editable(detail: &ProcessDetail, proposal: &Proposal, user: &User) 
 }
 
 /// Saves a new version written by its author; every version stays in the history.
-pub fn edit(conn: &mut AnyConnection, detail: &ProcessDetail, proposal: &Proposal, user: &User, form: &ProposalForm) -> Result<Proposal> {
+pub fn edit(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    proposal: &Proposal,
+    user: &User,
+    form: &ProposalForm,
+) -> Result<Proposal> {
     check_editable(detail, proposal, user)?;
     let category_id = validate(detail, form)?;
     let at = now();
@@ -234,7 +245,10 @@ pub fn withdraw(conn: &mut AnyConnection, proposal: &Proposal, user: &User) -> R
         return Err(Error::Forbidden(Msg::new("denied-answered")));
     }
     diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
-        .set((proposals::state.eq(STATE_WITHDRAWN), proposals::updated_at.eq(now())))
+        .set((
+            proposals::state.eq(STATE_WITHDRAWN),
+            proposals::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -374,7 +388,10 @@ pub fn list(conn: &mut AnyConnection, process_id: &str, q: &ListQuery) -> Result
         if let Some(t) = q.text.as_deref() {
             let folded = crate::markdown::search_text(&[t]);
             if !folded.is_empty() {
-                let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let escaped = folded
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
                 query = query.filter(proposals::search_text.like(format!("%{escaped}%")).escape('\\'));
             }
         }

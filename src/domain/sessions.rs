@@ -82,6 +82,12 @@ pub fn create_api_token(conn: &mut AnyConnection, user_id: &str, label: &str) ->
     Ok(secret)
 }
 
+/// Revokes one API token; revoking an unknown or already revoked token changes nothing.
+pub fn revoke_api_token(conn: &mut AnyConnection, secret: &str) -> Result<()> {
+    diesel::delete(api_tokens::table.filter(api_tokens::token_hash.eq(digest(secret)))).execute(conn)?;
+    Ok(())
+}
+
 /// The user behind an API token.
 pub fn user_for_api_token(conn: &mut AnyConnection, secret: &str) -> Result<Option<User>> {
     Ok(api_tokens::table

@@ -80,11 +80,11 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| AppError(Error::Db(crate::db::DbError::Task("request context missing".into()))))
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
+            AppError(Error::Db(crate::db::DbError::Task(
+                "request context missing".into(),
+            )))
+        })
     }
 }
 
@@ -103,7 +103,11 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// A `Set-Cookie` value with the flags every Plenum cookie carries.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
     ))
@@ -121,7 +125,7 @@ pub fn csrf_token(secret: &[u8], visitor: &str, session: Option<&str>) -> String
     hex::encode(&mac.finalize().into_bytes()[..20])
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -132,7 +136,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Paths that take signed server-to-server requests rather than browser forms.
 fn is_csrf_exempt(path: &str) -> bool {
-    path == "/inbox" || path.ends_with("/inbox")
+    // Inboxes are authenticated by HTTP signatures. Creating an API token is authenticated by
+    // the password in its JSON body (a cross-site form cannot send JSON) and sets no cookie.
+    path == "/inbox" || path.ends_with("/inbox") || path == "/api/v1/tokens"
 }
 
 /// Builds the [`Ctx`], checks CSRF on every state-changing request, renders errors as pages
@@ -219,7 +225,8 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
             let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
                 Ok(b) => b,
                 Err(_) => {
-                    let response = AppError(Error::invalid("body", Msg::new("error-too-large"))).into_response();
+                    let response =
+                        AppError(Error::invalid("body", Msg::new("error-too-large"))).into_response();
                     return finish_with_ctx(&ctx, response, existing_visitor.is_none(), is_api);
                 }
             };
@@ -236,9 +243,7 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
                 .map(str::to_string)
         };
         let valid = existing_visitor.is_some()
-            && presented.is_some_and(|p| {
-                subtle::ConstantTimeEq::ct_eq(p.as_bytes(), csrf.as_bytes()).into()
-            });
+            && presented.is_some_and(|p| subtle::ConstantTimeEq::ct_eq(p.as_bytes(), csrf.as_bytes()).into());
         if !valid {
             tracing::info!(%path, "refused a request without a valid CSRF token");
             let response = AppError(Error::Forbidden(Msg::new("error-csrf"))).into_response();

@@ -47,16 +47,28 @@ impl ErrorView {
     pub fn of(error: &Error) -> ErrorView {
         let (status, code, msg) = match error {
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found", Msg::new("error-not-found")),
-            Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", Msg::new("error-sign-in")),
+            Error::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                Msg::new("error-sign-in"),
+            ),
             Error::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
-            Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Msg::new("error-invalid")),
+            Error::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Msg::new("error-invalid"),
+            ),
             Error::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
             Error::Throttled { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "throttled",
                 Msg::new("error-throttled").arg("minutes", (retry_after_secs + 59) / 60),
             ),
-            Error::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Msg::new("error-internal")),
+            Error::Db(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                Msg::new("error-internal"),
+            ),
         };
         ErrorView {
             status,

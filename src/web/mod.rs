@@ -32,7 +32,7 @@ impl AppState {
     pub fn new(config: Config) -> anyhow::Result<Arc<AppState>> {
         let db = Db::connect(&config.database_url)?;
         let secret = db
-            .write_blocking(|conn| domain::settings::instance_secret(conn))
+            .write_blocking(domain::settings::instance_secret)
             .map_err(|e| anyhow::anyhow!("cannot read the instance secret: {e}"))?;
         Ok(Arc::new(AppState {
             db,
@@ -48,8 +48,14 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(api::router())
-        .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers_layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::context_layer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers_layer,
+        ))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .with_state(state)
 }

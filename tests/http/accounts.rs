@@ -6,7 +6,10 @@ use crate::common::{TestApp, PASSWORD};
 async fn signup_creates_an_account_and_signs_in() {
     let app = TestApp::new().await;
     let mut b = app.browser();
-    b.get("/signup").await.assert_status(200).assert_contains("name=\"csrf\"");
+    b.get("/signup")
+        .await
+        .assert_status(200)
+        .assert_contains("name=\"csrf\"");
     let page = b
         .post(
             "/signup",
@@ -114,14 +117,20 @@ async fn wrong_password_is_refused_then_throttled() {
     app.user("marie", "citizen").await;
     let mut b = app.browser();
     for _ in 0..10 {
-        b.post("/login", &[("email", "marie@example.org"), ("password", "wrong password!")])
-            .await
-            .assert_status(401)
-            .assert_contains("e-mail address or the password is wrong");
+        b.post(
+            "/login",
+            &[("email", "marie@example.org"), ("password", "wrong password!")],
+        )
+        .await
+        .assert_status(401)
+        .assert_contains("e-mail address or the password is wrong");
     }
     // Past the limit even the right password waits.
     let page = b
-        .post("/login", &[("email", "marie@example.org"), ("password", PASSWORD)])
+        .post(
+            "/login",
+            &[("email", "marie@example.org"), ("password", PASSWORD)],
+        )
         .await;
     page.assert_status(429).assert_contains("Too many attempts");
     assert!(page.headers.contains_key("retry-after"));
@@ -146,18 +155,36 @@ async fn language_follows_accept_language_then_the_switch() {
     let app = TestApp::new().await;
     let mut b = app.browser();
     b.accept_language = "fr-FR,fr;q=0.9".into();
-    b.get("/").await.assert_contains("lang=\"fr\"").assert_contains("Démarches participatives");
-    b.post("/locale", &[("lang", "en"), ("next", "/")]).await.assert_status(303);
-    b.get("/").await.assert_contains("lang=\"en\"").assert_contains("Participatory processes");
+    b.get("/")
+        .await
+        .assert_contains("lang=\"fr\"")
+        .assert_contains("Démarches participatives");
+    b.post("/locale", &[("lang", "en"), ("next", "/")])
+        .await
+        .assert_status(303);
+    b.get("/")
+        .await
+        .assert_contains("lang=\"en\"")
+        .assert_contains("Participatory processes");
 }
 
 #[tokio::test]
 async fn security_headers_are_set() {
     let app = TestApp::new().await;
     let page = app.browser().get("/").await;
-    let csp = page.headers.get("content-security-policy").expect("CSP").to_str().unwrap();
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .expect("CSP")
+        .to_str()
+        .unwrap();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert_eq!(page.headers.get("x-frame-options").unwrap(), "DENY");
-    let cookie = page.headers.get("set-cookie").expect("visitor cookie").to_str().unwrap();
+    let cookie = page
+        .headers
+        .get("set-cookie")
+        .expect("visitor cookie")
+        .to_str()
+        .unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
 }

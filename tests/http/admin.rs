@@ -8,7 +8,9 @@ use crate::common::{Allow, Browser, TestApp};
 
 /// `datetime-local` text for now + `days`.
 fn date_in(days: i64) -> String {
-    (Utc::now() + Duration::days(days)).format("%Y-%m-%dT%H:%M").to_string()
+    (Utc::now() + Duration::days(days))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 async fn create_process(b: &mut Browser, slug: &str) -> String {
@@ -27,16 +29,28 @@ async fn create_process(b: &mut Browser, slug: &str) -> String {
     page.assert_status(303);
     let location = page.location().to_string();
     assert!(location.contains("notice=process-saved"), "{location}");
-    location.trim_start_matches("/admin/processes/").split('?').next().unwrap().to_string()
+    location
+        .trim_start_matches("/admin/processes/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 async fn add_phase(b: &mut Browser, process_id: &str, start: i64, end: i64, switches: &[&str]) -> u16 {
     let (s, e) = (date_in(start), date_in(end));
-    let mut fields = vec![("kind", "proposals"), ("starts_at", s.as_str()), ("ends_at", e.as_str())];
+    let mut fields = vec![
+        ("kind", "proposals"),
+        ("starts_at", s.as_str()),
+        ("ends_at", e.as_str()),
+    ];
     for name in switches {
         fields.push((name, "on"));
     }
-    b.post(&format!("/admin/processes/{process_id}/phases"), &fields).await.status.as_u16()
+    b.post(&format!("/admin/processes/{process_id}/phases"), &fields)
+        .await
+        .status
+        .as_u16()
 }
 
 #[tokio::test]
@@ -54,11 +68,19 @@ async fn admin_pages_need_staff() {
     for path in &get_paths {
         let page = anonymous.get(path).await;
         page.assert_status(303);
-        assert!(page.location().starts_with("/login?next="), "{path} → {}", page.location());
+        assert!(
+            page.location().starts_with("/login?next="),
+            "{path} → {}",
+            page.location()
+        );
     }
     let (mut citizen, _) = app.citizen("camille").await;
     for path in &get_paths {
-        citizen.get(path).await.assert_status(403).assert_contains("staff");
+        citizen
+            .get(path)
+            .await
+            .assert_status(403)
+            .assert_contains("staff");
     }
     let post_paths = [
         "/admin/processes".to_string(),
@@ -87,10 +109,17 @@ async fn admin_pages_need_staff() {
 async fn staff_create_a_process_add_a_phase_and_publish_it() {
     let app = TestApp::new().await;
     let (mut staff, _) = app.staff("agent").await;
-    staff.get("/admin/processes/new").await.assert_status(200).assert_contains("name=\"slug\"");
+    staff
+        .get("/admin/processes/new")
+        .await
+        .assert_status(200)
+        .assert_contains("name=\"slug\"");
     let id = create_process(&mut staff, "ecoles-vertes").await;
     // A draft is not public.
-    app.browser().get("/processes/ecoles-vertes").await.assert_status(404);
+    app.browser()
+        .get("/processes/ecoles-vertes")
+        .await
+        .assert_status(404);
     // Publishing without a phase is refused, with the reason on the page.
     staff
         .post(&format!("/admin/processes/{id}/publish"), &[])
@@ -106,14 +135,23 @@ async fn staff_create_a_process_add_a_phase_and_publish_it() {
     )
     .await;
     assert_eq!(status, 303);
-    staff.post(&format!("/admin/processes/{id}/publish"), &[]).await.assert_status(303);
+    staff
+        .post(&format!("/admin/processes/{id}/publish"), &[])
+        .await
+        .assert_status(303);
     let page = app.browser().get("/processes/ecoles-vertes").await;
-    page.assert_status(200).assert_contains("cours d&#39;école").assert_contains("Proposals");
+    page.assert_status(200)
+        .assert_contains("cours d&#39;école")
+        .assert_contains("Proposals");
     let detail = app.db(move |c| processes::detail_by_id(c, &id)).await;
     assert_eq!(detail.categories.len(), 2);
     assert!(detail.phases[0].proposals_enabled && detail.phases[0].comments_enabled);
     // The dashboard lists it.
-    staff.get("/admin").await.assert_status(200).assert_contains("ecoles-vertes");
+    staff
+        .get("/admin")
+        .await
+        .assert_status(200)
+        .assert_contains("ecoles-vertes");
 }
 
 #[tokio::test]
@@ -121,9 +159,14 @@ async fn invalid_process_forms_are_explained_and_nothing_is_stored() {
     let app = TestApp::new().await;
     let (mut staff, _) = app.staff("agent").await;
     let page = staff
-        .post("/admin/processes", &[("slug", "Pas Bon!"), ("title", ""), ("description", "")])
+        .post(
+            "/admin/processes",
+            &[("slug", "Pas Bon!"), ("title", ""), ("description", "")],
+        )
         .await;
-    page.assert_status(422).assert_contains("aria-invalid=\"true\"").assert_contains("href=\"#slug\"");
+    page.assert_status(422)
+        .assert_contains("aria-invalid=\"true\"")
+        .assert_contains("href=\"#slug\"");
     assert!(page.body.contains("This field is required"), "{}", page.body);
     let count = app.db(|c| processes::list(c, true)).await.len();
     assert_eq!(count, 0);
@@ -132,10 +175,18 @@ async fn invalid_process_forms_are_explained_and_nothing_is_stored() {
     let page = staff
         .post(
             "/admin/processes",
-            &[("slug", "budget"), ("title", "Another one"), ("description", "Another process here.")],
+            &[
+                ("slug", "budget"),
+                ("title", "Another one"),
+                ("description", "Another process here."),
+            ],
         )
         .await;
-    assert!(matches!(page.status.as_u16(), 409 | 422), "status {}", page.status);
+    assert!(
+        matches!(page.status.as_u16(), 409 | 422),
+        "status {}",
+        page.status
+    );
     assert_eq!(app.db(|c| processes::list(c, true)).await.len(), 1);
 }
 
@@ -172,16 +223,25 @@ async fn phase_dates_are_checked() {
     let page = staff
         .post(
             &format!("/admin/processes/{id}/phases"),
-            &[("kind", "proposals"), ("starts_at", "demain"), ("ends_at", "2027-01-01T10:00")],
+            &[
+                ("kind", "proposals"),
+                ("starts_at", "demain"),
+                ("ends_at", "2027-01-01T10:00"),
+            ],
         )
         .await;
-    page.assert_status(422).assert_contains("Please enter a date and time");
+    page.assert_status(422)
+        .assert_contains("Please enter a date and time");
     // Unknown kind.
     let (s, e) = (date_in(1), date_in(2));
     staff
         .post(
             &format!("/admin/processes/{id}/phases"),
-            &[("kind", "party"), ("starts_at", s.as_str()), ("ends_at", e.as_str())],
+            &[
+                ("kind", "party"),
+                ("starts_at", s.as_str()),
+                ("ends_at", e.as_str()),
+            ],
         )
         .await
         .assert_status(422);
@@ -190,7 +250,11 @@ async fn phase_dates_are_checked() {
     let page = staff
         .post(
             &format!("/admin/processes/{id}/phases"),
-            &[("kind", "vote"), ("starts_at", date_in(5).as_str()), ("ends_at", date_in(20).as_str())],
+            &[
+                ("kind", "vote"),
+                ("starts_at", date_in(5).as_str()),
+                ("ends_at", date_in(20).as_str()),
+            ],
         )
         .await;
     page.assert_status(422).assert_contains("overlaps");
@@ -204,7 +268,10 @@ async fn phase_switches_decide_what_citizens_may_do() {
     let detail = app.process("budget", Allow::ALL).await;
     let (mut staff, _) = app.staff("agent").await;
     let (mut citizen, _) = app.citizen("lea").await;
-    citizen.get("/processes/budget/proposals/new").await.assert_status(200);
+    citizen
+        .get("/processes/budget/proposals/new")
+        .await
+        .assert_status(200);
     let phase = &detail.phases[0];
     let (s, e) = (
         phase.starts_at.format("%Y-%m-%dT%H:%M").to_string(),
@@ -230,7 +297,13 @@ async fn phase_switches_decide_what_citizens_may_do() {
         .assert_contains("New proposals are not accepted");
     // Deleting the only phase closes everything.
     staff
-        .post(&format!("/admin/processes/{}/phases/{}/delete", detail.process.id, phase.id), &[])
+        .post(
+            &format!(
+                "/admin/processes/{}/phases/{}/delete",
+                detail.process.id, phase.id
+            ),
+            &[],
+        )
         .await
         .assert_status(303);
     let id = detail.process.id.clone();
@@ -258,11 +331,20 @@ async fn a_proposal(app: &TestApp) -> (String, Browser) {
     let page = citizen
         .post(
             "/processes/budget/proposals",
-            &[("title", "Un composteur par quartier"), ("body", "Pour réduire les déchets de chaque quartier.")],
+            &[
+                ("title", "Un composteur par quartier"),
+                ("body", "Pour réduire les déchets de chaque quartier."),
+            ],
         )
         .await;
     page.assert_status(303);
-    let id = page.location().trim_start_matches("/proposals/").split('?').next().unwrap().to_string();
+    let id = page
+        .location()
+        .trim_start_matches("/proposals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
     (id, citizen)
 }
 
@@ -278,14 +360,20 @@ async fn staff_answer_a_proposal_officially() {
         .assert_contains("name=\"state\"");
     // An unknown state is refused.
     staff
-        .post(&format!("/admin/proposals/{id}/answer"), &[("state", "maybe"), ("answer", "Hmm.")])
+        .post(
+            &format!("/admin/proposals/{id}/answer"),
+            &[("state", "maybe"), ("answer", "Hmm.")],
+        )
         .await
         .assert_status(422)
         .assert_contains("Please choose evaluating, accepted or rejected");
     let page = staff
         .post(
             &format!("/admin/proposals/{id}/answer"),
-            &[("state", "accepted"), ("answer", "Accepted: **works in spring**.")],
+            &[
+                ("state", "accepted"),
+                ("answer", "Accepted: **works in spring**."),
+            ],
         )
         .await;
     page.assert_status(303);
@@ -296,15 +384,19 @@ async fn staff_answer_a_proposal_officially() {
         .assert_status(200)
         .assert_contains("<strong>works in spring</strong>")
         .assert_contains("Accepted");
-    let stored = app.db({
-        let id = id.clone();
-        move |c| proposals::find(c, &id)
-    })
-    .await;
+    let stored = app
+        .db({
+            let id = id.clone();
+            move |c| proposals::find(c, &id)
+        })
+        .await;
     assert_eq!(stored.state, "accepted");
     // Citizens cannot answer.
     citizen
-        .post(&format!("/admin/proposals/{id}/answer"), &[("state", "rejected"), ("answer", "No.")])
+        .post(
+            &format!("/admin/proposals/{id}/answer"),
+            &[("state", "rejected"), ("answer", "No.")],
+        )
         .await
         .assert_status(403);
     // Unknown proposal.
@@ -317,7 +409,10 @@ async fn reported_proposal_is_hidden_then_shown_again() {
     let (id, mut citizen) = a_proposal(&app).await;
     let (mut reporter, _) = app.citizen("hugo").await;
     reporter
-        .post(&format!("/report/proposal/{id}"), &[("reason", "spam"), ("details", "Publicité")])
+        .post(
+            &format!("/report/proposal/{id}"),
+            &[("reason", "spam"), ("details", "Publicité")],
+        )
         .await
         .assert_status(303);
     let (mut staff, _) = app.staff("agent").await;
@@ -328,15 +423,28 @@ async fn reported_proposal_is_hidden_then_shown_again() {
         .assert_contains("Un composteur par quartier")
         .assert_contains("Publicité");
     staff.get("/admin").await.assert_contains("One report to review");
-    staff.post(&format!("/admin/moderation/proposal/{id}/hide"), &[]).await.assert_status(303);
-    app.browser().get(&format!("/proposals/{id}")).await.assert_status(404);
+    staff
+        .post(&format!("/admin/moderation/proposal/{id}/hide"), &[])
+        .await
+        .assert_status(303);
+    app.browser()
+        .get(&format!("/proposals/{id}"))
+        .await
+        .assert_status(404);
     let list = citizen.get("/processes/budget").await;
     assert!(!list.body.contains("Un composteur par quartier"));
     // The report is closed, and the item is listed as hidden.
     let page = staff.get("/admin/reports").await;
-    page.assert_contains("No report to review").assert_contains("Show again");
-    staff.post(&format!("/admin/moderation/proposal/{id}/unhide"), &[]).await.assert_status(303);
-    app.browser().get(&format!("/proposals/{id}")).await.assert_status(200);
+    page.assert_contains("No report to review")
+        .assert_contains("Show again");
+    staff
+        .post(&format!("/admin/moderation/proposal/{id}/unhide"), &[])
+        .await
+        .assert_status(303);
+    app.browser()
+        .get(&format!("/proposals/{id}"))
+        .await
+        .assert_status(200);
 }
 
 #[tokio::test]
@@ -344,7 +452,13 @@ async fn reported_comment_is_hidden_or_dismissed() {
     let app = TestApp::new().await;
     let (id, mut citizen) = a_proposal(&app).await;
     citizen
-        .post(&format!("/proposals/{id}/comments"), &[("body", "Un commentaire vraiment désagréable."), ("stance", "against")])
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[
+                ("body", "Un commentaire vraiment désagréable."),
+                ("stance", "against"),
+            ],
+        )
         .await
         .assert_status(303);
     let proposal_id = id.clone();
@@ -358,22 +472,46 @@ async fn reported_comment_is_hidden_or_dismissed() {
         .clone();
     let (mut reporter, _) = app.citizen("hugo").await;
     reporter
-        .post(&format!("/report/comment/{comment_id}"), &[("reason", "offensive")])
+        .post(
+            &format!("/report/comment/{comment_id}"),
+            &[("reason", "offensive")],
+        )
         .await
         .assert_status(303);
     let (mut staff, _) = app.staff("agent").await;
     // Dismissing keeps the comment visible and closes the report.
-    staff.post(&format!("/admin/moderation/comment/{comment_id}/dismiss"), &[]).await.assert_status(303);
-    staff.get("/admin/reports").await.assert_contains("No report to review");
-    app.browser().get(&format!("/proposals/{id}")).await.assert_contains("vraiment désagréable");
+    staff
+        .post(&format!("/admin/moderation/comment/{comment_id}/dismiss"), &[])
+        .await
+        .assert_status(303);
+    staff
+        .get("/admin/reports")
+        .await
+        .assert_contains("No report to review");
+    app.browser()
+        .get(&format!("/proposals/{id}"))
+        .await
+        .assert_contains("vraiment désagréable");
     // Hiding removes it from the public page.
-    staff.post(&format!("/admin/moderation/comment/{comment_id}/hide"), &[]).await.assert_status(303);
+    staff
+        .post(&format!("/admin/moderation/comment/{comment_id}/hide"), &[])
+        .await
+        .assert_status(303);
     let page = app.browser().get(&format!("/proposals/{id}")).await;
     assert!(!page.body.contains("vraiment désagréable"));
     // Unknown kinds, actions and items are 404.
-    staff.post(&format!("/admin/moderation/user/{comment_id}/hide"), &[]).await.assert_status(404);
-    staff.post(&format!("/admin/moderation/comment/{comment_id}/explode"), &[]).await.assert_status(404);
-    staff.post("/admin/moderation/comment/nope/hide", &[]).await.assert_status(404);
+    staff
+        .post(&format!("/admin/moderation/user/{comment_id}/hide"), &[])
+        .await
+        .assert_status(404);
+    staff
+        .post(&format!("/admin/moderation/comment/{comment_id}/explode"), &[])
+        .await
+        .assert_status(404);
+    staff
+        .post("/admin/moderation/comment/nope/hide", &[])
+        .await
+        .assert_status(404);
 }
 
 #[tokio::test]
@@ -383,7 +521,11 @@ async fn admin_forms_need_the_csrf_token() {
     let page = staff
         .post_raw(
             "/admin/processes",
-            &[("slug", "sans-jeton".into()), ("title", "Sans jeton".into()), ("description", "Pas de jeton.".into())],
+            &[
+                ("slug", "sans-jeton".into()),
+                ("title", "Sans jeton".into()),
+                ("description", "Pas de jeton.".into()),
+            ],
         )
         .await;
     page.assert_status(403);

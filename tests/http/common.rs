@@ -248,12 +248,7 @@ impl Browser {
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
         Page {
             status,
             headers,
@@ -301,7 +296,13 @@ impl Browser {
     }
 
     /// Calls the JSON API, with a bearer token when given (else the session and CSRF header).
-    pub async fn api(&mut self, method: Method, path: &str, body: Option<serde_json::Value>, token: Option<&str>) -> Page {
+    pub async fn api(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        token: Option<&str>,
+    ) -> Page {
         if token.is_none() && !self.cookies.contains_key(VISITOR_COOKIE) {
             self.get("/").await;
         }

@@ -71,16 +71,15 @@ async fn save_locale(ctx: Ctx, Form(form): Form<LocaleForm>) -> Result<Response,
 /// Everything stored about the person, as a JSON file download.
 async fn download(ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
-    let data = ctx
-        .state
-        .db
-        .read(move |c| export::export_user(c, &user))
-        .await?;
+    let data = ctx.state.db.read(move |c| export::export_user(c, &user)).await?;
     let body = serde_json::to_string_pretty(&data).unwrap_or_else(|_| "{}".into());
     Ok((
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"plenum-my-data.json\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"plenum-my-data.json\"",
+            ),
             (header::CACHE_CONTROL, "no-store"),
         ],
         body,
@@ -112,7 +111,9 @@ async fn create_token(ctx: Ctx, Form(form): Form<TokenForm>) -> Result<Response,
         .write(move |c| sessions::create_api_token(c, &user.id, &label))
         .await?;
     let mut response = page(&ctx, Some(token), FormErrors::default())?;
-    response.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
     Ok(response)
 }
 

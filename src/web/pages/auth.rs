@@ -88,9 +88,10 @@ async fn signup(ctx: Ctx, Form(form): Form<SignupForm>) -> Result<Response, AppE
 
 fn with_session(ctx: &Ctx, secret: &str, mut response: Response) -> Response {
     let max_age = sessions::SESSION_LIFETIME.num_seconds();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&ctx.state, SESSION_COOKIE, secret, max_age));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&ctx.state, SESSION_COOKIE, secret, max_age),
+    );
     response
 }
 

@@ -9,8 +9,8 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::render;
-use crate::domain::processes::{self, ProcessDetail};
 use crate::domain::now;
+use crate::domain::processes::{self, ProcessDetail};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 use crate::web::AppState;

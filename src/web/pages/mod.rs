@@ -87,8 +87,7 @@ impl FormErrors {
 }
 
 async fn stylesheet(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> Response {
-    let css = include_str!("../../../static/style.css")
-        .replace("#1d4f91", &state.config.primary_color);
+    let css = include_str!("../../../static/style.css").replace("#1d4f91", &state.config.primary_color);
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),

@@ -78,7 +78,11 @@ impl ProcessPage<'_> {
     }
 }
 
-async fn show(ctx: Ctx, Path(slug): Path<String>, Query(params): Query<ListParams>) -> Result<Response, AppError> {
+async fn show(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, AppError> {
     let staff = ctx.is_staff();
     let sort = Sort::parse(&params.sort).unwrap_or_default();
     let query = ListQuery {

@@ -96,7 +96,14 @@ async fn new_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppErr
     }))
 }
 
-fn form_again(ctx: &Ctx, detail: ProcessDetail, form: ProposalForm, errors: &[crate::domain::FieldError], action: String, editing: bool) -> Response {
+fn form_again(
+    ctx: &Ctx,
+    detail: ProcessDetail,
+    form: ProposalForm,
+    errors: &[crate::domain::FieldError],
+    action: String,
+    editing: bool,
+) -> Response {
     let title = ctx.tr.t(if editing { "proposal-edit" } else { "proposal-new" });
     let mut response = render(&ProposalFormPage {
         layout: Layout::new(ctx, title),
@@ -110,7 +117,11 @@ fn form_again(ctx: &Ctx, detail: ProcessDetail, form: ProposalForm, errors: &[cr
     response
 }
 
-async fn create(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<ProposalForm>) -> Result<Response, AppError> {
+async fn create(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let detail = load_by_slug(&ctx, slug).await?;
     let result = {
@@ -149,7 +160,11 @@ async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErro
     }))
 }
 
-async fn edit(ctx: Ctx, Path(id): Path<String>, Form(form): Form<ProposalForm>) -> Result<Response, AppError> {
+async fn edit(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id.clone()).await?;
     let result = {
@@ -165,7 +180,14 @@ async fn edit(ctx: Ctx, Path(id): Path<String>, Form(form): Form<ProposalForm>) 
     };
     match result {
         Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-updated")),
-        Err(Error::Invalid(errors)) => Ok(form_again(&ctx, detail, form, &errors, format!("/proposals/{id}/edit"), true)),
+        Err(Error::Invalid(errors)) => Ok(form_again(
+            &ctx,
+            detail,
+            form,
+            &errors,
+            format!("/proposals/{id}/edit"),
+            true,
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -212,7 +234,10 @@ async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
         Ok(()) if !item.proposal.is_open() => Some(ctx.tr.t("denied-proposal-closed")),
         Ok(()) => None,
     };
-    let comment_denial = detail.check(Capability::Comment, at).err().map(|m| ctx.tr.msg(&m));
+    let comment_denial = detail
+        .check(Capability::Comment, at)
+        .err()
+        .map(|m| ctx.tr.msg(&m));
     let (can_edit, can_withdraw) = match &ctx.user {
         Some(u) => (
             proposals::check_editable(&detail, &item.proposal, u).is_ok(),
@@ -264,7 +289,11 @@ async fn history(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError>
         })
         .collect();
     Ok(render(&HistoryPage {
-        layout: Layout::new(&ctx, ctx.tr.t_with("history-title", &[("title", item.proposal.title.clone())])),
+        layout: Layout::new(
+            &ctx,
+            ctx.tr
+                .t_with("history-title", &[("title", item.proposal.title.clone())]),
+        ),
         item,
         versions,
     }))
@@ -281,7 +310,10 @@ async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError
             proposals::withdraw(conn, &current, &user)
         })
         .await?;
-    Ok(see_other(&format!("/proposals/{}", listed.proposal.id), "proposal-withdrawn"))
+    Ok(see_other(
+        &format!("/proposals/{}", listed.proposal.id),
+        "proposal-withdrawn",
+    ))
 }
 
 async fn endorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -311,7 +343,11 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
     Ok(see_other(&format!("/proposals/{}", listed.proposal.id), notice))
 }
 
-async fn comment(ctx: Ctx, Path(id): Path<String>, Form(form): Form<CommentForm>) -> Result<Response, AppError> {
+async fn comment(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id).await?;
     let proposal = listed.proposal.clone();
@@ -356,7 +392,11 @@ async fn report_form(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Resu
     }))
 }
 
-async fn report(ctx: Ctx, Path((kind, id)): Path<(String, String)>, Form(form): Form<ReportForm>) -> Result<Response, AppError> {
+async fn report(
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, String)>,
+    Form(form): Form<ReportForm>,
+) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     check_kind(&kind)?;
     let result = {

@@ -40,7 +40,12 @@ impl AnswerPage<'_> {
     }
 }
 
-async fn page(ctx: &Ctx, id: String, form: Option<AnswerInput>, errors: &[crate::domain::FieldError]) -> Result<Response, AppError> {
+async fn page(
+    ctx: &Ctx,
+    id: String,
+    form: Option<AnswerInput>,
+    errors: &[crate::domain::FieldError],
+) -> Result<Response, AppError> {
     let (item, process) = ctx
         .state
         .db
@@ -84,7 +89,11 @@ pub async fn form(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError
     page(&ctx, id, None, &[]).await
 }
 
-pub async fn save(ctx: Ctx, Path(id): Path<String>, Form(input): Form<AnswerInput>) -> Result<Response, AppError> {
+pub async fn save(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<AnswerInput>,
+) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let (proposal_id, sent) = (id.clone(), input.clone());
     match ctx

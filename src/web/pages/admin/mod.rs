@@ -30,13 +30,22 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin", get(dashboard))
         .route("/admin/processes", post(processes::create))
         .route("/admin/processes/new", get(processes::new_form))
-        .route("/admin/processes/{id}", get(processes::edit_form).post(processes::update))
+        .route(
+            "/admin/processes/{id}",
+            get(processes::edit_form).post(processes::update),
+        )
         .route("/admin/processes/{id}/publish", post(processes::publish))
         .route("/admin/processes/{id}/unpublish", post(processes::unpublish))
         .route("/admin/processes/{id}/phases", post(phases::add))
         .route("/admin/processes/{id}/phases/{phase_id}", post(phases::update))
-        .route("/admin/processes/{id}/phases/{phase_id}/delete", post(phases::delete))
-        .route("/admin/proposals/{id}/answer", get(answers::form).post(answers::save))
+        .route(
+            "/admin/processes/{id}/phases/{phase_id}/delete",
+            post(phases::delete),
+        )
+        .route(
+            "/admin/proposals/{id}/answer",
+            get(answers::form).post(answers::save),
+        )
         .route("/admin/reports", get(moderation::reports))
         .route("/admin/moderation/{kind}/{id}/{action}", post(moderation::decide))
 }

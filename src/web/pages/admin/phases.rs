@@ -99,7 +99,11 @@ impl PhaseView {
                 format!("/admin/processes/{process_id}/phases/{}", p.id),
                 Some(format!("/admin/processes/{process_id}/phases/{}/delete", p.id)),
             ),
-            None => ("new-phase-".into(), format!("/admin/processes/{process_id}/phases"), None),
+            None => (
+                "new-phase-".into(),
+                format!("/admin/processes/{process_id}/phases"),
+                None,
+            ),
         };
         PhaseView {
             prefix,
@@ -206,7 +210,10 @@ async fn save(
         Err(errors) => Err(Error::Invalid(errors)),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/admin/processes/{process_id}"), "phase-saved")),
+        Ok(()) => Ok(see_other(
+            &format!("/admin/processes/{process_id}"),
+            "phase-saved",
+        )),
         Err(Error::Invalid(errors)) => {
             let rejected = Rejected {
                 phase: Some((phase_id, input, errors)),
@@ -219,7 +226,11 @@ async fn save(
     }
 }
 
-pub async fn add(ctx: Ctx, Path(id): Path<String>, Form(input): Form<PhaseInput>) -> Result<Response, AppError> {
+pub async fn add(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<PhaseInput>,
+) -> Result<Response, AppError> {
     save(ctx, id, None, input).await
 }
 
@@ -248,8 +259,17 @@ mod tests {
     #[test]
     fn datetime_local_is_read_with_or_without_seconds() {
         let minutes = parse_datetime("2026-05-01T09:30").expect("minutes");
-        assert_eq!(minutes.format("%Y-%m-%d %H:%M:%S").to_string(), "2026-05-01 09:30:00");
-        assert_eq!(parse_datetime("2026-05-01T09:30:15").expect("seconds").format("%S").to_string(), "15");
+        assert_eq!(
+            minutes.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "2026-05-01 09:30:00"
+        );
+        assert_eq!(
+            parse_datetime("2026-05-01T09:30:15")
+                .expect("seconds")
+                .format("%S")
+                .to_string(),
+            "15"
+        );
         assert!(parse_datetime("2026-05-01 09:30").is_some());
         assert!(parse_datetime("2026-05-01T09:30:15.250").is_some());
     }

@@ -61,8 +61,16 @@ pub async fn create(ctx: Ctx, Form(input): Form<ProcessInput>) -> Result<Respons
     ctx.require_staff()?;
     let form = ProcessForm::from(input);
     let sent = form.clone();
-    match ctx.state.db.write(move |conn| processes::create(conn, &sent)).await {
-        Ok(process) => Ok(see_other(&format!("/admin/processes/{}", process.id), "process-saved")),
+    match ctx
+        .state
+        .db
+        .write(move |conn| processes::create(conn, &sent))
+        .await
+    {
+        Ok(process) => Ok(see_other(
+            &format!("/admin/processes/{}", process.id),
+            "process-saved",
+        )),
         Err(Error::Invalid(errors)) => {
             let (errors, summary) = translate(&ctx, &errors, "");
             let page = render(&NewPage {
@@ -120,7 +128,10 @@ pub async fn edit_page(ctx: &Ctx, id: String, rejected: Rejected) -> Result<Resp
     // At most one phase form was sent: the stored phase it edits, or the new one (`None`).
     let mut sent = rejected.phase;
     let mut take_sent = |this: Option<&str>| {
-        if sent.as_ref().is_some_and(|(target, _, _)| target.as_deref() == this) {
+        if sent
+            .as_ref()
+            .is_some_and(|(target, _, _)| target.as_deref() == this)
+        {
             sent.take().map(|(_, input, errors)| (input, errors))
         } else {
             None
@@ -155,9 +166,10 @@ pub async fn edit_page(ctx: &Ctx, id: String, rejected: Rejected) -> Result<Resp
             message: message.clone(),
         });
     }
-    let title = ctx
-        .tr
-        .t_with("admin-process-edit-title", &[("title", detail.process.title.clone())]);
+    let title = ctx.tr.t_with(
+        "admin-process-edit-title",
+        &[("title", detail.process.title.clone())],
+    );
     Ok(render(&EditPage {
         layout: Layout::new(ctx, title),
         detail,
@@ -190,7 +202,11 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
     edit_page(&ctx, id, Rejected::default()).await
 }
 
-pub async fn update(ctx: Ctx, Path(id): Path<String>, Form(input): Form<ProcessInput>) -> Result<Response, AppError> {
+pub async fn update(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<ProcessInput>,
+) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let form = ProcessForm::from(input);
     let (sent, process_id) = (form.clone(), id.clone());

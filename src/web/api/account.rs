@@ -1,0 +1,92 @@
+//! The caller's own account: who am I, my data, and API tokens.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::ApiJson;
+use crate::domain::{accounts, export, sessions, Error, Msg};
+use crate::web::context::{bearer, Ctx};
+use crate::web::error::{AppError, ErrorView};
+
+pub async fn me(ctx: Ctx) -> Result<Json<Value>, AppError> {
+    let user = ctx.require_user()?;
+    Ok(Json(json!({
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "locale": user.locale,
+    })))
+}
+
+/// Everything stored about the caller, as the account page's download gives it.
+pub async fn export(ctx: Ctx) -> Result<Json<Value>, AppError> {
+    let user = ctx.require_user()?.clone();
+    Ok(Json(
+        ctx.state
+            .db
+            .read(move |conn| export::export_user(conn, &user))
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenRequest {
+    email: String,
+    password: String,
+    #[serde(default)]
+    label: String,
+}
+
+/// Exchanges an e-mail and password for a token, with the same throttling as signing in.
+pub async fn create_token(ctx: Ctx, ApiJson(body): ApiJson<TokenRequest>) -> Result<Response, AppError> {
+    let user = match accounts::sign_in(&ctx.state.db, &body.email, &body.password, &ctx.client).await {
+        Ok(user) => user,
+        // A wrong e-mail or password is a 401 for API clients, with the same message.
+        Err(Error::Forbidden(msg)) if msg.key == "error-login-failed" => {
+            let view = ErrorView {
+                status: StatusCode::UNAUTHORIZED,
+                code: "unauthenticated",
+                msg,
+                fields: Vec::new(),
+                retry_after: None,
+            };
+            let mut response = StatusCode::UNAUTHORIZED.into_response();
+            response.extensions_mut().insert(view);
+            return Ok(response);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let label = if body.label.trim().is_empty() {
+        "API".to_string()
+    } else {
+        body.label.trim().chars().take(80).collect()
+    };
+    let user_id = user.id.clone();
+    let token = ctx
+        .state
+        .db
+        .write(move |conn| sessions::create_api_token(conn, &user_id, &label))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "user": {"id": user.id, "username": user.username}})),
+    )
+        .into_response())
+}
+
+/// Revokes the token the request is made with.
+pub async fn revoke_current_token(ctx: Ctx, headers: HeaderMap) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    let Some(token) = bearer(&headers).map(str::to_string) else {
+        return Err(AppError(Error::Forbidden(Msg::new("api-error-token-only"))));
+    };
+    ctx.state
+        .db
+        .write(move |conn| sessions::revoke_api_token(conn, &token))
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
