@@ -3,7 +3,7 @@
 //! Layers: `web` (HTTP) and, later, `federation` call `domain` (the rules), which uses `db`.
 //! `budgeting` holds the pure vote-counting rules.
 
-// pub mod budgeting;
+pub mod budgeting;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -100,7 +100,7 @@ fn check_representable(election: &Election) -> io::Result<()> {
 /// The header of PROJECTS: the election's own columns, plus any the data needs.
 fn project_columns(election: &Election) -> Vec<String> {
     let mut columns = election.project_columns.clone();
-    let mut need = |c: &str, columns: &mut Vec<String>| {
+    let need = |c: &str, columns: &mut Vec<String>| {
         if !columns.iter().any(|x| x == c) {
             columns.push(c.to_string());
         }

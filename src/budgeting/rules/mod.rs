@@ -6,7 +6,6 @@
 //! - every comparison that can decide a winner is exact (integers, or MES's common-denominator
 //!   big integers); floating point is only used to *order* work, never to decide.
 
-mod density;
 mod greedy;
 mod max_welfare;
 mod mes;

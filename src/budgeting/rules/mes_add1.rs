@@ -1,0 +1,59 @@
+//! MES with the "add1" completion, then greedy (the equalshares.net recommendation).
+//!
+//! pabutools `method_of_equal_shares(voter_budget_increment=1)` then
+//! `greedy_utilitarian_welfare` on top: MES is run again and again, each time with every
+//! voter's starting share one currency unit higher, until the outcome either spends more than
+//! the real budget (then the previous outcome is kept) or is exhaustive (no project MES could
+//! fund still fits in the real budget). Greedy then fills what is left.
+
+use super::greedy;
+use super::mes::{equal_shares, Setup};
+use super::outcome::{NotSelectedReason, Outcome};
+use super::{Rule, Utility};
+use crate::budgeting::profile::Profile;
+
+/// The MES part: funded projects and how many one-unit raises it took.
+pub(super) fn raised_equal_shares(profile: &Profile, utility: Utility) -> (Vec<u32>, u64) {
+    let setup = Setup::new(profile, utility);
+    let unit = profile.currency_unit();
+    // Before any run, pabutools' "previous outcome" is the free projects alone.
+    let mut previous: Vec<u32> = equal_shares_free_only(profile, &setup);
+    let mut raises: u64 = 0;
+    loop {
+        let selected = equal_shares(profile, &setup, u128::from(raises) * unit);
+        let spent = profile.cost_of(&selected);
+        if spent > profile.budget {
+            return (previous, raises.saturating_sub(1));
+        }
+        let exhaustive = setup.candidates().iter().all(|p| {
+            selected.contains(p) || spent + profile.costs[*p as usize] > profile.budget
+        });
+        if exhaustive {
+            return (selected, raises);
+        }
+        previous = selected;
+        raises += 1;
+    }
+}
+
+/// Projects funded before MES starts (free ones with supporters).
+fn equal_shares_free_only(profile: &Profile, setup: &Setup) -> Vec<u32> {
+    (0..profile.num_projects() as u32)
+        .filter(|p| profile.costs[*p as usize] == 0 && profile.supporters[*p as usize] > 0)
+        .filter(|p| !setup.candidates().contains(p))
+        .collect()
+}
+
+/// MES + add1 + greedy completion with the same utility.
+pub(super) fn outcome(profile: &Profile, utility: Utility) -> Outcome {
+    let (mut selected, raises) = raised_equal_shares(profile, utility);
+    let (added, left) = greedy::complete(profile, utility, &selected);
+    selected.extend(added);
+    let mut outcome = Outcome::build(profile, Rule::MesAdd1(utility), &selected, |p| {
+        NotSelectedReason::DidNotFitRemainingBudget {
+            remaining: profile.amount(left[p as usize].unwrap_or(0)),
+        }
+    });
+    outcome.budget_increments = Some(raises);
+    outcome
+}
