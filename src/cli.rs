@@ -1,4 +1,4 @@
-//! The `plenum` command line: serve, migrate, demo, admin tasks, backup.
+//! The `plenum` command line: serve, migrate, demo, admin tasks, backup, tally.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +43,20 @@ enum Command {
         config: Option<PathBuf>,
         #[command(subcommand)]
         task: AdminTask,
+    },
+    /// Recompute a participatory-budget outcome from a pabulib `.pb` file (no database needed).
+    Tally {
+        /// The `.pb` file: a published ballot log or any pabulib file.
+        file: PathBuf,
+        /// greedy | mes | mes-add1 | max-utility
+        #[arg(long, default_value = "greedy")]
+        rule: String,
+        /// cost | approval
+        #[arg(long, default_value = "cost")]
+        utility: String,
+        /// Print one JSON object instead of a readable summary.
+        #[arg(long)]
+        json: bool,
     },
     /// Copy the database to a file (SQLite; for PostgreSQL use pg_dump, see docs/operations.md).
     Backup {
@@ -114,6 +128,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::new(config)?;
             runtime()?.block_on(admin(state, task))
         }
+        Command::Tally {
+            file,
+            rule,
+            utility,
+            json,
+        } => crate::budgeting::cli::tally(&file, &rule, &utility, json),
         Command::Backup { config, to } => {
             let config = Config::load(config.as_deref())?;
             crate::db::backup::backup(&config.database_url, &to)?;

@@ -50,17 +50,12 @@ impl Decimal {
     /// `None` if `places` is smaller than the written precision or the result overflows.
     pub fn rescale(&self, places: u32) -> Option<u128> {
         let extra = places.checked_sub(self.places)?;
-        10u128
-            .checked_pow(extra)
-            .and_then(|f| self.units.checked_mul(f))
+        10u128.checked_pow(extra).and_then(|f| self.units.checked_mul(f))
     }
 
     /// Builds the amount `value / 10^places` (the inverse of [`Decimal::rescale`]).
     pub fn from_scaled(value: u128, places: u32) -> Self {
-        Decimal {
-            units: value,
-            places,
-        }
+        Decimal { units: value, places }
     }
 
     /// Nearest `f64`, for percentages and display only, never for decisions.

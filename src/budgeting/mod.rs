@@ -6,6 +6,7 @@
 //! pages, the `plenum tally` command and the published results all call [`tally`].
 
 pub mod amount;
+pub mod cli;
 pub mod pabulib;
 pub mod profile;
 pub mod rules;

@@ -87,10 +87,7 @@ pub struct Election {
 impl Election {
     /// The META value for `key`, if present.
     pub fn meta_value(&self, key: &str) -> Option<&str> {
-        self.meta
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// A copy fit for publication: voters renumbered 1..n and every column that could identify

@@ -156,9 +156,9 @@ impl Parser {
                 self.project_columns = columns.clone();
             }
             Section::Votes => {
-                let vote_type = self.vote_type.ok_or_else(|| {
-                    ParseError::at(line, "VOTES comes before META has given a vote_type")
-                })?;
+                let vote_type = self
+                    .vote_type
+                    .ok_or_else(|| ParseError::at(line, "VOTES comes before META has given a vote_type"))?;
                 let voter_id = find("voter_id").ok_or_else(|| missing("voter_id"))?;
                 let vote = find("vote").ok_or_else(|| missing("vote"))?;
                 let points = match vote_type {
@@ -192,9 +192,9 @@ impl Parser {
         }
         match key.as_str() {
             "budget" => {
-                let budget = value.parse::<Decimal>().map_err(|e| {
-                    ParseError::at(record.line, format!("the budget '{value}' {e}"))
-                })?;
+                let budget = value
+                    .parse::<Decimal>()
+                    .map_err(|e| ParseError::at(record.line, format!("the budget '{value}' {e}")))?;
                 self.budget = Some(budget);
             }
             "vote_type" => {
@@ -240,10 +240,7 @@ impl Parser {
             )
         })?;
         if self.project_index.contains_key(&id) {
-            return Err(ParseError::at(
-                line,
-                format!("project '{id}' is listed twice"),
-            ));
+            return Err(ParseError::at(line, format!("project '{id}' is listed twice")));
         }
         self.project_index.insert(id.clone(), self.projects.len());
         self.projects.push(Project {
@@ -273,11 +270,7 @@ impl Parser {
             None => Vec::new(),
             Some(col) => {
                 let text = &record.fields[col];
-                let pts: Vec<&str> = text
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .collect();
+                let pts: Vec<&str> = text.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
                 if pts.len() != listed.len() {
                     return Err(ParseError::at(
                         line,
@@ -342,9 +335,7 @@ impl Parser {
             .iter()
             .zip(record.fields)
             .enumerate()
-            .filter(|(i, _)| {
-                *i != layout.voter_id && *i != layout.vote && Some(*i) != layout.points
-            })
+            .filter(|(i, _)| *i != layout.voter_id && *i != layout.vote && Some(*i) != layout.points)
             .map(|(_, (c, v))| (c.clone(), v))
             .collect();
         self.ballots.push(Ballot {

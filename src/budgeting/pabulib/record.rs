@@ -107,10 +107,7 @@ impl<R: BufRead> Records<R> {
             field.push('\n');
         }
         fields.push(field.trim().to_string());
-        Ok(Some(Record {
-            line: start,
-            fields,
-        }))
+        Ok(Some(Record { line: start, fields }))
     }
 }
 

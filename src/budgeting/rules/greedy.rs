@@ -28,9 +28,15 @@ impl Density {
             Utility::Approval => profile.score[project],
         };
         if total == 0 {
-            Density { numerator: 0, denominator: 1 }
+            Density {
+                numerator: 0,
+                denominator: 1,
+            }
         } else {
-            Density { numerator: total, denominator: cost }
+            Density {
+                numerator: total,
+                denominator: cost,
+            }
         }
     }
 
@@ -48,8 +54,9 @@ impl Density {
 
 /// The order greedy walks: best density first, ties by index (= id order).
 pub(super) fn ranking(profile: &Profile, utility: Utility) -> Vec<u32> {
-    let densities: Vec<Density> =
-        (0..profile.num_projects()).map(|p| Density::of(profile, utility, p)).collect();
+    let densities: Vec<Density> = (0..profile.num_projects())
+        .map(|p| Density::of(profile, utility, p))
+        .collect();
     let mut order: Vec<u32> = (0..profile.num_projects() as u32).collect();
     // `sort_by` is stable, so equal densities stay in index order.
     order.sort_by(|a, b| densities[*b as usize].cmp(&densities[*a as usize]));

@@ -42,15 +42,28 @@ pub(super) fn solve(profile: &Profile, utility: Utility) -> (Vec<u32>, u128) {
             free_value += value;
             continue;
         }
-        items.push(Item { project: p as u32, cost, value, rate_num, rate_den });
+        items.push(Item {
+            project: p as u32,
+            cost,
+            value,
+            rate_num,
+            rate_den,
+        });
     }
     // Best rate first; equal rates in index order (sort is stable).
-    items.sort_by(|a, b| match (b.rate_num * a.rate_den).cmp(&(a.rate_num * b.rate_den)) {
-        Ordering::Equal => Ordering::Equal,
-        other => other,
-    });
+    items.sort_by(
+        |a, b| match (b.rate_num * a.rate_den).cmp(&(a.rate_num * b.rate_den)) {
+            Ordering::Equal => Ordering::Equal,
+            other => other,
+        },
+    );
 
-    let mut search = Search { items: &items, best_value: 0, best: Vec::new(), taken: Vec::new() };
+    let mut search = Search {
+        items: &items,
+        best_value: 0,
+        best: Vec::new(),
+        taken: Vec::new(),
+    };
     // Start from the greedy set so the bound cuts early.
     let mut room = profile.budget;
     let mut greedy_value = 0;
@@ -116,5 +129,7 @@ impl Search<'_> {
 /// Max-utility outcome.
 pub(super) fn outcome(profile: &Profile, utility: Utility) -> Outcome {
     let (selected, _) = solve(profile, utility);
-    Outcome::build(profile, Rule::MaxUtility(utility), &selected, |_| NotSelectedReason::NotInOptimalSet)
+    Outcome::build(profile, Rule::MaxUtility(utility), &selected, |_| {
+        NotSelectedReason::NotInOptimalSet
+    })
 }

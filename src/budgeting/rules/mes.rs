@@ -97,7 +97,15 @@ impl Setup {
                 free.push(p as u32);
             }
         }
-        Setup { ballots, weights, supporters, satisfaction, candidates, free, voters: profile.num_voters() }
+        Setup {
+            ballots,
+            weights,
+            supporters,
+            satisfaction,
+            candidates,
+            free,
+            voters: profile.num_voters(),
+        }
     }
 
     /// Projects MES may fund.
@@ -177,7 +185,10 @@ impl<'a> Run<'a> {
 
     /// Supporters of `p` who still have money.
     fn paying_supporters(&self, p: u32) -> impl Iterator<Item = u32> + '_ {
-        self.setup.supporters[p as usize].iter().copied().filter(|g| !self.broke[*g as usize])
+        self.setup.supporters[p as usize]
+            .iter()
+            .copied()
+            .filter(|g| !self.broke[*g as usize])
     }
 
     /// Whether `p`'s supporters together still have its cost (exact when close).
@@ -241,12 +252,22 @@ impl<'a> Run<'a> {
         let mut unsure_poor = vec![false; unsure.len()];
         for _ in 0..=unsure.len() {
             let poor_groups = poor.iter().copied().chain(
-                unsure.iter().zip(&unsure_poor).filter(|(_, is_poor)| **is_poor).map(|(g, _)| *g),
+                unsure
+                    .iter()
+                    .zip(&unsure_poor)
+                    .filter(|(_, is_poor)| **is_poor)
+                    .map(|(g, _)| *g),
             );
             let given = self.exact_total(poor_groups);
             let rich_weight: u128 = rich
                 .iter()
-                .chain(unsure.iter().zip(&unsure_poor).filter(|(_, is_poor)| !**is_poor).map(|(g, _)| g))
+                .chain(
+                    unsure
+                        .iter()
+                        .zip(&unsure_poor)
+                        .filter(|(_, is_poor)| !**is_poor)
+                        .map(|(g, _)| g),
+                )
                 .map(|g| u128::from(self.setup.weights[*g as usize]))
                 .sum();
             if rich_weight == 0 {
@@ -279,8 +300,10 @@ impl<'a> Run<'a> {
             .collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
         let mut remaining = int(self.profile.costs[p as usize]);
-        let mut denominator: u128 =
-            groups.iter().map(|(_, w)| w * self.setup.satisfaction[p as usize]).sum();
+        let mut denominator: u128 = groups
+            .iter()
+            .map(|(_, w)| w * self.setup.satisfaction[p as usize])
+            .sum();
         let mut rho = BigRational::zero();
         for (money, weight) in groups {
             rho = &remaining / int(denominator);
@@ -404,5 +427,7 @@ pub(super) fn equal_shares(profile: &Profile, setup: &Setup, extra_per_voter: u1
 pub(super) fn outcome(profile: &Profile, utility: Utility) -> Outcome {
     let setup = Setup::new(profile, utility);
     let selected = equal_shares(profile, &setup, 0);
-    Outcome::build(profile, Rule::Mes(utility), &selected, |_| NotSelectedReason::SupportersCouldNotAfford)
+    Outcome::build(profile, Rule::Mes(utility), &selected, |_| {
+        NotSelectedReason::SupportersCouldNotAfford
+    })
 }

@@ -25,9 +25,10 @@ pub(super) fn raised_equal_shares(profile: &Profile, utility: Utility) -> (Vec<u
         if spent > profile.budget {
             return (previous, raises.saturating_sub(1));
         }
-        let exhaustive = setup.candidates().iter().all(|p| {
-            selected.contains(p) || spent + profile.costs[*p as usize] > profile.budget
-        });
+        let exhaustive = setup
+            .candidates()
+            .iter()
+            .all(|p| selected.contains(p) || spent + profile.costs[*p as usize] > profile.budget);
         if exhaustive {
             return (selected, raises);
         }

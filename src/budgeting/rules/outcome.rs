@@ -82,10 +82,7 @@ impl Outcome {
             .iter()
             .map(|p| u128::from(profile.supporters[*p as usize]) * profile.costs[*p as usize])
             .sum();
-        let approval_welfare = selected
-            .iter()
-            .map(|p| profile.supporters[*p as usize])
-            .sum();
+        let approval_welfare = selected.iter().map(|p| profile.supporters[*p as usize]).sum();
         let voters_with_funded_project = profile
             .ballots
             .iter()
