@@ -23,6 +23,10 @@ pub struct Config {
     pub primary_color: String,
     /// Address of the town's logo, if any.
     pub logo_url: Option<String>,
+    /// Key for the keyed hashes a copy of the database must not undo (which ballot is whose).
+    /// Kept outside the database on purpose: `PLENUM_SECRET_KEY`, or the file
+    /// `PLENUM_SECRET_KEY_FILE` (created with a random key on first start).
+    pub secret_key: Vec<u8>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +39,8 @@ struct FileConfig {
     default_locale: Option<String>,
     primary_color: Option<String>,
     logo_url: Option<String>,
+    secret_key: Option<String>,
+    secret_key_file: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +49,8 @@ pub enum ConfigError {
     Read { path: String, source: std::io::Error },
     #[error("the configuration file {path} is not valid TOML: {source}")]
     Parse { path: String, source: toml::de::Error },
+    #[error("cannot read or create the secret key file {path}: {source}")]
+    SecretKey { path: String, source: std::io::Error },
     #[error("{name} is not a valid {what}: {value:?}")]
     Invalid {
         name: &'static str,
@@ -103,7 +111,23 @@ impl Config {
                 value: primary_color,
             });
         }
+        let secret_key = match pick("PLENUM_SECRET_KEY", from_file.secret_key) {
+            Some(key) if key.len() >= 32 => key.into_bytes(),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "PLENUM_SECRET_KEY",
+                    what: "key (at least 32 characters)",
+                    value: "(hidden)".into(),
+                })
+            }
+            None => {
+                let path = pick("PLENUM_SECRET_KEY_FILE", from_file.secret_key_file)
+                    .unwrap_or_else(|| default_key_file(&database_url));
+                read_or_create_key(Path::new(&path))?
+            }
+        };
         Ok(Config {
+            secret_key,
             database_url,
             bind,
             public_url,
@@ -124,12 +148,56 @@ impl Config {
             default_locale: "fr".into(),
             primary_color: "#1d4f91".into(),
             logo_url: None,
+            secret_key: random_key().into_bytes(),
         }
     }
 
     /// Cookies get the `Secure` flag whenever the public address is https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// Beside an SQLite file (`town.db` → `town.db.key`); in the working directory for PostgreSQL,
+/// where every node must be given the same key.
+fn default_key_file(database_url: &str) -> String {
+    if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
+        let path = database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| database_url.strip_prefix("sqlite:"))
+            .unwrap_or(database_url);
+        if path != ":memory:" && !path.is_empty() {
+            return format!("{path}.key");
+        }
+    }
+    "plenum-secret.key".into()
+}
+
+fn random_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn read_or_create_key(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    let error = |source| ConfigError::SecretKey {
+        path: path.display().to_string(),
+        source,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text.trim().as_bytes().to_vec()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = random_key();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(error)?;
+            std::io::Write::write_all(&mut file, key.as_bytes()).map_err(error)?;
+            Ok(key.into_bytes())
+        }
+        Err(e) => Err(error(e)),
     }
 }
 

@@ -159,7 +159,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    budgets (id) {
+        id -> Text,
+        process_id -> Text,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        amount -> Text,
+        currency -> Text,
+        ballot_type -> Text,
+        min_choices -> Integer,
+        max_choices -> Integer,
+        points -> Integer,
+        rule -> Text,
+        live_tallies -> Bool,
+        published_outcome -> Nullable<Text>,
+        ballot_log_sha256 -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    budget_projects (id) {
+        id -> Text,
+        budget_id -> Text,
+        code -> Text,
+        title -> Text,
+        description -> Text,
+        cost -> Text,
+        proposal_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ballots (budget_id, voter_tag) {
+        budget_id -> Text,
+        voter_tag -> Text,
+        receipt_hash -> Text,
+        choices -> Text,
+        points -> Text,
+    }
+}
+
+diesel::table! {
+    ballot_casts (budget_id, user_id) {
+        budget_id -> Text,
+        user_id -> Text,
+        first_cast_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(budgets -> processes (process_id));
+diesel::joinable!(budget_projects -> budgets (budget_id));
+diesel::joinable!(ballots -> budgets (budget_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(categories -> processes (process_id));
 diesel::joinable!(phases -> processes (process_id));
@@ -186,4 +241,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     endorsements,
     comments,
     reports,
+    budgets,
+    budget_projects,
+    ballots,
+    ballot_casts,
 );

@@ -5,6 +5,9 @@
 //! transaction opened by `Db::write` for one user action.
 
 pub mod accounts;
+pub mod ballots;
+pub mod budget_results;
+pub mod budgets;
 pub mod comments;
 pub mod endorsements;
 pub mod export;

@@ -63,6 +63,8 @@ pub enum Capability {
     CreateProposal,
     Endorse,
     Comment,
+    /// Casting or changing a budget ballot: open exactly during a `vote` phase.
+    Vote,
 }
 
 impl Capability {
@@ -71,6 +73,7 @@ impl Capability {
             Capability::CreateProposal => phase.proposals_enabled,
             Capability::Endorse => phase.endorsements_enabled,
             Capability::Comment => phase.comments_enabled,
+            Capability::Vote => phase.kind == "vote",
         }
     }
 
@@ -79,6 +82,7 @@ impl Capability {
             Capability::CreateProposal => "denied-proposals-closed",
             Capability::Endorse => "denied-endorsements-closed",
             Capability::Comment => "denied-comments-closed",
+            Capability::Vote => "denied-vote-closed",
         }
     }
 }

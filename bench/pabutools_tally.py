@@ -1,0 +1,46 @@
+"""Times one pabutools 1.2.3 rule on one .pb file, in-process, parsing apart.
+
+Usage: python pabutools_tally.py FILE.pb RULE   (RULE: greedy | mes | mes-add1 | max-utility, cost utility)
+Prints one JSON line: {"seconds": ..., "selected": [...]} — the bench harness reads it.
+Ballots of any type are read as approval of the listed projects, as Plenum does.
+"""
+import json
+import sys
+import time
+
+from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, parse_pabulib
+from pabutools.rules import (
+    completion_by_rule_combination,
+    greedy_utilitarian_welfare,
+    max_additive_utilitarian_welfare,
+    method_of_equal_shares,
+)
+
+
+def main():
+    path, rule = sys.argv[1], sys.argv[2]
+    instance, profile = parse_pabulib(path)
+    if not isinstance(profile, ApprovalProfile):
+        profile = ApprovalProfile([ApprovalBallot(list(b)) for b in profile], instance=instance)
+    started = time.perf_counter()
+    if rule == "greedy":
+        outcome = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+    elif rule == "mes":
+        outcome = method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
+    elif rule == "mes-add1":
+        outcome = completion_by_rule_combination(
+            instance,
+            profile,
+            [method_of_equal_shares, greedy_utilitarian_welfare],
+            [{"sat_class": Cost_Sat, "voter_budget_increment": 1}, {"sat_class": Cost_Sat}],
+        )
+    elif rule == "max-utility":
+        outcome = max_additive_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+    else:
+        raise SystemExit(f"unknown rule {rule}")
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "selected": sorted(p.name for p in outcome)}))
+
+
+if __name__ == "__main__":
+    main()

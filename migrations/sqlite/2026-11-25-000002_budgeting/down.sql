@@ -1,0 +1,4 @@
+DROP TABLE ballot_casts;
+DROP TABLE ballots;
+DROP TABLE budget_projects;
+DROP TABLE budgets;

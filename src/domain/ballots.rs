@@ -1,0 +1,262 @@
+//! Casting a budget ballot: validation, secrecy, receipts, and "the last ballot counts".
+//!
+//! The ballot row holds no account and no time. Its key is a voter tag, HMAC(secret key, budget,
+//! account), with the key kept outside the database, so the same voter replaces their own
+//! ballot while a copy of the database alone does not say whose ballot is whose. A separate
+//! `ballot_casts` row records that the account has voted. See `docs/voting.md`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::accounts::User;
+use super::budgets::{BallotType, Budget, BudgetProject};
+use super::processes::{Capability, ProcessDetail};
+use super::{now, Error, Msg, Result};
+use crate::db::schema::{ballot_casts, ballots};
+use crate::db::{AnyConnection, DbError};
+
+/// What the ballot form sends: the chosen project codes, and points for cumulative ballots.
+#[derive(Debug, Clone, Default)]
+pub struct BallotInput {
+    pub choices: Vec<String>,
+    /// Points per chosen project (cumulative ballots only), same order as `choices`.
+    pub points: Vec<u64>,
+}
+
+/// A cleaned ballot: projects in code order, without zero-point entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedBallot {
+    pub choices: Vec<String>,
+    pub points: Vec<u64>,
+}
+
+/// The total cost of the chosen projects, exact.
+pub fn chosen_cost(projects: &[BudgetProject], choices: &[String]) -> crate::budgeting::amount::Decimal {
+    let places = projects.iter().map(|p| p.cost().places()).max().unwrap_or(0);
+    let total: u128 = projects
+        .iter()
+        .filter(|p| choices.contains(&p.code))
+        .map(|p| p.cost().rescale(places).unwrap_or(0))
+        .sum();
+    crate::budgeting::amount::Decimal::from_scaled(total, places)
+}
+
+/// Checks a ballot against the budget's rules; every problem is a message a voter understands.
+pub fn check(budget: &Budget, projects: &[BudgetProject], input: &BallotInput) -> Result<CheckedBallot> {
+    let known: HashSet<&str> = projects.iter().map(|p| p.code.as_str()).collect();
+    let mut chosen: BTreeMap<String, u64> = BTreeMap::new();
+    for (i, code) in input.choices.iter().enumerate() {
+        if !known.contains(code.as_str()) {
+            return Err(Error::invalid("choices", Msg::new("ballot-unknown-project")));
+        }
+        let points = input.points.get(i).copied().unwrap_or(1);
+        *chosen.entry(code.clone()).or_default() += points;
+    }
+    let ballot_type = budget.ballot_type();
+    if ballot_type == BallotType::Cumulative {
+        chosen.retain(|_, p| *p > 0);
+    }
+    let count = chosen.len() as i32;
+    let invalid = |key: &'static str| Err(Error::invalid("choices", Msg::new(key)));
+    match ballot_type {
+        BallotType::Approval => {
+            if count < budget.min_choices.max(1) {
+                return Err(Error::invalid(
+                    "choices",
+                    Msg::new("ballot-too-few").arg("min", budget.min_choices.max(1)),
+                ));
+            }
+            if budget.max_choices > 0 && count > budget.max_choices {
+                return Err(Error::invalid(
+                    "choices",
+                    Msg::new("ballot-too-many").arg("max", budget.max_choices),
+                ));
+            }
+        }
+        BallotType::Knapsack => {
+            if count == 0 {
+                return invalid("ballot-empty");
+            }
+            let codes: Vec<String> = chosen.keys().cloned().collect();
+            let cost = chosen_cost(projects, &codes);
+            let places = cost.places().max(budget.amount().places());
+            if cost.rescale(places) > budget.amount().rescale(places) {
+                return Err(Error::invalid(
+                    "choices",
+                    Msg::new("ballot-over-budget")
+                        .arg("total", cost)
+                        .arg("budget", budget.amount()),
+                ));
+            }
+        }
+        BallotType::Cumulative => {
+            let total: u64 = chosen.values().sum();
+            if total != budget.points as u64 {
+                return Err(Error::invalid(
+                    "choices",
+                    Msg::new("ballot-points")
+                        .arg("points", budget.points)
+                        .arg("given", total),
+                ));
+            }
+        }
+        BallotType::Choose1 => {
+            if count != 1 {
+                return invalid("ballot-choose-one");
+            }
+        }
+    }
+    let points = if ballot_type == BallotType::Cumulative {
+        chosen.values().copied().collect()
+    } else {
+        Vec::new()
+    };
+    Ok(CheckedBallot {
+        choices: chosen.into_keys().collect(),
+        points,
+    })
+}
+
+/// The tag that keys a voter's ballot in one budget.
+pub fn voter_tag(secret_key: &[u8], budget_id: &str, user_id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(b"ballot\0");
+    mac.update(budget_id.as_bytes());
+    mac.update(b"\0");
+    mac.update(user_id.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// What the ballot log shows for a receipt: the first 16 bytes of its SHA-256, in hex.
+pub fn hash_receipt(receipt: &str) -> String {
+    hex::encode(&Sha256::digest(receipt.trim().to_uppercase().as_bytes())[..16])
+}
+
+/// A receipt code a person can copy: 20 characters from an alphabet without look-alikes.
+fn new_receipt() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let chars: Vec<char> = (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Casts or replaces the voter's ballot and returns the new receipt code (shown once; only its
+/// hash is stored). Parallel submissions by one voter leave exactly one ballot: the primary key
+/// (budget, voter tag) refuses a second row, and the loser of the race updates instead.
+pub fn cast(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    detail: &ProcessDetail,
+    budget: &Budget,
+    projects: &[BudgetProject],
+    user: &User,
+    input: &BallotInput,
+) -> Result<String> {
+    detail.check(Capability::Vote, now()).map_err(Error::Forbidden)?;
+    let ballot = check(budget, projects, input)?;
+    let tag = voter_tag(secret_key, &budget.id, &user.id);
+    let receipt = new_receipt();
+    let receipt_hash = hash_receipt(&receipt);
+    let choices = ballot.choices.join(",");
+    let points = ballot
+        .points
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    // The insert runs in a savepoint, so on PostgreSQL a refused insert does not abort the
+    // surrounding transaction.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(ballots::table)
+            .values((
+                ballots::budget_id.eq(&budget.id),
+                ballots::voter_tag.eq(&tag),
+                ballots::receipt_hash.eq(&receipt_hash),
+                ballots::choices.eq(&choices),
+                ballots::points.eq(&points),
+            ))
+            .execute(c)
+    });
+    match inserted.map_err(DbError::from) {
+        Ok(_) => {}
+        Err(DbError::AlreadyExists) => {
+            diesel::update(
+                ballots::table
+                    .filter(ballots::budget_id.eq(&budget.id))
+                    .filter(ballots::voter_tag.eq(&tag)),
+            )
+            .set((
+                ballots::receipt_hash.eq(&receipt_hash),
+                ballots::choices.eq(&choices),
+                ballots::points.eq(&points),
+            ))
+            .execute(conn)?;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let marked = conn.transaction(|c| {
+        diesel::insert_into(ballot_casts::table)
+            .values((
+                ballot_casts::budget_id.eq(&budget.id),
+                ballot_casts::user_id.eq(&user.id),
+                ballot_casts::first_cast_at.eq(now()),
+            ))
+            .execute(c)
+    });
+    match marked.map_err(DbError::from) {
+        Ok(_) | Err(DbError::AlreadyExists) => Ok(receipt),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The voter's current ballot, to show it again on the form.
+pub fn current(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    budget: &Budget,
+    user: &User,
+) -> Result<Option<CheckedBallot>> {
+    let tag = voter_tag(secret_key, &budget.id, &user.id);
+    let row: Option<(String, String)> = ballots::table
+        .filter(ballots::budget_id.eq(&budget.id))
+        .filter(ballots::voter_tag.eq(&tag))
+        .select((ballots::choices, ballots::points))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(choices, points)| CheckedBallot {
+        choices: choices
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+        points: points.split(',').filter_map(|p| p.parse().ok()).collect(),
+    }))
+}
+
+/// Number of accounts that have voted in the budget (imported ballots are counted apart).
+pub fn voters(conn: &mut AnyConnection, budget_id: &str) -> Result<i64> {
+    Ok(ballot_casts::table
+        .filter(ballot_casts::budget_id.eq(budget_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Whether a receipt is in the budget's ballot log.
+pub fn receipt_is_counted(conn: &mut AnyConnection, budget_id: &str, receipt: &str) -> Result<bool> {
+    let n: i64 = ballots::table
+        .filter(ballots::budget_id.eq(budget_id))
+        .filter(ballots::receipt_hash.eq(hash_receipt(receipt)))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

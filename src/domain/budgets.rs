@@ -1,0 +1,462 @@
+//! Participatory budgets of a process: the budget, its projects, import and export as `.pb`.
+//!
+//! Ballots live in `ballots`, outcomes in `budget_results`. Amounts are stored as exact decimal
+//! text and read back with [`Decimal`], so nothing is ever rounded.
+
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::validate::{is_handle, Validator};
+use super::{new_id, now, Error, Msg, Result};
+use crate::budgeting::amount::Decimal;
+use crate::budgeting::pabulib::{self, Election, VoteType};
+use crate::budgeting::Rule;
+use crate::db::schema::{ballots, budget_projects, budgets};
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = budgets)]
+pub struct Budget {
+    pub id: String,
+    pub process_id: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub amount: String,
+    pub currency: String,
+    pub ballot_type: String,
+    pub min_choices: i32,
+    pub max_choices: i32,
+    pub points: i32,
+    pub rule: String,
+    pub live_tallies: bool,
+    pub published_outcome: Option<String>,
+    pub ballot_log_sha256: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = budget_projects)]
+pub struct BudgetProject {
+    pub id: String,
+    pub budget_id: String,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub cost: String,
+    pub proposal_id: Option<String>,
+}
+
+/// How a ballot is filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BallotType {
+    /// Choose between `min_choices` and `max_choices` projects (0 = no maximum).
+    Approval,
+    /// Choose projects whose total cost fits the budget.
+    Knapsack,
+    /// Distribute exactly `points` points.
+    Cumulative,
+    /// Choose exactly one project.
+    Choose1,
+}
+
+impl BallotType {
+    pub const ALL: [&'static str; 4] = ["approval", "knapsack", "cumulative", "choose-1"];
+
+    pub fn parse(text: &str) -> Option<BallotType> {
+        match text {
+            "approval" => Some(BallotType::Approval),
+            "knapsack" => Some(BallotType::Knapsack),
+            "cumulative" => Some(BallotType::Cumulative),
+            "choose-1" => Some(BallotType::Choose1),
+            _ => None,
+        }
+    }
+
+    /// The `vote_type` of the `.pb` ballot log (a knapsack ballot is an approval ballot).
+    pub fn vote_type(self) -> VoteType {
+        match self {
+            BallotType::Approval | BallotType::Knapsack => VoteType::Approval,
+            BallotType::Cumulative => VoteType::Cumulative,
+            BallotType::Choose1 => VoteType::Choose1,
+        }
+    }
+}
+
+impl Budget {
+    pub fn amount(&self) -> Decimal {
+        Decimal::from_str(&self.amount).unwrap_or(Decimal::from_units(0))
+    }
+
+    pub fn ballot_type(&self) -> BallotType {
+        BallotType::parse(&self.ballot_type).unwrap_or(BallotType::Approval)
+    }
+
+    /// The declared rule (cost utility unless the text says otherwise).
+    pub fn rule(&self) -> Rule {
+        let (name, utility) = self.rule.split_once(':').unwrap_or((&self.rule, "cost"));
+        Rule::parse(name, Some(utility)).unwrap_or(Rule::Greedy(crate::budgeting::Utility::Cost))
+    }
+}
+
+impl BudgetProject {
+    pub fn cost(&self) -> Decimal {
+        Decimal::from_str(&self.cost).unwrap_or(Decimal::from_units(0))
+    }
+}
+
+/// What staff fill in to create a budget.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BudgetForm {
+    pub slug: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub amount: String,
+    pub currency: String,
+    pub ballot_type: String,
+    #[serde(default)]
+    pub min_choices: String,
+    #[serde(default)]
+    pub max_choices: String,
+    #[serde(default)]
+    pub points: String,
+    pub rule: String,
+    #[serde(default)]
+    pub live_tallies: Option<String>,
+}
+
+fn small_number(v: &mut Validator, field: &'static str, text: &str) -> i32 {
+    if text.trim().is_empty() {
+        return 0;
+    }
+    match text.trim().parse::<i32>() {
+        Ok(n) if (0..=10_000).contains(&n) => n,
+        _ => {
+            v.add(field, Msg::new("error-not-a-count"));
+            0
+        }
+    }
+}
+
+/// Validated values of a [`BudgetForm`].
+fn check_form(form: &BudgetForm) -> Result<(Decimal, BallotType, i32, i32, i32, Rule)> {
+    let mut v = Validator::new();
+    if !is_handle(form.slug.trim()) {
+        v.add("slug", Msg::new("error-slug"));
+    }
+    v.text("title", &form.title, 3, 200);
+    v.optional_text("description", &form.description, 20_000);
+    let amount = match Decimal::from_str(form.amount.trim()) {
+        Ok(a) if !a.is_zero() => Some(a),
+        _ => {
+            v.add("amount", Msg::new("error-amount"));
+            None
+        }
+    };
+    let currency = form.currency.trim();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        v.add("currency", Msg::new("error-currency"));
+    }
+    let ballot_type = BallotType::parse(&form.ballot_type);
+    if ballot_type.is_none() {
+        v.add("ballot_type", Msg::new("error-choose-one"));
+    }
+    let min = small_number(&mut v, "min_choices", &form.min_choices);
+    let max = small_number(&mut v, "max_choices", &form.max_choices);
+    if max > 0 && min > max {
+        v.add("max_choices", Msg::new("error-min-above-max"));
+    }
+    let points = small_number(&mut v, "points", &form.points);
+    if ballot_type == Some(BallotType::Cumulative) && points == 0 {
+        v.add("points", Msg::new("error-required"));
+    }
+    let rule = Rule::parse(form.rule.trim(), None);
+    if rule.is_none() {
+        v.add("rule", Msg::new("error-choose-one"));
+    }
+    v.finish()?;
+    Ok((
+        amount.unwrap(),
+        ballot_type.unwrap(),
+        min,
+        max,
+        points,
+        rule.unwrap(),
+    ))
+}
+
+/// Creates a budget in a process.
+pub fn create(conn: &mut AnyConnection, process_id: &str, form: &BudgetForm) -> Result<Budget> {
+    let (amount, ballot_type, min, max, points, rule) = check_form(form)?;
+    let id = new_id();
+    diesel::insert_into(budgets::table)
+        .values((
+            budgets::id.eq(&id),
+            budgets::process_id.eq(process_id),
+            budgets::slug.eq(form.slug.trim()),
+            budgets::title.eq(form.title.trim()),
+            budgets::description.eq(form.description.trim()),
+            budgets::amount.eq(amount.to_string()),
+            budgets::currency.eq(form.currency.trim()),
+            budgets::ballot_type.eq(form.ballot_type.trim()),
+            budgets::min_choices.eq(min),
+            budgets::max_choices.eq(max),
+            budgets::points.eq(if ballot_type == BallotType::Cumulative {
+                points
+            } else {
+                0
+            }),
+            budgets::rule.eq(rule.name()),
+            budgets::live_tallies.eq(form.live_tallies.is_some()),
+            budgets::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(|e| match crate::db::DbError::from(e) {
+            crate::db::DbError::AlreadyExists => Error::invalid("slug", Msg::new("error-slug-taken")),
+            other => other.into(),
+        })?;
+    find(conn, &id)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Budget> {
+    Ok(budgets::table.find(id).select(Budget::as_select()).first(conn)?)
+}
+
+pub fn by_slug(conn: &mut AnyConnection, process_id: &str, slug: &str) -> Result<Budget> {
+    Ok(budgets::table
+        .filter(budgets::process_id.eq(process_id))
+        .filter(budgets::slug.eq(slug))
+        .select(Budget::as_select())
+        .first(conn)?)
+}
+
+pub fn for_process(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<Budget>> {
+    Ok(budgets::table
+        .filter(budgets::process_id.eq(process_id))
+        .order(budgets::created_at.asc())
+        .select(Budget::as_select())
+        .load(conn)?)
+}
+
+/// Projects of a budget, by code (the tie-break order of the rules).
+pub fn projects(conn: &mut AnyConnection, budget_id: &str) -> Result<Vec<BudgetProject>> {
+    let mut list: Vec<BudgetProject> = budget_projects::table
+        .filter(budget_projects::budget_id.eq(budget_id))
+        .select(BudgetProject::as_select())
+        .load(conn)?;
+    list.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(list)
+}
+
+/// What staff fill in to add a project.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProjectForm {
+    pub code: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub cost: String,
+    #[serde(default)]
+    pub proposal_id: Option<String>,
+}
+
+/// Adds a project; refused once anyone has voted (the ballot would change under them).
+pub fn add_project(conn: &mut AnyConnection, budget: &Budget, form: &ProjectForm) -> Result<BudgetProject> {
+    let mut v = Validator::new();
+    let code = form.code.trim();
+    if code.is_empty() || code.len() > 40 || code.contains([';', ',', '"']) {
+        v.add("code", Msg::new("error-project-code"));
+    }
+    v.text("title", &form.title, 3, 200);
+    v.optional_text("description", &form.description, 20_000);
+    let cost = Decimal::from_str(form.cost.trim()).ok().filter(|c| !c.is_zero());
+    if cost.is_none() {
+        v.add("cost", Msg::new("error-amount"));
+    }
+    v.finish()?;
+    if ballot_count(conn, &budget.id)? > 0 {
+        return Err(Error::Forbidden(Msg::new("denied-budget-has-ballots")));
+    }
+    let id = new_id();
+    diesel::insert_into(budget_projects::table)
+        .values((
+            budget_projects::id.eq(&id),
+            budget_projects::budget_id.eq(&budget.id),
+            budget_projects::code.eq(code),
+            budget_projects::title.eq(form.title.trim()),
+            budget_projects::description.eq(form.description.trim()),
+            budget_projects::cost.eq(cost.unwrap().to_string()),
+            budget_projects::proposal_id.eq(form.proposal_id.as_deref().filter(|p| !p.is_empty())),
+        ))
+        .execute(conn)
+        .map_err(|e| match crate::db::DbError::from(e) {
+            crate::db::DbError::AlreadyExists => Error::invalid("code", Msg::new("error-project-code-taken")),
+            other => other.into(),
+        })?;
+    Ok(budget_projects::table
+        .find(&id)
+        .select(BudgetProject::as_select())
+        .first(conn)?)
+}
+
+pub fn ballot_count(conn: &mut AnyConnection, budget_id: &str) -> Result<i64> {
+    Ok(ballots::table
+        .filter(ballots::budget_id.eq(budget_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Creates a budget from a `.pb` file: its projects and, to replay a past election, its
+/// ballots (stored like cast ballots, with a receipt derived from the file's voter id).
+pub fn import(
+    conn: &mut AnyConnection,
+    process_id: &str,
+    slug: &str,
+    title: &str,
+    currency: &str,
+    rule: &str,
+    election: &Election,
+) -> Result<Budget> {
+    let ballot_type = match election.vote_type {
+        VoteType::Approval => "approval",
+        VoteType::Cumulative => "cumulative",
+        VoteType::Choose1 => "choose-1",
+        // Ranked ballots are counted as approval of the listed projects.
+        VoteType::Ordinal => "approval",
+    };
+    let points = election
+        .ballots
+        .iter()
+        .map(|b| b.points.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0);
+    let form = BudgetForm {
+        slug: slug.into(),
+        title: title.into(),
+        description: election.meta_value("description").unwrap_or("").into(),
+        amount: election.budget.to_string(),
+        currency: currency.into(),
+        ballot_type: ballot_type.into(),
+        min_choices: String::new(),
+        max_choices: election
+            .meta_value("max_length")
+            .filter(|m| m.parse::<i32>().is_ok())
+            .unwrap_or("")
+            .into(),
+        points: if points > 0 {
+            points.min(10_000).to_string()
+        } else {
+            String::new()
+        },
+        rule: rule.into(),
+        live_tallies: None,
+    };
+    let budget = create(conn, process_id, &form)?;
+    for p in &election.projects {
+        let title = p.name.clone().filter(|n| n.trim().chars().count() >= 3);
+        add_project(
+            conn,
+            &budget,
+            &ProjectForm {
+                code: p.id.clone(),
+                title: title.unwrap_or_else(|| format!("Project {}", p.id)),
+                description: String::new(),
+                cost: p.cost.to_string(),
+                proposal_id: None,
+            },
+        )?;
+    }
+    let rows: Vec<_> = election
+        .ballots
+        .iter()
+        .map(|b| {
+            let receipt_hash = super::ballots::hash_receipt(&format!("import:{}:{}", budget.id, b.voter_id));
+            (
+                ballots::budget_id.eq(budget.id.clone()),
+                ballots::voter_tag.eq(format!("import:{}", b.voter_id)),
+                ballots::receipt_hash.eq(receipt_hash),
+                ballots::choices.eq(b.projects.join(",")),
+                ballots::points.eq(b.points.iter().map(u64::to_string).collect::<Vec<_>>().join(",")),
+            )
+        })
+        .collect();
+    // Multi-row inserts need the concrete backend (the run-time connection type cannot batch).
+    for chunk in rows.chunks(500) {
+        let insert = diesel::insert_into(ballots::table).values(chunk);
+        match conn {
+            AnyConnection::Sqlite(c) => insert.execute(c)?,
+            AnyConnection::Postgresql(c) => insert.execute(c)?,
+        };
+    }
+    Ok(budget)
+}
+
+/// The budget and its ballots as a pabulib election: the published ballot log. Voter ids are
+/// receipt hashes and ballots are listed in their order, so the log says nothing about when or
+/// by whom a ballot was cast.
+pub fn election(conn: &mut AnyConnection, budget: &Budget) -> Result<Election> {
+    let projects = projects(conn, &budget.id)?;
+    let mut rows: Vec<(String, String, String)> = ballots::table
+        .filter(ballots::budget_id.eq(&budget.id))
+        .select((ballots::receipt_hash, ballots::choices, ballots::points))
+        .load(conn)?;
+    rows.sort();
+    let vote_type = budget.ballot_type().vote_type();
+    let split = |s: &str| -> Vec<String> {
+        s.split(',')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let ballots = rows
+        .into_iter()
+        .map(|(receipt, choices, points)| pabulib::Ballot {
+            voter_id: receipt,
+            projects: split(&choices),
+            points: split(&points).iter().filter_map(|p| p.parse().ok()).collect(),
+            extra: Vec::new(),
+        })
+        .collect::<Vec<_>>();
+    let mut vote_columns = vec!["voter_id".to_string(), "vote".to_string()];
+    if vote_type == VoteType::Cumulative {
+        vote_columns.push("points".into());
+    }
+    Ok(Election {
+        meta: vec![
+            ("description".into(), budget.title.clone()),
+            ("num_projects".into(), projects.len().to_string()),
+            ("num_votes".into(), ballots.len().to_string()),
+            ("budget".into(), budget.amount.clone()),
+            ("vote_type".into(), vote_type.as_str().into()),
+            ("rule".into(), budget.rule.clone()),
+            ("currency".into(), budget.currency.clone()),
+        ],
+        budget: budget.amount(),
+        vote_type,
+        project_columns: vec!["project_id".into(), "cost".into(), "name".into()],
+        projects: projects
+            .iter()
+            .map(|p| pabulib::Project {
+                id: p.code.clone(),
+                cost: p.cost(),
+                name: Some(p.title.clone()),
+                extra: Vec::new(),
+            })
+            .collect(),
+        vote_columns,
+        ballots,
+    })
+}
+
+/// The ballot log as `.pb` text and its SHA-256 (hex).
+pub fn ballot_log(conn: &mut AnyConnection, budget: &Budget) -> Result<(String, String)> {
+    use sha2::{Digest, Sha256};
+    let text = pabulib::to_string(&election(conn, budget)?).expect("writing to a String cannot fail");
+    let digest = hex::encode(Sha256::digest(text.as_bytes()));
+    Ok((text, digest))
+}
