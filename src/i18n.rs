@@ -21,6 +21,7 @@ macro_rules! areas {
             include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
             include_str!(concat!("../locales/", $lang, "/admin.ftl")),
             include_str!(concat!("../locales/", $lang, "/api.ftl")),
+            include_str!(concat!("../locales/", $lang, "/budget.ftl")),
         ]
     };
 }

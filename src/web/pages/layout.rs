@@ -36,6 +36,7 @@ const NOTICES: &[&str] = &[
     "moderation-done",
     "token-created",
     "account-deleted",
+    "budget-published",
 ];
 
 impl<'a> Layout<'a> {

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod budgets;
 pub mod home;
 pub mod layout;
 pub mod processes;
@@ -29,6 +30,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(account::router())
         .merge(processes::router())
         .merge(proposals::router())
+        .merge(budgets::router())
         .merge(admin::router())
 }
 

@@ -63,6 +63,7 @@ struct ProcessPage<'a> {
     sort: Sort,
     sorts: [Sort; 3],
     states: &'static [&'static str],
+    budgets: Vec<crate::domain::budgets::Budget>,
 }
 
 impl ProcessPage<'_> {
@@ -94,13 +95,14 @@ async fn show(
         seed: ctx.visitor_seed(),
         include_hidden: staff,
     };
-    let (detail, list) = ctx
+    let (detail, list, budgets) = ctx
         .state
         .db
         .read(move |conn| {
             let detail = processes::detail_by_slug(conn, &slug, staff)?;
             let list = proposals::list(conn, &detail.process.id, &query)?;
-            Ok::<_, Error>((detail, list))
+            let budgets = crate::domain::budgets::for_process(conn, &detail.process.id)?;
+            Ok::<_, Error>((detail, list, budgets))
         })
         .await?;
     let at = now();
@@ -119,5 +121,6 @@ async fn show(
         sort,
         sorts: Sort::ALL,
         states: proposals::STATES,
+        budgets,
     }))
 }

@@ -4,6 +4,7 @@
 //! are sent to the sign-in page. Each change runs in one `Db::write` transaction.
 
 mod answers;
+mod budgets;
 mod moderation;
 mod phases;
 mod processes;
@@ -48,6 +49,8 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/admin/reports", get(moderation::reports))
         .route("/admin/moderation/{kind}/{id}/{action}", post(moderation::decide))
+        .route("/admin/budgets/{id}/compare", get(budgets::compare))
+        .route("/admin/budgets/{id}/publish", post(budgets::publish))
 }
 
 /// A problem listed at the top of a page, linking to the field that has it.
