@@ -248,5 +248,89 @@ fn seed_content(conn: &mut AnyConnection) -> Result<(), Error> {
         &phase("proposals", -60, -5, true, true, true),
     )?;
     processes::add_phase(conn, &berges.id, &phase("evaluation", -5, 30, false, false, true))?;
+    seed_budgets(conn)?;
+    Ok(())
+}
+
+/// A real past election replayed (Toulouse 2022, district 10: 393 ballots from pabulib), counted
+/// and published, and a small budget whose vote is open now, so both ends can be tried.
+fn seed_budgets(conn: &mut AnyConnection) -> Result<(), Error> {
+    use crate::domain::budget_results;
+    use crate::domain::budgets::{self, BudgetForm, ProjectForm};
+    const TOULOUSE: &str = include_str!(
+        "../tests/data/pabulib/files/France_Toulouse_2022_10_-_Jolimont_Soupetard_Roseraie_Gloire_Gramont_Amouroux.pb"
+    );
+    let past = processes::create(
+        conn,
+        &ProcessForm {
+            slug: "budget-2022-jolimont".into(),
+            title: "Budget participatif 2022 — Jolimont, Soupetard, Roseraie".into(),
+            description: "Les bulletins réels du budget participatif 2022 de Toulouse (quartier 10), publiés par pabulib.org, rejoués ici : comparez les règles de dépouillement et vérifiez le résultat.".into(),
+            scope: "Quartier 10".into(),
+            categories: String::new(),
+        },
+    )?;
+    processes::add_phase(conn, &past.id, &phase("vote", -40, -10, false, false, false))?;
+    processes::add_phase(conn, &past.id, &phase("results", -10, 400, false, false, false))?;
+    processes::set_published(conn, &past.id, true)?;
+    let election = crate::budgeting::pabulib::parse_str(TOULOUSE)
+        .map_err(|e| Error::Conflict(crate::domain::Msg::new("error-budget-uncountable").arg("why", e)))?;
+    let budget = budgets::import(
+        conn,
+        &past.id,
+        "quartier-10",
+        "Quartier 10 (2022)",
+        "EUR",
+        "mes-add1",
+        &election,
+    )?;
+    let detail = processes::detail_by_id(conn, &past.id)?;
+    budget_results::publish(conn, &detail, &budget)?;
+
+    let schools = processes::create(
+        conn,
+        &ProcessForm {
+            slug: "ecoles-2027".into(),
+            title: "Mini-budget des écoles 2027".into(),
+            description:
+                "50 000 € pour les cours d'école. Choisissez les projets dont le total tient dans le budget."
+                    .into(),
+            scope: "Toute la ville".into(),
+            categories: String::new(),
+        },
+    )?;
+    processes::add_phase(conn, &schools.id, &phase("vote", -1, 30, false, false, false))?;
+    processes::set_published(conn, &schools.id, true)?;
+    let budget = budgets::create(
+        conn,
+        &schools.id,
+        &BudgetForm {
+            slug: "cours".into(),
+            title: "Cours d'école".into(),
+            amount: "50000".into(),
+            currency: "EUR".into(),
+            ballot_type: "knapsack".into(),
+            rule: "mes-add1".into(),
+            ..BudgetForm::default()
+        },
+    )?;
+    for (code, title, cost) in [
+        ("1", "Arbres et ombre dans la cour Jean-Jaurès", "18000"),
+        ("2", "Fontaine à eau, école Pasteur", "6500"),
+        ("3", "Préau végétalisé, école des Tilleuls", "32000"),
+        ("4", "Jeux peints au sol, trois écoles", "4800"),
+        ("5", "Potager pédagogique, école du Parc", "9700"),
+    ] {
+        budgets::add_project(
+            conn,
+            &budget,
+            &ProjectForm {
+                code: code.into(),
+                title: title.into(),
+                cost: cost.into(),
+                ..ProjectForm::default()
+            },
+        )?;
+    }
     Ok(())
 }

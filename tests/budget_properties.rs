@@ -95,7 +95,7 @@ fn reference_mes(profile: &Profile, utility: Utility) -> BTreeSet<String> {
             for v in &supporters {
                 let rho = (&cost - &paid) / (&u * BigRational::from_integer(rest.into()));
                 if &rho * &u <= budget[*v] {
-                    if best.as_ref().map_or(true, |(b, _)| rho < *b) {
+                    if best.as_ref().is_none_or(|(b, _)| rho < *b) {
                         best = Some((rho, p));
                     }
                     break;
@@ -107,12 +107,12 @@ fn reference_mes(profile: &Profile, utility: Utility) -> BTreeSet<String> {
         });
         let Some((rho, p)) = best else { break };
         let pay = &rho * util(p);
-        for v in 0..voters {
-            if profile.ballots[v].contains(&(p as u32)) {
-                budget[v] = if budget[v] < pay {
+        for (ballot, share) in profile.ballots.iter().zip(budget.iter_mut()) {
+            if ballot.contains(&(p as u32)) {
+                *share = if *share < pay {
                     BigRational::zero()
                 } else {
-                    &budget[v] - &pay
+                    &*share - &pay
                 };
             }
         }

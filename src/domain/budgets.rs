@@ -147,7 +147,7 @@ fn small_number(v: &mut Validator, field: &'static str, text: &str) -> i32 {
 fn check_form(form: &BudgetForm) -> Result<(Decimal, BallotType, i32, i32, i32, Rule)> {
     let mut v = Validator::new();
     if !is_handle(form.slug.trim()) {
-        v.add("slug", Msg::new("error-slug"));
+        v.add("slug", Msg::new("error-handle"));
     }
     v.text("title", &form.title, 3, 200);
     v.optional_text("description", &form.description, 20_000);

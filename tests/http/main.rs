@@ -5,4 +5,5 @@ mod common;
 mod accounts;
 mod admin;
 mod api;
+mod budgets;
 mod citizen;

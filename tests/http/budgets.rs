@@ -1,0 +1,280 @@
+//! The voting journey through the HTML pages: ballot, running total, receipt, replacement,
+//! bad input, parallel submissions, staff comparison, publication, results and ballot log.
+
+use chrono::Duration;
+use plenum::domain::budgets::{self, BudgetForm, ProjectForm};
+use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
+use plenum::domain::{now, Error};
+use sha2::{Digest, Sha256};
+
+use crate::common::{Browser, Page, TestApp};
+
+/// A published process whose vote phase runs from `from_days` to `to_days` around now, with a
+/// knapsack budget of 100 EUR and three projects (a: 60, b: 40, c: 30).
+async fn budget_process(app: &TestApp, from_days: i64, to_days: i64) -> (ProcessDetail, budgets::Budget) {
+    app.state
+        .db
+        .write(move |c| {
+            let p = processes::create(
+                c,
+                &ProcessForm {
+                    slug: "vote-2027".into(),
+                    title: "Budget for the tests".into(),
+                    description: "A budget process for the tests, with enough words.".into(),
+                    scope: String::new(),
+                    categories: String::new(),
+                },
+            )?;
+            processes::add_phase(
+                c,
+                &p.id,
+                &PhaseForm {
+                    kind: "vote".into(),
+                    starts_at: now() + Duration::days(from_days),
+                    ends_at: now() + Duration::days(to_days),
+                    proposals_enabled: false,
+                    endorsements_enabled: false,
+                    comments_enabled: false,
+                },
+            )?;
+            processes::set_published(c, &p.id, true)?;
+            let budget = budgets::create(
+                c,
+                &p.id,
+                &BudgetForm {
+                    slug: "city".into(),
+                    title: "City budget".into(),
+                    amount: "100".into(),
+                    currency: "EUR".into(),
+                    ballot_type: "knapsack".into(),
+                    rule: "mes-add1".into(),
+                    ..BudgetForm::default()
+                },
+            )?;
+            for (code, cost) in [("a", "60"), ("b", "40"), ("c", "30")] {
+                budgets::add_project(
+                    c,
+                    &budget,
+                    &ProjectForm {
+                        code: code.into(),
+                        title: format!("Project {code}"),
+                        cost: cost.into(),
+                        ..ProjectForm::default()
+                    },
+                )?;
+            }
+            Ok::<_, Error>((processes::detail_by_id(c, &p.id)?, budget))
+        })
+        .await
+        .expect("fixture budget")
+}
+
+const BALLOT: &str = "/processes/vote-2027/budgets/city/ballot";
+
+async fn cast(b: &mut Browser, choices: &[&str]) -> Page {
+    let mut fields: Vec<(&str, &str)> = choices.iter().map(|c| ("choice", *c)).collect();
+    fields.push(("action", "cast"));
+    b.post(BALLOT, &fields).await
+}
+
+fn receipt_of(page: &Page) -> String {
+    let start = page
+        .body
+        .find("<code id=\"receipt\">")
+        .expect("a receipt on the page")
+        + 19;
+    page.body[start..start + 23].to_string()
+}
+
+async fn ballots_stored(app: &TestApp, budget_id: &str) -> Vec<(String, String)> {
+    let id = budget_id.to_string();
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use plenum::db::schema::ballots;
+        Ok(ballots::table
+            .filter(ballots::budget_id.eq(&id))
+            .select((ballots::receipt_hash, ballots::choices))
+            .load::<(String, String)>(c)
+            .map_err(plenum::db::DbError::from)?)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_published_log() {
+    let app = TestApp::new().await;
+    let (detail, budget) = budget_process(&app, -1, 7).await;
+
+    // Anonymous visitors see the ballot but are asked to sign in.
+    app.browser()
+        .get("/processes/vote-2027/budgets/city")
+        .await
+        .assert_status(200)
+        .assert_contains("Sign in to vote");
+
+    let (mut b, _) = app.citizen("lea").await;
+    // "Update the total" shows the running total and what is left, and stores nothing.
+    let page = b
+        .post(BALLOT, &[("choice", "a"), ("choice", "c"), ("action", "check")])
+        .await;
+    page.assert_status(200)
+        .assert_contains("Chosen: 90 EUR")
+        .assert_contains("left: 10 EUR");
+    assert!(ballots_stored(&app, &budget.id).await.is_empty());
+
+    // Over the budget: a clear message, nothing stored.
+    let page = cast(&mut b, &["a", "b", "c"]).await;
+    page.assert_status(422)
+        .assert_contains("more than the budget of 100");
+    assert!(ballots_stored(&app, &budget.id).await.is_empty());
+    // An unknown project: refused the same way.
+    cast(&mut b, &["zz"]).await.assert_status(422);
+
+    let first = cast(&mut b, &["a", "b"]).await;
+    first.assert_status(200);
+    let first_receipt = receipt_of(&first);
+    let second = cast(&mut b, &["c"]).await;
+    let second_receipt = receipt_of(&second);
+    assert_ne!(first_receipt, second_receipt);
+    let stored = ballots_stored(&app, &budget.id).await;
+    assert_eq!(stored.len(), 1, "the last ballot replaces the first");
+    assert_eq!(stored[0].1, "c");
+    b.get("/processes/vote-2027/budgets/city")
+        .await
+        .assert_contains("You have voted");
+
+    // Publishing before the close is refused.
+    let (mut staff, _) = app.staff("agent").await;
+    staff
+        .post(&format!("/admin/budgets/{}/publish", budget.id), &[])
+        .await
+        .assert_status(403);
+
+    // Close the vote, compare, publish.
+    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
+    app.state
+        .db
+        .write(move |c| {
+            processes::update_phase(
+                c,
+                &pid,
+                &phase_id,
+                &PhaseForm {
+                    kind: "vote".into(),
+                    starts_at: now() - Duration::days(3),
+                    ends_at: now() - Duration::hours(1),
+                    proposals_enabled: false,
+                    endorsements_enabled: false,
+                    comments_enabled: false,
+                },
+            )
+        })
+        .await
+        .unwrap();
+    cast(&mut b, &["a"]).await.assert_status(403);
+    let compare = staff.get(&format!("/admin/budgets/{}/compare", budget.id)).await;
+    compare
+        .assert_status(200)
+        .assert_contains("Method of Equal Shares")
+        .assert_contains("maximum utility");
+    b.get(&format!("/admin/budgets/{}/compare", budget.id))
+        .await
+        .assert_status(403);
+    let published = staff
+        .post(&format!("/admin/budgets/{}/publish", budget.id), &[])
+        .await;
+    published.assert_status(303);
+
+    let results = b.get("/processes/vote-2027/budgets/city/results").await;
+    results
+        .assert_status(200)
+        .assert_contains("<svg")
+        .assert_contains("Funded")
+        .assert_contains("no votes");
+    b.get(&format!(
+        "/processes/vote-2027/budgets/city/results?receipt={second_receipt}"
+    ))
+    .await
+    .assert_contains("is in the ballot log");
+    b.get(&format!(
+        "/processes/vote-2027/budgets/city/results?receipt={first_receipt}"
+    ))
+    .await
+    .assert_contains("is not in the ballot log");
+
+    // The JSON names the funded projects and the digest of the ballot log it links to.
+    let json = b
+        .get("/processes/vote-2027/budgets/city/results.json")
+        .await
+        .json();
+    // MES funds c (its one voter's share pays for it); the greedy completion then adds a, which
+    // still fits (pabutools' greedy also takes projects without votes when money is left).
+    assert_eq!(json["outcome"]["selected"], serde_json::json!(["c", "a"]));
+    assert_eq!(json["ballots"], 1);
+    let log = b.get("/processes/vote-2027/budgets/city/ballots.pb").await;
+    log.assert_status(200);
+    assert_eq!(
+        json["ballot_log_sha256"],
+        hex::encode(Sha256::digest(log.body.as_bytes()))
+    );
+    let election = plenum::budgeting::pabulib::parse_str(&log.body).expect("the log is a valid .pb file");
+    assert_eq!(election.ballots.len(), 1);
+    assert_eq!(
+        election.ballots[0].voter_id,
+        plenum::domain::ballots::hash_receipt(&second_receipt)
+    );
+    let csv = b.get("/processes/vote-2027/budgets/city/results.csv").await;
+    assert!(
+        csv.body.contains("\"c\",\"Project c\",30,1,1,true"),
+        "{}",
+        csv.body
+    );
+}
+
+#[tokio::test]
+async fn fifty_parallel_ballots_by_one_voter_leave_exactly_one() {
+    let app = TestApp::new().await;
+    let (_, budget) = budget_process(&app, -1, 7).await;
+    let (b, _) = app.citizen("max").await;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let mut browser = b.clone();
+        let choice = if i % 2 == 0 { "a" } else { "b" };
+        tasks.push(tokio::spawn(async move {
+            cast(&mut browser, &[choice]).await.status.as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    assert_eq!(ballots_stored(&app, &budget.id).await.len(), 1);
+}
+
+#[tokio::test]
+async fn many_voters_in_parallel_all_count() {
+    let app = TestApp::new().await;
+    let (_, budget) = budget_process(&app, -1, 7).await;
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let (mut b, _) = app.citizen(&format!("voter{i}")).await;
+        tasks.push(tokio::spawn(async move {
+            cast(&mut b, &["a", "c"]).await.status.as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let stored = ballots_stored(&app, &budget.id).await;
+    assert_eq!(stored.len(), 30);
+    assert!(stored.iter().all(|(_, c)| c == "a,c"));
+}
+
+#[tokio::test]
+async fn voting_before_the_vote_opens_is_refused_with_the_reason() {
+    let app = TestApp::new().await;
+    let (_, budget) = budget_process(&app, 2, 9).await;
+    let (mut b, _) = app.citizen("zoe").await;
+    let page = cast(&mut b, &["a"]).await;
+    page.assert_status(403).assert_contains("Voting is closed");
+    assert!(ballots_stored(&app, &budget.id).await.is_empty());
+}
