@@ -58,6 +58,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a published results file (signature) and, with its ballot log, recount it. Offline.
+    VerifyResults {
+        /// The results JSON (results.json of a budget).
+        results: PathBuf,
+        /// The ballot log (.pb) it names, to check its digest and recount it.
+        ballots: Option<PathBuf>,
+        /// The process's public key (publicKeyMultibase), instead of the one in the file.
+        #[arg(long)]
+        key: Option<String>,
+    },
     /// Copy the database to a file (SQLite; for PostgreSQL use pg_dump, see docs/operations.md).
     Backup {
         #[arg(long, env = "PLENUM_CONFIG")]
@@ -134,6 +144,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             utility,
             json,
         } => crate::budgeting::cli::tally(&file, &rule, &utility, json),
+        Command::VerifyResults {
+            results,
+            ballots,
+            key,
+        } => crate::budgeting::cli::verify_results(&results, ballots.as_deref(), key.as_deref()),
         Command::Backup { config, to } => {
             let config = Config::load(config.as_deref())?;
             crate::db::backup::backup(&config.database_url, &to)?;

@@ -68,3 +68,70 @@ fn summary(election: &pabulib::Election, outcome: &Outcome) -> String {
     );
     out
 }
+
+/// `plenum verify-results`: checks the proof of a published results file and, given the ballot
+/// log, its digest and that counting it again gives exactly the published outcome. Offline.
+/// Prints one line per check; fails on the first that does not hold.
+pub fn verify_results(results: &Path, ballots: Option<&Path>, key: Option<&str>) -> anyhow::Result<()> {
+    use sha2::{Digest, Sha256};
+    let text =
+        std::fs::read_to_string(results).with_context(|| format!("cannot read {}", results.display()))?;
+    let document: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", results.display()))?;
+    let embedded = document["signer"]["publicKeyMultibase"].as_str();
+    let key_text = key.or(embedded).ok_or_else(|| {
+        anyhow!("the file names no signer key: give the process's key with --key (its publicKeyMultibase)")
+    })?;
+    let public = super::proof::parse_public_multibase(key_text)?;
+    super::proof::verify(&document, &public)?;
+    println!(
+        "ok  the proof verifies with key {key_text}{}",
+        if key.is_none() {
+            " (taken from the file: compare it with the assertionMethod of the process actor)"
+        } else {
+            ""
+        }
+    );
+    let Some(ballots) = ballots else {
+        return Ok(());
+    };
+    let bytes = std::fs::read(ballots).with_context(|| format!("cannot read {}", ballots.display()))?;
+    let digest = hex::encode(Sha256::digest(&bytes));
+    if document["ballot_log_sha256"] != digest.as_str() {
+        return Err(anyhow!(
+            "the ballot log's SHA-256 is {digest}, but the results name {}",
+            document["ballot_log_sha256"]
+        ));
+    }
+    println!("ok  the ballot log's SHA-256 matches ({digest})");
+    let rule_name = document["rule"].as_str().unwrap_or("");
+    let utility = document["outcome"]["utility"].as_str();
+    let rule = Rule::parse(rule_name, utility)
+        .ok_or_else(|| anyhow!("unknown rule '{rule_name}' in the results"))?;
+    let election = pabulib::parse_str(&String::from_utf8_lossy(&bytes))
+        .with_context(|| format!("{} is not a valid .pb file", ballots.display()))?;
+    let outcome = run_rule(&election, rule)?;
+    let mut ours = outcome.selected.clone();
+    let mut theirs: Vec<String> = document["outcome"]["selected"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    ours.sort();
+    theirs.sort();
+    if ours != theirs {
+        return Err(anyhow!(
+            "counting the ballots with {} gives {:?}, but the results publish {:?}",
+            rule.name(),
+            ours,
+            theirs
+        ));
+    }
+    println!(
+        "ok  counting the {} ballots again with {} ({} utility) gives the published outcome: {} projects",
+        election.ballots.len(),
+        rule.name(),
+        rule.utility().name(),
+        ours.len()
+    );
+    Ok(())
+}

@@ -9,6 +9,7 @@ pub mod amount;
 pub mod cli;
 pub mod pabulib;
 pub mod profile;
+pub mod proof;
 pub mod rules;
 
 pub use profile::{Profile, ProfileError};

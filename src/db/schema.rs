@@ -211,6 +211,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signing_keys (owner_id) {
+        owner_id -> Text,
+        private_key -> Text,
+        public_multibase -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(budgets -> processes (process_id));
 diesel::joinable!(budget_projects -> budgets (budget_id));
@@ -245,4 +254,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     budget_projects,
     ballots,
     ballot_casts,
+    signing_keys,
 );

@@ -80,9 +80,14 @@ pub struct Published {
     pub ballot_log_sha256: String,
 }
 
-/// Publishes the declared rule's outcome. Only after the vote closed; publishing again
-/// recomputes the same thing and changes nothing.
-pub fn publish(conn: &mut AnyConnection, detail: &ProcessDetail, budget: &Budget) -> Result<Published> {
+/// Publishes the declared rule's outcome as a signed document (see [`signed_document`]). Only
+/// after the vote closed; publishing again changes nothing and returns what was published.
+pub fn publish(
+    conn: &mut AnyConnection,
+    base_url: &str,
+    detail: &ProcessDetail,
+    budget: &Budget,
+) -> Result<Published> {
     if !vote_closed(detail) {
         return Err(Error::Forbidden(Msg::new("denied-vote-not-closed")));
     }
@@ -106,7 +111,9 @@ pub fn publish(conn: &mut AnyConnection, detail: &ProcessDetail, budget: &Budget
         ballots: budgets::ballot_count(conn, &budget.id)?,
         ballot_log_sha256: digest.clone(),
     };
-    let text = serde_json::to_string(&published).expect("serialisable");
+    let key = super::signing_keys::for_owner(conn, &detail.process.id)?;
+    let document = signed_document(base_url, detail, budget, &published, &key);
+    let text = serde_json::to_string(&document).expect("serialisable");
     diesel::update(budgets_table::table.find(&budget.id))
         .set((
             budgets_table::published_outcome.eq(&text),
@@ -115,6 +122,54 @@ pub fn publish(conn: &mut AnyConnection, detail: &ProcessDetail, budget: &Budget
         ))
         .execute(conn)?;
     Ok(published)
+}
+
+/// The process actor's address, which owns the signing key.
+pub fn actor_url(base_url: &str, detail: &ProcessDetail) -> String {
+    format!(
+        "{}/processes/{}",
+        base_url.trim_end_matches('/'),
+        detail.process.slug
+    )
+}
+
+/// The results as a JSON-LD `Document` carrying a FEP-8b32 integrity proof (`eddsa-jcs-2022`)
+/// by the process's Ed25519 key. The proof covers everything in it: outcome, rule, tallies,
+/// number of ballots and the ballot log's SHA-256. `signer` repeats the public key so the file
+/// can be checked offline (`plenum verify-results`); compare it with the key in the process
+/// actor's `assertionMethod`.
+pub fn signed_document(
+    base_url: &str,
+    detail: &ProcessDetail,
+    budget: &Budget,
+    published: &Published,
+    key: &ed25519_dalek::SigningKey,
+) -> serde_json::Value {
+    let actor = actor_url(base_url, detail);
+    let page = format!("{actor}/budgets/{}/results", budget.slug);
+    let key_id = format!("{actor}#ed25519-key");
+    let created = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut document = serde_json::to_value(published).expect("serialisable");
+    let extra = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v2"],
+        "id": format!("{page}.json"),
+        "type": "Document",
+        "name": published.title,
+        "url": page,
+        "attributedTo": actor,
+        "published": created,
+        "ballotLog": format!("{actor}/budgets/{}/ballots.pb", budget.slug),
+        "signer": {
+            "id": key_id,
+            "type": "Multikey",
+            "controller": actor,
+            "publicKeyMultibase": crate::budgeting::proof::public_multibase(&key.verifying_key()),
+        },
+    });
+    for (k, v) in extra.as_object().expect("an object") {
+        document[k] = v.clone();
+    }
+    crate::budgeting::proof::sign(&document, key, &key_id, &created)
 }
 
 /// The published record, if any.

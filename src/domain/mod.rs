@@ -17,6 +17,7 @@ pub mod processes;
 pub mod proposals;
 pub mod sessions;
 pub mod settings;
+pub mod signing_keys;
 pub mod throttle;
 pub mod validate;
 

@@ -223,6 +223,29 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
         election.ballots[0].voter_id,
         plenum::domain::ballots::hash_receipt(&second_receipt)
     );
+    // The results carry a FEP-8b32 proof by the process key; the offline check recounts the log.
+    let key = plenum::budgeting::proof::parse_public_multibase(
+        json["signer"]["publicKeyMultibase"].as_str().unwrap(),
+    )
+    .unwrap();
+    plenum::budgeting::proof::verify(&json, &key).expect("the published proof verifies");
+    assert_eq!(json["proof"]["cryptosuite"], "eddsa-jcs-2022");
+    let dir = std::env::temp_dir().join(format!("plenum-verify-{}", budget.id));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (results_path, log_path) = (dir.join("results.json"), dir.join("ballots.pb"));
+    std::fs::write(&results_path, serde_json::to_string(&json).unwrap()).unwrap();
+    std::fs::write(&log_path, &log.body).unwrap();
+    plenum::budgeting::cli::verify_results(&results_path, Some(&log_path), None).expect("verifies offline");
+    // A changed outcome no longer verifies; a changed log no longer matches its digest.
+    let mut forged = json.clone();
+    forged["outcome"]["selected"] = serde_json::json!(["a", "b"]);
+    std::fs::write(&results_path, serde_json::to_string(&forged).unwrap()).unwrap();
+    assert!(plenum::budgeting::cli::verify_results(&results_path, None, None).is_err());
+    std::fs::write(&results_path, serde_json::to_string(&json).unwrap()).unwrap();
+    std::fs::write(&log_path, format!("{}\n", log.body)).unwrap();
+    assert!(plenum::budgeting::cli::verify_results(&results_path, Some(&log_path), None).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+
     let csv = b.get("/processes/vote-2027/budgets/city/results.csv").await;
     assert!(
         csv.body.contains("\"c\",\"Project c\",30,1,1,true"),

@@ -52,3 +52,12 @@ CREATE TABLE ballot_casts (
     first_cast_at TIMESTAMP NOT NULL,
     PRIMARY KEY (budget_id, user_id)
 );
+
+-- Ed25519 keys that sign published objects (FEP-8b32 integrity proofs), one per owner (a
+-- process). The public half is published in the owner actor's assertionMethod.
+CREATE TABLE signing_keys (
+    owner_id TEXT PRIMARY KEY NOT NULL,
+    private_key TEXT NOT NULL,
+    public_multibase TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);

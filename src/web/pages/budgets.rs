@@ -427,8 +427,14 @@ async fn results(
 
 async fn results_json(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
     let (_, budget, _) = load(&ctx, slug, budget).await?;
-    let published = published_or_404(&budget)?;
-    Ok(axum::Json(published).into_response())
+    published_or_404(&budget)?;
+    // The stored text is served as is: re-serialising could change what the proof covers.
+    let text = budget.published_outcome.unwrap_or_default();
+    Ok((
+        [(header::CONTENT_TYPE, "application/activity+json; charset=utf-8")],
+        text,
+    )
+        .into_response())
 }
 
 async fn results_csv(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {

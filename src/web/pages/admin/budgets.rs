@@ -79,13 +79,14 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
 
 pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     ctx.require_staff()?;
+    let base = ctx.state.config.public_url.to_string();
     let (process, budget) = ctx
         .state
         .db
         .write(move |conn| {
             let budget = budgets::find(conn, &id)?;
             let detail = processes::detail_by_id(conn, &budget.process_id)?;
-            budget_results::publish(conn, &detail, &budget)?;
+            budget_results::publish(conn, &base, &detail, &budget)?;
             Ok::<_, Error>((detail.process.slug, budget.slug))
         })
         .await?;
