@@ -95,6 +95,35 @@ enum AdminTask {
         #[arg(long)]
         username: String,
     },
+    /// Create a budget in a process from a pabulib `.pb` file: its projects and its ballots (to
+    /// replay a past election). Nothing is imported if the file has a mistake.
+    ImportBudget {
+        /// Slug of the process.
+        #[arg(long)]
+        process: String,
+        /// Slug of the new budget.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        /// Declared rule: greedy | mes | mes-add1 | max-utility
+        #[arg(long, default_value = "mes-add1")]
+        rule: String,
+        /// The `.pb` file.
+        file: PathBuf,
+    },
+    /// Write a budget and its ballots as a pabulib `.pb` file (the anonymised ballot log).
+    ExportBudget {
+        #[arg(long)]
+        process: String,
+        #[arg(long)]
+        slug: String,
+        /// Where to write it.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -198,6 +227,51 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!("Done.");
+            Ok(())
+        }
+        AdminTask::ImportBudget {
+            process,
+            slug,
+            title,
+            currency,
+            rule,
+            file,
+        } => {
+            let election = crate::budgeting::pabulib::parse_file(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let ballots = election.ballots.len();
+            let projects = election.projects.len();
+            state
+                .db
+                .write(move |c| {
+                    let detail = crate::domain::processes::detail_by_slug(c, &process, true)?;
+                    crate::domain::budgets::import(
+                        c,
+                        &detail.process.id,
+                        &slug,
+                        &title,
+                        &currency,
+                        &rule,
+                        &election,
+                    )
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
+            println!("Budget imported: {projects} projects, {ballots} ballots.");
+            Ok(())
+        }
+        AdminTask::ExportBudget { process, slug, to } => {
+            let (text, digest) = state
+                .db
+                .read(move |c| {
+                    let detail = crate::domain::processes::detail_by_slug(c, &process, true)?;
+                    let budget = crate::domain::budgets::by_slug(c, &detail.process.id, &slug)?;
+                    crate::domain::budgets::ballot_log(c, &budget)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
+            std::fs::write(&to, text)?;
+            println!("Written to {} (SHA-256 {digest}).", to.display());
             Ok(())
         }
     }

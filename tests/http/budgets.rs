@@ -301,3 +301,240 @@ async fn voting_before_the_vote_opens_is_refused_with_the_reason() {
     page.assert_status(403).assert_contains("Voting is closed");
     assert!(ballots_stored(&app, &budget.id).await.is_empty());
 }
+
+#[tokio::test]
+async fn staff_create_a_budget_and_its_projects_with_clear_errors() {
+    let app = TestApp::new().await;
+    let (detail, _) = budget_process(&app, -1, 7).await;
+    let (mut staff, _) = app.staff("agent").await;
+    let pid = detail.process.id.clone();
+    staff
+        .get(&format!("/admin/processes/{pid}/budgets"))
+        .await
+        .assert_status(200)
+        .assert_contains("City budget");
+    let form = |amount: &'static str, currency: &'static str| {
+        vec![
+            ("title", "District budget"),
+            ("slug", "district"),
+            ("amount", amount),
+            ("currency", currency),
+            ("ballot_type", "approval"),
+            ("min_choices", "1"),
+            ("max_choices", "2"),
+            ("rule", "mes"),
+        ]
+    };
+    let bad = staff
+        .post(&format!("/admin/processes/{pid}/budgets"), &form("-5", "euro"))
+        .await;
+    bad.assert_status(422)
+        .assert_contains("Enter an amount greater than zero")
+        .assert_contains("three-letter currency code");
+    let made = staff
+        .post(
+            &format!("/admin/processes/{pid}/budgets"),
+            &form("1000.50", "EUR"),
+        )
+        .await;
+    made.assert_status(303);
+    let budget_path = made.location().split('?').next().unwrap().to_string();
+    let project = |code: &'static str, cost: &'static str| {
+        vec![("code", code), ("title", "A bench by the river"), ("cost", cost)]
+    };
+    staff
+        .post(&format!("{budget_path}/projects"), &project("b1", "zero"))
+        .await
+        .assert_status(422)
+        .assert_contains("Enter an amount greater than zero");
+    for (code, cost) in [("b1", "400"), ("b2", "700.25"), ("b3", "300")] {
+        staff
+            .post(&format!("{budget_path}/projects"), &project(code, cost))
+            .await
+            .assert_status(303);
+    }
+    staff
+        .post(&format!("{budget_path}/projects"), &project("b1", "10"))
+        .await
+        .assert_status(422)
+        .assert_contains("already uses this code");
+    // Citizens cannot reach the staff pages.
+    let (mut citizen, _) = app.citizen("ines").await;
+    citizen.get(&budget_path).await.assert_status(403);
+
+    // The approval ballot enforces its minimum and maximum.
+    let vote = "/processes/vote-2027/budgets/district/ballot";
+    citizen
+        .post(
+            vote,
+            &[
+                ("choice", "b1"),
+                ("choice", "b2"),
+                ("choice", "b3"),
+                ("action", "cast"),
+            ],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("at most 2 projects");
+    citizen
+        .post(vote, &[("action", "cast")])
+        .await
+        .assert_status(422)
+        .assert_contains("at least 1");
+    citizen
+        .post(vote, &[("choice", "b1"), ("choice", "b2"), ("action", "cast")])
+        .await
+        .assert_status(200);
+    // Projects are frozen once people have voted.
+    staff
+        .post(&format!("{budget_path}/projects"), &project("b4", "10"))
+        .await
+        .assert_status(403);
+    let exported = staff.get(&format!("{budget_path}/ballots.pb")).await;
+    let election = plenum::budgeting::pabulib::parse_str(&exported.body).unwrap();
+    assert_eq!(election.projects.len(), 3);
+    assert_eq!(election.ballots.len(), 1);
+    assert_eq!(election.budget.to_string(), "1000.50");
+}
+
+#[tokio::test]
+async fn cumulative_ballots_must_give_exactly_the_points() {
+    let app = TestApp::new().await;
+    let (detail, _) = budget_process(&app, -1, 7).await;
+    let pid = detail.process.id.clone();
+    app.state
+        .db
+        .write(move |c| {
+            let b = budgets::create(
+                c,
+                &pid,
+                &BudgetForm {
+                    slug: "points".into(),
+                    title: "Points budget".into(),
+                    amount: "100".into(),
+                    currency: "EUR".into(),
+                    ballot_type: "cumulative".into(),
+                    points: "5".into(),
+                    rule: "greedy".into(),
+                    ..BudgetForm::default()
+                },
+            )?;
+            for code in ["x", "y"] {
+                budgets::add_project(
+                    c,
+                    &b,
+                    &ProjectForm {
+                        code: code.into(),
+                        title: format!("Project {code}"),
+                        cost: "60".into(),
+                        ..ProjectForm::default()
+                    },
+                )?;
+            }
+            Ok::<_, Error>(())
+        })
+        .await
+        .unwrap();
+    let (mut b, _) = app.citizen("hugo").await;
+    let path = "/processes/vote-2027/budgets/points/ballot";
+    b.post(path, &[("points-x", "4"), ("points-y", "2"), ("action", "cast")])
+        .await
+        .assert_status(422)
+        .assert_contains("exactly 5 points (you gave 6)");
+    b.post(path, &[("points-x", "3"), ("points-y", "2"), ("action", "cast")])
+        .await
+        .assert_status(200);
+    let page = b.get("/processes/vote-2027/budgets/points").await;
+    page.assert_contains("value=\"3\"").assert_contains("value=\"2\"");
+}
+
+/// A thousand voters cast at once through the domain (accounts made directly, without the
+/// deliberately slow password hashing): every ballot is stored once and the tally adds up.
+#[tokio::test]
+async fn a_thousand_voters_in_parallel_leave_a_thousand_ballots_and_the_tally_adds_up() {
+    use plenum::domain::accounts::User;
+    let app = TestApp::new().await;
+    let (detail, budget) = budget_process(&app, -1, 7).await;
+    let users: Vec<User> = (0..1000)
+        .map(|i| User {
+            id: uuid::Uuid::new_v4().to_string(),
+            username: format!("v{i}"),
+            email: None,
+            display_name: format!("Voter {i}"),
+            password_hash: None,
+            role: "citizen".into(),
+            locale: None,
+            blocked: false,
+            created_at: now(),
+            deleted_at: None,
+        })
+        .collect();
+    let rows = users.clone();
+    app.state
+        .db
+        .write(move |c| {
+            use diesel::prelude::*;
+            use plenum::db::schema::users;
+            for u in &rows {
+                diesel::insert_into(users::table)
+                    .values((
+                        users::id.eq(&u.id),
+                        users::username.eq(&u.username),
+                        users::display_name.eq(&u.display_name),
+                        users::role.eq(&u.role),
+                        users::blocked.eq(false),
+                        users::created_at.eq(u.created_at),
+                    ))
+                    .execute(c)
+                    .map_err(plenum::db::DbError::from)?;
+            }
+            Ok::<_, Error>(())
+        })
+        .await
+        .unwrap();
+    let projects = app
+        .db({
+            let id = budget.id.clone();
+            move |c| budgets::projects(c, &id)
+        })
+        .await;
+    let mut tasks = Vec::new();
+    for (i, user) in users.into_iter().enumerate() {
+        let (state, detail, budget, projects) = (
+            app.state.clone(),
+            detail.clone(),
+            budget.clone(),
+            projects.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let key = state.config.secret_key.clone();
+            let input = plenum::domain::ballots::BallotInput {
+                choices: vec![if i % 4 == 0 { "a".into() } else { "b".into() }],
+                points: vec![1],
+            };
+            state
+                .db
+                .write(move |c| {
+                    plenum::domain::ballots::cast(c, &key, &detail, &budget, &projects, &user, &input)
+                })
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every ballot is accepted");
+    }
+    assert_eq!(ballots_stored(&app, &budget.id).await.len(), 1000);
+    let b = budget.clone();
+    let (voters, tallies) = app
+        .db(move |c| {
+            Ok((
+                plenum::domain::ballots::voters(c, &b.id)?,
+                plenum::domain::budget_results::tallies(c, &b)?,
+            ))
+        })
+        .await;
+    assert_eq!(voters, 1000);
+    let votes: Vec<(String, u64)> = tallies.into_iter().map(|t| (t.code, t.votes)).collect();
+    assert_eq!(votes, vec![("a".into(), 250), ("b".into(), 750), ("c".into(), 0)]);
+}

@@ -37,6 +37,8 @@ const NOTICES: &[&str] = &[
     "token-created",
     "account-deleted",
     "budget-published",
+    "budget-saved",
+    "project-added",
 ];
 
 impl<'a> Layout<'a> {

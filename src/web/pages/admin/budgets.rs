@@ -1,16 +1,19 @@
-//! Staff pages of a budget: the rule comparison on the real ballots, and publication.
+//! Staff pages of budgets: create a budget and its projects, export it, compare the rules on
+//! the real ballots, publish the outcome.
 
 use askama::Template;
-use axum::extract::Path;
-use axum::response::Response;
+use axum::extract::{Form, Path};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use super::super::layout::Layout;
-use super::super::{render, see_other};
+use super::super::{render, see_other, FormErrors};
+use super::{translate, with_status, SummaryItem};
 use crate::budgeting::Outcome;
 use crate::domain::budget_results::{self, COMPARED};
-use crate::domain::budgets::{self, Budget};
+use crate::domain::budgets::{self, BallotType, Budget, BudgetForm, BudgetProject, ProjectForm};
 use crate::domain::processes::{self, ProcessDetail};
-use crate::domain::Error;
+use crate::domain::{Error, FieldError};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -94,4 +97,269 @@ pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
         &format!("/processes/{process}/budgets/{budget}/results"),
         "budget-published",
     ))
+}
+
+/// One form field for `admin/generic_fields.html`.
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+/// Fields whose label needs a hint under it.
+const HINTED: &[&str] = &[
+    "slug",
+    "amount",
+    "currency",
+    "min_choices",
+    "max_choices",
+    "points",
+    "rule",
+    "code",
+    "cost",
+];
+
+fn field(ctx: &Ctx, errors: &FormErrors, name: &'static str, kind: &'static str, value: &str) -> FieldView {
+    let key = format!("budget-field-{}", name.replace('_', "-"));
+    FieldView {
+        name,
+        label: ctx.tr.t(&key),
+        hint: if HINTED.contains(&name) {
+            ctx.tr.t(&format!("{key}-hint"))
+        } else {
+            String::new()
+        },
+        kind,
+        value: value.to_string(),
+        options: Vec::new(),
+        required: matches!(name, "slug" | "title" | "amount" | "currency" | "code" | "cost"),
+        error: errors.get(name).map(str::to_string),
+    }
+}
+
+fn budget_fields(ctx: &Ctx, form: &BudgetForm, errors: &FormErrors) -> Vec<FieldView> {
+    let mut ballot = field(ctx, errors, "ballot_type", "select", &form.ballot_type);
+    ballot.options = BallotType::ALL
+        .iter()
+        .map(|t| (t.to_string(), ctx.tr.t(&format!("ballot-type-{t}"))))
+        .collect();
+    let mut rule = field(ctx, errors, "rule", "select", &form.rule);
+    rule.options = ["greedy", "mes", "mes-add1", "max-utility"]
+        .iter()
+        .map(|r| (r.to_string(), ctx.tr.t(&format!("rule-{r}"))))
+        .collect();
+    vec![
+        field(ctx, errors, "title", "text", &form.title),
+        field(ctx, errors, "slug", "text", &form.slug),
+        field(ctx, errors, "description", "textarea", &form.description),
+        field(ctx, errors, "amount", "text", &form.amount),
+        field(ctx, errors, "currency", "text", &form.currency),
+        ballot,
+        field(ctx, errors, "min_choices", "text", &form.min_choices),
+        field(ctx, errors, "max_choices", "text", &form.max_choices),
+        field(ctx, errors, "points", "text", &form.points),
+        rule,
+        field(
+            ctx,
+            errors,
+            "live_tallies",
+            "checkbox",
+            if form.live_tallies.is_some() { "on" } else { "" },
+        ),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "admin/budgets.html")]
+struct BudgetsPage<'a> {
+    layout: Layout<'a>,
+    detail: ProcessDetail,
+    budgets: Vec<Budget>,
+    fields: Vec<FieldView>,
+    summary: Vec<SummaryItem>,
+}
+
+async fn budgets_page(
+    ctx: &Ctx,
+    process_id: String,
+    form: BudgetForm,
+    errors: &[FieldError],
+) -> Result<Response, AppError> {
+    let (detail, list) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let detail = processes::detail_by_id(conn, &process_id)?;
+            let list = budgets::for_process(conn, &detail.process.id)?;
+            Ok::<_, Error>((detail, list))
+        })
+        .await?;
+    let (translated, summary) = translate(ctx, errors, "");
+    let title = ctx.tr.t_with(
+        "admin-budgets-title",
+        &[("process", detail.process.title.clone())],
+    );
+    Ok(render(&BudgetsPage {
+        layout: Layout::new(ctx, title),
+        fields: budget_fields(ctx, &form, &translated),
+        detail,
+        budgets: list,
+        summary,
+    }))
+}
+
+pub async fn list(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let form = BudgetForm {
+        currency: "EUR".into(),
+        ballot_type: "approval".into(),
+        rule: "mes-add1".into(),
+        ..BudgetForm::default()
+    };
+    budgets_page(&ctx, id, form, &[]).await
+}
+
+pub async fn create(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<BudgetForm>,
+) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let (process_id, f) = (id.clone(), form.clone());
+    match ctx
+        .state
+        .db
+        .write(move |conn| budgets::create(conn, &process_id, &f))
+        .await
+    {
+        Ok(budget) => Ok(see_other(
+            &format!("/admin/budgets/{}", budget.id),
+            "budget-saved",
+        )),
+        Err(Error::Invalid(errors)) => Ok(with_status(
+            budgets_page(&ctx, id, form, &errors).await?,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/budget.html")]
+struct BudgetAdminPage<'a> {
+    layout: Layout<'a>,
+    detail: ProcessDetail,
+    budget: Budget,
+    projects: Vec<BudgetProject>,
+    ballots: i64,
+    fields: Vec<FieldView>,
+    summary: Vec<SummaryItem>,
+}
+
+impl BudgetAdminPage<'_> {
+    fn ballot_type_name(&self) -> String {
+        self.layout
+            .tr
+            .t(&format!("ballot-type-{}", self.budget.ballot_type))
+    }
+
+    fn rule_name(&self) -> String {
+        self.layout.tr.t(&format!("rule-{}", self.budget.rule))
+    }
+}
+
+async fn budget_page(
+    ctx: &Ctx,
+    budget_id: String,
+    form: ProjectForm,
+    errors: &[FieldError],
+) -> Result<Response, AppError> {
+    let (detail, budget, projects, ballots) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let budget = budgets::find(conn, &budget_id)?;
+            let detail = processes::detail_by_id(conn, &budget.process_id)?;
+            let projects = budgets::projects(conn, &budget.id)?;
+            let ballots = budgets::ballot_count(conn, &budget.id)?;
+            Ok::<_, Error>((detail, budget, projects, ballots))
+        })
+        .await?;
+    let (translated, summary) = translate(ctx, errors, "");
+    let fields = vec![
+        field(ctx, &translated, "code", "text", &form.code),
+        field(ctx, &translated, "title", "text", &form.title),
+        field(ctx, &translated, "description", "textarea", &form.description),
+        field(ctx, &translated, "cost", "text", &form.cost),
+    ];
+    let title = budget.title.clone();
+    Ok(render(&BudgetAdminPage {
+        layout: Layout::new(ctx, title),
+        detail,
+        budget,
+        projects,
+        ballots,
+        fields,
+        summary,
+    }))
+}
+
+pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    budget_page(&ctx, id, ProjectForm::default(), &[]).await
+}
+
+pub async fn add_project(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<ProjectForm>,
+) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let (budget_id, f) = (id.clone(), form.clone());
+    let added = ctx
+        .state
+        .db
+        .write(move |conn| {
+            let budget = budgets::find(conn, &budget_id)?;
+            budgets::add_project(conn, &budget, &f)
+        })
+        .await;
+    match added {
+        Ok(_) => Ok(see_other(&format!("/admin/budgets/{id}"), "project-added")),
+        Err(Error::Invalid(errors)) => Ok(with_status(
+            budget_page(&ctx, id, form, &errors).await?,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The budget as a `.pb` file at any time (staff): projects and the ballots so far.
+pub async fn export(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let (slug, text) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let budget = budgets::find(conn, &id)?;
+            let (text, _) = budgets::ballot_log(conn, &budget)?;
+            Ok::<_, Error>((budget.slug, text))
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}.pb\""),
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }

@@ -49,6 +49,13 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/admin/reports", get(moderation::reports))
         .route("/admin/moderation/{kind}/{id}/{action}", post(moderation::decide))
+        .route(
+            "/admin/processes/{id}/budgets",
+            get(budgets::list).post(budgets::create),
+        )
+        .route("/admin/budgets/{id}", get(budgets::show))
+        .route("/admin/budgets/{id}/projects", post(budgets::add_project))
+        .route("/admin/budgets/{id}/ballots.pb", get(budgets::export))
         .route("/admin/budgets/{id}/compare", get(budgets::compare))
         .route("/admin/budgets/{id}/publish", post(budgets::publish))
 }
