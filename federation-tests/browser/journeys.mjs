@@ -256,6 +256,100 @@ try {
     await checkPage(staff, 'admin-reports');
   });
 
+  // ---------- a participatory budget: staff set it up, a citizen votes, results ----------
+  const bj = new Journey('budget');
+  const pbSlug = `ecoles-${run}`;
+  await bj.step('staff create a process with a vote phase open now', async () => {
+    await go(staff, '/admin/processes/new');
+    const form = formWith(staff, 'slug');
+    await (await byName(form, 'slug')).fill(pbSlug);
+    await (await byName(form, 'title')).fill('Mini-budget des écoles');
+    await (await byName(form, 'description')).fill('Choisissez les projets des cours d\'école.');
+    await clickAndLoad(staff, await submitButton(form));
+    shared.pbAdminUrl = new URL(staff.url()).pathname;
+    const phase = formWith(staff, 'starts_at');
+    await choose(phase, 'kind', 'vote');
+    await fillDate(await byName(phase, 'starts_at'), new Date(Date.now() - DAY));
+    await fillDate(await byName(phase, 'ends_at'), new Date(Date.now() + 7 * DAY));
+    await clickAndLoad(staff, await submitButton(phase));
+    assert((await staff.locator('[aria-invalid="true"]').count()) === 0, 'the phase form shows errors');
+    await clickAndLoad(staff, staff.getByRole('button', { name: /publi/i }).first());
+    assert(staff.plenum.status === 200, `publishing answered ${staff.plenum.status}`);
+  });
+  await bj.step('staff create a knapsack budget of 100 EUR and three projects', async () => {
+    const lang = await pageLang(staff);
+    await clickAndLoad(staff, staff.getByRole('link', { name: t(lang, 'admin-budgets-link'), exact: true }));
+    await checkPage(staff, 'admin-budgets');
+    const form = formWith(staff, 'amount');
+    await (await byName(form, 'title')).fill('Cours d\'école');
+    await (await byName(form, 'slug')).fill('cours');
+    await (await byName(form, 'amount')).fill('abc');
+    await (await byName(form, 'currency')).fill('EUR');
+    await choose(form, 'ballot_type', 'knapsack');
+    await clickAndLoad(staff, await submitButton(form));
+    assert(staff.plenum.status === 422, `a wrong amount answered ${staff.plenum.status}`);
+    await errorTiedToField(staff, 'amount');
+    await checkPage(staff, 'admin-budgets-errors', { okStatus: [422] });
+    await (await byName(formWith(staff, 'amount'), 'amount')).fill('100');
+    await clickAndLoad(staff, await submitButton(formWith(staff, 'amount')));
+    assert(/\/admin\/budgets\/[^/]+$/.test(new URL(staff.url()).pathname), `landed on ${staff.url()}`);
+    shared.budgetAdmin = new URL(staff.url()).pathname;
+    for (const [code, title, cost] of [['1', 'Arbres dans la cour', '60'], ['2', 'Fontaine à eau', '30'], ['3', 'Jeux peints au sol', '20']]) {
+      const p = formWith(staff, 'cost');
+      await (await byName(p, 'code')).fill(code);
+      await (await byName(p, 'title')).fill(title);
+      await (await byName(p, 'cost')).fill(cost);
+      await clickAndLoad(staff, await submitButton(p));
+      assert(staff.plenum.status === 200, `adding project ${code} answered ${staff.plenum.status}`);
+    }
+    assert((await staff.locator('tbody tr').count()) === 3, 'the budget page does not list 3 projects');
+    await checkPage(staff, 'admin-budget');
+  });
+  await bj.step('the citizen checks the running total without JavaScript, then votes', async () => {
+    await go(citizen, `/processes/${pbSlug}/budgets/cours`);
+    await checkPage(citizen, 'budget-ballot');
+    const lang = await pageLang(citizen);
+    for (const code of ['1', '2', '3']) await citizen.locator(`input[name="choice"][value="${code}"]`).check();
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-check'), exact: true }));
+    const total = (await citizen.locator('.running-total').textContent()).replace(/\s+/g, ' ');
+    assert(total.includes('110') && total.includes(t(lang, 'ballot-over')), `the total reads "${total}"`);
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-cast'), exact: true }));
+    assert(citizen.plenum.status === 422, `an over-budget ballot answered ${citizen.plenum.status}`);
+    await checkPage(citizen, 'budget-ballot-error', { okStatus: [422] });
+    await citizen.locator('input[name="choice"][value="1"]').uncheck();
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-cast'), exact: true }));
+    const receipt = (await citizen.locator('#receipt').textContent()).trim();
+    assert(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/.test(receipt), `the receipt reads "${receipt}"`);
+    shared.receipt = receipt;
+    await checkPage(citizen, 'budget-receipt');
+  });
+  await bj.step('staff close the vote, compare the rules and publish', async () => {
+    await go(staff, shared.pbAdminUrl);
+    const phase = formWith(staff, 'starts_at');
+    await fillDate(await byName(phase, 'starts_at'), new Date(Date.now() - 2 * DAY));
+    await fillDate(await byName(phase, 'ends_at'), new Date(Date.now() - 60 * 1000));
+    await clickAndLoad(staff, await submitButton(phase));
+    assert((await staff.locator('[aria-invalid="true"]').count()) === 0, 'the phase form shows errors');
+    await go(staff, shared.budgetAdmin + '/compare');
+    assert(staff.plenum.status === 200, `the comparison answered ${staff.plenum.status}`);
+    assert((await staff.locator('tbody tr').count()) === 5, 'the comparison does not show 5 rules');
+    await checkPage(staff, 'admin-budget-compare');
+    const lang = await pageLang(staff);
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'compare-publish'), exact: true }));
+    assert(new URL(staff.url()).pathname.endsWith('/results'), `landed on ${staff.url()}`);
+  });
+  await bj.step('the citizen reads the results and finds the receipt in the log', async () => {
+    await go(citizen, `/processes/${pbSlug}/budgets/cours/results`);
+    await checkPage(citizen, 'budget-results');
+    assert((await citizen.locator('svg[role="img"] rect').count()) === 3, 'the chart does not show 3 bars');
+    const lang = await pageLang(citizen);
+    await citizen.getByLabel(t(lang, 'receipt-label'), { exact: true }).fill(shared.receipt);
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'receipt-check'), exact: true }));
+    const status = (await citizen.locator('#receipt-title ~ p[role="status"]').textContent()).trim();
+    assert(status.includes(shared.receipt) && status === t(lang, 'receipt-found', { receipt: shared.receipt }), `the check reads "${status}"`);
+    await checkPage(citizen, 'budget-receipt-checked');
+  });
+
   // ---------- a few more pages everyone sees ----------
   const pj = new Journey('pages');
   await pj.step('home with a process, signed in', async () => {
