@@ -349,6 +349,24 @@ try {
     assert(status.includes(shared.receipt) && status === t(lang, 'receipt-found', { receipt: shared.receipt }), `the check reads "${status}"`);
     await checkPage(citizen, 'budget-receipt-checked');
   });
+  await bj.step('staff post an implementation update; the process page shows it', async () => {
+    await go(staff, shared.budgetAdmin);
+    const lang = await pageLang(staff);
+    const form = staff.locator('form').filter({ has: staff.locator('input[name="project_id"]') }).first();
+    await form.getByLabel(t(lang, 'implementation-status'), { exact: true }).selectOption('in-progress');
+    await form.getByLabel(t(lang, 'implementation-progress'), { exact: true }).fill('35');
+    await form.getByLabel(t(lang, 'implementation-note'), { exact: true }).fill('Les travaux ont commencé.');
+    await clickAndLoad(staff, form.getByRole('button', { name: t(lang, 'implementation-add'), exact: true }));
+    assert(staff.plenum.status === 200, `the update answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-budget-implementation');
+    await go(citizen, `/processes/${pbSlug}`);
+    const text = await citizen.locator('#budgets-title + ul').textContent();
+    assert(text.includes('35 %'), `the process page shows "${text.replace(/\s+/g, ' ')}"`);
+    await checkPage(citizen, 'process-implementation');
+    await go(citizen, `/processes/${pbSlug}/budgets/cours`);
+    assert((await citizen.locator('progress[value="35"]').count()) === 1, 'no progress bar at 35');
+    await checkPage(citizen, 'budget-implementation');
+  });
 
   // ---------- a few more pages everyone sees ----------
   const pj = new Journey('pages');

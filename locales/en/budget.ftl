@@ -138,3 +138,22 @@ ballot-type-approval = approval (choose projects)
 ballot-type-knapsack = knapsack (choose projects within the budget)
 ballot-type-cumulative = cumulative (distribute points)
 ballot-type-choose-1 = choose one project
+
+# Implementation of funded projects.
+implementation-title = Implementation of funded projects
+implementation-none = No update yet.
+implementation-status = Status
+implementation-progress = Progress (%)
+implementation-note = What changed
+implementation-add = Publish this update
+implementation-summary = { $done } of { $funded } funded projects done
+notice-update-added = The update is published.
+status-planned = planned
+status-in-progress = in progress
+status-delayed = delayed
+status-done = done
+status-cancelled = cancelled
+error-percent = Enter a percentage between 0 and 100.
+denied-not-funded = Only projects funded by the published outcome can be followed.
+budget-manage-link = Manage this budget
+denied-tallies-hidden = The votes stay hidden until the vote closes: the comparison opens then.

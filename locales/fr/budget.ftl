@@ -138,3 +138,22 @@ ballot-type-approval = approbation (choisir des projets)
 ballot-type-knapsack = sac à dos (choisir des projets dans la limite du budget)
 ballot-type-cumulative = cumulatif (répartir des points)
 ballot-type-choose-1 = choisir un seul projet
+
+# Réalisation des projets financés.
+implementation-title = Réalisation des projets financés
+implementation-none = Pas encore de nouvelles.
+implementation-status = État
+implementation-progress = Avancement (%)
+implementation-note = Ce qui a changé
+implementation-add = Publier cette mise à jour
+implementation-summary = { $done } projets financés sur { $funded } réalisés
+notice-update-added = La mise à jour est publiée.
+status-planned = prévu
+status-in-progress = en cours
+status-delayed = retardé
+status-done = réalisé
+status-cancelled = abandonné
+error-percent = Saisissez un pourcentage entre 0 et 100.
+denied-not-funded = Seuls les projets financés par le résultat publié peuvent être suivis.
+budget-manage-link = Gérer ce budget
+denied-tallies-hidden = Les votes restent cachés jusqu'à la clôture : la comparaison s'ouvre alors.

@@ -220,7 +220,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    project_updates (id) {
+        id -> Text,
+        project_id -> Text,
+        status -> Text,
+        progress -> Integer,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(project_updates -> budget_projects (project_id));
 diesel::joinable!(budgets -> processes (process_id));
 diesel::joinable!(budget_projects -> budgets (budget_id));
 diesel::joinable!(ballots -> budgets (budget_id));
@@ -255,4 +267,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballots,
     ballot_casts,
     signing_keys,
+    project_updates,
 );

@@ -11,6 +11,7 @@ pub mod budgets;
 pub mod comments;
 pub mod endorsements;
 pub mod export;
+pub mod implementation;
 pub mod moderation;
 pub mod password;
 pub mod processes;

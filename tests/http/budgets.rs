@@ -143,8 +143,13 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
         .await
         .assert_contains("You have voted");
 
-    // Publishing before the close is refused.
+    // Publishing before the close is refused, and the hidden tallies stay hidden from staff.
     let (mut staff, _) = app.staff("agent").await;
+    staff
+        .get(&format!("/admin/budgets/{}/compare", budget.id))
+        .await
+        .assert_status(403)
+        .assert_contains("hidden until the vote closes");
     staff
         .post(&format!("/admin/budgets/{}/publish", budget.id), &[])
         .await
@@ -252,6 +257,62 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
         "{}",
         csv.body
     );
+
+    // Staff follow the funded projects' implementation; the public pages show it.
+    let projects = app
+        .db({
+            let id = budget.id.clone();
+            move |c| budgets::projects(c, &id)
+        })
+        .await;
+    let id_of = |code: &str| projects.iter().find(|p| p.code == code).unwrap().id.clone();
+    let updates = format!("/admin/budgets/{}/updates", budget.id);
+    let (c_id, b_id) = (id_of("c"), id_of("b"));
+    staff
+        .post(
+            &updates,
+            &[
+                ("project_id", &c_id),
+                ("status", "in-progress"),
+                ("progress", "150"),
+            ],
+        )
+        .await
+        .assert_status(422);
+    staff
+        .post(
+            &updates,
+            &[("project_id", &b_id), ("status", "done"), ("progress", "100")],
+        )
+        .await
+        .assert_status(403);
+    staff
+        .post(
+            &updates,
+            &[
+                ("project_id", &c_id),
+                ("status", "in-progress"),
+                ("progress", "40"),
+                ("note", "Works started"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    staff
+        .post(
+            &updates,
+            &[("project_id", &c_id), ("status", "done"), ("progress", "100")],
+        )
+        .await
+        .assert_status(303);
+    b.get("/processes/vote-2027/budgets/city")
+        .await
+        .assert_contains("Implementation of funded projects")
+        .assert_contains("Works started")
+        .assert_contains("value=\"100\"");
+    b.get("/processes/vote-2027")
+        .await
+        .assert_contains("1 of 2 funded projects done");
 }
 
 #[tokio::test]

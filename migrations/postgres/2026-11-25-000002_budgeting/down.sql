@@ -1,3 +1,4 @@
+DROP TABLE project_updates;
 DROP TABLE signing_keys;
 DROP TABLE ballot_casts;
 DROP TABLE ballots;

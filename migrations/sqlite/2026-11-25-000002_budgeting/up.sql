@@ -61,3 +61,14 @@ CREATE TABLE signing_keys (
     public_multibase TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
+
+-- Implementation of funded projects: dated updates with a status and a progress percentage.
+CREATE TABLE project_updates (
+    id TEXT PRIMARY KEY NOT NULL,
+    project_id TEXT NOT NULL REFERENCES budget_projects(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    progress INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX project_updates_project ON project_updates(project_id, created_at);

@@ -79,9 +79,14 @@ struct BudgetPage<'a> {
     tallies: Option<Vec<Tally>>,
     published: bool,
     input_type: &'static str,
+    followed: Vec<crate::domain::implementation::Followed>,
 }
 
 impl BudgetPage<'_> {
+    fn status_name(&self, status: &str) -> String {
+        self.layout.tr.t(&format!("status-{status}"))
+    }
+
     fn ballot_hint(&self) -> String {
         let tr = self.layout.tr;
         match self.budget.ballot_type() {
@@ -142,7 +147,7 @@ async fn page(
         Ok(()) if ctx.user.is_none() => Some(ctx.tr.t("ballot-sign-in")),
         Ok(()) => None,
     };
-    let (has_voted, current, tallies) = {
+    let (has_voted, current, tallies, followed) = {
         let user = ctx.user.clone();
         let key = ctx.state.config.secret_key.clone();
         let b = budget.clone();
@@ -159,7 +164,8 @@ async fn page(
                 } else {
                     None
                 };
-                Ok::<_, Error>((current.is_some(), current, tallies))
+                let followed = crate::domain::implementation::followed(conn, &b)?;
+                Ok::<_, Error>((current.is_some(), current, tallies, followed))
             })
             .await?
     };
@@ -207,6 +213,7 @@ async fn page(
         tallies,
         published,
         input_type,
+        followed,
     });
     *response.status_mut() = status;
     Ok(response)

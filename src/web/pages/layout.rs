@@ -39,6 +39,7 @@ const NOTICES: &[&str] = &[
     "budget-published",
     "budget-saved",
     "project-added",
+    "update-added",
 ];
 
 impl<'a> Layout<'a> {

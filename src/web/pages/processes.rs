@@ -63,7 +63,14 @@ struct ProcessPage<'a> {
     sort: Sort,
     sorts: [Sort; 3],
     states: &'static [&'static str],
-    budgets: Vec<crate::domain::budgets::Budget>,
+    budgets: Vec<BudgetLine>,
+}
+
+/// A budget on the process page, with how far its funded projects have got.
+struct BudgetLine {
+    budget: crate::domain::budgets::Budget,
+    followed: Vec<crate::domain::implementation::Followed>,
+    done: usize,
 }
 
 impl ProcessPage<'_> {
@@ -72,6 +79,10 @@ impl ProcessPage<'_> {
             .and_then(|id| self.detail.category(id))
             .map(|c| c.name.clone())
             .unwrap_or_default()
+    }
+
+    fn status_name(&self, status: &str) -> String {
+        self.layout.tr.t(&format!("status-{status}"))
     }
 
     fn is_current(&self, phase: &Phase) -> bool {
@@ -101,7 +112,19 @@ async fn show(
         .read(move |conn| {
             let detail = processes::detail_by_slug(conn, &slug, staff)?;
             let list = proposals::list(conn, &detail.process.id, &query)?;
-            let budgets = crate::domain::budgets::for_process(conn, &detail.process.id)?;
+            let mut budgets = Vec::new();
+            for budget in crate::domain::budgets::for_process(conn, &detail.process.id)? {
+                let followed = crate::domain::implementation::followed(conn, &budget)?;
+                let done = followed
+                    .iter()
+                    .filter(|f| f.latest().is_some_and(|u| u.status == "done"))
+                    .count();
+                budgets.push(BudgetLine {
+                    budget,
+                    followed,
+                    done,
+                });
+            }
             Ok::<_, Error>((detail, list, budgets))
         })
         .await?;

@@ -12,6 +12,7 @@ use super::{translate, with_status, SummaryItem};
 use crate::budgeting::Outcome;
 use crate::domain::budget_results::{self, COMPARED};
 use crate::domain::budgets::{self, BallotType, Budget, BudgetForm, BudgetProject, ProjectForm};
+use crate::domain::implementation::{self, Followed, UpdateForm};
 use crate::domain::processes::{self, ProcessDetail};
 use crate::domain::{Error, FieldError};
 use crate::web::context::Ctx;
@@ -45,6 +46,10 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
         .read(move |conn| {
             let budget = budgets::find(conn, &id)?;
             let detail = processes::detail_by_id(conn, &budget.process_id)?;
+            // Hidden tallies stay hidden from everyone, staff included, until the close.
+            if !budget.live_tallies && !budget_results::vote_closed(&detail) {
+                return Err(Error::Forbidden(crate::domain::Msg::new("denied-tallies-hidden")));
+            }
             let outcomes = budget_results::compare(conn, &budget)?;
             let ballots = budgets::ballot_count(conn, &budget.id)?;
             Ok::<_, Error>((detail, budget, outcomes, ballots))
@@ -259,9 +264,15 @@ struct BudgetAdminPage<'a> {
     ballots: i64,
     fields: Vec<FieldView>,
     summary: Vec<SummaryItem>,
+    followed: Vec<Followed>,
+    statuses: [&'static str; 5],
 }
 
 impl BudgetAdminPage<'_> {
+    fn status_name(&self, status: &str) -> String {
+        self.layout.tr.t(&format!("status-{status}"))
+    }
+
     fn ballot_type_name(&self) -> String {
         self.layout
             .tr
@@ -279,7 +290,7 @@ async fn budget_page(
     form: ProjectForm,
     errors: &[FieldError],
 ) -> Result<Response, AppError> {
-    let (detail, budget, projects, ballots) = ctx
+    let (detail, budget, projects, ballots, followed) = ctx
         .state
         .db
         .read(move |conn| {
@@ -287,7 +298,8 @@ async fn budget_page(
             let detail = processes::detail_by_id(conn, &budget.process_id)?;
             let projects = budgets::projects(conn, &budget.id)?;
             let ballots = budgets::ballot_count(conn, &budget.id)?;
-            Ok::<_, Error>((detail, budget, projects, ballots))
+            let followed = implementation::followed(conn, &budget)?;
+            Ok::<_, Error>((detail, budget, projects, ballots, followed))
         })
         .await?;
     let (translated, summary) = translate(ctx, errors, "");
@@ -306,6 +318,8 @@ async fn budget_page(
         ballots,
         fields,
         summary,
+        followed,
+        statuses: implementation::STATUSES,
     }))
 }
 
@@ -362,4 +376,22 @@ pub async fn export(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErr
         text,
     )
         .into_response())
+}
+
+/// Records a dated implementation update on a funded project.
+pub async fn add_update(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let budget_id = id.clone();
+    ctx.state
+        .db
+        .write(move |conn| {
+            let budget = budgets::find(conn, &budget_id)?;
+            implementation::add_update(conn, &budget, &form)
+        })
+        .await?;
+    Ok(see_other(&format!("/admin/budgets/{id}"), "update-added"))
 }

@@ -55,6 +55,7 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/admin/budgets/{id}", get(budgets::show))
         .route("/admin/budgets/{id}/projects", post(budgets::add_project))
+        .route("/admin/budgets/{id}/updates", post(budgets::add_update))
         .route("/admin/budgets/{id}/ballots.pb", get(budgets::export))
         .route("/admin/budgets/{id}/compare", get(budgets::compare))
         .route("/admin/budgets/{id}/publish", post(budgets::publish))
