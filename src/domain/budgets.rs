@@ -109,8 +109,9 @@ impl BudgetProject {
     }
 }
 
-/// What staff fill in to create a budget.
+/// What staff fill in to create a budget. Missing fields are empty, so validation names them.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct BudgetForm {
     pub slug: String,
     pub title: String,
@@ -253,8 +254,9 @@ pub fn projects(conn: &mut AnyConnection, budget_id: &str) -> Result<Vec<BudgetP
     Ok(list)
 }
 
-/// What staff fill in to add a project.
+/// What staff fill in to add a project. Missing fields are empty, so validation names them.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ProjectForm {
     pub code: String,
     pub title: String,
@@ -265,8 +267,46 @@ pub struct ProjectForm {
     pub proposal_id: Option<String>,
 }
 
-/// Adds a project; refused once anyone has voted (the ballot would change under them).
+/// Accepted proposals of the budget's process that are not yet a project of this budget:
+/// what staff may promote.
+pub fn promotable(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<(String, String)>> {
+    use crate::db::schema::proposals;
+    let taken: Vec<Option<String>> = budget_projects::table
+        .filter(budget_projects::budget_id.eq(&budget.id))
+        .select(budget_projects::proposal_id)
+        .load(conn)?;
+    let taken: Vec<String> = taken.into_iter().flatten().collect();
+    let accepted: Vec<(String, String)> = proposals::table
+        .filter(proposals::process_id.eq(&budget.process_id))
+        .filter(proposals::state.eq("accepted"))
+        .filter(proposals::hidden.eq(false))
+        .order(proposals::created_at.asc())
+        .select((proposals::id, proposals::title))
+        .load(conn)?;
+    Ok(accepted
+        .into_iter()
+        .filter(|(id, _)| !taken.contains(id))
+        .collect())
+}
+
+/// Adds a project; refused once anyone has voted (the ballot would change under them). With a
+/// `proposal_id`, the project is that accepted proposal, promoted: its title and text are used
+/// where the form leaves them empty, and the project links back to it.
 pub fn add_project(conn: &mut AnyConnection, budget: &Budget, form: &ProjectForm) -> Result<BudgetProject> {
+    let mut form = form.clone();
+    if let Some(proposal_id) = form.proposal_id.clone().filter(|p| !p.is_empty()) {
+        let proposal = super::proposals::find(conn, &proposal_id)?;
+        if proposal.process_id != budget.process_id || proposal.state != "accepted" {
+            return Err(Error::invalid("proposal_id", Msg::new("error-not-promotable")));
+        }
+        if form.title.trim().is_empty() {
+            form.title = proposal.title.clone();
+        }
+        if form.description.trim().is_empty() {
+            form.description = proposal.body.chars().take(20_000).collect();
+        }
+    }
+    let form = &form;
     let mut v = Validator::new();
     let code = form.code.trim();
     if code.is_empty() || code.len() > 40 || code.contains([';', ',', '"']) {

@@ -599,3 +599,86 @@ async fn a_thousand_voters_in_parallel_leave_a_thousand_ballots_and_the_tally_ad
     let votes: Vec<(String, u64)> = tallies.into_iter().map(|t| (t.code, t.votes)).collect();
     assert_eq!(votes, vec![("a".into(), 250), ("b".into(), 750), ("c".into(), 0)]);
 }
+
+#[tokio::test]
+async fn staff_promote_an_accepted_proposal_to_a_project() {
+    use crate::common::Allow;
+    let app = TestApp::new().await;
+    let detail = app.process("ideas", Allow::ALL).await;
+    let (mut author, _) = app.citizen("nora").await;
+    let page = author
+        .post(
+            "/processes/ideas/proposals",
+            &[
+                ("title", "Shade sails in the playground"),
+                ("body", "Sails over the sandpit, for hot summers."),
+            ],
+        )
+        .await;
+    let proposal_id = page
+        .location()
+        .trim_start_matches("/proposals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let pid = detail.process.id.clone();
+    let budget = app
+        .state
+        .db
+        .write(move |c| {
+            budgets::create(
+                c,
+                &pid,
+                &BudgetForm {
+                    slug: "ideas-budget".into(),
+                    title: "Ideas budget".into(),
+                    amount: "1000".into(),
+                    currency: "EUR".into(),
+                    ballot_type: "approval".into(),
+                    rule: "greedy".into(),
+                    ..BudgetForm::default()
+                },
+            )
+        })
+        .await
+        .unwrap();
+    let (mut staff, _) = app.staff("agent").await;
+    let path = format!("/admin/budgets/{}/projects", budget.id);
+    // Not accepted yet: cannot be promoted.
+    staff
+        .post(
+            &path,
+            &[("proposal_id", &proposal_id), ("code", "1"), ("cost", "300")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("Only an accepted proposal");
+    let answer = format!("/admin/proposals/{proposal_id}/answer");
+    staff
+        .post(
+            &answer,
+            &[("state", "accepted"), ("answer", "Yes, the town will build it.")],
+        )
+        .await;
+    staff
+        .get(&format!("/admin/budgets/{}", budget.id))
+        .await
+        .assert_contains("Shade sails in the playground");
+    staff
+        .post(
+            &path,
+            &[("proposal_id", &proposal_id), ("code", "1"), ("cost", "300")],
+        )
+        .await
+        .assert_status(303);
+    let projects = app
+        .db({
+            let id = budget.id.clone();
+            move |c| budgets::projects(c, &id)
+        })
+        .await;
+    assert_eq!(projects.len(), 1);
+    assert_eq!(projects[0].title, "Shade sails in the playground");
+    assert_eq!(projects[0].proposal_id.as_deref(), Some(proposal_id.as_str()));
+}

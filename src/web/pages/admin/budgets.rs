@@ -127,6 +127,7 @@ const HINTED: &[&str] = &[
     "rule",
     "code",
     "cost",
+    "proposal_id",
 ];
 
 fn field(ctx: &Ctx, errors: &FormErrors, name: &'static str, kind: &'static str, value: &str) -> FieldView {
@@ -142,7 +143,7 @@ fn field(ctx: &Ctx, errors: &FormErrors, name: &'static str, kind: &'static str,
         kind,
         value: value.to_string(),
         options: Vec::new(),
-        required: matches!(name, "slug" | "title" | "amount" | "currency" | "code" | "cost"),
+        required: matches!(name, "slug" | "amount" | "currency" | "code" | "cost"),
         error: errors.get(name).map(str::to_string),
     }
 }
@@ -290,7 +291,7 @@ async fn budget_page(
     form: ProjectForm,
     errors: &[FieldError],
 ) -> Result<Response, AppError> {
-    let (detail, budget, projects, ballots, followed) = ctx
+    let (detail, budget, projects, ballots, followed, promotable) = ctx
         .state
         .db
         .read(move |conn| {
@@ -299,13 +300,27 @@ async fn budget_page(
             let projects = budgets::projects(conn, &budget.id)?;
             let ballots = budgets::ballot_count(conn, &budget.id)?;
             let followed = implementation::followed(conn, &budget)?;
-            Ok::<_, Error>((detail, budget, projects, ballots, followed))
+            let promotable = budgets::promotable(conn, &budget)?;
+            Ok::<_, Error>((detail, budget, projects, ballots, followed, promotable))
         })
         .await?;
     let (translated, summary) = translate(ctx, errors, "");
+    let mut proposal = field(
+        ctx,
+        &translated,
+        "proposal_id",
+        "select",
+        form.proposal_id.as_deref().unwrap_or(""),
+    );
+    proposal.options = std::iter::once((String::new(), ctx.tr.t("budget-field-proposal-none")))
+        .chain(promotable)
+        .collect();
+    let mut title = field(ctx, &translated, "title", "text", &form.title);
+    title.hint = ctx.tr.t("budget-field-title-hint");
     let fields = vec![
+        proposal,
         field(ctx, &translated, "code", "text", &form.code),
-        field(ctx, &translated, "title", "text", &form.title),
+        title,
         field(ctx, &translated, "description", "textarea", &form.description),
         field(ctx, &translated, "cost", "text", &form.cost),
     ];
