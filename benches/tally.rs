@@ -173,11 +173,17 @@ fn main() {
     }
     println!("| file | ballots | projects | rule | Plenum | peak heap | funded | pabutools | ratio |");
     println!("|---|---:|---:|---|---:|---:|---:|---:|---:|");
-    for file in &files {
+    // TALLY_BENCH_ONLY=Toulouse_2024 / TALLY_BENCH_RULE=mes narrow the run (for profiling).
+    let only = std::env::var("TALLY_BENCH_ONLY").unwrap_or_default();
+    let only_rule = std::env::var("TALLY_BENCH_RULE").unwrap_or_default();
+    for file in files.iter().filter(|f| f.to_string_lossy().contains(&only)) {
         let election = pabulib::parse_file(file).expect("file parses");
         let profile = Profile::new(&election).expect("countable");
         let name = file.file_name().unwrap().to_string_lossy().replace(".pb", "");
-        for rule in RULES {
+        for rule in RULES
+            .into_iter()
+            .filter(|r| only_rule.is_empty() || r.name() == only_rule)
+        {
             let (time, peak, funded) = time_rule(&profile, rule);
             let theirs = python
                 .as_deref()

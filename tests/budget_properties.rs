@@ -122,6 +122,31 @@ fn reference_mes(profile: &Profile, utility: Utility) -> BTreeSet<String> {
     selected
 }
 
+/// Elections built to tie: few distinct costs and few distinct ballots, so many projects have
+/// exactly the same ρ and supporters run out of money at exactly the same moment.
+fn tied_election() -> impl Strategy<Value = Random> {
+    (2usize..7)
+        .prop_flat_map(|projects| {
+            (
+                prop::collection::vec(prop::sample::select(vec![100u32, 200, 300, 600]), projects),
+                prop::sample::select(vec![30u32, 60, 90, 120]),
+                prop::collection::vec(
+                    prop::collection::btree_set(0..projects, 1..=projects.min(3)),
+                    1..4,
+                ),
+                prop::collection::vec(0usize..4, 2..30),
+            )
+        })
+        .prop_map(|(costs_tenths, budget, patterns, picks)| Random {
+            costs_tenths,
+            budget,
+            ballots: picks
+                .iter()
+                .map(|i| patterns[i % patterns.len()].iter().copied().collect())
+                .collect(),
+        })
+}
+
 const RULES: [Rule; 8] = [
     Rule::Greedy(Utility::Cost),
     Rule::Greedy(Utility::Approval),
@@ -198,6 +223,19 @@ proptest! {
 
     #[test]
     fn equal_shares_agrees_with_its_definition_in_exact_arithmetic(e in election()) {
+        let profile = e.profile();
+        for utility in [Utility::Cost, Utility::Approval] {
+            let fast: BTreeSet<String> = rules::run(&profile, Rule::Mes(utility)).selected.into_iter().collect();
+            prop_assert_eq!(fast, reference_mes(&profile, utility), "{:?}\n{}", utility, e.text());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn equal_shares_agrees_with_its_definition_on_tied_elections(e in tied_election()) {
         let profile = e.profile();
         for utility in [Utility::Cost, Utility::Approval] {
             let fast: BTreeSet<String> = rules::run(&profile, Rule::Mes(utility)).selected.into_iter().collect();

@@ -16,6 +16,7 @@
 //! integer counts times the per-project prices). Pick, ties and "does it fit" are thus decided
 //! exactly, as pabutools does with Python fractions; `f64` only avoids most of the work.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -131,6 +132,23 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= TOLERANCE * a.abs().max(b.abs())
 }
 
+/// How a funded project's price is known: exactly, or as the inputs that determine it.
+///
+/// Most runs never need an exact price (no decision comes close enough), so a price is kept
+/// as its recipe, `(cost − money of the supporters who paid all they had) / weight of the
+/// others`, and computed only when an exact comparison asks for it. The supporters who paid
+/// all they had still had the full price of every project funded before, so their money is
+/// `share − Σ prices` over their ballot's projects funded earlier: the recipe stays exact.
+#[derive(Clone)]
+enum Price {
+    Exact(BigRational),
+    Recipe {
+        cost: u128,
+        poor: Vec<u32>,
+        rich_weight: u128,
+    },
+}
+
 /// One run of MES with a given starting share.
 struct Run<'a> {
     setup: &'a Setup,
@@ -141,11 +159,39 @@ struct Run<'a> {
     /// Per group: money left (approximate) and whether it ran out.
     money: Vec<f64>,
     broke: Vec<bool>,
-    /// Per funded project: what each supporter paid (exact).
-    price: Vec<Option<BigRational>>,
+    /// Per funded project: what each paying supporter paid, and in which round it was funded.
+    price: Vec<Option<Price>>,
+    round: Vec<usize>,
+    /// Exact prices computed from recipes so far.
+    exact: RefCell<Vec<Option<BigRational>>>,
+    rounds: usize,
 }
 
 impl<'a> Run<'a> {
+    /// The exact price of funded project `p` (computed from its recipe on first use).
+    fn exact_price(&self, p: u32) -> BigRational {
+        if let Some(known) = &self.exact.borrow()[p as usize] {
+            return known.clone();
+        }
+        let value = match self.price[p as usize].as_ref().expect("a funded project") {
+            Price::Exact(v) => v.clone(),
+            Price::Recipe {
+                cost,
+                poor,
+                rich_weight,
+            } => {
+                let given = self.exact_total_before(poor.iter().copied(), self.round[p as usize]);
+                (int(*cost) - given) / int(*rich_weight)
+            }
+        };
+        self.exact.borrow_mut()[p as usize] = Some(value.clone());
+        value
+    }
+
+    fn funded_before(&self, q: u32, round: usize) -> bool {
+        self.price[q as usize].is_some() && self.round[q as usize] < round
+    }
+
     /// A group's money, exact.
     fn exact_money(&self, g: u32) -> BigRational {
         if self.broke[g as usize] {
@@ -153,8 +199,8 @@ impl<'a> Run<'a> {
         }
         let mut money = self.share.clone();
         for p in &self.setup.ballots[g as usize] {
-            if let Some(price) = &self.price[*p as usize] {
-                money -= price;
+            if self.price[*p as usize].is_some() {
+                money -= self.exact_price(*p);
             }
         }
         money
@@ -163,22 +209,25 @@ impl<'a> Run<'a> {
     /// Exact total money of `groups` (none broke): Σ weight × (share − Σ prices), computed as
     /// (Σ weight) × share − Σ over funded projects of price × (weight of groups that paid it).
     fn exact_total(&self, groups: impl Iterator<Item = u32>) -> BigRational {
+        self.exact_total_before(groups, usize::MAX)
+    }
+
+    /// [`Run::exact_total`] as it was before round `round` (projects funded later not paid yet).
+    fn exact_total_before(&self, groups: impl Iterator<Item = u32>, round: usize) -> BigRational {
         let mut weight: u128 = 0;
         let mut paid: HashMap<u32, u128> = HashMap::new();
         for g in groups {
             let w = u128::from(self.setup.weights[g as usize]);
             weight += w;
             for p in &self.setup.ballots[g as usize] {
-                if self.price[*p as usize].is_some() {
+                if self.funded_before(*p, round) {
                     *paid.entry(*p).or_default() += w;
                 }
             }
         }
         let mut total = &self.share * int(weight);
         for (p, w) in paid {
-            if let Some(price) = &self.price[p as usize] {
-                total -= price * int(w);
-            }
+            total -= self.exact_price(p) * int(w);
         }
         total
     }
@@ -227,10 +276,11 @@ impl<'a> Run<'a> {
         rho
     }
 
-    /// ρ of `p`, exact. The `f64` estimate splits supporters into those who pay everything they
-    /// have ("poor") and those who pay ρ × satisfaction; only supporters near the threshold are
-    /// checked exactly, and the split is corrected until it is consistent.
-    fn exact_rho(&self, p: u32, estimate: f64) -> BigRational {
+    /// The price of `p` at affordability `estimate`. Supporters far from the threshold are
+    /// "poor" (pay all they have) or "rich" (pay the price) by `f64`; when none is near it, the
+    /// split is certain and the price is returned as a recipe, with no big-number work. Near the
+    /// threshold, the split is settled exactly.
+    fn price_of(&self, p: u32, estimate: f64) -> Price {
         let s = self.setup.satisfaction[p as usize];
         let cost = self.profile.costs[p as usize];
         let threshold = estimate * s as f64;
@@ -247,6 +297,19 @@ impl<'a> Run<'a> {
                 rich.push(g);
             }
         }
+        let weight = |groups: &[u32]| -> u128 {
+            groups
+                .iter()
+                .map(|g| u128::from(self.setup.weights[*g as usize]))
+                .sum()
+        };
+        if unsure.is_empty() && !rich.is_empty() {
+            return Price::Recipe {
+                cost,
+                rich_weight: weight(&rich),
+                poor,
+            };
+        }
         let unsure_money: Vec<BigRational> = unsure.iter().map(|g| self.exact_money(*g)).collect();
         // Start with every unsure group counted as rich; move the ones that cannot pay.
         let mut unsure_poor = vec![false; unsure.len()];
@@ -259,36 +322,31 @@ impl<'a> Run<'a> {
                     .map(|(g, _)| *g),
             );
             let given = self.exact_total(poor_groups);
-            let rich_weight: u128 = rich
-                .iter()
-                .chain(
-                    unsure
-                        .iter()
-                        .zip(&unsure_poor)
-                        .filter(|(_, is_poor)| !**is_poor)
-                        .map(|(g, _)| g),
-                )
-                .map(|g| u128::from(self.setup.weights[*g as usize]))
-                .sum();
+            let rich_weight: u128 = weight(&rich)
+                + unsure
+                    .iter()
+                    .zip(&unsure_poor)
+                    .filter(|(_, is_poor)| !**is_poor)
+                    .map(|(g, _)| u128::from(self.setup.weights[*g as usize]))
+                    .sum::<u128>();
             if rich_weight == 0 {
                 break;
             }
-            let rho = (int(cost) - given) / int(rich_weight * s);
-            let pays = &rho * int(s);
+            let price = (int(cost) - given) / int(rich_weight);
             let mut changed = false;
             for (k, money) in unsure_money.iter().enumerate() {
-                let now_poor = *money < pays;
+                let now_poor = *money < price;
                 if now_poor != unsure_poor[k] {
                     unsure_poor[k] = now_poor;
                     changed = true;
                 }
             }
-            if !changed && close(to_f64(&rho), estimate) {
-                return rho;
+            if !changed && close(to_f64(&price) / s as f64, estimate) {
+                return Price::Exact(price);
             }
         }
         // The estimate was off (should not happen): do it all exactly.
-        self.exact_rho_slow(p)
+        Price::Exact(self.exact_rho_slow(p) * int(s))
     }
 
     /// ρ of `p` with exact money for every supporter (the textbook computation).
@@ -316,15 +374,30 @@ impl<'a> Run<'a> {
         rho
     }
 
-    /// Funds `p` at affordability `rho`: each supporter pays ρ × satisfaction or all they have.
-    fn fund(&mut self, p: u32, rho: &BigRational) {
-        let price = rho * int(self.setup.satisfaction[p as usize]);
-        let approx = to_f64(&price);
+    /// The exact ρ a price stands for (price / satisfaction).
+    fn exact_rho_of(&self, p: u32, price: &Price) -> BigRational {
+        let s = int(self.setup.satisfaction[p as usize]);
+        match price {
+            Price::Exact(v) => v / s,
+            Price::Recipe {
+                cost,
+                poor,
+                rich_weight,
+            } => (int(*cost) - self.exact_total(poor.iter().copied())) / int(*rich_weight) / s,
+        }
+    }
+
+    /// Funds `p` at `price` (≈ `approx` in `f64`): each supporter pays it or all they have.
+    fn fund(&mut self, p: u32, price: Price, approx: f64) {
         let groups: Vec<u32> = self.paying_supporters(p).collect();
+        self.price[p as usize] = Some(price);
+        self.round[p as usize] = self.rounds;
+        self.rounds += 1;
         for g in groups {
             let money = self.money[g as usize];
+            // p is already counted in the exact money: nothing left means it took all they had.
             let runs_out = if close(money, approx) {
-                self.exact_money(g) <= price
+                self.exact_money(g) <= BigRational::zero()
             } else {
                 money < approx
             };
@@ -334,12 +407,11 @@ impl<'a> Run<'a> {
             } else if money - approx < self.share_f * REFRESH_BELOW {
                 // Little money left: a subtraction in f64 would lose most of its digits, so
                 // take the copy from the exact value instead.
-                self.money[g as usize] = to_f64(&(self.exact_money(g) - &price));
+                self.money[g as usize] = to_f64(&self.exact_money(g));
             } else {
                 self.money[g as usize] = money - approx;
             }
         }
-        self.price[p as usize] = Some(price);
     }
 }
 
@@ -350,12 +422,16 @@ pub(super) fn equal_shares(profile: &Profile, setup: &Setup, extra_per_voter: u1
     let voters = u128::from(setup.voters.max(1));
     let share = ratio(profile.budget + extra_per_voter * voters, voters);
     let share_f = to_f64(&share);
+    let n = profile.num_projects();
     let mut run = Run {
         setup,
         profile,
         money: vec![share_f; setup.ballots.len()],
         broke: vec![false; setup.ballots.len()],
-        price: vec![None; profile.num_projects()],
+        price: vec![None; n],
+        round: vec![usize::MAX; n],
+        exact: RefCell::new(vec![None; n]),
+        rounds: 0,
         share,
         share_f,
     };
@@ -400,24 +476,33 @@ pub(super) fn equal_shares(profile: &Profile, setup: &Setup, extra_per_voter: u1
         if contenders.is_empty() {
             return selected;
         }
-        // Settle the pick exactly; equal ρ goes to the lowest index (id order).
-        let mut pick: Option<(BigRational, u32)> = None;
-        for (estimate, p) in contenders {
-            let rho = run.exact_rho(p, estimate);
-            let better = match &pick {
-                None => true,
-                Some((best_rho, best_p)) => match rho.cmp(best_rho) {
-                    Ordering::Less => true,
-                    Ordering::Equal => p < *best_p,
-                    Ordering::Greater => false,
-                },
-            };
-            if better {
-                pick = Some((rho, p));
+        // One clear winner needs no exact work; near-ties are settled exactly, equal ρ going
+        // to the lowest index (id order).
+        let (p, price, estimate) = if contenders.len() == 1 {
+            let (estimate, p) = contenders[0];
+            (p, run.price_of(p, estimate), estimate)
+        } else {
+            let mut pick: Option<(BigRational, u32, Price, f64)> = None;
+            for (estimate, p) in contenders {
+                let price = run.price_of(p, estimate);
+                let rho = run.exact_rho_of(p, &price);
+                let better = match &pick {
+                    None => true,
+                    Some((best_rho, best_p, _, _)) => match rho.cmp(best_rho) {
+                        Ordering::Less => true,
+                        Ordering::Equal => p < *best_p,
+                        Ordering::Greater => false,
+                    },
+                };
+                if better {
+                    pick = Some((rho, p, price, estimate));
+                }
             }
-        }
-        let (rho, p) = pick.expect("at least one contender");
-        run.fund(p, &rho);
+            let (_, p, price, estimate) = pick.expect("at least one contender");
+            (p, price, estimate)
+        };
+        let approx = estimate * setup.satisfaction[p as usize] as f64;
+        run.fund(p, price, approx);
         selected.push(p);
         in_running.retain(|(_, q)| *q != p);
     }

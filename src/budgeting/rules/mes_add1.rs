@@ -13,27 +13,51 @@ use super::{Rule, Utility};
 use crate::budgeting::profile::Profile;
 
 /// The MES part: funded projects and how many one-unit raises it took.
+///
+/// The raises are tried in order, as pabutools does, but a batch of consecutive raises is
+/// computed at once on the available cores (each MES run is independent); the batch is then
+/// read in order, so the answer is exactly the sequential one.
 pub(super) fn raised_equal_shares(profile: &Profile, utility: Utility) -> (Vec<u32>, u64) {
     let setup = Setup::new(profile, utility);
     let unit = profile.currency_unit();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8) as u64;
     // Before any run, pabutools' "previous outcome" is the free projects alone.
     let mut previous: Vec<u32> = equal_shares_free_only(profile, &setup);
     let mut raises: u64 = 0;
     loop {
-        let selected = equal_shares(profile, &setup, u128::from(raises) * unit);
-        let spent = profile.cost_of(&selected);
-        if spent > profile.budget {
-            return (previous, raises.saturating_sub(1));
+        let batch: Vec<Vec<u32>> = if threads == 1 {
+            vec![equal_shares(profile, &setup, u128::from(raises) * unit)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|i| {
+                        let setup = &setup;
+                        scope.spawn(move || equal_shares(profile, setup, u128::from(raises + i) * unit))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("an MES run does not panic"))
+                    .collect()
+            })
+        };
+        for selected in batch {
+            let spent = profile.cost_of(&selected);
+            if spent > profile.budget {
+                return (previous, raises.saturating_sub(1));
+            }
+            let exhaustive = setup
+                .candidates()
+                .iter()
+                .all(|p| selected.contains(p) || spent + profile.costs[*p as usize] > profile.budget);
+            if exhaustive {
+                return (selected, raises);
+            }
+            previous = selected;
+            raises += 1;
         }
-        let exhaustive = setup
-            .candidates()
-            .iter()
-            .all(|p| selected.contains(p) || spent + profile.costs[*p as usize] > profile.budget);
-        if exhaustive {
-            return (selected, raises);
-        }
-        previous = selected;
-        raises += 1;
     }
 }
 
