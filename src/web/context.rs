@@ -221,7 +221,20 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let presented = if form_type {
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let presented = if multipart {
+            // File uploads (staff importing a .pb file) are not read here: the form carries the
+            // token in its action address instead, which only a page of this site knows.
+            parts.uri.query().and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v.into_owned())
+            })
+        } else if form_type {
             let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
                 Ok(b) => b,
                 Err(_) => {

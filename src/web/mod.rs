@@ -13,6 +13,10 @@ use axum::middleware;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
+/// Largest request body: a pabulib file of a big city's vote (Kraków 2024 is 4 MB) fits.
+/// Forms and JSON have their own, smaller limits.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain;
@@ -56,7 +60,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             state.clone(),
             security::headers_layer,
         ))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }
 

@@ -682,3 +682,65 @@ async fn staff_promote_an_accepted_proposal_to_a_project() {
     assert_eq!(projects[0].title, "Shade sails in the playground");
     assert_eq!(projects[0].proposal_id.as_deref(), Some(proposal_id.as_str()));
 }
+
+/// A multipart upload of `file` with the import form's other fields, as a browser sends it.
+fn import_request(path: &str, file: &str) -> axum::http::Request<axum::body::Body> {
+    let boundary = "plenumBoundary7MA4YWxk";
+    let mut body = String::new();
+    for (name, value) in [
+        ("title", "Replayed vote"),
+        ("slug", "replay"),
+        ("currency", "EUR"),
+        ("rule", "mes"),
+    ] {
+        body +=
+            &format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n");
+    }
+    body += &format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"vote.pb\"\r\n\
+         Content-Type: text/plain\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    axum::http::Request::post(path)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_import_a_pb_file_and_a_bad_one_is_refused_with_its_line() {
+    let app = TestApp::new().await;
+    let (detail, _) = budget_process(&app, -1, 7).await;
+    let (mut staff, _) = app.staff("agent").await;
+    staff.get("/").await;
+    let base = format!("/admin/processes/{}/budgets/import", detail.process.id);
+    let good = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n\
+                p1;60;Trees in the square\np2;50;A new bench\nVOTES\nvoter_id;vote\n1;p1\n2;p1,p2\n3;p2\n";
+    // Without the token in the form's address: refused.
+    staff.send(import_request(&base, good)).await.assert_status(403);
+    let with_token = format!("{base}?csrf={}", staff.csrf());
+    let bad = good.replace("2;p1,p2", "2;p1,p9");
+    staff
+        .send(import_request(&with_token, &bad))
+        .await
+        .assert_status(422)
+        .assert_contains("line 12: voter &#39;2&#39; votes for project &#39;p9&#39;")
+        .assert_contains("aria-describedby=\"import-file-error\"");
+    let list = || {
+        let id = detail.process.id.clone();
+        app.db(move |c| budgets::for_process(c, &id))
+    };
+    assert_eq!(list().await.len(), 1, "nothing imported from the bad file");
+    let page = staff.send(import_request(&with_token, good)).await;
+    page.assert_status(303);
+    let budgets_now = list().await;
+    let replay = budgets_now.iter().find(|b| b.slug == "replay").expect("imported");
+    assert_eq!(replay.rule, "mes");
+    assert_eq!(ballots_stored(&app, &replay.id).await.len(), 3);
+    staff
+        .get(&format!("/admin/budgets/{}", replay.id))
+        .await
+        .assert_contains("Trees in the square");
+}

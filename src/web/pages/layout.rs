@@ -38,6 +38,7 @@ const NOTICES: &[&str] = &[
     "account-deleted",
     "budget-published",
     "budget-saved",
+    "budget-imported",
     "project-added",
     "update-added",
 ];

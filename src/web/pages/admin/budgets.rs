@@ -188,6 +188,18 @@ struct BudgetsPage<'a> {
     budgets: Vec<Budget>,
     fields: Vec<FieldView>,
     summary: Vec<SummaryItem>,
+    file_error: Option<String>,
+    rules: [&'static str; 4],
+}
+
+impl BudgetsPage<'_> {
+    fn file_error(&self) -> Option<&str> {
+        self.file_error.as_deref()
+    }
+
+    fn rule_name(&self, rule: &str) -> String {
+        self.layout.tr.t(&format!("rule-{rule}"))
+    }
 }
 
 async fn budgets_page(
@@ -205,7 +217,13 @@ async fn budgets_page(
             Ok::<_, Error>((detail, list))
         })
         .await?;
-    let (translated, summary) = translate(ctx, errors, "");
+    let (translated, mut summary) = translate(ctx, errors, "");
+    // The import form's file field has its own id.
+    for item in &mut summary {
+        if item.anchor == "file" {
+            item.anchor = "import-file".into();
+        }
+    }
     let title = ctx.tr.t_with(
         "admin-budgets-title",
         &[("process", detail.process.title.clone())],
@@ -213,9 +231,11 @@ async fn budgets_page(
     Ok(render(&BudgetsPage {
         layout: Layout::new(ctx, title),
         fields: budget_fields(ctx, &form, &translated),
+        file_error: translated.get("file").map(str::to_string),
         detail,
         budgets: list,
         summary,
+        rules: ["greedy", "mes", "mes-add1", "max-utility"],
     }))
 }
 
@@ -409,4 +429,78 @@ pub async fn add_update(
         })
         .await?;
     Ok(see_other(&format!("/admin/budgets/{id}"), "update-added"))
+}
+
+/// Creates a budget from an uploaded `.pb` file (projects and ballots). A file with a mistake
+/// is refused with the line it is on, and nothing is imported.
+pub async fn import(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let mut form = ImportForm::default();
+    let mut file: Option<Vec<u8>> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        let Ok(bytes) = field.bytes().await else { break };
+        match name.as_str() {
+            "file" => file = Some(bytes.to_vec()).filter(|b| !b.is_empty()),
+            "slug" => form.slug = String::from_utf8_lossy(&bytes).into_owned(),
+            "title" => form.title = String::from_utf8_lossy(&bytes).into_owned(),
+            "currency" => form.currency = String::from_utf8_lossy(&bytes).into_owned(),
+            "rule" => form.rule = String::from_utf8_lossy(&bytes).into_owned(),
+            _ => {}
+        }
+    }
+    let file_error = |msg: crate::domain::Msg| vec![FieldError { field: "file", msg }];
+    let election = match file.as_deref().map(|b| std::str::from_utf8(b)) {
+        None => Err(file_error(crate::domain::Msg::new("error-required"))),
+        Some(Err(_)) => Err(file_error(crate::domain::Msg::new("error-pb-not-text"))),
+        Some(Ok(text)) => crate::budgeting::pabulib::parse_str(text)
+            .map_err(|e| file_error(crate::domain::Msg::new("error-pb").arg("why", e))),
+    };
+    let election = match election {
+        Ok(e) => e,
+        Err(errors) => {
+            let page = budgets_page(&ctx, id, BudgetForm::default(), &errors).await?;
+            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let process_id = id.clone();
+    let imported = ctx
+        .state
+        .db
+        .write(move |conn| {
+            budgets::import(
+                conn,
+                &process_id,
+                form.slug.trim(),
+                form.title.trim(),
+                form.currency.trim(),
+                form.rule.trim(),
+                &election,
+            )
+        })
+        .await;
+    match imported {
+        Ok(budget) => Ok(see_other(
+            &format!("/admin/budgets/{}", budget.id),
+            "budget-imported",
+        )),
+        Err(Error::Invalid(errors)) => Ok(with_status(
+            budgets_page(&ctx, id, BudgetForm::default(), &errors).await?,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The text fields of the import form.
+#[derive(Default)]
+struct ImportForm {
+    slug: String,
+    title: String,
+    currency: String,
+    rule: String,
 }

@@ -53,6 +53,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/admin/processes/{id}/budgets",
             get(budgets::list).post(budgets::create),
         )
+        .route("/admin/processes/{id}/budgets/import", post(budgets::import))
         .route("/admin/budgets/{id}", get(budgets::show))
         .route("/admin/budgets/{id}/projects", post(budgets::add_project))
         .route("/admin/budgets/{id}/updates", post(budgets::add_update))
