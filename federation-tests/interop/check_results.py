@@ -1,9 +1,9 @@
 """Checks a Plenum budget's published results with software Plenum did not write.
 
-    python check_results.py RESULTS.json BALLOTS.pb
+    python check_results.py RESULTS.json BALLOTS.pb ACTOR.json
 
-1. apsig (FEP-8b32 implementation) verifies the eddsa-jcs-2022 proof with the key the document
-   names (the same key the process actor publishes).
+1. apsig (FEP-8b32 implementation) verifies the eddsa-jcs-2022 proof with the key found in the
+   process actor's assertionMethod under the proof's verificationMethod id.
 2. hashlib: the ballot log's SHA-256 is the one inside the signed results.
 3. pabutools 1.2.3 recounts the ballot log with the declared rule and must fund exactly the
    published projects.
@@ -51,10 +51,17 @@ def recount(path, rule, utility):
 
 
 def main():
-    results_path, ballots_path = sys.argv[1], sys.argv[2]
+    results_path, ballots_path, actor_path = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(results_path, encoding="utf-8") as f:
         document = json.load(f)
-    key = document["signer"]["publicKeyMultibase"]
+    with open(actor_path, encoding="utf-8") as f:
+        actor = json.load(f)
+    method_id = document["proof"]["verificationMethod"]
+    keys = [m for m in actor.get("assertionMethod", []) if m.get("id") == method_id]
+    if len(keys) != 1 or keys[0].get("controller") != actor["id"]:
+        fail(f"the actor {actor.get('id')} does not publish {method_id} in assertionMethod")
+    key = keys[0]["publicKeyMultibase"]
+    print(f"ok  the actor publishes the verification method {method_id}")
     # apsig's verify removes proofValue from the dict it is given: hand it copies.
     method = ProofVerifier(key).verify(copy.deepcopy(document))
     if method != document["proof"]["verificationMethod"]:

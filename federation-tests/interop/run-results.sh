@@ -52,7 +52,9 @@ done
 base="http://127.0.0.1:$port/processes/budget-2022-jolimont/budgets/quartier-10"
 curl -fsS -o "$work/results.json" "$base/results.json"
 curl -fsS -o "$work/ballots.pb" "$base/ballots.pb"
+curl -fsS -H 'Accept: application/activity+json' -o "$work/actor.json" \
+  "http://127.0.0.1:$port/processes/budget-2022-jolimont"
 log "backend $backend: checking $base/results.json"
-"$venv/bin/python" "$here/check_results.py" "$work/results.json" "$work/ballots.pb"
+"$venv/bin/python" "$here/check_results.py" "$work/results.json" "$work/ballots.pb" "$work/actor.json"
 # Plenum's own offline check must agree.
 "$bin" verify-results "$work/results.json" "$work/ballots.pb"

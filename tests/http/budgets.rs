@@ -234,6 +234,26 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
     )
     .unwrap();
     plenum::budgeting::proof::verify(&json, &key).expect("the published proof verifies");
+    // The key is the one the process actor publishes in assertionMethod (FEP-8b32).
+    let actor = b
+        .send(
+            axum::http::Request::get("/processes/vote-2027")
+                .header("accept", "application/activity+json")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    actor.assert_status(200);
+    let actor = actor.json();
+    assert_eq!(actor["type"], "Group");
+    assert_eq!(
+        actor["assertionMethod"][0]["id"],
+        json["proof"]["verificationMethod"]
+    );
+    assert_eq!(
+        actor["assertionMethod"][0]["publicKeyMultibase"],
+        json["signer"]["publicKeyMultibase"]
+    );
     assert_eq!(json["proof"]["cryptosuite"], "eddsa-jcs-2022");
     let dir = std::env::temp_dir().join(format!("plenum-verify-{}", budget.id));
     std::fs::create_dir_all(&dir).unwrap();
