@@ -162,10 +162,7 @@ impl Config {
 /// where every node must be given the same key.
 fn default_key_file(database_url: &str) -> String {
     if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
-        let path = database_url
-            .strip_prefix("sqlite://")
-            .or_else(|| database_url.strip_prefix("sqlite:"))
-            .unwrap_or(database_url);
+        let path = crate::db::sqlite_path(database_url);
         if path != ":memory:" && !path.is_empty() {
             return format!("{path}.key");
         }

@@ -58,6 +58,14 @@ impl Decimal {
         Decimal { units: value, places }
     }
 
+    /// `self − other`, exact, at the finer of the two precisions; `None` when `other` is larger
+    /// (or the digits would not fit).
+    pub fn checked_sub(&self, other: &Decimal) -> Option<Decimal> {
+        let places = self.places.max(other.places);
+        let difference = self.rescale(places)?.checked_sub(other.rescale(places)?)?;
+        Some(Decimal::from_scaled(difference, places))
+    }
+
     /// Nearest `f64`, for percentages and display only, never for decisions.
     pub fn to_f64(&self) -> f64 {
         self.units as f64 / 10f64.powi(self.places as i32)
@@ -151,6 +159,14 @@ mod tests {
     fn accepts_a_decimal_comma() {
         let d: Decimal = "12,5".parse().unwrap();
         assert_eq!(d.rescale(1), Some(125));
+    }
+
+    #[test]
+    fn subtracts_exactly_at_the_finer_precision() {
+        let a = |t: &str| t.parse::<Decimal>().unwrap();
+        assert_eq!(a("100").checked_sub(&a("40.25")).unwrap().to_string(), "59.75");
+        assert_eq!(a("0.5").checked_sub(&a("0.50")).unwrap().to_string(), "0.00");
+        assert_eq!(a("40").checked_sub(&a("40.01")), None);
     }
 
     #[test]

@@ -32,6 +32,15 @@ pub fn outcome_json(outcome: &Outcome) -> serde_json::Value {
     value
 }
 
+/// The funded project ids of an outcome in its JSON form (the inverse of [`outcome_json`] for
+/// `selected`), e.g. as read back from published results.
+pub fn selected_ids(outcome: &serde_json::Value) -> Vec<String> {
+    outcome["selected"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
 /// A short readable report: what was funded, what it cost, who is represented.
 fn summary(election: &pabulib::Election, outcome: &Outcome) -> String {
     use std::fmt::Write;
@@ -112,10 +121,7 @@ pub fn verify_results(results: &Path, ballots: Option<&Path>, key: Option<&str>)
         .with_context(|| format!("{} is not a valid .pb file", ballots.display()))?;
     let outcome = run_rule(&election, rule)?;
     let mut ours = outcome.selected.clone();
-    let mut theirs: Vec<String> = document["outcome"]["selected"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
+    let mut theirs = selected_ids(&document["outcome"]);
     ours.sort();
     theirs.sort();
     if ours != theirs {

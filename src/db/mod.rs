@@ -45,7 +45,7 @@ impl Backend {
 }
 
 /// `sqlite://path`, `sqlite:path` and a bare path all name an SQLite file.
-fn sqlite_path(url: &str) -> &str {
+pub fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url)

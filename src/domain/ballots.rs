@@ -82,8 +82,7 @@ pub fn check(budget: &Budget, projects: &[BudgetProject], input: &BallotInput) -
             }
             let codes: Vec<String> = chosen.keys().cloned().collect();
             let cost = chosen_cost(projects, &codes);
-            let places = cost.places().max(budget.amount().places());
-            if cost.rescale(places) > budget.amount().rescale(places) {
+            if budget.amount().checked_sub(&cost).is_none() {
                 return Err(Error::invalid(
                     "choices",
                     Msg::new("ballot-over-budget")

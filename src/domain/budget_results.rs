@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::budgets::{self, Budget};
 use super::processes::ProcessDetail;
 use super::{now, Error, Msg, Result};
+use crate::budgeting::pabulib::Election;
 use crate::budgeting::{rules, Outcome, Profile, Rule, Utility};
 use crate::db::schema::budgets as budgets_table;
 use crate::db::AnyConnection;
@@ -30,33 +31,37 @@ pub struct Tally {
     pub points: u128,
 }
 
-fn profile(conn: &mut AnyConnection, budget: &Budget) -> Result<Profile> {
-    let election = budgets::election(conn, budget)?;
-    Profile::new(&election).map_err(|e| Error::Conflict(Msg::new("error-budget-uncountable").arg("why", e)))
+fn counting_profile(election: &Election) -> Result<Profile> {
+    Profile::new(election).map_err(|e| Error::Conflict(Msg::new("error-budget-uncountable").arg("why", e)))
 }
 
 /// Votes (and points) per project, in code order.
 pub fn tallies(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Tally>> {
-    let profile = profile(conn, budget)?;
-    let projects = budgets::projects(conn, &budget.id)?;
-    Ok(projects
-        .into_iter()
+    let election = budgets::election(conn, budget)?;
+    Ok(tallies_of(&election, &counting_profile(&election)?))
+}
+
+/// The tallies of an election (whose projects are the budget's, in code order).
+fn tallies_of(election: &Election, profile: &Profile) -> Vec<Tally> {
+    election
+        .projects
+        .iter()
         .map(|p| {
-            let i = profile.ids.iter().position(|id| *id == p.code);
+            let i = profile.ids.iter().position(|id| *id == p.id);
             Tally {
                 votes: i.map_or(0, |i| profile.supporters[i]),
                 points: i.map_or(0, |i| profile.score[i]),
-                code: p.code,
-                title: p.title,
-                cost: p.cost,
+                code: p.id.clone(),
+                title: p.name.clone().unwrap_or_default(),
+                cost: p.cost.to_string(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Every compared rule's outcome on the real ballots.
 pub fn compare(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Outcome>> {
-    let profile = profile(conn, budget)?;
+    let profile = counting_profile(&budgets::election(conn, budget)?)?;
     Ok(COMPARED.iter().map(|r| rules::run(&profile, *r)).collect())
 }
 
@@ -98,17 +103,19 @@ pub fn publish(
             )))
         });
     }
-    let profile = profile(conn, budget)?;
+    // One reading of the ballots serves the outcome, the tallies and the log's digest.
+    let election = budgets::election(conn, budget)?;
+    let profile = counting_profile(&election)?;
     let outcome = rules::run(&profile, budget.rule());
-    let (_, digest) = budgets::ballot_log(conn, budget)?;
+    let (_, digest) = budgets::log_text(&election);
     let published = Published {
         budget: budget.slug.clone(),
         title: budget.title.clone(),
         currency: budget.currency.clone(),
         rule: budget.rule().name().into(),
         outcome: crate::budgeting::cli::outcome_json(&outcome),
-        tallies: tallies(conn, budget)?,
-        ballots: budgets::ballot_count(conn, &budget.id)?,
+        tallies: tallies_of(&election, &profile),
+        ballots: election.ballots.len() as i64,
         ballot_log_sha256: digest.clone(),
     };
     let key = super::signing_keys::for_owner(conn, &detail.process.id)?;
@@ -170,6 +177,13 @@ pub fn signed_document(
         document[k] = v.clone();
     }
     crate::budgeting::proof::sign(&document, key, &key_id, &created)
+}
+
+impl Published {
+    /// Ids of the projects the published outcome funds.
+    pub fn selected(&self) -> Vec<String> {
+        crate::budgeting::cli::selected_ids(&self.outcome)
+    }
 }
 
 /// The published record, if any.

@@ -495,8 +495,13 @@ pub fn election(conn: &mut AnyConnection, budget: &Budget) -> Result<Election> {
 
 /// The ballot log as `.pb` text and its SHA-256 (hex).
 pub fn ballot_log(conn: &mut AnyConnection, budget: &Budget) -> Result<(String, String)> {
+    Ok(log_text(&election(conn, budget)?))
+}
+
+/// An election as `.pb` text and that text's SHA-256 (hex).
+pub fn log_text(election: &Election) -> (String, String) {
     use sha2::{Digest, Sha256};
-    let text = pabulib::to_string(&election(conn, budget)?).expect("writing to a String cannot fail");
+    let text = pabulib::to_string(election).expect("writing to a String cannot fail");
     let digest = hex::encode(Sha256::digest(text.as_bytes()));
-    Ok((text, digest))
+    (text, digest)
 }

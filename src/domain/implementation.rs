@@ -55,10 +55,7 @@ pub fn followed(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Followe
     let Some(published) = budget_results::published(budget) else {
         return Ok(Vec::new());
     };
-    let funded: Vec<String> = published.outcome["selected"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
+    let funded = published.selected();
     let projects: Vec<BudgetProject> = budgets::projects(conn, &budget.id)?
         .into_iter()
         .filter(|p| funded.contains(&p.code))

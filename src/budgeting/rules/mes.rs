@@ -173,19 +173,26 @@ impl<'a> Run<'a> {
         if let Some(known) = &self.exact.borrow()[p as usize] {
             return known.clone();
         }
-        let value = match self.price[p as usize].as_ref().expect("a funded project") {
+        let price = self.price[p as usize].as_ref().expect("a funded project");
+        let value = self.value_of(price, self.round[p as usize]);
+        self.exact.borrow_mut()[p as usize] = Some(value.clone());
+        value
+    }
+
+    /// The exact value of a price decided in round `round` (what its poor supporters had then
+    /// counts only the projects funded before it).
+    fn value_of(&self, price: &Price, round: usize) -> BigRational {
+        match price {
             Price::Exact(v) => v.clone(),
             Price::Recipe {
                 cost,
                 poor,
                 rich_weight,
             } => {
-                let given = self.exact_total_before(poor.iter().copied(), self.round[p as usize]);
+                let given = self.exact_total_before(poor.iter().copied(), round);
                 (int(*cost) - given) / int(*rich_weight)
             }
-        };
-        self.exact.borrow_mut()[p as usize] = Some(value.clone());
-        value
+        }
     }
 
     fn funded_before(&self, q: u32, round: usize) -> bool {
@@ -376,15 +383,8 @@ impl<'a> Run<'a> {
 
     /// The exact ρ a price stands for (price / satisfaction).
     fn exact_rho_of(&self, p: u32, price: &Price) -> BigRational {
-        let s = int(self.setup.satisfaction[p as usize]);
-        match price {
-            Price::Exact(v) => v / s,
-            Price::Recipe {
-                cost,
-                poor,
-                rich_weight,
-            } => (int(*cost) - self.exact_total(poor.iter().copied())) / int(*rich_weight) / s,
-        }
+        // Not funded yet: it would be decided in the coming round.
+        self.value_of(price, self.rounds) / int(self.setup.satisfaction[p as usize])
     }
 
     /// Funds `p` at `price` (≈ `approx` in `f64`): each supporter pays it or all they have.

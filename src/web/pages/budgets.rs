@@ -174,13 +174,7 @@ async fn page(
         points: Vec::new(),
     });
     let total = ballots::chosen_cost(&projects, &selection.choices);
-    let amount = budget.amount();
-    let places = total.places().max(amount.places());
-    let (t, a) = (
-        total.rescale(places).unwrap_or(0),
-        amount.rescale(places).unwrap_or(0),
-    );
-    let remaining = (t <= a).then(|| Decimal::from_scaled(a - t, places));
+    let remaining = budget.amount().checked_sub(&total);
     let input_type = match budget.ballot_type() {
         BallotType::Choose1 => "radio",
         BallotType::Cumulative => "number",
@@ -348,10 +342,7 @@ async fn results(
         None => None,
     };
     let outcome = &published.outcome;
-    let selected: Vec<String> = outcome["selected"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
+    let selected = published.selected();
     let reason_of = |code: &str| -> String {
         let entry = outcome["not_selected"]
             .as_array()
@@ -447,10 +438,7 @@ async fn results_json(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) ->
 async fn results_csv(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
     let (_, budget, _) = load(&ctx, slug, budget).await?;
     let published = published_or_404(&budget)?;
-    let selected: Vec<&str> = published.outcome["selected"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
+    let selected = published.selected();
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let mut csv = String::from("project_id,title,cost,votes,points,selected\n");
     for t in &published.tallies {
@@ -461,7 +449,7 @@ async fn results_csv(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> 
             t.cost,
             t.votes,
             t.points,
-            selected.contains(&t.code.as_str())
+            selected.contains(&t.code)
         );
     }
     Ok((
