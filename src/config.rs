@@ -27,6 +27,12 @@ pub struct Config {
     /// Kept outside the database on purpose: `PLENUM_SECRET_KEY`, or the file
     /// `PLENUM_SECRET_KEY_FILE` (created with a random key on first start).
     pub secret_key: Vec<u8>,
+    /// Test and debug setting: lets federation use http, explicit ports and private or loopback
+    /// addresses (`PLENUM_FEDERATION_ALLOW_PRIVATE=1`). Never on a public server.
+    pub federation_allow_private: bool,
+    /// First retry delay of a failed delivery; each next one is three times longer (capped at a
+    /// day), and a delivery is given up after 12 attempts (about four days with the default 10 s).
+    pub delivery_retry_base_secs: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +47,8 @@ struct FileConfig {
     logo_url: Option<String>,
     secret_key: Option<String>,
     secret_key_file: Option<String>,
+    federation_allow_private: Option<bool>,
+    delivery_retry_base_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +134,21 @@ impl Config {
                 read_or_create_key(Path::new(&path))?
             }
         };
+        let federation_allow_private = match env("PLENUM_FEDERATION_ALLOW_PRIVATE") {
+            Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
+            None => from_file.federation_allow_private.unwrap_or(false),
+        };
+        let delivery_retry_base_secs = match env("PLENUM_DELIVERY_RETRY_BASE_SECS") {
+            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {
+                name: "PLENUM_DELIVERY_RETRY_BASE_SECS",
+                what: "number of seconds (at least 1)",
+                value: v.clone(),
+            })?,
+            None => from_file.delivery_retry_base_secs.unwrap_or(10),
+        };
         Ok(Config {
+            federation_allow_private,
+            delivery_retry_base_secs,
             secret_key,
             database_url,
             bind,
@@ -149,12 +171,28 @@ impl Config {
             primary_color: "#1d4f91".into(),
             logo_url: None,
             secret_key: random_key().into_bytes(),
+            federation_allow_private: true,
+            delivery_retry_base_secs: 1,
         }
     }
 
     /// Cookies get the `Secure` flag whenever the public address is https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+
+    /// `host` or `host:port` of the public address: what federation calls this instance's domain.
+    pub fn domain(&self) -> String {
+        let host = self.public_url.host_str().unwrap_or("localhost");
+        match self.public_url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        }
+    }
+
+    /// The public address without its trailing slash, to build ids from.
+    pub fn base(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_string()
     }
 }
 

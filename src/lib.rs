@@ -1,6 +1,6 @@
 //! Plenum: a federated participation server for towns.
 //!
-//! Layers: `web` (HTTP) and, later, `federation` call `domain` (the rules), which uses `db`.
+//! Layers: `web` (HTTP) and `federation` (ActivityPub) call `domain` (the rules), which uses `db`.
 //! `budgeting` holds the pure vote-counting rules.
 
 pub mod budgeting;
@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod federation;
 pub mod i18n;
 pub mod markdown;
 pub mod web;

@@ -60,6 +60,8 @@ diesel::table! {
         published -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        eligibility -> Text,
+        peer_hosts -> Text,
     }
 }
 
@@ -107,6 +109,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        federated_count -> BigInt,
     }
 }
 
@@ -128,6 +131,8 @@ diesel::table! {
         proposal_id -> Text,
         user_id -> Text,
         created_at -> Timestamp,
+        class -> Text,
+        ap_id -> Nullable<Text>,
     }
 }
 
@@ -142,6 +147,7 @@ diesel::table! {
         stance -> Text,
         hidden -> Bool,
         created_at -> Timestamp,
+        ap_id -> Nullable<Text>,
     }
 }
 
@@ -231,6 +237,148 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    actor_keys (owner_kind, owner_id) {
+        owner_kind -> Text,
+        owner_id -> Text,
+        public_pem -> Text,
+        private_pem -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_actors (ap_id) {
+        ap_id -> Text,
+        kind -> Text,
+        host -> Text,
+        preferred_username -> Text,
+        name -> Text,
+        inbox -> Text,
+        shared_inbox -> Nullable<Text>,
+        public_key_pem -> Text,
+        url -> Nullable<Text>,
+        local_user_id -> Nullable<Text>,
+        fetched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    followers (process_id, actor_ap_id) {
+        process_id -> Text,
+        actor_ap_id -> Text,
+        inbox -> Text,
+        follow_ap_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_processes (id) {
+        id -> Text,
+        ap_id -> Text,
+        host -> Text,
+        handle -> Text,
+        title -> Text,
+        summary_html -> Text,
+        url -> Text,
+        inbox -> Text,
+        current_phase -> Nullable<Text>,
+        phases_json -> Text,
+        eligibility -> Text,
+        follow_state -> Text,
+        follow_ap_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_proposals (id) {
+        id -> Text,
+        ap_id -> Text,
+        remote_process_id -> Text,
+        author_name -> Text,
+        author_ap_id -> Text,
+        title -> Text,
+        content_html -> Text,
+        url -> Text,
+        state -> Text,
+        answer_html -> Nullable<Text>,
+        binding_count -> BigInt,
+        federated_count -> BigInt,
+        comment_count -> BigInt,
+        deleted -> Bool,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_endorsements (user_id, remote_proposal_id) {
+        user_id -> Text,
+        remote_proposal_id -> Text,
+        like_ap_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_comments (id) {
+        id -> Text,
+        ap_id -> Text,
+        remote_proposal_id -> Text,
+        author_name -> Text,
+        author_ap_id -> Text,
+        content_html -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    received_activities (ap_id) {
+        ap_id -> Text,
+        actor_ap_id -> Text,
+        kind -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbound_activities (id) {
+        id -> Text,
+        ap_id -> Text,
+        kind -> Text,
+        signer_kind -> Text,
+        signer_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        activity_id -> Text,
+        inbox -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_peers (host) {
+        host -> Text,
+        policy -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(project_updates -> budget_projects (project_id));
 diesel::joinable!(budgets -> processes (process_id));
@@ -247,6 +395,10 @@ diesel::joinable!(endorsements -> proposals (proposal_id));
 diesel::joinable!(endorsements -> users (user_id));
 diesel::joinable!(comments -> proposals (proposal_id));
 diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(deliveries -> outbound_activities (activity_id));
+diesel::joinable!(remote_proposals -> remote_processes (remote_process_id));
+diesel::joinable!(remote_comments -> remote_proposals (remote_proposal_id));
+diesel::joinable!(followers -> processes (process_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_settings,
@@ -268,4 +420,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballot_casts,
     signing_keys,
     project_updates,
+    actor_keys,
+    remote_actors,
+    followers,
+    remote_processes,
+    remote_proposals,
+    remote_endorsements,
+    remote_comments,
+    received_activities,
+    outbound_activities,
+    deliveries,
+    federation_peers,
 );

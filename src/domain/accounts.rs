@@ -11,6 +11,8 @@ use crate::db::{AnyConnection, Db};
 /// Roles: citizens take part; admins (town staff) run processes and moderate.
 pub const ROLE_CITIZEN: &str = "citizen";
 pub const ROLE_ADMIN: &str = "admin";
+/// A person of another server who acted here (endorsed, replied): no password, no sign-in.
+pub const ROLE_REMOTE: &str = "remote";
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]

@@ -168,3 +168,63 @@ pub fn set_hidden(conn: &mut AnyConnection, id: &str, hidden: bool) -> Result<()
     }
     Ok(())
 }
+
+/// Adds a comment that came from another server as HTML (sanitised here). Its `ap_id` is unique:
+/// the same remote comment arriving twice is stored once.
+pub fn add_remote(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    proposal: &Proposal,
+    author: &User,
+    html: &str,
+    parent_id: Option<String>,
+    ap_id: &str,
+) -> Result<Comment> {
+    detail
+        .check(Capability::Comment, now())
+        .map_err(Error::Forbidden)?;
+    if proposal.hidden {
+        return Err(Error::NotFound);
+    }
+    let body = crate::markdown::plain_text(html);
+    let mut v = Validator::new();
+    v.text("body", &body, 1, 5_000);
+    v.finish()?;
+    if let Some(existing) = comments::table
+        .filter(comments::ap_id.eq(ap_id))
+        .select(Comment::as_select())
+        .first(conn)
+        .optional()?
+    {
+        return Ok(existing);
+    }
+    let comment = Comment {
+        id: new_id(),
+        proposal_id: proposal.id.clone(),
+        author_id: Some(author.id.clone()),
+        parent_id,
+        body_html: crate::markdown::sanitize(html),
+        body,
+        stance: "neutral".into(),
+        hidden: false,
+        created_at: now(),
+    };
+    diesel::insert_into(comments::table)
+        .values((
+            comments::id.eq(&comment.id),
+            comments::proposal_id.eq(&comment.proposal_id),
+            comments::author_id.eq(&comment.author_id),
+            comments::parent_id.eq(&comment.parent_id),
+            comments::body.eq(&comment.body),
+            comments::body_html.eq(&comment.body_html),
+            comments::stance.eq(&comment.stance),
+            comments::hidden.eq(false),
+            comments::created_at.eq(comment.created_at),
+            comments::ap_id.eq(ap_id),
+        ))
+        .execute(conn)?;
+    diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
+        .set(proposals::comment_count.eq(proposals::comment_count + 1))
+        .execute(conn)?;
+    Ok(comment)
+}

@@ -35,6 +35,29 @@ pub fn endorse(
     proposal: &Proposal,
     user: &User,
 ) -> Result<bool> {
+    endorse_as(conn, detail, proposal, user, CLASS_RESIDENT, None)
+}
+
+/// Classes an endorsement is made under. The first three count towards the binding total;
+/// `federated` support (from a town the process does not count) is shown apart.
+pub const CLASS_RESIDENT: &str = "resident";
+pub const CLASS_PEER: &str = "peer";
+pub const CLASS_OPEN: &str = "open";
+pub const CLASS_FEDERATED: &str = "federated";
+
+fn is_binding(class: &str) -> bool {
+    class != CLASS_FEDERATED
+}
+
+/// Endorses under a given class; `ap_id` is the id of the remote `Like` it came as, if any.
+pub fn endorse_as(
+    conn: &mut AnyConnection,
+    detail: &ProcessDetail,
+    proposal: &Proposal,
+    user: &User,
+    class: &str,
+    ap_id: Option<&str>,
+) -> Result<bool> {
     check(detail, proposal)?;
     let inserted = conn.transaction(|c| {
         diesel::insert_into(endorsements::table)
@@ -43,12 +66,14 @@ pub fn endorse(
                 endorsements::proposal_id.eq(&proposal.id),
                 endorsements::user_id.eq(&user.id),
                 endorsements::created_at.eq(now()),
+                endorsements::class.eq(class),
+                endorsements::ap_id.eq(ap_id),
             ))
             .execute(c)
     });
     match inserted.map_err(DbError::from) {
         Ok(_) => {
-            bump(conn, &proposal.id, 1)?;
+            bump(conn, &proposal.id, class, 1)?;
             Ok(true)
         }
         Err(DbError::AlreadyExists) => Ok(false),
@@ -66,22 +91,31 @@ pub fn unendorse(
     detail
         .check(Capability::Endorse, now())
         .map_err(Error::Forbidden)?;
-    let deleted = diesel::delete(
-        endorsements::table
-            .filter(endorsements::proposal_id.eq(&proposal.id))
-            .filter(endorsements::user_id.eq(&user.id)),
-    )
-    .execute(conn)?;
-    if deleted > 0 {
-        bump(conn, &proposal.id, -(deleted as i64))?;
+    let mine = endorsements::table
+        .filter(endorsements::proposal_id.eq(&proposal.id))
+        .filter(endorsements::user_id.eq(&user.id));
+    let class: Option<String> = mine.select(endorsements::class).first(conn).optional()?;
+    let deleted = diesel::delete(mine).execute(conn)?;
+    match class {
+        Some(class) if deleted > 0 => {
+            bump(conn, &proposal.id, &class, -1)?;
+            Ok(true)
+        }
+        _ => Ok(false),
     }
-    Ok(deleted > 0)
 }
 
-fn bump(conn: &mut AnyConnection, proposal_id: &str, by: i64) -> Result<()> {
-    diesel::update(proposals::table.filter(proposals::id.eq(proposal_id)))
-        .set(proposals::endorsement_count.eq(proposals::endorsement_count + by))
-        .execute(conn)?;
+fn bump(conn: &mut AnyConnection, proposal_id: &str, class: &str, by: i64) -> Result<()> {
+    let target = proposals::table.filter(proposals::id.eq(proposal_id));
+    if is_binding(class) {
+        diesel::update(target)
+            .set(proposals::endorsement_count.eq(proposals::endorsement_count + by))
+            .execute(conn)?;
+    } else {
+        diesel::update(target)
+            .set(proposals::federated_count.eq(proposals::federated_count + by))
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -90,10 +124,19 @@ fn bump(conn: &mut AnyConnection, proposal_id: &str, by: i64) -> Result<()> {
 pub fn recount(conn: &mut AnyConnection, proposal_id: &str) -> Result<()> {
     let count: i64 = endorsements::table
         .filter(endorsements::proposal_id.eq(proposal_id))
+        .filter(endorsements::class.ne(CLASS_FEDERATED))
+        .count()
+        .get_result(conn)?;
+    let federated: i64 = endorsements::table
+        .filter(endorsements::proposal_id.eq(proposal_id))
+        .filter(endorsements::class.eq(CLASS_FEDERATED))
         .count()
         .get_result(conn)?;
     diesel::update(proposals::table.filter(proposals::id.eq(proposal_id)))
-        .set(proposals::endorsement_count.eq(count))
+        .set((
+            proposals::endorsement_count.eq(count),
+            proposals::federated_count.eq(federated),
+        ))
         .execute(conn)?;
     Ok(())
 }

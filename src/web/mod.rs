@@ -2,6 +2,7 @@
 //! `domain` and results into responses; they hold no rules of their own.
 
 pub mod api;
+pub mod content;
 pub mod context;
 pub mod error;
 pub mod pages;
@@ -29,6 +30,12 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// Keys CSRF tokens; stored in the database so all nodes agree.
     pub secret: Vec<u8>,
+    /// The federation library's configuration, built on first use (see `federation::config`).
+    pub federation: tokio::sync::OnceCell<
+        activitypub_federation::config::FederationConfig<crate::federation::FedState>,
+    >,
+    /// Wakes this node's delivery workers when an activity is queued here.
+    pub deliveries_queued: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -43,7 +50,21 @@ impl AppState {
             config,
             i18n: I18n::load(),
             secret,
+            federation: tokio::sync::OnceCell::new(),
+            deliveries_queued: tokio::sync::Notify::new(),
         }))
+    }
+}
+
+impl AppState {
+    /// Where this instance is, for building federation ids.
+    pub fn site(&self) -> crate::federation::outbox::Site {
+        crate::federation::outbox::Site::of(&self.config)
+    }
+
+    /// Wakes the delivery workers after a change queued activities.
+    pub fn deliveries_ready(&self) {
+        self.deliveries_queued.notify_waiters();
     }
 }
 
@@ -52,6 +73,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(api::router())
+        .merge(crate::federation::routes::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::context_layer,
@@ -67,6 +89,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// Serves until the process is stopped.
 pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
+    crate::federation::config(&state).await?;
+    crate::federation::queue::spawn_worker(state.clone());
     tracing::info!(address = %state.config.bind, public = %state.config.public_url, "Plenum is listening");
     axum::serve(
         listener,

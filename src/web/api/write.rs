@@ -1,6 +1,7 @@
 //! What a signed-in citizen can change: proposals, endorsements, comments, reports.
 //! Endorsing is `PUT` and un-endorsing `DELETE` on one resource, so repeating either is harmless.
 
+use crate::federation::outbox::{self, Event};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -24,11 +25,17 @@ pub async fn create_proposal(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let detail = load_process(&ctx, slug).await?;
+    let site = ctx.state.site();
     let proposal = ctx
         .state
         .db
-        .write(move |conn| proposals::create(conn, &detail, &user, &form))
+        .write(move |conn| {
+            let proposal = proposals::create(conn, &detail, &user, &form)?;
+            outbox::after(conn, &site, Event::ProposalCreated(proposal.id.clone()))?;
+            Ok::<_, Error>(proposal)
+        })
         .await?;
+    ctx.state.deliveries_ready();
     Ok((StatusCode::CREATED, Json(proposal)).into_response())
 }
 
@@ -48,6 +55,7 @@ pub async fn edit_proposal(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
+    let site = ctx.state.site();
     let proposal = ctx
         .state
         .db
@@ -57,30 +65,37 @@ pub async fn edit_proposal(
             if current.version != body.version {
                 return Err(Error::Conflict(Msg::new("error-edited-meanwhile")));
             }
-            proposals::edit(conn, &detail, &current, &user, &body.form)
+            let edited = proposals::edit(conn, &detail, &current, &user, &body.form)?;
+            outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
+            Ok(edited)
         })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(Json(proposal).into_response())
 }
 
 pub async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (_, listed) = load_proposal(&ctx, id).await?;
+    let site = ctx.state.site();
     let proposal = ctx
         .state
         .db
         .write(move |conn| {
             let current = proposals::find(conn, &listed.proposal.id)?;
             proposals::withdraw(conn, &current, &user)?;
+            outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
             proposals::find(conn, &current.id)
         })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(Json(proposal).into_response())
 }
 
 async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
+    let site = ctx.state.site();
     let (changed, count) = ctx
         .state
         .db
@@ -91,9 +106,13 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
             } else {
                 endorsements::unendorse(conn, &detail, &current, &user)?
             };
+            if changed {
+                outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
+            }
             Ok::<_, Error>((changed, proposals::find(conn, &current.id)?.endorsement_count))
         })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(Json(json!({"endorsed": on, "changed": changed, "endorsement_count": count})).into_response())
 }
 
@@ -112,11 +131,17 @@ pub async fn comment(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
+    let site = ctx.state.site();
     let comment = ctx
         .state
         .db
-        .write(move |conn| comments::add(conn, &detail, &listed.proposal, &user, &form))
+        .write(move |conn| {
+            let comment = comments::add(conn, &detail, &listed.proposal, &user, &form)?;
+            outbox::after(conn, &site, Event::CommentCreated(comment.id.clone()))?;
+            Ok::<_, Error>(comment)
+        })
         .await?;
+    ctx.state.deliveries_ready();
     Ok((StatusCode::CREATED, Json(comment)).into_response())
 }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
@@ -90,56 +90,18 @@ impl ProcessPage<'_> {
     }
 }
 
-/// Whether the client asks for ActivityPub JSON rather than a page.
-fn wants_activity_json(headers: &axum::http::HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/activity+json") || v.contains("application/ld+json"))
-}
-
-/// The process as an ActivityPub `Group`. For now it carries what the signed budget results need:
-/// the Ed25519 key in `assertionMethod` (FEP-8b32), so a verifier that resolves the proof's
-/// `verificationMethod` finds it here. Inbox, outbox and followers come with federation.
+/// The process as an ActivityPub `Group` (see `federation::actors::process_json`).
 async fn actor(ctx: &Ctx, slug: String) -> Result<Response, AppError> {
-    let base = ctx.state.config.public_url.to_string();
-    let (detail, key) = ctx
+    let base = ctx.state.config.base();
+    let body = ctx
         .state
         .db
         .write(move |conn| {
             let detail = processes::detail_by_slug(conn, &slug, false)?;
-            let key = crate::domain::signing_keys::for_owner(conn, &detail.process.id)?;
-            Ok::<_, Error>((detail, key))
+            crate::federation::actors::process_json(conn, &base, &detail)
         })
         .await?;
-    let id = crate::domain::budget_results::actor_url(&base, &detail);
-    let body = serde_json::json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v2"],
-        "id": id,
-        "type": "Group",
-        "preferredUsername": detail.process.slug,
-        "name": detail.process.title,
-        "summary": detail.process.description_html,
-        "url": id,
-        "published": detail.process.created_at.and_utc().to_rfc3339(),
-        "assertionMethod": [{
-            "id": format!("{id}#ed25519-key"),
-            "type": "Multikey",
-            "controller": id,
-            "publicKeyMultibase": crate::budgeting::proof::public_multibase(&key.verifying_key()),
-        }],
-    });
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/activity+json; charset=utf-8",
-            ),
-            (axum::http::header::VARY, "Accept"),
-        ],
-        body.to_string(),
-    )
-        .into_response())
+    Ok(crate::federation::routes::activity_json(&body))
 }
 
 async fn show(
@@ -148,7 +110,7 @@ async fn show(
     Query(params): Query<ListParams>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
-    if wants_activity_json(&headers) {
+    if crate::web::content::wants_activity_json(&headers) {
         return actor(&ctx, slug).await;
     }
     let staff = ctx.is_staff();

@@ -1,6 +1,7 @@
 //! A proposal's page and everything a citizen does there: write, edit, withdraw, endorse,
 //! comment, report.
 
+use crate::federation::outbox::{self, Event};
 use std::sync::Arc;
 
 use askama::Template;
@@ -126,11 +127,17 @@ async fn create(
     let detail = load_by_slug(&ctx, slug).await?;
     let result = {
         let (detail, form) = (detail.clone(), form.clone());
+        let site = ctx.state.site();
         ctx.state
             .db
-            .write(move |conn| proposals::create(conn, &detail, &user, &form))
+            .write(move |conn| {
+                let proposal = proposals::create(conn, &detail, &user, &form)?;
+                outbox::after(conn, &site, Event::ProposalCreated(proposal.id.clone()))?;
+                Ok::<_, Error>(proposal)
+            })
             .await
     };
+    ctx.state.deliveries_ready();
     match result {
         Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-created")),
         Err(Error::Invalid(errors)) => {
@@ -167,6 +174,7 @@ async fn edit(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id.clone()).await?;
+    let site = ctx.state.site();
     let result = {
         let (detail, form) = (detail.clone(), form.clone());
         ctx.state
@@ -174,10 +182,13 @@ async fn edit(
             .write(move |conn| {
                 // Read again inside the transaction so the version check is against the latest.
                 let current = proposals::find(conn, &listed.proposal.id)?;
-                proposals::edit(conn, &detail, &current, &user, &form)
+                let edited = proposals::edit(conn, &detail, &current, &user, &form)?;
+                outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
+                Ok::<_, Error>(edited)
             })
             .await
     };
+    ctx.state.deliveries_ready();
     match result {
         Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-updated")),
         Err(Error::Invalid(errors)) => Ok(form_again(
@@ -209,7 +220,10 @@ struct ProposalPage<'a> {
     stances: &'static [&'static str],
 }
 
-async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, Path(id): Path<String>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+    if crate::web::content::wants_activity_json(&headers) {
+        return page_json(&ctx, id).await;
+    }
     let (detail, item) = load(&ctx, id).await?;
     let staff = ctx.is_staff();
     let (thread, endorsed) = {
@@ -303,13 +317,17 @@ async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError
     let user = ctx.require_user()?.clone();
     let (_, listed) = load(&ctx, id).await?;
     let proposal_id = listed.proposal.id.clone();
+    let site = ctx.state.site();
     ctx.state
         .db
         .write(move |conn| {
             let current = proposals::find(conn, &proposal_id)?;
-            proposals::withdraw(conn, &current, &user)
+            proposals::withdraw(conn, &current, &user)?;
+            outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
+            Ok::<_, Error>(())
         })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(see_other(
         &format!("/proposals/{}", listed.proposal.id),
         "proposal-withdrawn",
@@ -328,17 +346,23 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id).await?;
     let proposal_id = listed.proposal.id.clone();
+    let site = ctx.state.site();
     ctx.state
         .db
         .write(move |conn| {
             let current = proposals::find(conn, &proposal_id)?;
-            if on {
-                endorsements::endorse(conn, &detail, &current, &user)
+            let changed = if on {
+                endorsements::endorse(conn, &detail, &current, &user)?
             } else {
-                endorsements::unendorse(conn, &detail, &current, &user)
+                endorsements::unendorse(conn, &detail, &current, &user)?
+            };
+            if changed {
+                outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
             }
+            Ok::<_, Error>(())
         })
         .await?;
+    ctx.state.deliveries_ready();
     let notice = if on { "endorsed" } else { "unendorsed" };
     Ok(see_other(&format!("/proposals/{}", listed.proposal.id), notice))
 }
@@ -351,11 +375,17 @@ async fn comment(
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id).await?;
     let proposal = listed.proposal.clone();
+    let site = ctx.state.site();
     let created = ctx
         .state
         .db
-        .write(move |conn| comments::add(conn, &detail, &proposal, &user, &form))
+        .write(move |conn| {
+            let comment = comments::add(conn, &detail, &proposal, &user, &form)?;
+            outbox::after(conn, &site, Event::CommentCreated(comment.id.clone()))?;
+            Ok::<_, Error>(comment)
+        })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(see_other(
         &format!("/proposals/{}", listed.proposal.id),
         &format!("comment-added#comment-{}", created.id),
@@ -428,4 +458,21 @@ async fn report(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The proposal as an ActivityPub `Page` (content negotiation on its address).
+async fn page_json(ctx: &Ctx, id: String) -> Result<Response, AppError> {
+    let base = ctx.state.config.base();
+    let body = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let proposal = proposals::find(conn, &id)?;
+            if proposal.hidden {
+                return Err(crate::domain::Error::NotFound);
+            }
+            crate::federation::objects::proposal_page(conn, &base, &proposal)
+        })
+        .await?;
+    Ok(crate::federation::routes::activity_json(&body))
 }

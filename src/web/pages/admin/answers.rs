@@ -1,5 +1,6 @@
 //! The town's official answer to a proposal.
 
+use crate::federation::outbox::{self, Event};
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
@@ -96,13 +97,21 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let (proposal_id, sent) = (id.clone(), input.clone());
+    let site = ctx.state.site();
     match ctx
         .state
         .db
-        .write(move |conn| proposals::answer(conn, &proposal_id, &sent.state, &sent.answer))
+        .write(move |conn| {
+            proposals::answer(conn, &proposal_id, &sent.state, &sent.answer)?;
+            outbox::after(conn, &site, Event::ProposalChanged(proposal_id.clone()))?;
+            Ok(())
+        })
         .await
     {
-        Ok(()) => Ok(see_other(&format!("/proposals/{id}"), "answer-saved")),
+        Ok(()) => Ok({
+            ctx.state.deliveries_ready();
+            see_other(&format!("/proposals/{id}"), "answer-saved")
+        }),
         Err(Error::Invalid(errors)) => {
             let response = page(&ctx, id, Some(input), &errors).await?;
             Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY))

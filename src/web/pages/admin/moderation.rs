@@ -1,5 +1,6 @@
 //! Reported items and the staff decisions on them: hide, show again, or dismiss the reports.
 
+use crate::federation::outbox::{self, Event};
 use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
@@ -42,6 +43,7 @@ pub async fn decide(
     if !moderation::KINDS.contains(&kind.as_str()) {
         return Err(Error::NotFound.into());
     }
+    let site = ctx.state.site();
     ctx.state
         .db
         .write(move |conn| {
@@ -50,12 +52,23 @@ pub async fn decide(
                 return Err(Error::NotFound);
             }
             match action.as_str() {
-                "hide" => moderation::hide(conn, &kind, &id),
-                "unhide" => moderation::unhide(conn, &kind, &id),
-                "dismiss" => moderation::dismiss(conn, &kind, &id),
-                _ => Err(Error::NotFound),
+                "hide" => moderation::hide(conn, &kind, &id)?,
+                "unhide" => moderation::unhide(conn, &kind, &id)?,
+                "dismiss" => moderation::dismiss(conn, &kind, &id)?,
+                _ => return Err(Error::NotFound),
             }
+            // Followers drop a hidden proposal (Delete) and get it back when shown again.
+            if kind == "proposal" && action != "dismiss" {
+                let event = if action == "hide" {
+                    Event::ProposalRemoved(id.clone())
+                } else {
+                    Event::ProposalCreated(id.clone())
+                };
+                outbox::after(conn, &site, event)?;
+            }
+            Ok(())
         })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(see_other("/admin/reports", "moderation-done"))
 }

@@ -3,6 +3,7 @@
 //! Browsers send `<input type="datetime-local">` as `YYYY-MM-DDTHH:MM` and leave unticked
 //! checkboxes out, so the form is read as text here and turned into the domain's `PhaseForm`.
 
+use crate::federation::outbox::{self, Event};
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -199,11 +200,16 @@ async fn save(
     let result = match input.to_form() {
         Ok(form) => {
             let (pid, target) = (process_id.clone(), phase_id.clone());
+            let site = ctx.state.site();
             ctx.state
                 .db
-                .write(move |conn| match target {
-                    Some(phase) => processes::update_phase(conn, &pid, &phase, &form),
-                    None => processes::add_phase(conn, &pid, &form).map(|_| ()),
+                .write(move |conn| {
+                    match target {
+                        Some(phase) => processes::update_phase(conn, &pid, &phase, &form)?,
+                        None => processes::add_phase(conn, &pid, &form).map(|_| ())?,
+                    }
+                    outbox::after(conn, &site, Event::ProcessChanged(pid.clone()))?;
+                    Ok(())
                 })
                 .await
         }
@@ -245,10 +251,16 @@ pub async fn update(
 pub async fn delete(ctx: Ctx, Path((id, phase_id)): Path<(String, String)>) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let (pid, phase) = (id.clone(), phase_id);
+    let site = ctx.state.site();
     ctx.state
         .db
-        .write(move |conn| processes::delete_phase(conn, &pid, &phase))
+        .write(move |conn| {
+            processes::delete_phase(conn, &pid, &phase)?;
+            outbox::after(conn, &site, Event::ProcessChanged(pid.clone()))?;
+            Ok::<_, Error>(())
+        })
         .await?;
+    ctx.state.deliveries_ready();
     Ok(see_other(&format!("/admin/processes/{id}"), "phase-saved"))
 }
 

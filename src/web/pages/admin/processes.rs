@@ -1,6 +1,7 @@
 //! Creating, editing, publishing and unpublishing a process. The edit page also holds the
 //! phase forms (see `phases.rs`), so every staff task on a process happens on one page.
 
+use crate::federation::outbox::{self, Event};
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
@@ -210,10 +211,15 @@ pub async fn update(
     ctx.require_staff()?;
     let form = ProcessForm::from(input);
     let (sent, process_id) = (form.clone(), id.clone());
+    let site = ctx.state.site();
     match ctx
         .state
         .db
-        .write(move |conn| processes::update(conn, &process_id, &sent))
+        .write(move |conn| {
+            let process = processes::update(conn, &process_id, &sent)?;
+            outbox::after(conn, &site, Event::ProcessChanged(process_id.clone()))?;
+            Ok(process)
+        })
         .await
     {
         Ok(_) => Ok(see_other(&format!("/admin/processes/{id}"), "process-saved")),
@@ -240,10 +246,15 @@ pub async fn unpublish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
 async fn set_published(ctx: Ctx, id: String, published: bool) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let process_id = id.clone();
+    let site = ctx.state.site();
     match ctx
         .state
         .db
-        .write(move |conn| processes::set_published(conn, &process_id, published))
+        .write(move |conn| {
+            processes::set_published(conn, &process_id, published)?;
+            outbox::after(conn, &site, Event::ProcessChanged(process_id.clone()))?;
+            Ok(())
+        })
         .await
     {
         Ok(()) => Ok(see_other(&format!("/admin/processes/{id}"), "process-saved")),

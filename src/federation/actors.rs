@@ -1,0 +1,396 @@
+//! Actors: ours as JSON (the instance `Application`, each process a `Group`, each citizen a
+//! `Person`), and the actors of other servers as the crate fetches and we cache them.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::protocol::public_key::PublicKey;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::{Actor, Object};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use url::Url;
+
+use super::error::FedError;
+use super::keys::{self, Owner};
+use super::urls;
+use super::FedState;
+use crate::db::schema::{processes, remote_actors};
+use crate::db::AnyConnection;
+use crate::domain::accounts::User;
+use crate::domain::processes::ProcessDetail;
+use crate::domain::{now, Result};
+
+fn public_key(id: &str, pem: &str) -> Value {
+    json!({ "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem })
+}
+
+/// The instance actor: signs follows of remote processes and signed fetches.
+pub fn instance_json(conn: &mut AnyConnection, base: &str, town_name: &str) -> Result<Value> {
+    let key = keys::for_owner(conn, Owner::Instance, keys::INSTANCE_ID)?;
+    let id = urls::instance_actor(base);
+    Ok(json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Application",
+        "preferredUsername": "instance",
+        "name": town_name,
+        "url": base,
+        "inbox": format!("{id}/inbox"),
+        "outbox": format!("{id}/outbox"),
+        "endpoints": { "sharedInbox": urls::shared_inbox(base) },
+        "publicKey": public_key(&id, &key.public_pem),
+    }))
+}
+
+/// Who may act on a process from elsewhere, and which peer towns count as residents.
+#[derive(Debug, Clone)]
+pub struct Eligibility {
+    /// `residents`, `peers` or `open`.
+    pub rule: String,
+    pub peer_hosts: Vec<String>,
+}
+
+pub const ELIGIBILITY_RULES: &[&str] = &["residents", "peers", "open"];
+
+pub fn eligibility(conn: &mut AnyConnection, process_id: &str) -> Result<Eligibility> {
+    let (rule, peers): (String, String) = processes::table
+        .filter(processes::id.eq(process_id))
+        .select((processes::eligibility, processes::peer_hosts))
+        .first(conn)?;
+    Ok(Eligibility {
+        rule,
+        peer_hosts: peers
+            .split([',', ' ', '\n'])
+            .map(|h| h.trim().to_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect(),
+    })
+}
+
+/// A process as a `Group`: followable like a Lemmy community or a Mastodon account. Carries its
+/// phases, its eligibility rule and the Ed25519 key of its signed results (FEP-8b32).
+pub fn process_json(conn: &mut AnyConnection, base: &str, detail: &ProcessDetail) -> Result<Value> {
+    let key = keys::for_owner(conn, Owner::Process, &detail.process.id)?;
+    let results_key = crate::domain::signing_keys::for_owner(conn, &detail.process.id)?;
+    let rule = eligibility(conn, &detail.process.id)?;
+    let id = urls::process(base, &detail.process.slug);
+    let at = now();
+    let phases: Vec<Value> = detail
+        .phases
+        .iter()
+        .map(|p| {
+            json!({
+                "kind": p.kind,
+                "startTime": p.starts_at.and_utc().to_rfc3339(),
+                "endTime": p.ends_at.and_utc().to_rfc3339(),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "@context": [
+            "https://www.w3.org/ns/activitystreams",
+            "https://w3id.org/security/v1",
+            "https://w3id.org/security/data-integrity/v2",
+            urls::context()[2],
+        ],
+        "id": id,
+        "type": "Group",
+        "preferredUsername": detail.process.slug,
+        "name": detail.process.title,
+        "summary": detail.process.description_html,
+        "url": id,
+        "published": detail.process.created_at.and_utc().to_rfc3339(),
+        "updated": detail.process.updated_at.and_utc().to_rfc3339(),
+        "inbox": format!("{id}/inbox"),
+        "outbox": format!("{id}/outbox"),
+        "followers": format!("{id}/followers"),
+        "endpoints": { "sharedInbox": urls::shared_inbox(base) },
+        "manuallyApprovesFollowers": false,
+        "discoverable": true,
+        "publicKey": public_key(&id, &key.public_pem),
+        "assertionMethod": [{
+            "id": format!("{id}#ed25519-key"),
+            "type": "Multikey",
+            "controller": id,
+            "publicKeyMultibase": crate::budgeting::proof::public_multibase(&results_key.verifying_key()),
+        }],
+        "eligibility": rule.rule,
+        "phases": phases,
+        "currentPhase": detail.phase_at(at).map(|p| p.kind.clone()),
+    }))
+}
+
+/// A citizen as a `Person`: the author of proposals and comments, the actor of endorsements.
+pub fn person_json(conn: &mut AnyConnection, base: &str, user: &User) -> Result<Value> {
+    let key = keys::for_owner(conn, Owner::Person, &user.id)?;
+    let id = urls::person(base, &user.username);
+    Ok(json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Person",
+        "preferredUsername": user.username,
+        "name": if user.display_name.is_empty() { &user.username } else { &user.display_name },
+        "url": id,
+        "inbox": format!("{id}/inbox"),
+        "outbox": format!("{id}/outbox"),
+        "endpoints": { "sharedInbox": urls::shared_inbox(base) },
+        "publicKey": public_key(&id, &key.public_pem),
+        "published": user.created_at.and_utc().to_rfc3339(),
+    }))
+}
+
+/// An actor of another server, as fetched (and cached in `remote_actors`).
+#[derive(Debug, Clone)]
+pub struct RemoteActor {
+    pub ap_id: String,
+    pub kind: String,
+    pub host: String,
+    pub preferred_username: String,
+    pub name: String,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub public_key_pem: String,
+    pub url: Option<String>,
+    pub local_user_id: Option<String>,
+    pub fetched_at: NaiveDateTime,
+    pub id_url: Url,
+}
+
+/// What we read of an actor document (any of `Person`, `Group`, `Application`, `Service`…).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorJson {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub inbox: Url,
+    #[serde(default)]
+    pub endpoints: Option<Endpoints>,
+    pub public_key: PublicKey,
+    #[serde(default)]
+    pub url: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    #[serde(default)]
+    pub shared_inbox: Option<Url>,
+}
+
+impl RemoteActor {
+    /// Where deliveries for this actor go: its server's shared inbox if it has one.
+    pub fn delivery_inbox(&self) -> String {
+        self.shared_inbox.clone().unwrap_or_else(|| self.inbox.clone())
+    }
+
+    pub fn find(conn: &mut AnyConnection, ap_id: &str) -> Result<Option<RemoteActor>> {
+        let row = remote_actors::table
+            .filter(remote_actors::ap_id.eq(ap_id))
+            .select((
+                remote_actors::ap_id,
+                remote_actors::kind,
+                remote_actors::host,
+                remote_actors::preferred_username,
+                remote_actors::name,
+                remote_actors::inbox,
+                remote_actors::shared_inbox,
+                remote_actors::public_key_pem,
+                remote_actors::url,
+                remote_actors::local_user_id,
+                remote_actors::fetched_at,
+            ))
+            .first::<RemoteActorRow>(conn)
+            .optional()?;
+        Ok(row.and_then(RemoteActorRow::into_actor))
+    }
+}
+
+type RemoteActorRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+);
+
+trait IntoActor {
+    fn into_actor(self) -> Option<RemoteActor>;
+}
+
+impl IntoActor for RemoteActorRow {
+    fn into_actor(self) -> Option<RemoteActor> {
+        let id_url = Url::parse(&self.0).ok()?;
+        Some(RemoteActor {
+            ap_id: self.0,
+            kind: self.1,
+            host: self.2,
+            preferred_username: self.3,
+            name: self.4,
+            inbox: self.5,
+            shared_inbox: self.6,
+            public_key_pem: self.7,
+            url: self.8,
+            local_user_id: self.9,
+            fetched_at: self.10,
+            id_url,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Object for RemoteActor {
+    type DataType = FedState;
+    type Kind = ActorJson;
+    type Error = FedError;
+
+    fn id(&self) -> &Url {
+        &self.id_url
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        Some(self.fetched_at.and_utc())
+    }
+
+    async fn read_from_id(id: Url, data: &Data<FedState>) -> Result<Option<Self>, FedError> {
+        let ap_id = id.to_string();
+        Ok(data.db.read(move |conn| RemoteActor::find(conn, &ap_id)).await?)
+    }
+
+    async fn into_json(self, _data: &Data<FedState>) -> Result<ActorJson, FedError> {
+        Err(FedError::bad("remote actors are served by their own server"))
+    }
+
+    async fn verify(json: &ActorJson, expected: &Url, _data: &Data<FedState>) -> Result<(), FedError> {
+        verify_domains_match(&json.id, expected)?;
+        if urls::host_of(&json.id) != urls::host_of(expected) {
+            return Err(FedError::forbidden("actor id is not on the server it came from"));
+        }
+        if json.public_key.owner != json.id {
+            return Err(FedError::forbidden("the actor's key belongs to another actor"));
+        }
+        Ok(())
+    }
+
+    async fn from_json(json: ActorJson, data: &Data<FedState>) -> Result<Self, FedError> {
+        let ap_id = json.id.to_string();
+        let host = urls::host_of(&json.id);
+        let preferred = json
+            .preferred_username
+            .clone()
+            .unwrap_or_else(|| json.id.path().rsplit('/').next().unwrap_or("").to_string());
+        let name = crate::markdown::plain_text(json.name.as_deref().unwrap_or(&preferred));
+        let url = match &json.url {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let shared = json
+            .endpoints
+            .as_ref()
+            .and_then(|e| e.shared_inbox.as_ref())
+            .map(|u| u.to_string());
+        let row = (
+            remote_actors::ap_id.eq(ap_id.clone()),
+            remote_actors::kind.eq(json.kind.clone()),
+            remote_actors::host.eq(host),
+            remote_actors::preferred_username.eq(preferred),
+            remote_actors::name.eq(name),
+            remote_actors::inbox.eq(json.inbox.to_string()),
+            remote_actors::shared_inbox.eq(shared),
+            remote_actors::public_key_pem.eq(json.public_key.public_key_pem.clone()),
+            remote_actors::url.eq(url),
+            remote_actors::fetched_at.eq(now()),
+        );
+        let id = ap_id.clone();
+        data.db
+            .write(move |conn| {
+                let updated = diesel::update(remote_actors::table.filter(remote_actors::ap_id.eq(&id)))
+                    .set(row.clone())
+                    .execute(conn)?;
+                if updated == 0 {
+                    diesel::insert_into(remote_actors::table).values(row).execute(conn)?;
+                }
+                Ok::<_, crate::domain::Error>(())
+            })
+            .await?;
+        let id = ap_id.clone();
+        data.db
+            .read(move |conn| RemoteActor::find(conn, &id))
+            .await?
+            .ok_or_else(|| FedError::bad("actor could not be stored"))
+    }
+}
+
+impl Actor for RemoteActor {
+    fn public_key_pem(&self) -> &str {
+        &self.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        None
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.inbox).unwrap_or_else(|_| self.id_url.clone())
+    }
+}
+
+/// One of our actors, as the crate needs it to sign a delivery.
+#[derive(Debug, Clone)]
+pub struct LocalSigner {
+    pub id: Url,
+    pub public_pem: String,
+    pub private_pem: String,
+}
+
+#[async_trait::async_trait]
+impl Object for LocalSigner {
+    type DataType = FedState;
+    type Kind = ActorJson;
+    type Error = FedError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    async fn read_from_id(_id: Url, _data: &Data<FedState>) -> Result<Option<Self>, FedError> {
+        Ok(None)
+    }
+
+    async fn into_json(self, _data: &Data<FedState>) -> Result<ActorJson, FedError> {
+        Err(FedError::bad("a signer is not served"))
+    }
+
+    async fn verify(_json: &ActorJson, _expected: &Url, _data: &Data<FedState>) -> Result<(), FedError> {
+        Ok(())
+    }
+
+    async fn from_json(_json: ActorJson, _data: &Data<FedState>) -> Result<Self, FedError> {
+        Err(FedError::bad("a signer is not received"))
+    }
+}
+
+impl Actor for LocalSigner {
+    fn public_key_pem(&self) -> &str {
+        &self.public_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        Some(self.private_pem.clone())
+    }
+
+    fn inbox(&self) -> Url {
+        self.id.clone()
+    }
+}

@@ -1,0 +1,511 @@
+//! What an inbound activity does, once `inbox` has checked who sent it.
+//!
+//! As a followed town we answer `Follow`/`Undo(Follow)`, count `Like`/`Undo(Like)` under the
+//! process's eligibility rule and take `Create(Note)` replies as comments. As a follower we
+//! mirror what followed processes `Announce`, `Update` and `Delete`. Every activity id is recorded
+//! in the same transaction as its effect, so a repeat is refused and nothing applies twice.
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::fetch_object_http;
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use serde_json::Value;
+use url::Url;
+
+use super::actors::{self, RemoteActor};
+use super::error::FedError;
+use super::mirror::{self, RemoteProcess};
+use super::outbox::{self, Event, Site};
+use super::{urls, FedState};
+use crate::db::schema::{comments, followers, processes, received_activities, remote_actors, users};
+use crate::db::AnyConnection;
+use crate::domain::accounts::User;
+use crate::domain::{comments as comment_rules, endorsements, new_id, now, processes as process_rules, proposals};
+use crate::web::AppState;
+
+/// Activity types we act on; anything else is refused.
+pub const KNOWN_TYPES: &[&str] = &[
+    "Follow", "Accept", "Reject", "Undo", "Like", "Dislike", "Create", "Update", "Delete", "Announce",
+];
+
+/// The id of an embedded object or a bare link.
+pub fn id_of(value: &Value) -> Option<&str> {
+    value.as_str().or_else(|| value["id"].as_str())
+}
+
+pub fn record_received(conn: &mut AnyConnection, id: &str, actor: &str, kind: &str) -> crate::domain::Result<()> {
+    diesel::insert_into(received_activities::table)
+        .values((
+            received_activities::ap_id.eq(id),
+            received_activities::actor_ap_id.eq(actor),
+            received_activities::kind.eq(kind),
+            received_activities::received_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn already_received(conn: &mut AnyConnection, id: &str) -> crate::domain::Result<bool> {
+    Ok(received_activities::table
+        .filter(received_activities::ap_id.eq(id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Applies one verified activity from `actor`.
+pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -> Result<(), FedError> {
+    let kind = activity["type"].as_str().unwrap_or_default().to_string();
+    let id = activity["id"].as_str().unwrap_or_default().to_string();
+    let state = data.0.clone();
+    let site = Site::of(&state.config);
+    match kind.as_str() {
+        "Follow" => on_follow(&state, site, actor, activity).await,
+        "Undo" => on_undo(&state, site, actor, activity).await,
+        "Like" => on_like(&state, site, actor, activity).await,
+        "Create" => on_create(data, site, actor, activity).await,
+        "Accept" | "Reject" => on_accept(&state, actor, activity, kind == "Accept").await,
+        "Announce" => on_announce(data, actor, activity).await,
+        "Update" => on_update(data, actor, activity).await,
+        "Delete" => on_delete(&state, site, actor, activity).await,
+        // A vote against (Lemmy): accepted, never an endorsement.
+        "Dislike" => {
+            let actor_id = actor.ap_id.clone();
+            state
+                .db
+                .write(move |conn| record_received(conn, &id, &actor_id, &kind))
+                .await?;
+            Ok(())
+        }
+        _ => Err(FedError::bad(format!("unknown activity type {kind}"))),
+    }
+}
+
+/// The slug of a local process from its id, if the id is one of ours.
+fn local_process_slug(site: &Site, id: &str) -> Option<String> {
+    let prefix = format!("{}/processes/", site.base);
+    let rest = id.strip_prefix(&prefix)?;
+    (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
+}
+
+/// The id of a local proposal from its id (or a local comment's proposal).
+fn local_proposal_id(conn: &mut AnyConnection, site: &Site, id: &str) -> crate::domain::Result<Option<String>> {
+    if let Some(rest) = id.strip_prefix(&format!("{}/proposals/", site.base)) {
+        if !rest.is_empty() && !rest.contains('/') {
+            return Ok(Some(rest.to_string()));
+        }
+    }
+    let comment_id = id.strip_prefix(&format!("{}/comments/", site.base)).map(str::to_string);
+    let found: Option<String> = match comment_id {
+        Some(local) => comments::table
+            .filter(comments::id.eq(local))
+            .select(comments::proposal_id)
+            .first(conn)
+            .optional()?,
+        None => comments::table
+            .filter(comments::ap_id.eq(id))
+            .select(comments::proposal_id)
+            .first(conn)
+            .optional()?,
+    };
+    Ok(found)
+}
+
+async fn on_follow(state: &Arc<AppState>, site: Site, actor: RemoteActor, follow: Value) -> Result<(), FedError> {
+    let object = id_of(&follow["object"]).unwrap_or_default().to_string();
+    let slug = local_process_slug(&site, &object).ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only processes can be followed here"))?;
+    let id = follow["id"].as_str().unwrap_or_default().to_string();
+    state
+        .db
+        .write(move |conn| {
+            let detail = process_rules::detail_by_slug(conn, &slug, false)?;
+            record_received(conn, &id, &actor.ap_id, "Follow")?;
+            let inbox = actor.delivery_inbox();
+            diesel::delete(
+                followers::table
+                    .filter(followers::process_id.eq(&detail.process.id))
+                    .filter(followers::actor_ap_id.eq(&actor.ap_id)),
+            )
+            .execute(conn)?;
+            diesel::insert_into(followers::table)
+                .values((
+                    followers::process_id.eq(&detail.process.id),
+                    followers::actor_ap_id.eq(&actor.ap_id),
+                    followers::inbox.eq(&inbox),
+                    followers::follow_ap_id.eq(&id),
+                    followers::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+            // The Accept goes to the follower's own inbox: it is addressed to that actor.
+            outbox::accept_follow(conn, &site, &detail.process.id, &follow, &actor.inbox)?;
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Value) -> Result<(), FedError> {
+    let inner = &undo["object"];
+    let inner_kind = inner["type"].as_str().unwrap_or_default().to_string();
+    if let Some(inner_actor) = id_of(&inner["actor"]) {
+        if inner_actor != actor.ap_id {
+            return Err(FedError::forbidden("an actor can only undo its own activities"));
+        }
+    }
+    let inner_id = id_of(inner).unwrap_or_default().to_string();
+    let inner_object = id_of(&inner["object"]).unwrap_or_default().to_string();
+    let id = undo["id"].as_str().unwrap_or_default().to_string();
+    let notify = state
+        .db
+        .write(move |conn| {
+            record_received(conn, &id, &actor.ap_id, "Undo")?;
+            let mut notify = false;
+            match inner_kind.as_str() {
+                "Follow" => {
+                    diesel::delete(followers::table.filter(followers::actor_ap_id.eq(&actor.ap_id)).filter(
+                        followers::follow_ap_id.eq(&inner_id).or(followers::process_id.eq_any(
+                            processes::table
+                                .filter(processes::slug.eq(local_process_slug(&site, &inner_object).unwrap_or_default()))
+                                .select(processes::id),
+                        )),
+                    ))
+                    .execute(conn)?;
+                }
+                "Like" | "Dislike" | "" => {
+                    let user = remote_user(conn, &actor)?;
+                    let target = match local_proposal_id(conn, &site, &inner_object)? {
+                        Some(p) => Some(p),
+                        // `Undo` of a `Like` given by id only: find the endorsement it made.
+                        None => crate::db::schema::endorsements::table
+                            .filter(crate::db::schema::endorsements::ap_id.eq(&inner_id))
+                            .select(crate::db::schema::endorsements::proposal_id)
+                            .first::<String>(conn)
+                            .optional()?,
+                    };
+                    if let Some(proposal_id) = target {
+                        let proposal = proposals::find(conn, &proposal_id)?;
+                        let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+                        if endorsements::unendorse(conn, &detail, &proposal, &user)? {
+                            outbox::after(conn, &site, Event::ProposalChanged(proposal_id))?;
+                            notify = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            Ok::<_, FedError>(notify)
+        })
+        .await?;
+    if notify {
+        state.deliveries_queued.notify_waiters();
+    }
+    Ok(())
+}
+
+/// The account standing for a remote person here, made on their first action.
+pub fn remote_user(conn: &mut AnyConnection, actor: &RemoteActor) -> crate::domain::Result<User> {
+    if let Some(user_id) = &actor.local_user_id {
+        if let Ok(user) = crate::domain::accounts::find(conn, user_id) {
+            return Ok(user);
+        }
+    }
+    let base_name = format!("{}@{}", actor.preferred_username, actor.host).to_lowercase();
+    let mut username = base_name.clone();
+    let mut n = 1;
+    while users::table
+        .filter(users::username.eq(&username))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0
+    {
+        n += 1;
+        username = format!("{base_name}~{n}");
+    }
+    let id = new_id();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::username.eq(&username),
+            users::display_name.eq(&actor.name),
+            users::role.eq(crate::domain::accounts::ROLE_REMOTE),
+            users::blocked.eq(false),
+            users::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    diesel::update(remote_actors::table.filter(remote_actors::ap_id.eq(&actor.ap_id)))
+        .set(remote_actors::local_user_id.eq(&id))
+        .execute(conn)?;
+    crate::domain::accounts::find(conn, &id)
+}
+
+/// The class a remote endorsement counts in, by the process's rule.
+pub fn class_for(rule: &actors::Eligibility, actor_host: &str) -> &'static str {
+    match rule.rule.as_str() {
+        "open" => endorsements::CLASS_OPEN,
+        "peers" if rule.peer_hosts.iter().any(|h| h == actor_host) => endorsements::CLASS_PEER,
+        _ => endorsements::CLASS_FEDERATED,
+    }
+}
+
+async fn on_like(state: &Arc<AppState>, site: Site, actor: RemoteActor, like: Value) -> Result<(), FedError> {
+    let object = id_of(&like["object"]).unwrap_or_default().to_string();
+    let id = like["id"].as_str().unwrap_or_default().to_string();
+    state
+        .db
+        .write(move |conn| {
+            let proposal_id = local_proposal_id(conn, &site, &object)?
+                .filter(|_| object.starts_with(&format!("{}/proposals/", site.base)))
+                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here"))?;
+            record_received(conn, &id, &actor.ap_id, "Like")?;
+            let proposal = proposals::find(conn, &proposal_id)?;
+            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+            let rule = actors::eligibility(conn, &proposal.process_id)?;
+            let user = remote_user(conn, &actor)?;
+            let class = class_for(&rule, &actor.host);
+            if endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))? {
+                outbox::after(conn, &site, Event::ProposalChanged(proposal_id))?;
+            }
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+/// The object of an activity as we may trust it: embedded when it comes from the sender's own
+/// server, otherwise fetched from its origin. `None` when it is one of ours.
+async fn trusted_object(data: &Data<FedState>, sender: &RemoteActor, object: &Value) -> Result<Option<Value>, FedError> {
+    let id = id_of(object).ok_or_else(|| FedError::bad("object without id"))?;
+    let url = Url::parse(id).map_err(|_| FedError::bad("object id is not a URL"))?;
+    let host = urls::host_of(&url);
+    if host == data.config.domain() {
+        return Ok(None);
+    }
+    if object.is_object() && host == sender.host {
+        return Ok(Some(object.clone()));
+    }
+    let fetched = fetch_object_http::<FedState, Value>(&url, data).await?;
+    Ok(Some(fetched.object))
+}
+
+async fn on_create(data: &Data<FedState>, site: Site, actor: RemoteActor, create: Value) -> Result<(), FedError> {
+    let note = &create["object"];
+    let note_id = id_of(note).unwrap_or_default().to_string();
+    if urls::host_of_str(&note_id) != actor.host {
+        return Err(FedError::forbidden("object id is not on the actor's server"));
+    }
+    if id_of(&note["attributedTo"]) != Some(actor.ap_id.as_str()) {
+        return Err(FedError::forbidden("the object is attributed to someone else"));
+    }
+    if note["type"].as_str() != Some("Note") {
+        return Err(FedError::bad("only replies (Note) can be created here"));
+    }
+    let in_reply_to = id_of(&note["inReplyTo"]).unwrap_or_default().to_string();
+    let html = note["content"].as_str().unwrap_or_default().to_string();
+    let id = create["id"].as_str().unwrap_or_default().to_string();
+    let state = data.0.clone();
+    state
+        .db
+        .write(move |conn| {
+            let proposal_id = local_proposal_id(conn, &site, &in_reply_to)?
+                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "the reply is not to a proposal here"))?;
+            record_received(conn, &id, &actor.ap_id, "Create")?;
+            let proposal = proposals::find(conn, &proposal_id)?;
+            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+            let user = remote_user(conn, &actor)?;
+            // A reply to a comment stays in its thread.
+            let parent: Option<String> = if in_reply_to.contains("/proposals/") {
+                None
+            } else {
+                let local = in_reply_to.strip_prefix(&format!("{}/comments/", site.base)).map(str::to_string);
+                match local {
+                    Some(local) => Some(local),
+                    None => comments::table
+                        .filter(comments::ap_id.eq(&in_reply_to))
+                        .select(comments::id)
+                        .first(conn)
+                        .optional()?,
+                }
+            };
+            let comment = comment_rules::add_remote(conn, &detail, &proposal, &user, &html, parent, &note_id)?;
+            outbox::after(conn, &site, Event::CommentCreated(comment.id))?;
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+async fn followed_process(state: &Arc<AppState>, actor: &RemoteActor) -> Result<RemoteProcess, FedError> {
+    let ap_id = actor.ap_id.clone();
+    state
+        .db
+        .read(move |conn| mirror::find_process_by_ap_id(conn, &ap_id))
+        .await?
+        .ok_or_else(|| FedError::forbidden("we do not follow this actor"))
+}
+
+async fn on_accept(state: &Arc<AppState>, actor: RemoteActor, accept: Value, accepted: bool) -> Result<(), FedError> {
+    let process = followed_process(state, &actor).await?;
+    let follow_id = id_of(&accept["object"]).unwrap_or_default().to_string();
+    if follow_id != process.follow_ap_id {
+        return Err(FedError::bad("this is not an answer to our follow"));
+    }
+    let id = accept["id"].as_str().unwrap_or_default().to_string();
+    let process_id = process.id.clone();
+    state
+        .db
+        .write(move |conn| {
+            record_received(conn, &id, &actor.ap_id, if accepted { "Accept" } else { "Reject" })?;
+            mirror::set_follow_state(conn, &process_id, if accepted { "accepted" } else { "rejected" })?;
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    if accepted {
+        // What the process already holds: read its outbox once, in the background.
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = super::follow::backfill(&state, &process).await {
+                tracing::warn!(process = %process.ap_id, error = %e, "could not read the outbox of a followed process");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// The name to show for the author of a mirrored object.
+async fn author_name(data: &Data<FedState>, author: &str) -> String {
+    let Ok(url) = Url::parse(author) else {
+        return String::new();
+    };
+    match activitypub_federation::fetch::object_id::ObjectId::<RemoteActor>::from(url)
+        .dereference(data)
+        .await
+    {
+        Ok(actor) => format!("{} ({}@{})", actor.name, actor.preferred_username, actor.host),
+        Err(_) => author.to_string(),
+    }
+}
+
+/// Mirrors an object a followed process sent us (a proposal or a comment).
+pub async fn mirror_object(data: &Data<FedState>, process: &RemoteProcess, object: Value) -> Result<(), FedError> {
+    let kind = object["type"].as_str().unwrap_or_default().to_string();
+    let author = id_of(&object["attributedTo"]).unwrap_or_default().to_string();
+    let name = author_name(data, &author).await;
+    let process = process.clone();
+    let state = data.0.clone();
+    match kind.as_str() {
+        "Page" | "Article" => {
+            if id_of(&object["audience"]) != Some(process.ap_id.as_str()) {
+                return Err(FedError::forbidden("the proposal belongs to another process"));
+            }
+            state
+                .db
+                .write(move |conn| mirror::upsert_proposal(conn, &process, &object, &name))
+                .await?;
+        }
+        "Note" => {
+            let parent = id_of(&object["inReplyTo"]).unwrap_or_default().to_string();
+            state
+                .db
+                .write(move |conn| {
+                    if let Some(proposal) = mirror::find_proposal_by_ap_id(conn, &parent)? {
+                        mirror::upsert_comment(conn, &proposal, &object, &name)?;
+                    }
+                    Ok::<_, crate::domain::Error>(())
+                })
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn on_announce(data: &Data<FedState>, actor: RemoteActor, announce: Value) -> Result<(), FedError> {
+    let state = data.0.clone();
+    let process = followed_process(&state, &actor).await?;
+    let mut object = announce["object"].clone();
+    // Announce(Create(x)) or Announce(Update(x)): what matters is x.
+    if matches!(object["type"].as_str(), Some("Create" | "Update")) {
+        object = object["object"].clone();
+    }
+    let id = announce["id"].as_str().unwrap_or_default().to_string();
+    let actor_id = actor.ap_id.clone();
+    state
+        .db
+        .write(move |conn| record_received(conn, &id, &actor_id, "Announce"))
+        .await?;
+    if let Some(object) = trusted_object(data, &actor, &object).await? {
+        mirror_object(data, &process, object).await?;
+    }
+    Ok(())
+}
+
+async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Value) -> Result<(), FedError> {
+    let state = data.0.clone();
+    let object = update["object"].clone();
+    let object_id = id_of(&object).unwrap_or_default().to_string();
+    if urls::host_of_str(&object_id) != actor.host {
+        return Err(FedError::forbidden("object id is not on the actor's server"));
+    }
+    let process = followed_process(&state, &actor).await?;
+    let id = update["id"].as_str().unwrap_or_default().to_string();
+    let actor_id = actor.ap_id.clone();
+    if object_id == actor.ap_id {
+        // The process itself changed (title, phases, eligibility).
+        let inbox = process.inbox.clone();
+        state
+            .db
+            .write(move |conn| {
+                record_received(conn, &id, &actor_id, "Update")?;
+                mirror::upsert_process(conn, &object, &inbox, None)?;
+                Ok::<_, crate::domain::Error>(())
+            })
+            .await?;
+        return Ok(());
+    }
+    state
+        .db
+        .write(move |conn| record_received(conn, &id, &actor_id, "Update"))
+        .await?;
+    mirror_object(data, &process, object).await
+}
+
+async fn on_delete(state: &Arc<AppState>, site: Site, actor: RemoteActor, delete: Value) -> Result<(), FedError> {
+    let object_id = id_of(&delete["object"]).unwrap_or_default().to_string();
+    if urls::host_of_str(&object_id) != actor.host {
+        return Err(FedError::forbidden("object id is not on the actor's server"));
+    }
+    let id = delete["id"].as_str().unwrap_or_default().to_string();
+    let process = {
+        let ap_id = actor.ap_id.clone();
+        state.db.read(move |conn| mirror::find_process_by_ap_id(conn, &ap_id)).await?
+    };
+    state
+        .db
+        .write(move |conn| {
+            record_received(conn, &id, &actor.ap_id, "Delete")?;
+            if let Some(process) = process {
+                mirror::mark_proposal_deleted(conn, &process, &object_id)?;
+            }
+            // A remote person deleting their reply: hide it here.
+            if let Some(user_id) = &actor.local_user_id {
+                let found: Option<String> = comments::table
+                    .filter(comments::ap_id.eq(&object_id))
+                    .filter(comments::author_id.eq(user_id))
+                    .select(comments::id)
+                    .first(conn)
+                    .optional()?;
+                if let Some(comment_id) = found {
+                    comment_rules::set_hidden(conn, &comment_id, true)?;
+                }
+            }
+            let _ = site;
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! The inbox: every POST is checked before anything is stored.
+//!
+//! Order of the checks (each refusal is logged with its reason, and nothing is stored):
+//! size → JSON shape → known type → `Date` freshness → instance policy → activity id on the
+//! actor's server → not seen before → (the crate) Digest, actor fetch, HTTP signature by that
+//! actor's key → our rules in `apply`.
+
+use std::sync::Arc;
+
+use activitypub_federation::axum::inbox::{receive_activity, ActivityData};
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Activity;
+use axum::body::Body;
+use axum::extract::{FromRequest, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use url::Url;
+
+use super::actors::RemoteActor;
+use super::apply::{self, KNOWN_TYPES};
+use super::error::FedError;
+use super::{policy, urls, FedState};
+use crate::web::AppState;
+
+/// Largest activity we accept. Real activities are a few kilobytes.
+pub const MAX_ACTIVITY_BYTES: usize = 256 * 1024;
+/// How far the `Date` header may be from our clock.
+const MAX_CLOCK_SKEW_SECS: i64 = 60 * 60;
+
+/// An inbound activity as the crate hands it to us, verified.
+#[derive(Debug)]
+pub struct Incoming {
+    id: Url,
+    actor: Url,
+    json: Value,
+}
+
+impl<'de> serde::Deserialize<'de> for Incoming {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let json = Value::deserialize(d)?;
+        let id = json["id"].as_str().and_then(|s| Url::parse(s).ok()).ok_or_else(|| D::Error::custom("activity without a valid id"))?;
+        let actor = apply::id_of(&json["actor"])
+            .and_then(|s| Url::parse(s).ok())
+            .ok_or_else(|| D::Error::custom("activity without a valid actor"))?;
+        Ok(Incoming { id, actor, json })
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Incoming {
+    type DataType = FedState;
+    type Error = FedError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<FedState>) -> Result<(), FedError> {
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<FedState>) -> Result<(), FedError> {
+        let actor = ObjectId::<RemoteActor>::from(self.actor.clone()).dereference(data).await?;
+        apply::apply(data, actor, self.json).await
+    }
+}
+
+/// Every inbox (shared, instance, process, person) is this handler: the activity says what it
+/// is about, and Mastodon sends replies and likes to the author's inbox, Lemmy to the group's.
+pub async fn post_inbox(State(state): State<Arc<AppState>>, request: Request<Body>) -> Response {
+    match receive(&state, request).await {
+        Ok(()) => StatusCode::ACCEPTED.into_response(),
+        Err((e, id, actor)) => {
+            tracing::warn!(status = e.status.as_u16(), reason = %e.reason, activity = %id, actor = %actor, "inbound activity rejected");
+            e.into_response()
+        }
+    }
+}
+
+type Rejection = (FedError, String, String);
+
+async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Rejection> {
+    let reject = |e: FedError| (e, String::new(), String::new());
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_ACTIVITY_BYTES)
+        .await
+        .map_err(|_| reject(FedError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("activity larger than {MAX_ACTIVITY_BYTES} bytes"))))?;
+    let json: Value = serde_json::from_slice(&bytes).map_err(|e| reject(FedError::bad(format!("body is not JSON: {e}"))))?;
+    let id = json["id"].as_str().unwrap_or_default().to_string();
+    let actor = apply::id_of(&json["actor"]).unwrap_or_default().to_string();
+    let with = |e: FedError| (e, id.clone(), actor.clone());
+    let kind = json["type"].as_str().unwrap_or_default();
+    if !KNOWN_TYPES.contains(&kind) {
+        return Err(with(FedError::bad(format!("activity type {kind:?} is not accepted here"))));
+    }
+    let (id_url, actor_url) = match (Url::parse(&id), Url::parse(&actor)) {
+        (Ok(i), Ok(a)) => (i, a),
+        _ => return Err(with(FedError::bad("activity id and actor must be URLs"))),
+    };
+    check_date(&parts.headers).map_err(with)?;
+    let actor_host = urls::host_of(&actor_url);
+    let rules = state.db.read(policy::load).await.map_err(|e| with(e.into()))?;
+    if !rules.allows(&actor_host) {
+        return Err(with(FedError::forbidden(format!("{actor_host} may not federate with this instance"))));
+    }
+    if urls::host_of(&id_url) != actor_host {
+        return Err(with(FedError::forbidden("activity id is not on the actor's server")));
+    }
+    let seen_id = id.clone();
+    if state.db.read(move |conn| apply::already_received(conn, &seen_id)).await.map_err(|e| with(e.into()))? {
+        return Err(with(FedError::new(StatusCode::CONFLICT, "activity already received")));
+    }
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let activity_data = ActivityData::from_request(request, &())
+        .await
+        .map_err(|_| with(FedError::bad("unreadable request")))?;
+    let data = super::data(state).await.map_err(|e| with(e.into()))?;
+    let result = receive_activity::<Incoming, RemoteActor, FedState>(activity_data, &data).await;
+    result.map_err(|e| {
+        // Two copies racing: the second one's record of the id fails on the primary key.
+        if e.status == StatusCode::CONFLICT {
+            with(FedError::new(StatusCode::CONFLICT, "activity already received"))
+        } else {
+            with(e)
+        }
+    })?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+/// A signed request must carry a `Date` close to ours: an old captured request is refused.
+fn check_date(headers: &axum::http::HeaderMap) -> Result<(), FedError> {
+    let date = headers
+        .get(axum::http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| FedError::new(StatusCode::UNAUTHORIZED, "missing Date header"))?;
+    let when = chrono::DateTime::parse_from_rfc2822(date)
+        .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "unreadable Date header"))?;
+    let skew = (chrono::Utc::now() - when.with_timezone(&chrono::Utc)).num_seconds().abs();
+    if skew > MAX_CLOCK_SKEW_SECS {
+        return Err(FedError::new(StatusCode::UNAUTHORIZED, "Date header too far from now (stale or replayed request)"));
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! ActivityPub federation: actors, objects, the signed inbox and the persistent delivery queue.
+//!
+//! `activitypub_federation` does the protocol mechanics we should not write twice: HTTP
+//! signatures (with `http-signature-normalization`), Digest checks, bounded fetches that refuse
+//! private addresses, WebFinger lookups. Plenum keeps what the crate keeps in memory in its
+//! database instead: remote actors, the delivery queue (see `queue`), the ids of activities
+//! already applied. Layers: `inbox` → `apply` (domain rules) ; domain events → `outbox` → `queue`.
+
+pub mod actors;
+pub mod apply;
+pub mod error;
+pub mod follow;
+pub mod inbox;
+pub mod keys;
+pub mod mirror;
+pub mod objects;
+pub mod outbox;
+pub mod policy;
+pub mod queue;
+pub mod routes;
+pub mod urls;
+
+use std::sync::Arc;
+
+use activitypub_federation::config::{Data, FederationConfig};
+
+use crate::web::AppState;
+
+/// What the crate hands back to our handlers: the application state.
+#[derive(Clone)]
+pub struct FedState(pub Arc<AppState>);
+
+impl std::ops::Deref for FedState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.0
+    }
+}
+
+/// The crate's configuration for this instance, built once per process.
+pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<FedState>> {
+    let built = state
+        .federation
+        .get_or_try_init(|| async {
+            FederationConfig::builder()
+                .domain(state.config.domain())
+                .app_data(FedState(state.clone()))
+                // Test/debug only: http, explicit ports, loopback and private addresses.
+                .debug(state.config.federation_allow_private)
+                .http_fetch_limit(50)
+                .build()
+                .await
+                .map_err(|e| anyhow::anyhow!("federation configuration: {e}"))
+        })
+        .await?;
+    Ok(built.clone())
+}
+
+/// A request context for the crate (fetch counter starts at zero).
+pub async fn data(state: &Arc<AppState>) -> anyhow::Result<Data<FedState>> {
+    Ok(config(state).await?.to_request_data())
+}

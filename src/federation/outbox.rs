@@ -1,0 +1,403 @@
+//! What we send, built from what just changed, queued in the same transaction as the change.
+//!
+//! A process relays its proposals to its followers the way a Lemmy community does (FEP-1b12):
+//! the author's `Create(Page)` wrapped in the process's `Announce`, plus `Announce(Page)` for
+//! software that can only show a fetchable object; later changes are the process's `Update`,
+//! moderation removal its `Delete`. A citizen acting on another town's proposal sends `Like`,
+//! `Undo(Like)` or `Create(Note)` to that process.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::keys::Owner;
+use super::queue::{self, Signer};
+use super::{actors, objects, urls};
+use crate::config::Config;
+use crate::db::schema::{followers, processes, proposals, users};
+use crate::db::AnyConnection;
+use crate::domain::accounts::User;
+use crate::domain::{comments, processes as process_rules, proposals as proposal_rules, Result};
+
+/// Where we are: what ids are built from and what counts as local.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub base: String,
+    pub domain: String,
+}
+
+impl Site {
+    pub fn of(config: &Config) -> Site {
+        Site {
+            base: config.base(),
+            domain: config.domain(),
+        }
+    }
+}
+
+/// Something changed that followers of a process should hear about.
+#[derive(Debug, Clone)]
+pub enum Event {
+    ProposalCreated(String),
+    ProposalChanged(String),
+    ProposalRemoved(String),
+    CommentCreated(String),
+    ProcessChanged(String),
+}
+
+/// Queues the activities for `event`. Does nothing when nobody follows the process.
+pub fn after(conn: &mut AnyConnection, site: &Site, event: Event) -> Result<usize> {
+    match event {
+        Event::ProposalCreated(id) => proposal_created(conn, site, &id),
+        Event::ProposalChanged(id) => proposal_changed(conn, site, &id),
+        Event::ProposalRemoved(id) => proposal_removed(conn, site, &id),
+        Event::CommentCreated(id) => comment_created(conn, site, &id),
+        Event::ProcessChanged(id) => process_changed(conn, site, &id),
+    }
+}
+
+fn follower_inboxes(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<String>> {
+    Ok(followers::table
+        .filter(followers::process_id.eq(process_id))
+        .select(followers::inbox)
+        .distinct()
+        .load(conn)?)
+}
+
+fn process_signer(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<(Signer, String)> {
+    let slug: String = processes::table
+        .filter(processes::id.eq(process_id))
+        .select(processes::slug)
+        .first(conn)?;
+    let group = urls::process(&site.base, &slug);
+    Ok((
+        Signer {
+            owner: Owner::Process,
+            owner_id: process_id.to_string(),
+            actor_id: group.clone(),
+        },
+        group,
+    ))
+}
+
+fn person_signer(site: &Site, user: &User) -> Signer {
+    Signer {
+        owner: Owner::Person,
+        owner_id: user.id.clone(),
+        actor_id: urls::person(&site.base, &user.username),
+    }
+}
+
+fn proposal_process(conn: &mut AnyConnection, proposal_id: &str) -> Result<String> {
+    Ok(proposals::table
+        .filter(proposals::id.eq(proposal_id))
+        .select(proposals::process_id)
+        .first(conn)?)
+}
+
+/// The process announces a wrapped activity (`Create`, `Update`…) and, for Mastodon, the bare
+/// object too.
+fn announce(
+    conn: &mut AnyConnection,
+    site: &Site,
+    signer: &Signer,
+    group: &str,
+    inner: Value,
+    object_id: Option<&str>,
+    inboxes: &[String],
+) -> Result<usize> {
+    let followers_url = format!("{group}/followers");
+    let (row, id) = queue::new_activity(&site.base);
+    let wrapped = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Announce",
+        "actor": group,
+        "object": inner,
+        "to": [urls::PUBLIC],
+        "cc": [followers_url],
+        "audience": group,
+    });
+    let mut sent = queue::enqueue(conn, &site.domain, &row, signer, &wrapped, inboxes.iter().cloned())?;
+    if let Some(object_id) = object_id {
+        let (row, id) = queue::new_activity(&site.base);
+        let bare = json!({
+            "@context": urls::context(),
+            "id": id,
+            "type": "Announce",
+            "actor": group,
+            "object": object_id,
+            "to": [urls::PUBLIC],
+            "cc": [followers_url],
+            "audience": group,
+        });
+        sent += queue::enqueue(conn, &site.domain, &row, signer, &bare, inboxes.iter().cloned())?;
+    }
+    Ok(sent)
+}
+
+fn proposal_created(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
+    let process_id = proposal_process(conn, proposal_id)?;
+    let inboxes = follower_inboxes(conn, &process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let (signer, group) = process_signer(conn, site, &process_id)?;
+    let proposal = proposal_rules::find(conn, proposal_id)?;
+    let page = objects::proposal_page(conn, &site.base, &proposal)?;
+    let author = page["attributedTo"].clone();
+    let (create_row, create_id) = queue::new_activity(&site.base);
+    let create = json!({
+        "@context": urls::context(),
+        "id": create_id,
+        "type": "Create",
+        "actor": author,
+        "object": page,
+        "to": page["to"],
+        "cc": page["cc"],
+        "audience": group,
+    });
+    // Stored so that it can be fetched at its id (Mastodon fetches what it is announced).
+    queue::record(conn, &create_row, &signer, &create)?;
+    let page_id = urls::proposal(&site.base, proposal_id);
+    announce(conn, site, &signer, &group, create, Some(&page_id), &inboxes)
+}
+
+fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
+    let process_id = proposal_process(conn, proposal_id)?;
+    let inboxes = follower_inboxes(conn, &process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let (signer, group) = process_signer(conn, site, &process_id)?;
+    let proposal = proposal_rules::find(conn, proposal_id)?;
+    if proposal.hidden {
+        return proposal_removed(conn, site, proposal_id);
+    }
+    let page = objects::proposal_page(conn, &site.base, &proposal)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let update = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Update",
+        "actor": group,
+        "object": page,
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+        "audience": group,
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
+}
+
+fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
+    let process_id = proposal_process(conn, proposal_id)?;
+    let inboxes = follower_inboxes(conn, &process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let (signer, group) = process_signer(conn, site, &process_id)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let delete = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Delete",
+        "actor": group,
+        "object": urls::proposal(&site.base, proposal_id),
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+        "audience": group,
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &delete, inboxes)
+}
+
+fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> Result<usize> {
+    let comment = comments::find(conn, comment_id)?;
+    let process_id = proposal_process(conn, &comment.proposal_id)?;
+    let inboxes = follower_inboxes(conn, &process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let (signer, group) = process_signer(conn, site, &process_id)?;
+    let note = objects::comment_note(conn, &site.base, &comment)?;
+    let (create_row, create_id) = queue::new_activity(&site.base);
+    let create = json!({
+        "@context": urls::context(),
+        "id": create_id,
+        "type": "Create",
+        "actor": note["attributedTo"],
+        "object": note,
+        "to": note["to"],
+        "cc": note["cc"],
+        "audience": group,
+    });
+    queue::record(conn, &create_row, &signer, &create)?;
+    let sent = announce(conn, site, &signer, &group, create, None, &inboxes)?;
+    // The comment count shown by followers changed too.
+    Ok(sent + proposal_changed(conn, site, &comment.proposal_id)?)
+}
+
+fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<usize> {
+    let inboxes = follower_inboxes(conn, process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let (signer, group) = process_signer(conn, site, process_id)?;
+    let detail = process_rules::detail_by_id(conn, process_id)?;
+    let actor = actors::process_json(conn, &site.base, &detail)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let update = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Update",
+        "actor": group,
+        "object": actor,
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
+}
+
+/// The process accepts a follow; the whole `Follow` is embedded (Lemmy checks it).
+pub fn accept_follow(
+    conn: &mut AnyConnection,
+    site: &Site,
+    process_id: &str,
+    follow: &Value,
+    inbox: &str,
+) -> Result<usize> {
+    let (signer, group) = process_signer(conn, site, process_id)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let accept = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Accept",
+        "actor": group,
+        "object": follow,
+        "to": [follow["actor"]],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &accept, [inbox.to_string()])
+}
+
+fn instance_signer(site: &Site) -> Signer {
+    Signer {
+        owner: Owner::Instance,
+        owner_id: super::keys::INSTANCE_ID.into(),
+        actor_id: urls::instance_actor(&site.base),
+    }
+}
+
+/// Our instance follows a remote process. Returns the `Follow` id.
+pub fn follow(conn: &mut AnyConnection, site: &Site, group: &str, inbox: &str) -> Result<String> {
+    let signer = instance_signer(site);
+    let (row, id) = queue::new_activity(&site.base);
+    let follow = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Follow",
+        "actor": signer.actor_id,
+        "object": group,
+        "to": [group],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &follow, [inbox.to_string()])?;
+    Ok(id)
+}
+
+pub fn unfollow(conn: &mut AnyConnection, site: &Site, group: &str, follow_id: &str, inbox: &str) -> Result<()> {
+    let signer = instance_signer(site);
+    let (row, id) = queue::new_activity(&site.base);
+    let undo = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Undo",
+        "actor": signer.actor_id,
+        "object": { "id": follow_id, "type": "Follow", "actor": signer.actor_id, "object": group },
+        "to": [group],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &undo, [inbox.to_string()])?;
+    Ok(())
+}
+
+/// A citizen here endorses a proposal of another town. Returns the `Like` id.
+pub fn like(conn: &mut AnyConnection, site: &Site, user: &User, proposal: &str, group: &str, inbox: &str) -> Result<String> {
+    let signer = person_signer(site, user);
+    let (row, id) = queue::new_activity(&site.base);
+    let like = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Like",
+        "actor": signer.actor_id,
+        "object": proposal,
+        "audience": group,
+        "to": [group],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &like, [inbox.to_string()])?;
+    Ok(id)
+}
+
+pub fn undo_like(
+    conn: &mut AnyConnection,
+    site: &Site,
+    user: &User,
+    like_id: &str,
+    proposal: &str,
+    group: &str,
+    inbox: &str,
+) -> Result<()> {
+    let signer = person_signer(site, user);
+    let (row, id) = queue::new_activity(&site.base);
+    let undo = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Undo",
+        "actor": signer.actor_id,
+        "object": { "id": like_id, "type": "Like", "actor": signer.actor_id, "object": proposal },
+        "audience": group,
+        "to": [group],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &undo, [inbox.to_string()])?;
+    Ok(())
+}
+
+/// A citizen here comments on a proposal of another town. Returns the `Note`'s id.
+pub fn comment(
+    conn: &mut AnyConnection,
+    site: &Site,
+    user: &User,
+    note_id: &str,
+    content_html: &str,
+    proposal: &str,
+    group: &str,
+    inbox: &str,
+) -> Result<Value> {
+    let signer = person_signer(site, user);
+    let (row, id) = queue::new_activity(&site.base);
+    let note = json!({
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": signer.actor_id,
+        "content": content_html,
+        "mediaType": "text/html",
+        "inReplyTo": proposal,
+        "audience": group,
+        "to": [group, urls::PUBLIC],
+        "published": crate::domain::now().and_utc().to_rfc3339(),
+    });
+    let create = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Create",
+        "actor": signer.actor_id,
+        "object": note,
+        "audience": group,
+        "to": [group, urls::PUBLIC],
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &create, [inbox.to_string()])?;
+    Ok(note)
+}
+
+/// Username of a user id (for the person's actor id).
+pub fn username(conn: &mut AnyConnection, user_id: &str) -> Result<String> {
+    Ok(users::table
+        .filter(users::id.eq(user_id))
+        .select(users::username)
+        .first(conn)?)
+}

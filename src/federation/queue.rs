@@ -1,0 +1,409 @@
+//! The delivery queue: persistent, retried with backoff, shared by every node.
+//!
+//! An activity is stored once (`outbound_activities`, also what `/activities/{id}` serves) with
+//! one `deliveries` row per target inbox, in the same transaction as the change it announces: a
+//! crash right after the commit loses nothing, and a rollback sends nothing. Workers claim due
+//! rows by setting `locked_until` (on PostgreSQL inside `FOR UPDATE SKIP LOCKED`, so nodes never
+//! claim the same row); a worker killed mid-send leaves a lock that expires, and the row is sent
+//! again — receivers drop the repeat by activity id.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::Data;
+use activitypub_federation::traits::Activity;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use futures::StreamExt;
+use serde_json::Value;
+use url::Url;
+
+use super::actors::LocalSigner;
+use super::error::FedError;
+use super::keys::{self, Owner};
+use super::{policy, urls, FedState};
+use crate::db::schema::{deliveries, outbound_activities};
+use crate::db::AnyConnection;
+use crate::domain::{new_id, now, Result};
+use crate::web::AppState;
+
+/// A delivery is given up after this many failed attempts.
+pub const MAX_ATTEMPTS: i32 = 12;
+/// How long a claimed delivery stays reserved for the worker that claimed it: longer than one
+/// send (10 s timeout), short enough that a killed node's claims come back quickly.
+const CLAIM_SECS: i64 = 15;
+/// Deliveries sent at the same time by one node.
+const CONCURRENT_SENDS: usize = 32;
+
+/// Who signs an activity.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    pub owner: Owner,
+    pub owner_id: String,
+    /// The actor id the signature's keyId points at.
+    pub actor_id: String,
+}
+
+/// A fresh activity id on this instance.
+pub fn new_activity(base: &str) -> (String, String) {
+    let id = new_id();
+    let url = urls::activity(base, &id);
+    (id, url)
+}
+
+/// Stores an activity so it can be fetched at its id, without sending it (the inner `Create` of
+/// an `Announce`, for instance). `body["id"]` must be an id from [`new_activity`].
+pub fn record(conn: &mut AnyConnection, row_id: &str, signer: &Signer, body: &Value) -> Result<()> {
+    let ap_id = body["id"].as_str().unwrap_or_default().to_string();
+    let kind = body["type"].as_str().unwrap_or("Activity").to_string();
+    diesel::insert_into(outbound_activities::table)
+        .values((
+            outbound_activities::id.eq(row_id),
+            outbound_activities::ap_id.eq(ap_id),
+            outbound_activities::kind.eq(kind),
+            outbound_activities::signer_kind.eq(signer.owner.as_str()),
+            outbound_activities::signer_id.eq(&signer.owner_id),
+            outbound_activities::body.eq(body.to_string()),
+            outbound_activities::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores an activity and one delivery per distinct allowed inbox, in the caller's transaction.
+/// Returns how many deliveries were queued.
+pub fn enqueue(
+    conn: &mut AnyConnection,
+    local_domain: &str,
+    row_id: &str,
+    signer: &Signer,
+    body: &Value,
+    inboxes: impl IntoIterator<Item = String>,
+) -> Result<usize> {
+    record(conn, row_id, signer, body)?;
+    let rules = policy::load(conn)?;
+    let targets: BTreeSet<String> = inboxes
+        .into_iter()
+        .filter(|inbox| {
+            let host = urls::host_of_str(inbox);
+            !host.is_empty() && host != local_domain && rules.allows(&host)
+        })
+        .collect();
+    let at = now();
+    for inbox in &targets {
+        diesel::insert_into(deliveries::table)
+            .values((
+                deliveries::id.eq(new_id()),
+                deliveries::activity_id.eq(row_id),
+                deliveries::inbox.eq(inbox),
+                deliveries::state.eq("pending"),
+                deliveries::attempts.eq(0),
+                deliveries::next_attempt_at.eq(at),
+                deliveries::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(targets.len())
+}
+
+/// The stored body of a local activity, to serve at its id.
+pub fn find_body(conn: &mut AnyConnection, row_id: &str) -> Result<Option<String>> {
+    Ok(outbound_activities::table
+        .filter(outbound_activities::id.eq(row_id))
+        .select(outbound_activities::body)
+        .first(conn)
+        .optional()?)
+}
+
+/// Delay before attempt `attempts + 1`: base × 3^(attempts − 1), at most a day.
+pub fn backoff(base_secs: u64, attempts: i32) -> Duration {
+    let factor = 3u64.saturating_pow((attempts.max(1) - 1) as u32);
+    Duration::from_secs(base_secs.saturating_mul(factor).min(86_400))
+}
+
+#[derive(Debug, Clone)]
+struct Claimed {
+    id: String,
+    inbox: String,
+    attempts: i32,
+    body: String,
+    ap_id: String,
+    signer_kind: String,
+    signer_id: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
+
+/// Reserves up to `limit` due deliveries for this worker.
+fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
+    let at = now();
+    let ids: Vec<String> = match conn {
+        AnyConnection::Postgresql(pg) => diesel::sql_query(
+            "SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $1 \
+             AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_attempt_at \
+             LIMIT $2 FOR UPDATE SKIP LOCKED",
+        )
+        .bind::<diesel::sql_types::Timestamp, _>(at)
+        .bind::<diesel::sql_types::BigInt, _>(limit)
+        .load::<IdRow>(pg)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect(),
+        // One writer at a time on SQLite: the transaction alone keeps claims apart.
+        AnyConnection::Sqlite(_) => deliveries::table
+            .filter(deliveries::state.eq("pending"))
+            .filter(deliveries::next_attempt_at.le(at))
+            .filter(deliveries::locked_until.is_null().or(deliveries::locked_until.lt(at)))
+            .order(deliveries::next_attempt_at.asc())
+            .limit(limit)
+            .select(deliveries::id)
+            .load(conn)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(deliveries::table.filter(deliveries::id.eq_any(&ids)))
+        .set(deliveries::locked_until.eq(at + chrono::Duration::seconds(CLAIM_SECS)))
+        .execute(conn)?;
+    let rows: Vec<(String, String, i32, String, String, String, String)> = deliveries::table
+        .inner_join(outbound_activities::table)
+        .filter(deliveries::id.eq_any(&ids))
+        .select((
+            deliveries::id,
+            deliveries::inbox,
+            deliveries::attempts,
+            outbound_activities::body,
+            outbound_activities::ap_id,
+            outbound_activities::signer_kind,
+            outbound_activities::signer_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, inbox, attempts, body, ap_id, signer_kind, signer_id)| Claimed {
+            id,
+            inbox,
+            attempts,
+            body,
+            ap_id,
+            signer_kind,
+            signer_id,
+        })
+        .collect())
+}
+
+fn mark_delivered(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    diesel::update(deliveries::table.filter(deliveries::id.eq(id)))
+        .set((
+            deliveries::state.eq("delivered"),
+            deliveries::delivered_at.eq(Some(now())),
+            deliveries::locked_until.eq(None::<NaiveDateTime>),
+            deliveries::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn mark_failed(conn: &mut AnyConnection, id: &str, attempts: i32, error: &str, base_secs: u64, permanent: bool) -> Result<()> {
+    let attempts = attempts + 1;
+    let give_up = permanent || attempts >= MAX_ATTEMPTS;
+    let next = now() + chrono::Duration::from_std(backoff(base_secs, attempts)).unwrap_or_default();
+    let error: String = error.chars().take(500).collect();
+    diesel::update(deliveries::table.filter(deliveries::id.eq(id)))
+        .set((
+            deliveries::state.eq(if give_up { "failed" } else { "pending" }),
+            deliveries::attempts.eq(attempts),
+            deliveries::next_attempt_at.eq(next),
+            deliveries::locked_until.eq(None::<NaiveDateTime>),
+            deliveries::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An activity as stored, handed to the crate to sign and send.
+#[derive(Debug)]
+struct StoredActivity {
+    id: Url,
+    actor: Url,
+    body: Value,
+}
+
+impl serde::Serialize for StoredActivity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.body.serialize(s)
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for StoredActivity {
+    type DataType = FedState;
+    type Error = FedError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<FedState>) -> std::result::Result<(), FedError> {
+        Err(FedError::bad("outgoing activity"))
+    }
+
+    async fn receive(self, _data: &Data<FedState>) -> std::result::Result<(), FedError> {
+        Err(FedError::bad("outgoing activity"))
+    }
+}
+
+/// Starts this node's delivery worker.
+pub fn spawn_worker(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&state).await {
+                Ok(0) => {
+                    tokio::select! {
+                        _ = state.deliveries_queued.notified() => {}
+                        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "delivery worker: cannot read the queue");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    });
+}
+
+/// Claims and sends one batch; returns how many deliveries it handled.
+pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
+    let batch = state
+        .db
+        .write(|conn| claim(conn, CONCURRENT_SENDS as i64 * 2))
+        .await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let data = super::data(state).await?;
+    let mut signers: HashMap<(String, String), LocalSigner> = HashMap::new();
+    for item in &batch {
+        let key = (item.signer_kind.clone(), item.signer_id.clone());
+        if signers.contains_key(&key) {
+            continue;
+        }
+        if let Some(signer) = load_signer(state, &item.signer_kind, &item.signer_id, &item.body).await? {
+            signers.insert(key, signer);
+        }
+    }
+    let count = batch.len();
+    let base_secs = state.config.delivery_retry_base_secs;
+    futures::stream::iter(batch)
+        .for_each_concurrent(CONCURRENT_SENDS, |item| {
+            let signer = signers.get(&(item.signer_kind.clone(), item.signer_id.clone())).cloned();
+            let data = &data;
+            async move {
+                let outcome = send(data, signer, &item).await;
+                let id = item.id.clone();
+                let attempts = item.attempts;
+                let result = state
+                    .db
+                    .write(move |conn| match &outcome {
+                        Ok(()) => mark_delivered(conn, &id),
+                        Err((error, permanent)) => mark_failed(conn, &id, attempts, error, base_secs, *permanent),
+                    })
+                    .await;
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, delivery = %item.id, "cannot record a delivery outcome");
+                }
+            }
+        })
+        .await;
+    Ok(count)
+}
+
+async fn load_signer(state: &Arc<AppState>, kind: &str, owner_id: &str, body: &str) -> anyhow::Result<Option<LocalSigner>> {
+    let Some(owner) = Owner::parse(kind) else {
+        return Ok(None);
+    };
+    let actor: Value = serde_json::from_str(body)?;
+    let Some(actor_id) = actor["actor"].as_str().and_then(|a| Url::parse(a).ok()) else {
+        return Ok(None);
+    };
+    let owner_id = owner_id.to_string();
+    let pair = state
+        .db
+        .write(move |conn| keys::for_owner(conn, owner, &owner_id))
+        .await?;
+    Ok(Some(LocalSigner {
+        id: actor_id,
+        public_pem: pair.public_pem,
+        private_pem: pair.private_pem,
+    }))
+}
+
+/// Signs and sends one delivery. The error says whether retrying could help.
+async fn send(data: &Data<FedState>, signer: Option<LocalSigner>, item: &Claimed) -> std::result::Result<(), (String, bool)> {
+    let signer = signer.ok_or_else(|| ("no key to sign with".to_string(), true))?;
+    let inbox = Url::parse(&item.inbox).map_err(|e| (format!("bad inbox address: {e}"), true))?;
+    let body: Value = serde_json::from_str(&item.body).map_err(|e| (e.to_string(), true))?;
+    let id = Url::parse(&item.ap_id).map_err(|e| (e.to_string(), true))?;
+    let activity = StoredActivity {
+        id,
+        actor: signer.id.clone(),
+        body,
+    };
+    let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox], data)
+        .await
+        .map_err(|e| (e.to_string(), true))?;
+    let Some(task) = tasks.into_iter().next() else {
+        return Err(("inbox address refused (private, local or invalid)".into(), true));
+    };
+    task.sign_and_send(data).await.map_err(|e| (e.to_string(), false))
+}
+
+/// Counts by state, for staff.
+pub fn counts(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
+    Ok(deliveries::table
+        .group_by(deliveries::state)
+        .select((deliveries::state, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// A delivery as staff see it.
+#[derive(Debug, Clone, Queryable)]
+pub struct DeliveryRow {
+    pub inbox: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub kind: String,
+    pub ap_id: String,
+}
+
+/// The latest deliveries that are not done, then the latest done ones.
+pub fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<DeliveryRow>> {
+    Ok(deliveries::table
+        .inner_join(outbound_activities::table)
+        .order((deliveries::created_at.desc(), deliveries::id.desc()))
+        .limit(limit)
+        .select((
+            deliveries::inbox,
+            deliveries::state,
+            deliveries::attempts,
+            deliveries::next_attempt_at,
+            deliveries::last_error,
+            outbound_activities::kind,
+            outbound_activities::ap_id,
+        ))
+        .load(conn)?)
+}

@@ -1,0 +1,278 @@
+//! Federation endpoints: discovery (WebFinger, NodeInfo), actors and objects as JSON-LD,
+//! collections, stored activities, and the inboxes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::error::FedError;
+use super::{actors, inbox, objects, queue, urls};
+use crate::db::schema::{followers, proposals, users};
+use crate::domain::{accounts, comments, processes, proposals as proposal_rules, Error};
+use crate::web::AppState;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/actor", get(instance_actor))
+        .route("/actor/outbox", get(empty_outbox))
+        .route("/inbox", post(inbox::post_inbox))
+        .route("/actor/inbox", post(inbox::post_inbox))
+        .route("/processes/{slug}/inbox", post(inbox::post_inbox))
+        .route("/users/{username}/inbox", post(inbox::post_inbox))
+        .route("/processes/{slug}/outbox", get(process_outbox))
+        .route("/processes/{slug}/followers", get(process_followers))
+        .route("/users/{username}", get(person))
+        .route("/users/{username}/outbox", get(empty_outbox))
+        .route("/comments/{id}", get(comment))
+        .route("/activities/{id}", get(activity))
+}
+
+/// A JSON-LD answer with the content type fediverse software checks for.
+pub fn activity_json(body: &Value) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, urls::ACTIVITY_JSON),
+            (header::VARY, "Accept"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn base(state: &AppState) -> String {
+    state.config.base()
+}
+
+async fn webfinger(State(state): State<Arc<AppState>>, Query(q): Query<HashMap<String, String>>) -> Result<Response, FedError> {
+    let resource = q.get("resource").cloned().unwrap_or_default();
+    let domain = state.config.domain();
+    let name = resource
+        .strip_prefix("acct:")
+        .and_then(|r| r.strip_suffix(&format!("@{domain}")))
+        .map(str::to_string)
+        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "unknown resource"))?;
+    let base = base(&state);
+    let lookup = name.clone();
+    let found = state
+        .db
+        .read(move |conn| {
+            if lookup == "instance" {
+                return Ok::<_, Error>(Some(("Application", urls::instance_actor(&base), base.clone())));
+            }
+            if let Ok(detail) = processes::detail_by_slug(conn, &lookup, false) {
+                let id = urls::process(&base, &detail.process.slug);
+                return Ok(Some(("Group", id.clone(), id)));
+            }
+            match accounts::find_by_username(conn, &lookup) {
+                Ok(user) if user.role != accounts::ROLE_REMOTE && user.deleted_at.is_none() => {
+                    let id = urls::person(&base, &user.username);
+                    Ok(Some(("Person", id.clone(), id)))
+                }
+                _ => Ok(None),
+            }
+        })
+        .await?;
+    let (kind, id, page) = found.ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such account"))?;
+    let body = json!({
+        "subject": format!("acct:{name}@{domain}"),
+        "aliases": [id],
+        "links": [
+            { "rel": "self", "type": "application/activity+json", "href": id, "properties": { "https://www.w3.org/ns/activitystreams#type": kind } },
+            { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": page },
+        ],
+    });
+    Ok(([(header::CONTENT_TYPE, "application/jrd+json; charset=utf-8")], body.to_string()).into_response())
+}
+
+async fn nodeinfo_links(State(state): State<Arc<AppState>>) -> Response {
+    let body = json!({
+        "links": [{
+            "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
+            "href": format!("{}/nodeinfo/2.1", base(&state)),
+        }]
+    });
+    ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn nodeinfo(State(state): State<Arc<AppState>>) -> Result<Response, FedError> {
+    let (people, posts, comments_total) = state
+        .db
+        .read(|conn| {
+            let people: i64 = users::table
+                .filter(users::role.ne(accounts::ROLE_REMOTE))
+                .filter(users::deleted_at.is_null())
+                .count()
+                .get_result(conn)?;
+            let posts: i64 = proposals::table.filter(proposals::hidden.eq(false)).count().get_result(conn)?;
+            let comments_total: i64 = crate::db::schema::comments::table.count().get_result(conn)?;
+            Ok::<_, Error>((people, posts, comments_total))
+        })
+        .await?;
+    let body = json!({
+        "version": "2.1",
+        "software": {
+            "name": "plenum",
+            "version": env!("CARGO_PKG_VERSION"),
+            "homepage": base(&state),
+        },
+        "protocols": ["activitypub"],
+        "services": { "inbound": [], "outbound": [] },
+        "openRegistrations": true,
+        "usage": {
+            "users": { "total": people },
+            "localPosts": posts,
+            "localComments": comments_total,
+        },
+        "metadata": { "nodeName": state.config.town_name },
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"")],
+        body.to_string(),
+    )
+        .into_response())
+}
+
+async fn instance_actor(State(state): State<Arc<AppState>>) -> Result<Response, FedError> {
+    let base = base(&state);
+    let town = state.config.town_name.clone();
+    let body = state.db.write(move |conn| actors::instance_json(conn, &base, &town)).await?;
+    Ok(activity_json(&body))
+}
+
+async fn empty_outbox(uri: axum::http::Uri, State(state): State<Arc<AppState>>) -> Response {
+    activity_json(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}{}", base(&state), uri.path()),
+        "type": "OrderedCollection",
+        "totalItems": 0,
+        "orderedItems": [],
+    }))
+}
+
+/// The process's recent proposals as `Announce(Create(Page))`, newest first: what a new follower
+/// reads to catch up, and what Lemmy expects an outbox to hold.
+async fn process_outbox(State(state): State<Arc<AppState>>, Path(slug): Path<String>) -> Result<Response, FedError> {
+    let base = base(&state);
+    let body = state
+        .db
+        .read(move |conn| {
+            let detail = processes::detail_by_slug(conn, &slug, false)?;
+            let group = urls::process(&base, &detail.process.slug);
+            let list: Vec<proposal_rules::Proposal> = proposals::table
+                .filter(proposals::process_id.eq(&detail.process.id))
+                .filter(proposals::hidden.eq(false))
+                .order(proposals::created_at.desc())
+                .limit(200)
+                .select(proposal_rules::Proposal::as_select())
+                .load(conn)?;
+            let mut items = Vec::with_capacity(list.len());
+            for proposal in &list {
+                let page = objects::proposal_page(conn, &base, proposal)?;
+                let page_id = urls::proposal(&base, &proposal.id);
+                items.push(json!({
+                    "id": format!("{page_id}#announce"),
+                    "type": "Announce",
+                    "actor": group,
+                    "to": [urls::PUBLIC],
+                    "object": {
+                        "id": format!("{page_id}#create"),
+                        "type": "Create",
+                        "actor": page["attributedTo"],
+                        "object": page,
+                    },
+                }));
+            }
+            Ok::<_, Error>(json!({
+                "@context": urls::context(),
+                "id": format!("{group}/outbox"),
+                "type": "OrderedCollection",
+                "totalItems": items.len(),
+                "orderedItems": items,
+            }))
+        })
+        .await?;
+    Ok(activity_json(&body))
+}
+
+/// How many follow the process; who they are is not published.
+async fn process_followers(State(state): State<Arc<AppState>>, Path(slug): Path<String>) -> Result<Response, FedError> {
+    let base = base(&state);
+    let body = state
+        .db
+        .read(move |conn| {
+            let detail = processes::detail_by_slug(conn, &slug, false)?;
+            let total: i64 = followers::table
+                .filter(followers::process_id.eq(&detail.process.id))
+                .count()
+                .get_result(conn)?;
+            Ok::<_, Error>(json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{}/followers", urls::process(&base, &detail.process.slug)),
+                "type": "OrderedCollection",
+                "totalItems": total,
+            }))
+        })
+        .await?;
+    Ok(activity_json(&body))
+}
+
+async fn person(State(state): State<Arc<AppState>>, Path(username): Path<String>) -> Result<Response, FedError> {
+    let base = base(&state);
+    let body = state
+        .db
+        .write(move |conn| {
+            let user = accounts::find_by_username(conn, &username)?;
+            if user.role == accounts::ROLE_REMOTE || user.deleted_at.is_some() {
+                return Err(Error::NotFound);
+            }
+            actors::person_json(conn, &base, &user)
+        })
+        .await?;
+    Ok(activity_json(&body))
+}
+
+async fn comment(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, FedError> {
+    let base = base(&state);
+    let wants_json = crate::web::content::wants_activity_json(&headers);
+    let lookup = id.clone();
+    let (comment, note) = state
+        .db
+        .read(move |conn| {
+            let comment = comments::find(conn, &lookup)?;
+            let proposal = proposal_rules::find(conn, &comment.proposal_id)?;
+            if comment.hidden || proposal.hidden {
+                return Err(Error::NotFound);
+            }
+            let note = objects::comment_note(conn, &base, &comment)?;
+            Ok((comment, note))
+        })
+        .await?;
+    if !wants_json {
+        return Ok(Redirect::to(&format!("/proposals/{}#comment-{}", comment.proposal_id, comment.id)).into_response());
+    }
+    Ok(activity_json(&note))
+}
+
+async fn activity(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, FedError> {
+    let body = state
+        .db
+        .read(move |conn| queue::find_body(conn, &id))
+        .await?
+        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such activity"))?;
+    let value: Value = serde_json::from_str(&body).map_err(|e| FedError::bad(e.to_string()))?;
+    Ok(activity_json(&value))
+}

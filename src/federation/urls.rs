@@ -1,0 +1,71 @@
+//! The ids (URLs) of local actors, objects and activities. One place builds them, so what we
+//! send and what we serve always agree.
+
+/// Content type of ActivityPub documents.
+pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";
+/// The public collection: addressed to everyone.
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+/// Plenum's own JSON-LD terms (proposal state, official answer, counts by class, phases).
+pub const PLENUM_NS: &str = "https://w3id.org/plenum#";
+
+pub fn instance_actor(base: &str) -> String {
+    format!("{base}/actor")
+}
+
+pub fn shared_inbox(base: &str) -> String {
+    format!("{base}/inbox")
+}
+
+pub fn process(base: &str, slug: &str) -> String {
+    format!("{base}/processes/{slug}")
+}
+
+pub fn person(base: &str, username: &str) -> String {
+    format!("{base}/users/{username}")
+}
+
+pub fn proposal(base: &str, id: &str) -> String {
+    format!("{base}/proposals/{id}")
+}
+
+pub fn comment(base: &str, id: &str) -> String {
+    format!("{base}/comments/{id}")
+}
+
+pub fn activity(base: &str, id: &str) -> String {
+    format!("{base}/activities/{id}")
+}
+
+/// The `@context` of every document we publish.
+pub fn context() -> serde_json::Value {
+    serde_json::json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+            "plenum": PLENUM_NS,
+            "sensitive": "as:sensitive",
+            "state": "plenum:state",
+            "officialAnswer": "plenum:officialAnswer",
+            "bindingEndorsements": "plenum:bindingEndorsements",
+            "federatedEndorsements": "plenum:federatedEndorsements",
+            "commentCount": "plenum:commentCount",
+            "eligibility": "plenum:eligibility",
+            "phases": "plenum:phases",
+            "currentPhase": "plenum:currentPhase",
+            "audience": "as:audience"
+        }
+    ])
+}
+
+/// The host (with port when not default) of an id, as compared for origin checks.
+pub fn host_of(url: &url::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => String::new(),
+    }
+}
+
+pub fn host_of_str(url: &str) -> String {
+    url::Url::parse(url).map(|u| host_of(&u)).unwrap_or_default()
+}

@@ -1,0 +1,11 @@
+//! Content negotiation: the same address answers a browser with HTML and a server with JSON-LD.
+
+use axum::http::HeaderMap;
+
+/// Whether the client asks for ActivityPub JSON rather than a page.
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/activity+json") || v.contains("application/ld+json"))
+}
