@@ -22,6 +22,7 @@ macro_rules! areas {
             include_str!(concat!("../locales/", $lang, "/admin.ftl")),
             include_str!(concat!("../locales/", $lang, "/api.ftl")),
             include_str!(concat!("../locales/", $lang, "/budget.ftl")),
+            include_str!(concat!("../locales/", $lang, "/federation.ftl")),
         ]
     };
 }

@@ -45,7 +45,10 @@ pub struct Proposal {
     pub answer: Option<String>,
     pub answer_html: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
+    /// Endorsements that count (residents, and peers or everyone where the process says so).
     pub endorsement_count: i64,
+    /// Support from elsewhere that the process's rule does not count, shown apart.
+    pub federated_count: i64,
     pub comment_count: i64,
     #[serde(skip)]
     pub random_key: i64,
@@ -152,6 +155,7 @@ pub fn create(
         answer_html: None,
         answered_at: None,
         endorsement_count: 0,
+        federated_count: 0,
         comment_count: 0,
         random_key: rand::thread_rng().gen_range(1..i64::from(i32::MAX)),
         hidden: false,

@@ -49,10 +49,6 @@ pub fn proposal_page(conn: &mut AnyConnection, base: &str, proposal: &Proposal) 
         .filter(processes::id.eq(&proposal.process_id))
         .select(processes::slug)
         .first(conn)?;
-    let federated: i64 = proposals::table
-        .filter(proposals::id.eq(&proposal.id))
-        .select(proposals::federated_count)
-        .first(conn)?;
     let group = urls::process(base, &slug);
     let id = urls::proposal(base, &proposal.id);
     let author = author_id(conn, base, proposal.author_id.as_deref())?.unwrap_or_else(|| group.clone());
@@ -76,7 +72,7 @@ pub fn proposal_page(conn: &mut AnyConnection, base: &str, proposal: &Proposal) 
         "state": proposal.state,
         "officialAnswer": proposal.answer_html,
         "bindingEndorsements": proposal.endorsement_count,
-        "federatedEndorsements": federated,
+        "federatedEndorsements": proposal.federated_count,
         "commentCount": proposal.comment_count,
     }))
 }

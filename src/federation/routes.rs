@@ -249,22 +249,60 @@ async fn comment(
     let base = base(&state);
     let wants_json = crate::web::content::wants_activity_json(&headers);
     let lookup = id.clone();
-    let (comment, note) = state
+    let found = state
         .db
         .read(move |conn| {
-            let comment = comments::find(conn, &lookup)?;
-            let proposal = proposal_rules::find(conn, &comment.proposal_id)?;
-            if comment.hidden || proposal.hidden {
-                return Err(Error::NotFound);
+            match comments::find(conn, &lookup) {
+                Ok(comment) => {
+                    let proposal = proposal_rules::find(conn, &comment.proposal_id)?;
+                    if comment.hidden || proposal.hidden {
+                        return Err(Error::NotFound);
+                    }
+                    let note = objects::comment_note(conn, &base, &comment)?;
+                    Ok((format!("/proposals/{}#comment-{}", comment.proposal_id, comment.id), note))
+                }
+                // A comment written here on another town's proposal.
+                Err(Error::NotFound) => remote_comment_note(conn, &base, &lookup),
+                Err(e) => Err(e),
             }
-            let note = objects::comment_note(conn, &base, &comment)?;
-            Ok((comment, note))
         })
         .await?;
+    let (page, note) = found;
     if !wants_json {
-        return Ok(Redirect::to(&format!("/proposals/{}#comment-{}", comment.proposal_id, comment.id)).into_response());
+        return Ok(Redirect::to(&page).into_response());
     }
     Ok(activity_json(&note))
+}
+
+fn remote_comment_note(conn: &mut crate::db::AnyConnection, base: &str, id: &str) -> Result<(String, Value), Error> {
+    use crate::db::schema::{remote_comments, remote_processes, remote_proposals};
+    let ap_id = urls::comment(base, id);
+    let (content, author, created, proposal_row, proposal_ap, group): (String, String, chrono::NaiveDateTime, String, String, String) =
+        remote_comments::table
+            .inner_join(remote_proposals::table.inner_join(remote_processes::table))
+            .filter(remote_comments::ap_id.eq(&ap_id))
+            .select((
+                remote_comments::content_html,
+                remote_comments::author_ap_id,
+                remote_comments::created_at,
+                remote_proposals::id,
+                remote_proposals::ap_id,
+                remote_processes::ap_id,
+            ))
+            .first(conn)?;
+    let note = json!({
+        "@context": urls::context(),
+        "id": ap_id,
+        "type": "Note",
+        "content": content,
+        "mediaType": "text/html",
+        "attributedTo": author,
+        "inReplyTo": proposal_ap,
+        "audience": group,
+        "to": [group, urls::PUBLIC],
+        "published": created.and_utc().to_rfc3339(),
+    });
+    Ok((format!("/remote/proposals/{proposal_row}"), note))
 }
 
 async fn activity(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, FedError> {

@@ -24,19 +24,26 @@ pub fn router() -> Router<Arc<AppState>> {
 struct HomePage<'a> {
     layout: Layout<'a>,
     processes: Vec<ProcessDetail>,
+    /// Processes of other towns this town follows.
+    remote: Vec<crate::federation::mirror::RemoteProcess>,
     now: chrono::NaiveDateTime,
 }
 
 async fn home(ctx: Ctx) -> Result<Response, AppError> {
     let staff = ctx.is_staff();
-    let list = ctx
+    let (list, remote) = ctx
         .state
         .db
-        .read(move |conn| processes::list(conn, staff))
+        .read(move |conn| {
+            let list = processes::list(conn, staff)?;
+            let remote = crate::federation::mirror::list_processes(conn)?;
+            Ok::<_, crate::domain::Error>((list, remote))
+        })
         .await?;
     Ok(render(&HomePage {
         layout: Layout::new(&ctx, ctx.tr.t("home-title")),
         processes: list,
+        remote,
         now: now(),
     }))
 }

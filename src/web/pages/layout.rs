@@ -41,6 +41,11 @@ const NOTICES: &[&str] = &[
     "budget-imported",
     "project-added",
     "update-added",
+    "federation-followed",
+    "federation-saved",
+    "remote-endorsed",
+    "remote-unendorsed",
+    "remote-commented",
 ];
 
 impl<'a> Layout<'a> {

@@ -8,6 +8,7 @@ pub mod home;
 pub mod layout;
 pub mod processes;
 pub mod proposals;
+pub mod remote;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(account::router())
         .merge(processes::router())
         .merge(proposals::router())
+        .merge(remote::router())
         .merge(budgets::router())
         .merge(admin::router())
 }

@@ -1,0 +1,77 @@
+# Fédération : suivre les démarches d'autres communes, politique de l'instance, file d'envoi.
+federation-title = Fédération
+federation-error = Problème de fédération : { $reason }
+federation-follow-failed = Impossible de suivre { $address } : { $reason }
+federation-follow-title = Démarches d'autres communes suivies
+federation-address = Adresse de la démarche
+federation-address-hint = Son adresse, par exemple { $example }, ou l'adresse de sa page.
+federation-follow-button = Suivre
+federation-followed-none = Cette commune ne suit encore aucune démarche d'une autre commune.
+federation-col-state = État
+federation-col-actions = Actions
+federation-follow-pending = En attente de l'accord de l'autre commune
+federation-follow-accepted = Suivie
+federation-follow-rejected = Refusé par l'autre commune
+federation-unfollow-button = Ne plus suivre
+federation-rules-title = Qui peut agir depuis ailleurs
+federation-rules-intro = Pour chaque démarche de la commune : quels soutiens venus d'autres communes comptent. Les soutiens qui ne comptent pas restent affichés, à part.
+federation-rule-legend = Soutiens venus d'autres communes
+federation-rule-residents = Habitants seulement : les soutiens d'autres communes sont affichés à part
+federation-rule-peers = Les habitants et ceux des communes partenaires ci-dessous comptent
+federation-rule-open = Tout le monde compte, de toute commune ou du fédivers
+federation-peer-hosts = Communes partenaires (adresses séparées par des virgules, comme commune-b.example)
+federation-followers-count = { $count ->
+    [0] Aucun abonné ailleurs
+    [one] 1 abonné ailleurs
+   *[other] { $count } abonnés ailleurs
+}
+federation-save-button = Enregistrer
+federation-policy-title = Serveurs autorisés à fédérer avec la commune
+federation-mode-legend = Mode de fédération
+federation-mode-open = Ouvert : tous les serveurs sauf ceux bloqués
+federation-mode-allowlist = Liste d'autorisation : seulement les serveurs autorisés
+federation-host = Adresse du serveur
+federation-policy = Règle
+federation-policy-allow = Autorisé
+federation-policy-block = Bloqué
+federation-policy-remove = Retirer de la liste
+federation-host-invalid = Écrivez une adresse de serveur comme commune-b.example.
+federation-rule-invalid = Choisissez une des règles.
+federation-queue-title = Envois vers d'autres serveurs
+federation-delivery-pending = En attente ou en nouvel essai
+federation-delivery-delivered = Remis
+federation-delivery-failed = Abandonné
+federation-col-activity = Activité
+federation-col-inbox = Destinataire
+federation-col-attempts = Essais
+federation-col-error = Dernière erreur
+federation-next-attempt = prochain essai
+federated-endorsements-count = { $count ->
+    [one] et 1 soutien venu d'ailleurs (non compté par la règle de la démarche)
+   *[other] et { $count } soutiens venus d'ailleurs (non comptés par la règle de la démarche)
+}
+notice-federation-followed = Demande d'abonnement envoyée. La démarche apparaît ici dès que sa commune l'accepte.
+notice-federation-saved = Réglages de fédération enregistrés.
+notice-remote-endorsed = Votre soutien a été envoyé à la commune qui mène cette démarche.
+notice-remote-unendorsed = Le retrait de votre soutien a été envoyé.
+notice-remote-commented = Votre commentaire a été envoyé à la commune qui mène cette démarche.
+remote-from = Une démarche d'une autre commune :
+remote-original-link = La voir sur le site de sa commune
+remote-phases-title = Étapes
+remote-eligibility-residents = Dans cette démarche, seuls les habitants de sa commune comptent ; les soutiens d'ici sont affichés à part.
+remote-eligibility-peers = Dans cette démarche, les habitants de sa commune et des communes partenaires comptent.
+remote-eligibility-open = Dans cette démarche, le soutien de chacun compte.
+remote-proposals-title = Propositions
+remote-proposals-none = Aucune proposition reçue pour l'instant.
+remote-binding-count = { $count ->
+    [0] Aucun soutien compté
+    [one] 1 soutien compté
+   *[other] { $count } soutiens comptés
+}
+remote-federated-count = { $count ->
+    [0] aucun venu d'ailleurs
+    [one] 1 venu d'ailleurs
+   *[other] { $count } venus d'ailleurs
+}
+remote-endorsed-yes = Vous soutenez cette proposition.
+home-remote-title = Démarches d'autres communes

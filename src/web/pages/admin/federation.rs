@@ -1,0 +1,218 @@
+//! Staff's view of federation: instance policy (open or allowlist, blocked and allowed hosts),
+//! followed processes of other towns, followers of ours, who may act from elsewhere on each
+//! process, and the delivery queue.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use axum::Form;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::super::layout::Layout;
+use super::super::{render, see_other};
+use crate::db::schema::{followers, processes};
+use crate::domain::{Error, FieldError, Msg};
+use crate::federation::actors::ELIGIBILITY_RULES;
+use crate::federation::mirror::{self, RemoteProcess};
+use crate::federation::outbox::{self, Event};
+use crate::federation::queue::{self, DeliveryRow};
+use crate::federation::{follow, policy};
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
+
+/// A local process and who may act on it from elsewhere.
+pub struct ProcessRule {
+    pub id: String,
+    pub title: String,
+    pub slug: String,
+    pub rule: String,
+    pub peer_hosts: String,
+    pub followers: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/federation.html")]
+struct FederationPage<'a> {
+    layout: Layout<'a>,
+    address_hint: String,
+    allowlist: bool,
+    peers: Vec<(String, String)>,
+    followed: Vec<RemoteProcess>,
+    rules: Vec<ProcessRule>,
+    rule_names: &'static [&'static str],
+    counts: Vec<(String, i64)>,
+    deliveries: Vec<DeliveryRow>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    show(&ctx, q.error.map(|e| ctx.tr.t_with("federation-error", &[("reason", e)]))).await
+}
+
+async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
+    let (rules_state, followed, rules, counts, deliveries) = ctx
+        .state
+        .db
+        .read(|conn| {
+            let rules_state = policy::load(conn)?;
+            let followed = mirror::list_processes(conn)?;
+            let rows: Vec<(String, String, String, String, String)> = processes::table
+                .order(processes::title.asc())
+                .select((processes::id, processes::title, processes::slug, processes::eligibility, processes::peer_hosts))
+                .load(conn)?;
+            let mut rules = Vec::new();
+            for (id, title, slug, rule, peer_hosts) in rows {
+                let followers: Vec<String> = followers::table
+                    .filter(followers::process_id.eq(&id))
+                    .order(followers::created_at.asc())
+                    .select(followers::actor_ap_id)
+                    .load(conn)?;
+                rules.push(ProcessRule {
+                    id,
+                    title,
+                    slug,
+                    rule,
+                    peer_hosts,
+                    followers,
+                });
+            }
+            let counts = queue::counts(conn)?;
+            let deliveries = queue::recent(conn, 50)?;
+            Ok::<_, Error>((rules_state, followed, rules, counts, deliveries))
+        })
+        .await?;
+    let mut peers: Vec<(String, String)> = rules_state.allowed.iter().map(|h| (h.clone(), "allow".to_string())).collect();
+    peers.extend(rules_state.blocked.iter().map(|h| (h.clone(), "block".to_string())));
+    Ok(render(&FederationPage {
+        layout: Layout::new(ctx, ctx.tr.t("federation-title")),
+        address_hint: ctx.tr.t_with("federation-address-hint", &[("example", "budget-2026@town.example".to_string())]),
+        allowlist: rules_state.allowlist_mode,
+        peers,
+        followed,
+        rules,
+        rule_names: ELIGIBILITY_RULES,
+        counts,
+        deliveries,
+        error,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FollowInput {
+    address: String,
+}
+
+pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    match follow::follow(&ctx.state, &input.address).await {
+        Ok(_) => Ok(see_other("/admin/federation", "federation-followed")),
+        Err(e) => {
+            tracing::info!(address = %input.address, reason = %e, "could not follow a remote process");
+            show(&ctx, Some(ctx.tr.t_with("federation-follow-failed", &[("address", input.address.clone()), ("reason", e.reason)]))).await
+        }
+    }
+}
+
+pub async fn unfollow_process(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    follow::unfollow(&ctx.state, &id)
+        .await
+        .map_err(|e| AppError(Error::Conflict(Msg::new("federation-error").arg("reason", e.reason))))?;
+    Ok(see_other("/admin/federation", "federation-saved"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PeerInput {
+    host: String,
+    /// `allow`, `block` or `remove`.
+    policy: String,
+}
+
+pub async fn set_peer(ctx: Ctx, Form(input): Form<PeerInput>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let Some(host) = policy::normalise_host(&input.host) else {
+        return Err(AppError(Error::Invalid(vec![FieldError {
+            field: "host",
+            msg: Msg::new("federation-host-invalid"),
+        }])));
+    };
+    let choice = match input.policy.as_str() {
+        "allow" => Some("allow"),
+        "block" => Some("block"),
+        "remove" => None,
+        _ => return Err(AppError(Error::NotFound)),
+    };
+    ctx.state
+        .db
+        .write(move |conn| policy::set_peer(conn, &host, choice))
+        .await?;
+    Ok(see_other("/admin/federation", "federation-saved"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModeInput {
+    mode: String,
+}
+
+pub async fn set_mode(ctx: Ctx, Form(input): Form<ModeInput>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    let allowlist = input.mode == "allowlist";
+    ctx.state
+        .db
+        .write(move |conn| policy::set_mode(conn, allowlist))
+        .await?;
+    Ok(see_other("/admin/federation", "federation-saved"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EligibilityInput {
+    rule: String,
+    #[serde(default)]
+    peer_hosts: String,
+}
+
+pub async fn set_eligibility(ctx: Ctx, Path(id): Path<String>, Form(input): Form<EligibilityInput>) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    if !ELIGIBILITY_RULES.contains(&input.rule.as_str()) {
+        return Err(AppError(Error::Invalid(vec![FieldError {
+            field: "rule",
+            msg: Msg::new("federation-rule-invalid"),
+        }])));
+    }
+    let mut hosts = Vec::new();
+    for part in input.peer_hosts.split([',', ' ', '\n', '\r']).filter(|p| !p.trim().is_empty()) {
+        match policy::normalise_host(part) {
+            Some(h) => hosts.push(h),
+            None => {
+                return Err(AppError(Error::Invalid(vec![FieldError {
+                    field: "peer_hosts",
+                    msg: Msg::new("federation-host-invalid"),
+                }])))
+            }
+        }
+    }
+    let site = ctx.state.site();
+    ctx.state
+        .db
+        .write(move |conn| {
+            let changed = diesel::update(processes::table.filter(processes::id.eq(&id)))
+                .set((processes::eligibility.eq(&input.rule), processes::peer_hosts.eq(hosts.join(","))))
+                .execute(conn)?;
+            if changed == 0 {
+                return Err(Error::NotFound);
+            }
+            outbox::after(conn, &site, Event::ProcessChanged(id.clone()))?;
+            Ok(())
+        })
+        .await?;
+    ctx.state.deliveries_ready();
+    Ok(see_other("/admin/federation", "federation-saved"))
+}

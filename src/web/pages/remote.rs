@@ -1,0 +1,159 @@
+//! Processes of other towns that this town follows, as citizens here see them: their phases,
+//! proposals, answers and counts as last received, and the forms to endorse and comment, which
+//! are sent to the process's town as signed activities.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::layout::Layout;
+use super::{render, see_other};
+use crate::domain::validate::Validator;
+use crate::domain::{new_id, Error};
+use crate::federation::mirror::{self, RemoteComment, RemotePhase, RemoteProcess, RemoteProposal};
+use crate::federation::{outbox, urls};
+use crate::web::context::Ctx;
+use crate::web::error::AppError;
+use crate::web::AppState;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/remote/processes/{id}", get(process_page))
+        .route("/remote/proposals/{id}", get(proposal_page))
+        .route("/remote/proposals/{id}/endorse", post(endorse))
+        .route("/remote/proposals/{id}/unendorse", post(unendorse))
+        .route("/remote/proposals/{id}/comments", post(comment))
+}
+
+#[derive(Template)]
+#[template(path = "remote_process.html")]
+struct ProcessPage<'a> {
+    layout: Layout<'a>,
+    process: RemoteProcess,
+    phases: Vec<RemotePhase>,
+    proposals: Vec<RemoteProposal>,
+}
+
+async fn process_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let (process, proposals) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let process = mirror::find_process(conn, &id)?;
+            let proposals = mirror::proposals_of(conn, &process.id)?;
+            Ok::<_, Error>((process, proposals))
+        })
+        .await?;
+    Ok(render(&ProcessPage {
+        layout: Layout::new(&ctx, process.title.clone()),
+        phases: process.phases(),
+        process,
+        proposals,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "remote_proposal.html")]
+struct ProposalPage<'a> {
+    layout: Layout<'a>,
+    process: RemoteProcess,
+    proposal: RemoteProposal,
+    comments: Vec<RemoteComment>,
+    endorsed: bool,
+}
+
+async fn proposal_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let user_id = ctx.user.as_ref().map(|u| u.id.clone());
+    let (process, proposal, comments, endorsed) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let proposal = mirror::find_proposal(conn, &id)?;
+            let process = mirror::find_process(conn, &proposal.remote_process_id)?;
+            let comments = mirror::comments_of(conn, &proposal.id)?;
+            let endorsed = match user_id {
+                Some(u) => mirror::endorsement_of(conn, &u, &proposal.id)?.is_some(),
+                None => false,
+            };
+            Ok::<_, Error>((process, proposal, comments, endorsed))
+        })
+        .await?;
+    Ok(render(&ProposalPage {
+        layout: Layout::new(&ctx, proposal.title.clone()),
+        process,
+        proposal,
+        comments,
+        endorsed,
+    }))
+}
+
+async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let site = ctx.state.site();
+    let back = format!("/remote/proposals/{id}");
+    ctx.state
+        .db
+        .write(move |conn| {
+            let proposal = mirror::find_proposal(conn, &id)?;
+            let process = mirror::find_process(conn, &proposal.remote_process_id)?;
+            let existing = mirror::endorsement_of(conn, &user.id, &proposal.id)?;
+            match (on, existing) {
+                (true, None) => {
+                    let like = outbox::like(conn, &site, &user, &proposal.ap_id, &process.ap_id, &process.inbox)?;
+                    mirror::record_endorsement(conn, &user.id, &proposal.id, &like)?;
+                }
+                (false, Some(like)) => {
+                    outbox::undo_like(conn, &site, &user, &like, &proposal.ap_id, &process.ap_id, &process.inbox)?;
+                    mirror::forget_endorsement(conn, &user.id, &proposal.id)?;
+                }
+                // Already in the asked state: nothing to send again.
+                _ => {}
+            }
+            Ok::<_, Error>(())
+        })
+        .await?;
+    ctx.state.deliveries_ready();
+    Ok(see_other(&back, if on { "remote-endorsed" } else { "remote-unendorsed" }))
+}
+
+async fn endorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    set_endorsement(ctx, id, true).await
+}
+
+async fn unendorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    set_endorsement(ctx, id, false).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommentInput {
+    body: String,
+}
+
+async fn comment(ctx: Ctx, Path(id): Path<String>, Form(input): Form<CommentInput>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let mut v = Validator::new();
+    v.text("body", &input.body, 1, 5_000);
+    v.finish()?;
+    let site = ctx.state.site();
+    let back = format!("/remote/proposals/{id}");
+    ctx.state
+        .db
+        .write(move |conn| {
+            let proposal = mirror::find_proposal(conn, &id)?;
+            let process = mirror::find_process(conn, &proposal.remote_process_id)?;
+            let html = crate::markdown::render(input.body.trim());
+            let note_id = urls::comment(&site.base, &new_id());
+            let note = outbox::comment(conn, &site, &user, &note_id, &html, &proposal.ap_id, &process.ap_id, &process.inbox)?;
+            let name = format!("{} ({}@{})", user.display_name, user.username, site.domain);
+            mirror::upsert_comment(conn, &proposal, &note, &name)?;
+            Ok::<_, Error>(())
+        })
+        .await?;
+    ctx.state.deliveries_ready();
+    Ok(see_other(&back, "remote-commented"))
+}
