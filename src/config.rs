@@ -27,9 +27,11 @@ pub struct Config {
     /// Kept outside the database on purpose: `PLENUM_SECRET_KEY`, or the file
     /// `PLENUM_SECRET_KEY_FILE` (created with a random key on first start).
     pub secret_key: Vec<u8>,
-    /// Test and debug setting: lets federation use http, explicit ports and private or loopback
-    /// addresses (`PLENUM_FEDERATION_ALLOW_PRIVATE=1`). Never on a public server.
-    pub federation_allow_private: bool,
+    /// Test and debug setting: the servers (`host:port`) on loopback or private addresses that
+    /// federation may reach, over http and with explicit ports
+    /// (`PLENUM_FEDERATION_ALLOW_PRIVATE=localhost:8001,localhost:8002`; `*` for any). Empty, as
+    /// on every public server, private addresses are refused.
+    pub federation_allow_private: Vec<String>,
     /// First retry delay of a failed delivery; each next one is three times longer (capped at a
     /// day), and a delivery is given up after 12 attempts (about four days with the default 10 s).
     pub delivery_retry_base_secs: u64,
@@ -47,7 +49,7 @@ struct FileConfig {
     logo_url: Option<String>,
     secret_key: Option<String>,
     secret_key_file: Option<String>,
-    federation_allow_private: Option<bool>,
+    federation_allow_private: Option<Vec<String>>,
     delivery_retry_base_secs: Option<u64>,
 }
 
@@ -134,9 +136,9 @@ impl Config {
                 read_or_create_key(Path::new(&path))?
             }
         };
-        let federation_allow_private = match env("PLENUM_FEDERATION_ALLOW_PRIVATE") {
-            Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
-            None => from_file.federation_allow_private.unwrap_or(false),
+        let federation_allow_private: Vec<String> = match env("PLENUM_FEDERATION_ALLOW_PRIVATE") {
+            Some(v) => v.split(',').map(|h| h.trim().to_lowercase()).filter(|h| !h.is_empty()).collect(),
+            None => from_file.federation_allow_private.unwrap_or_default(),
         };
         let delivery_retry_base_secs = match env("PLENUM_DELIVERY_RETRY_BASE_SECS") {
             Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {
@@ -171,7 +173,7 @@ impl Config {
             primary_color: "#1d4f91".into(),
             logo_url: None,
             secret_key: random_key().into_bytes(),
-            federation_allow_private: true,
+            federation_allow_private: vec!["*".into()],
             delivery_retry_base_secs: 1,
         }
     }

@@ -386,7 +386,10 @@ async fn author_name(data: &Data<FedState>, author: &str) -> String {
         .await
     {
         Ok(actor) => format!("{} ({}@{})", actor.name, actor.preferred_username, actor.host),
-        Err(_) => author.to_string(),
+        Err(e) => {
+            tracing::info!(author, reason = %e, "could not fetch the author of a mirrored object");
+            author.to_string()
+        }
     }
 }
 

@@ -105,6 +105,7 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
         _ => return Err(with(FedError::bad("activity id and actor must be URLs"))),
     };
     check_date(&parts.headers).map_err(with)?;
+    check_key_owner(&parts.headers, &actor).map_err(with)?;
     let actor_host = urls::host_of(&actor_url);
     let rules = state.db.read(policy::load).await.map_err(|e| with(e.into()))?;
     if !rules.allows(&actor_host) {
@@ -132,6 +133,25 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
         }
     })?;
     state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+/// The signature's `keyId` must be the activity actor's key (`{actor}#main-key` or the actor
+/// itself): one actor cannot sign for another, even where the two share a key.
+fn check_key_owner(headers: &axum::http::HeaderMap, actor: &str) -> Result<(), FedError> {
+    let Some(signature) = headers.get("signature").and_then(|v| v.to_str().ok()) else {
+        return Err(FedError::new(StatusCode::UNAUTHORIZED, "missing HTTP signature"));
+    };
+    let key_id = signature
+        .split(',')
+        .filter_map(|part| part.trim().strip_prefix("keyId="))
+        .map(|v| v.trim_matches('"'))
+        .next()
+        .ok_or_else(|| FedError::new(StatusCode::UNAUTHORIZED, "signature without keyId"))?;
+    let owner = key_id.split('#').next().unwrap_or_default();
+    if owner != actor {
+        return Err(FedError::new(StatusCode::UNAUTHORIZED, "the signing key does not belong to the activity's actor"));
+    }
     Ok(())
 }
 

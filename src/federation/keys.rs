@@ -49,15 +49,26 @@ pub fn for_owner(conn: &mut AnyConnection, owner: Owner, owner_id: &str) -> Resu
     }
     let pair = activitypub_federation::http_signatures::generate_actor_keypair()
         .map_err(|e| Error::Db(crate::db::DbError::Task(format!("key generation failed: {e}"))))?;
-    diesel::insert_into(actor_keys::table)
-        .values((
-            actor_keys::owner_kind.eq(owner.as_str()),
-            actor_keys::owner_id.eq(owner_id),
-            actor_keys::public_pem.eq(&pair.public_key),
-            actor_keys::private_pem.eq(&pair.private_key),
-            actor_keys::created_at.eq(now()),
-        ))
-        .execute(conn)?;
+    // Two requests may make the first key at once (two towns fetching the same new actor): the
+    // insert runs in a savepoint, and the loser reads the winner's key.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(actor_keys::table)
+            .values((
+                actor_keys::owner_kind.eq(owner.as_str()),
+                actor_keys::owner_id.eq(owner_id),
+                actor_keys::public_pem.eq(&pair.public_key),
+                actor_keys::private_pem.eq(&pair.private_key),
+                actor_keys::created_at.eq(now()),
+            ))
+            .execute(c)
+    });
+    match inserted.map_err(crate::db::DbError::from) {
+        Ok(_) => {}
+        Err(crate::db::DbError::AlreadyExists) => {
+            return find(conn, owner, owner_id)?.ok_or(Error::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(KeyPair {
         public_pem: pair.public_key,
         private_pem: pair.private_key,

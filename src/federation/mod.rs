@@ -45,8 +45,9 @@ pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<Fe
             FederationConfig::builder()
                 .domain(state.config.domain())
                 .app_data(FedState(state.clone()))
-                // Test/debug only: http, explicit ports, loopback and private addresses.
-                .debug(state.config.federation_allow_private)
+                // Test/debug only: http, explicit ports, and the listed loopback servers.
+                .debug(!state.config.federation_allow_private.is_empty())
+                .url_verifier(Box::new(ListedPrivateHosts(state.config.federation_allow_private.clone())))
                 .http_fetch_limit(50)
                 .build()
                 .await
@@ -59,4 +60,27 @@ pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<Fe
 /// A request context for the crate (fetch counter starts at zero).
 pub async fn data(state: &Arc<AppState>) -> anyhow::Result<Data<FedState>> {
     Ok(config(state).await?.to_request_data())
+}
+
+/// In test/debug mode, the only servers federation may reach are the listed ones (`*`: any).
+/// Outside it the crate itself refuses private and loopback addresses, so this list is empty and
+/// lets everything through to that check.
+#[derive(Clone)]
+struct ListedPrivateHosts(Vec<String>);
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for ListedPrivateHosts {
+    async fn verify(&self, url: &url::Url) -> Result<(), activitypub_federation::error::Error> {
+        if self.0.is_empty() || self.0.iter().any(|h| h == "*") {
+            return Ok(());
+        }
+        let host = urls::host_of(url);
+        if self.0.iter().any(|h| *h == host) {
+            Ok(())
+        } else {
+            Err(activitypub_federation::error::Error::UrlVerificationError(
+                "this address is not among the servers test mode may reach",
+            ))
+        }
+    }
 }

@@ -1,0 +1,405 @@
+"""Three Plenum towns on loopback federate over real HTTP with signed ActivityPub messages.
+
+Town A runs on PostgreSQL, towns B and C on SQLite (each its own database and process). A fake
+server (`lib.FakeServer`, our own signing code on `cryptography`) plays 50 followers with their
+own inboxes, and the attacker for the rejection cases.
+
+Prints one line per check and a summary; exits non-zero on the first failure.
+"""
+
+import datetime
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from email.utils import formatdate
+
+import lib
+from lib import get_json, request, signed_post, wait_until
+
+BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")
+A_BACKEND = os.environ.get("PLENUM_FED_A_DB", "postgres")
+checks = 0
+figures = {}
+
+
+def check(what, condition, detail=""):
+    global checks
+    if not condition:
+        raise AssertionError(f"FAILED: {what} {detail}")
+    checks += 1
+    print(f"  ok  {what}")
+
+
+def step(title):
+    print(f"\n== {title}", flush=True)
+
+
+def iso(delta_days):
+    t = datetime.datetime.utcnow() + datetime.timedelta(days=delta_days)
+    return t.strftime("%Y-%m-%dT%H:%M")
+
+
+def make_process(staff, slug, title):
+    r = staff.form("/admin/processes", {"slug": slug, "title": title, "description": f"About {title}.", "scope": "", "categories": ""})
+    assert r.status == 303, (r.status, r.text[:400])
+    pid = re.search(r"/admin/processes/([^?]+)", r.headers["Location"]).group(1)
+    r = staff.form(f"/admin/processes/{pid}/phases", {"kind": "proposals", "starts_at": iso(-1), "ends_at": iso(30),
+                                                       "proposals_enabled": "on", "endorsements_enabled": "on", "comments_enabled": "on"})
+    assert r.status == 303, (r.status, r.text[:400])
+    r = staff.form(f"/admin/processes/{pid}/publish", {})
+    assert r.status == 303, (r.status, r.text[:400])
+    return pid
+
+
+def page_json(instance, proposal_id):
+    return get_json(f"{instance.base}/proposals/{proposal_id}")
+
+
+def remote_process_id(person, title):
+    html = person.page("/admin/federation").text
+    m = re.search(r'<a href="/remote/processes/([^"]+)">' + re.escape(title) + "</a>", html)
+    return m.group(1) if m else None
+
+
+def remote_proposals(person, rpid):
+    html = person.page(f"/remote/processes/{rpid}").text
+    return {title: pid for pid, title in re.findall(r'<a href="/remote/proposals/([^"]+)">([^<]+)</a>', html)}
+
+
+def count_in(html, element_id):
+    m = re.search(rf'id="{element_id}">([^<]*)<', html)
+    if not m:
+        return None
+    text = m.group(1)
+    n = re.match(r"\s*(\d+)", text)
+    return int(n.group(1)) if n else 0
+
+
+def follow_state(person, title):
+    html = person.page("/admin/federation").text
+    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html, re.S)
+    return m.group(1).strip() if m else None
+
+
+def main():
+    workdir = tempfile.mkdtemp(prefix="plenum-fed-")
+    fake = lib.FakeServer(delay=0.2)
+    ports = [lib.free_port() for _ in range(3)]
+    instances = []
+    try:
+        names = ["a", "b", "c"]
+        backends = {"a": A_BACKEND, "b": "sqlite", "c": "sqlite"}
+        for name in names:
+            instances.append(lib.Instance(name, BIN, workdir, backends[name], []))
+        a, b, c = instances
+        allowed = [i.host for i in instances] + [fake.host]
+        for i in instances:
+            i.allowed_hosts = allowed
+        fake.start()
+        for i in instances:
+            i.start()
+            i.create_admin()
+
+        step("discovery: WebFinger, NodeInfo 2.1, actors and content negotiation")
+        ma = make_process(a.staff, "budget-2026", "Budget 2026")
+        mp = make_process(a.staff, "metro-2026", "Metropolitan plan")
+        op = make_process(a.staff, "open-2026", "Open consultation")
+        r = a.staff.form(f"/admin/processes/{mp}/eligibility", {"rule": "peers", "peer_hosts": b.host})
+        check("staff set the 'peers' rule with town B listed", r.status == 303, r.text[:200])
+        r = a.staff.form(f"/admin/processes/{op}/eligibility", {"rule": "open", "peer_hosts": ""})
+        check("staff set the 'open' rule", r.status == 303)
+        wf = request("GET", f"{a.base}/.well-known/webfinger?resource=acct:budget-2026@{a.host}")
+        check("WebFinger finds the process", wf.status == 200 and wf.json()["links"][0]["href"] == f"{a.base}/processes/budget-2026", wf.text[:200])
+        check("WebFinger answers 404 for an unknown name",
+              request("GET", f"{a.base}/.well-known/webfinger?resource=acct:nobody@{a.host}").status == 404)
+        ni = get_json(get_json(f"{a.base}/.well-known/nodeinfo")["links"][0]["href"])
+        check("NodeInfo 2.1 names the software and protocol", ni["version"] == "2.1" and ni["protocols"] == ["activitypub"])
+        group = get_json(f"{a.base}/processes/budget-2026")
+        check("process is a Group with inbox, outbox, followers, shared inbox and an RSA key",
+              group["type"] == "Group" and group["inbox"].endswith("/inbox") and "sharedInbox" in group["endpoints"]
+              and "BEGIN PUBLIC KEY" in group["publicKey"]["publicKeyPem"] and group["followers"].endswith("/followers"))
+        inst = get_json(f"{a.base}/actor")
+        check("instance actor is an Application", inst["type"] == "Application")
+        html = request("GET", f"{a.base}/processes/budget-2026", headers={"Accept": "text/html"})
+        check("the same address gives a browser HTML", html.status == 200 and "<html" in html.text)
+
+        step("town B follows A's processes (WebFinger address and URL); town C follows two")
+        r = b.staff.form("/admin/federation/follow", {"address": f"budget-2026@{a.host}"})
+        check("B follows budget-2026@A by its address", r.status == 303, r.text[:300])
+        r = b.staff.form("/admin/federation/follow", {"address": f"{a.base}/processes/metro-2026"})
+        check("B follows metro-2026 by its URL", r.status == 303, r.text[:300])
+        r = c.staff.form("/admin/federation/follow", {"address": f"open-2026@{a.host}"})
+        check("C follows open-2026", r.status == 303)
+        r = c.staff.form("/admin/federation/follow", {"address": f"budget-2026@{a.host}"})
+        check("C follows budget-2026", r.status == 303)
+        wait_until("A accepts B's follows", lambda: follow_state(b.staff, "Budget 2026") == "Followed" and follow_state(b.staff, "Metropolitan plan") == "Followed")
+        wait_until("A accepts C's follows", lambda: follow_state(c.staff, "Open consultation") == "Followed")
+        check("B shows both follows accepted", True)
+        fed_a = a.staff.page("/admin/federation").text
+        check("A's staff see B's instance actor among the followers", f"{b.base}/actor" in fed_a)
+        bad = b.staff.form("/admin/federation/follow", {"address": f"nobody@{a.host}"})
+        check("following an unknown address explains the failure", bad.status == 200 and "Could not follow" in bad.text, bad.text[:200])
+
+        step("proposals flow from A to its followers: create, edit, answer, withdraw, delete")
+        alice = a.sign_up("alice", "Alice Martin")
+        t0 = time.time()
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Trees on the market square", "body": "Plant twelve lime trees on the market square. Hello shade."})
+        check("Alice creates a proposal on A", r.status == 201, r.text[:300])
+        p1 = r.json()["id"]
+        rb = wait_until("B's page for budget-2026", lambda: remote_process_id(b.staff, "Budget 2026"))
+        rc = wait_until("C's page for budget-2026", lambda: remote_process_id(c.staff, "Budget 2026"))
+        wait_until("the proposal reaches B", lambda: "Trees on the market square" in remote_proposals(b.staff, rb))
+        figures["create to follower (s)"] = round(time.time() - t0, 2)
+        wait_until("the proposal reaches C", lambda: "Trees on the market square" in remote_proposals(c.staff, rc))
+        check(f"new proposal shown on B and C within {figures['create to follower (s)']} s", True)
+        page_b = b.staff.page(f"/remote/proposals/{remote_proposals(b.staff, rb)['Trees on the market square']}").text
+        check("B shows the author and the body", "Alice Martin" in page_b and "twelve lime trees" in page_b, re.sub(r"\s+", " ", page_b[page_b.find("<main"):])[:1500])
+        r = alice.api("PATCH", f"/api/v1/proposals/{p1}", {"version": 1, "title": "Lime trees on the market square", "body": "Plant twelve lime trees on the market square. Hello shade."})
+        check("Alice edits it", r.status == 200, r.text[:300])
+        wait_until("the edit reaches B", lambda: "Lime trees on the market square" in remote_proposals(b.staff, rb))
+        check("B shows the new title", True)
+        rp1 = remote_proposals(b.staff, rb)["Lime trees on the market square"]
+
+        step("a citizen of B endorses and un-endorses A's proposal under each rule")
+        bob = b.sign_up("bob", "Bob Durand")
+        r = bob.form(f"/remote/proposals/{rp1}/endorse", {})
+        check("Bob endorses from B (residents rule)", r.status == 303, r.text[:300])
+        wait_until("A counts Bob apart (federated)", lambda: page_json(a, p1)["federatedEndorsements"] == 1)
+        pj = page_json(a, p1)
+        check("residents rule: binding 0, federated 1 on A", pj["bindingEndorsements"] == 0 and pj["federatedEndorsements"] == 1, pj)
+        wait_until("B shows the updated counts", lambda: count_in(bob.page(f"/remote/proposals/{rp1}").text, "federated-count") == 1)
+        check("B shows 1 from elsewhere", True)
+        r = bob.form(f"/remote/proposals/{rp1}/endorse", {})
+        check("endorsing again changes nothing", r.status == 303)
+        r = bob.form(f"/remote/proposals/{rp1}/unendorse", {})
+        check("Bob withdraws (Undo Like)", r.status == 303)
+        wait_until("A drops Bob's endorsement", lambda: page_json(a, p1)["federatedEndorsements"] == 0)
+        check("A: federated back to 0", True)
+        wait_until("B shows it", lambda: count_in(bob.page(f"/remote/proposals/{rp1}").text, "federated-count") == 0)
+
+        r = alice.api("POST", "/api/v1/processes/metro-2026/proposals", {"title": "Night buses to every district", "body": "Run night buses on weekends to every district of the metropolis."})
+        p2 = r.json()["id"]
+        rbm = wait_until("B's metro page", lambda: remote_process_id(b.staff, "Metropolitan plan"))
+        rp2 = wait_until("metro proposal on B", lambda: remote_proposals(b.staff, rbm).get("Night buses to every district"))
+        bob.form(f"/remote/proposals/{rp2}/endorse", {})
+        wait_until("A counts Bob as a peer-town resident", lambda: page_json(a, p2)["bindingEndorsements"] == 1)
+        pj = page_json(a, p2)
+        check("peers rule, B listed: binding 1, federated 0", pj["bindingEndorsements"] == 1 and pj["federatedEndorsements"] == 0, pj)
+
+        r = alice.api("POST", "/api/v1/processes/open-2026/proposals", {"title": "A library open on Sundays", "body": "Open the central library on Sunday afternoons for everyone."})
+        p3 = r.json()["id"]
+        rco = wait_until("C's open page", lambda: remote_process_id(c.staff, "Open consultation"))
+        rp3 = wait_until("open proposal on C", lambda: remote_proposals(c.staff, rco).get("A library open on Sundays"))
+        carol = c.sign_up("carol", "Carol Petit")
+        carol.form(f"/remote/proposals/{rp3}/endorse", {})
+        wait_until("A counts Carol (open rule)", lambda: page_json(a, p3)["bindingEndorsements"] == 1)
+        check("open rule: binding 1 from town C", page_json(a, p3)["federatedEndorsements"] == 0)
+        html_a = request("GET", f"{a.base}/proposals/{p1}", headers={"Accept-Language": "en"}).text
+        check("A's proposal page shows counted endorsements", 'id="endorsement-count"' in html_a)
+
+        step("comments cross towns; answers, phases, withdrawals and deletions follow")
+        r = bob.form(f"/remote/proposals/{rp1}/comments", {"body": "Lime trees give good shade in July."})
+        check("Bob comments from B", r.status == 303, r.text[:200])
+        wait_until("A shows Bob's comment", lambda: "good shade in July" in request("GET", f"{a.base}/proposals/{p1}").text)
+        check("A stores the reply under the proposal, from Bob", "Bob Durand" in request("GET", f"{a.base}/proposals/{p1}").text)
+        rc1 = wait_until("C has the proposal", lambda: remote_proposals(c.staff, rc).get("Lime trees on the market square"))
+        wait_until("C receives Bob's comment relayed by A (fetched from B)", lambda: "good shade in July" in c.staff.page(f"/remote/proposals/{rc1}").text)
+        check("C shows the comment of a citizen of B", True)
+        r = a.staff.form(f"/admin/proposals/{p1}/answer", {"state": "accepted", "answer": "The town will plant them in November."})
+        check("A's staff answer officially", r.status == 303, r.text[:200])
+        wait_until("B shows the answer", lambda: "plant them in November" in bob.page(f"/remote/proposals/{rp1}").text)
+        check("B shows the official answer and the new state", "Accepted" in bob.page(f"/remote/proposals/{rp1}").text)
+        r = a.staff.form(f"/admin/processes/{ma}/phases", {"kind": "evaluation", "starts_at": iso(30), "ends_at": iso(60), "comments_enabled": "on"})
+        check("A's staff add a phase", r.status == 303, r.text[:200])
+        wait_until("B shows the new phase", lambda: "Evaluation" in b.staff.page(f"/remote/processes/{rb}").text)
+        check("B shows the evaluation phase", True)
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "A cycle lane on Main Street", "body": "Paint a protected cycle lane all along Main Street."})
+        p4 = r.json()["id"]
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Advertising billboards everywhere", "body": "Put advertising billboards on every street corner of town."})
+        p5 = r.json()["id"]
+        wait_until("both reach B", lambda: {"A cycle lane on Main Street", "Advertising billboards everywhere"} <= set(remote_proposals(b.staff, rb)))
+        r = alice.api("POST", f"/api/v1/proposals/{p4}/withdraw")
+        check("Alice withdraws a proposal", r.status == 200, r.text[:200])
+        rp4 = remote_proposals(b.staff, rb)["A cycle lane on Main Street"]
+        wait_until("B shows it withdrawn", lambda: "Withdrawn" in b.staff.page(f"/remote/proposals/{rp4}").text)
+        check("B shows the withdrawal", True)
+        r = a.staff.form(f"/admin/moderation/proposal/{p5}/hide", {})
+        check("A's staff remove a proposal (moderation)", r.status == 303, r.text[:200])
+        wait_until("B drops it", lambda: "Advertising billboards everywhere" not in remote_proposals(b.staff, rb))
+        check("B no longer lists the deleted proposal", True)
+
+        step("fan-out to 50 inboxes, then kill -9 of the sender in the middle of one")
+        followers = [f"f{i:02d}" for i in range(50)]
+        inbox = f"{a.base}/processes/budget-2026/inbox"
+        for name in followers:
+            r = fake.follow(name, f"{a.base}/processes/budget-2026", inbox)
+            assert r.status == 202, (name, r.status, r.text)
+        wait_until("50 Accepts delivered", lambda: all(len(fake.ids_at(n)) >= 1 for n in followers), timeout=60)
+        check("A accepted 50 follows, one Accept in each inbox", all(len(fake.ids_at(n)) == 1 for n in followers))
+        before = {n: len(fake.ids_at(n)) for n in followers}
+        t0 = time.time()
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Benches along the river", "body": "Install benches every hundred metres along the river walk."})
+        wait_until("every inbox gets both announces", lambda: all(len(fake.ids_at(n)) >= before[n] + 2 for n in followers), timeout=60)
+        figures["fan-out to 50 inboxes (s)"] = round(time.time() - t0, 2)
+        check(f"fan-out: 100 deliveries (2 per inbox) in {figures['fan-out to 50 inboxes (s)']} s, with 0.2 s receiver latency", True)
+
+        fake.delay = 0.5
+        before = {n: len(fake.ids_at(n)) for n in followers}
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Water fountains in parks", "body": "Install drinking water fountains in every park of the town."})
+        check("a new proposal starts a fan-out", r.status == 201)
+        wait_until("the fan-out has started", lambda: sum(len(fake.ids_at(n)) - before[n] for n in followers) >= 5, timeout=30, interval=0.02)
+        a.kill9()
+        got = sum(len(fake.ids_at(n)) - before[n] for n in followers)
+        check(f"sender killed with -9 after {got} of 100 deliveries", got < 100, got)
+        fake.delay = 0.0
+        a.start()
+        wait_until("every inbox gets both activities after the restart", lambda: all(len(fake.ids_at(n)) >= before[n] + 2 for n in followers), timeout=90)
+        dupes = 0
+        for n in followers:
+            ids = fake.ids_at(n)[before[n]:]
+            dupes += len(ids) - len(set(ids))
+            assert len(set(ids)) == 2, (n, ids)
+        figures["repeats after kill -9 (applied once)"] = dupes
+        check(f"0 lost after kill -9: every inbox has both activities ({dupes} repeated arrivals, each applied once by id)", True)
+        check("no delivery with a bad signature", fake.bad_signatures == 0, fake.bad_signatures)
+
+        step("a receiver down for a while: deliveries resume with backoff")
+        fake.stop()
+        before = {n: len(fake.ids_at(n)) for n in followers}
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Solar panels on schools", "body": "Cover the roofs of the town's schools with solar panels."})
+        wait_until("A's staff see failing deliveries with their error", lambda: "Connection refused" in a.staff.page("/admin/federation").text
+                   or "error sending request" in a.staff.page("/admin/federation").text, timeout=30)
+        check("staff see failing deliveries and the last error", True)
+        time.sleep(3)
+        fake.start()
+        t0 = time.time()
+        wait_until("deliveries resume", lambda: all(len(fake.ids_at(n)) >= before[n] + 2 for n in followers), timeout=90)
+        figures["receiver back → all delivered (s)"] = round(time.time() - t0, 2)
+        check(f"receiver back: all 100 delivered after {figures['receiver back → all delivered (s)']} s", True)
+
+        step("inbound: duplicates applied once, and crafted bad requests rejected with nothing stored")
+        shared = f"{a.base}/inbox"
+        target = f"{a.base}/proposals/{p3}"
+        mallory = fake.actor_id("mallory")
+        like = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{mallory}/likes/1", "type": "Like", "actor": mallory, "object": target}
+        before = page_json(a, p3)["bindingEndorsements"]
+        r1 = signed_post(shared, like, f"{mallory}#main-key", fake.key)
+        r2 = signed_post(shared, like, f"{mallory}#main-key", fake.key)
+        check("the same Like twice: first accepted, repeat refused", r1.status == 202 and r2.status == 409, (r1.status, r1.text, r2.status))
+        like2 = dict(like, id=f"{mallory}/likes/2")
+        r3 = signed_post(shared, like2, f"{mallory}#main-key", fake.key)
+        check("a second Like by the same person with a new id counts once", r3.status == 202)
+        check("Mallory counted exactly once", page_json(a, p3)["bindingEndorsements"] == before + 1)
+
+        rejected = []
+
+        def reject(what, response, expect=range(400, 500)):
+            ok = response.status in expect
+            rejected.append((what, response.status, ok))
+            check(f"rejected: {what} → {response.status} {response.text.strip()[:70]}", ok, response.text[:200])
+
+        def fresh(kind="Like", **extra):
+            base_id = f"{mallory}/activities/{time.time_ns()}"
+            activity = {"@context": "https://www.w3.org/ns/activitystreams", "id": base_id, "type": kind, "actor": mallory, "object": target}
+            activity.update(extra)
+            return activity
+
+        key_id = f"{mallory}#main-key"
+        act = fresh()
+        reject("no signature", request("POST", shared, json.dumps(act), {"Content-Type": lib.AP, "Date": formatdate(usegmt=True),
+                                                                          "Digest": "SHA-256=" + lib.b64(__import__("hashlib").sha256(json.dumps(act).encode()).digest())}))
+        act = fresh()
+        reject("signature by another key", signed_post(shared, act, key_id, fake.other_key))
+        act = fresh()
+        reject("key of one actor, activity of another", signed_post(shared, dict(act, actor=fake.actor_id("eve"), id=f"{fake.actor_id('eve')}/x/{time.time_ns()}"), key_id, fake.key))
+        act = fresh(content="Hello")
+        reject("body changed after signing (digest mismatch)", signed_post(shared, act, key_id, fake.key, tamper_after=True))
+        act = fresh()
+        reject("digest header missing", signed_post(shared, act, key_id, fake.key, omit=("Digest",)))
+        act = fresh()
+        reject("wrong digest value", signed_post(shared, act, key_id, fake.key, digest="SHA-256=" + lib.b64(b"0" * 32)))
+        act = fresh()
+        reject("stale Date (3 hours old)", signed_post(shared, act, key_id, fake.key, date=formatdate(time.time() - 3 * 3600, usegmt=True)))
+        act = fresh()
+        reject("Date header missing", signed_post(shared, act, key_id, fake.key, omit=("Date",)))
+        reject("replayed activity id", signed_post(shared, like, key_id, fake.key), expect=[409])
+        act = fresh()
+        act["id"] = f"{b.base}/activities/spoofed-{time.time_ns()}"
+        reject("activity id on another host than its actor", signed_post(shared, act, key_id, fake.key))
+        note = {"id": f"{b.base}/comments/spoofed", "type": "Note", "attributedTo": mallory, "content": "spoofed", "inReplyTo": target}
+        reject("Create of an object hosted elsewhere (spoofed origin)", signed_post(shared, fresh("Create", object=note), key_id, fake.key))
+        note = {"id": f"{mallory}/notes/1", "type": "Note", "attributedTo": f"{a.base}/users/alice", "content": "impersonation", "inReplyTo": target}
+        reject("Create of a note attributed to someone else", signed_post(shared, fresh("Create", object=note), key_id, fake.key))
+        reject("Undo of someone else's Like", signed_post(shared, fresh("Undo", object={"id": f"{fake.actor_id('eve')}/likes/1", "type": "Like", "actor": fake.actor_id("eve"), "object": target}), key_id, fake.key))
+        reject("Update from an actor nobody follows", signed_post(shared, fresh("Update", object={"id": f"{mallory}/pages/1", "type": "Page", "name": "x"}), key_id, fake.key))
+        reject("Announce from an actor nobody follows", signed_post(shared, fresh("Announce", object=f"{mallory}/pages/1"), key_id, fake.key))
+        reject("unknown activity type", signed_post(shared, fresh("Move"), key_id, fake.key))
+        reject("Like of something that is not a proposal here", signed_post(shared, fresh(object=f"{a.base}/proposals/does-not-exist"), key_id, fake.key))
+        reject("Follow of something that is not a process", signed_post(shared, fresh("Follow", object=f"{a.base}/users/alice"), key_id, fake.key))
+        reject("malformed JSON", signed_post(shared, {}, key_id, fake.key, body=b'{"id": "x", "type": "Like",'))
+        reject("activity without an id", signed_post(shared, {"type": "Like", "actor": mallory, "object": target}, key_id, fake.key))
+        big = fresh(content="x" * 300_000)
+        reject("oversize body (300 kB)", signed_post(shared, big, key_id, fake.key), expect=[413])
+        bait = f"http://localhost:{lib.free_port()}/actors/bait"
+        reject("private-address fetch bait (actor on an unlisted loopback port)",
+               signed_post(shared, {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{bait}/likes/1", "type": "Like", "actor": bait, "object": target}, f"{bait}#main-key", fake.key))
+        ip_bait = "http://127.0.0.1:9/actors/bait"
+        reject("fetch bait on a bare IP address", signed_post(shared, {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{ip_bait}/likes/1", "type": "Like", "actor": ip_bait, "object": target}, f"{ip_bait}#main-key", fake.key))
+        r = a.staff.form("/admin/federation/peers", {"host": fake.host, "policy": "block"})
+        check("A's staff block the fake server", r.status == 303)
+        reject("activity from a blocked instance", signed_post(shared, fresh(), key_id, fake.key), expect=[403])
+        a.staff.form("/admin/federation/peers", {"host": fake.host, "policy": "remove"})
+        a.staff.form("/admin/federation/mode", {"mode": "allowlist"})
+        a.staff.form("/admin/federation/peers", {"host": b.host, "policy": "allow"})
+        reject("allowlist mode: activity from an unlisted instance", signed_post(shared, fresh(), key_id, fake.key), expect=[403])
+        like_ok = fresh()
+        a.staff.form("/admin/federation/mode", {"mode": "open"})
+        pj = page_json(a, p3)
+        check("nothing stored by any rejected request (counts unchanged, no spoofed comment)",
+              pj["bindingEndorsements"] == before + 1 and "spoofed" not in request("GET", target).text and "impersonation" not in request("GET", target).text, pj)
+        r = signed_post(shared, like_ok, key_id, fake.key)
+        check("an id refused under the allowlist is accepted later (it was not recorded)", r.status == 202, r.text)
+        figures["crafted bad requests rejected"] = sum(1 for _, _, ok in rejected if ok)
+
+        step("JSON-LD of objects and stored activities")
+        pj = page_json(a, p1)
+        check("a proposal is a Page attributed to its author, in its process's audience",
+              pj["type"] == "Page" and pj["attributedTo"] == f"{a.base}/users/alice" and pj["audience"] == f"{a.base}/processes/budget-2026")
+        outbox = get_json(f"{a.base}/processes/budget-2026/outbox")
+        check("the process outbox lists Announce(Create(Page))", outbox["orderedItems"][0]["type"] == "Announce" and outbox["orderedItems"][0]["object"]["type"] == "Create")
+        any_id = next(iter(fake.bodies))
+        fetched = get_json(any_id)
+        check("a delivered activity can be fetched at its id", fetched["id"] == any_id)
+        with open(os.path.join(workdir, "examples.json"), "w") as f:
+            json.dump({"announce": fake.bodies[any_id], "page": pj, "group": group}, f, indent=2)
+        if os.environ.get("PLENUM_FED_EXAMPLES"):
+            with open(os.environ["PLENUM_FED_EXAMPLES"], "w") as f:
+                json.dump({"announce": fake.bodies[any_id], "page": pj, "group": group, "outbox_first": outbox["orderedItems"][0]}, f, indent=2)
+
+        print(f"\nfederation tests: {checks} checks passed (A on {A_BACKEND}, B and C on sqlite)")
+        for k, v in figures.items():
+            print(f"  {k}: {v}")
+    except Exception:
+        for i in instances:
+            try:
+                print(f"\n--- log of town {i.name} (last 40 lines)")
+                print("".join(open(i.log_path).readlines()[-40:]))
+            except OSError:
+                pass
+        raise
+    finally:
+        fake.stop()
+        for i in instances:
+            i.stop()
+            i.drop()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        print(e, file=sys.stderr)
+        sys.exit(1)
