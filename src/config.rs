@@ -137,7 +137,11 @@ impl Config {
             }
         };
         let federation_allow_private: Vec<String> = match env("PLENUM_FEDERATION_ALLOW_PRIVATE") {
-            Some(v) => v.split(',').map(|h| h.trim().to_lowercase()).filter(|h| !h.is_empty()).collect(),
+            Some(v) => v
+                .split(',')
+                .map(|h| h.trim().to_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
             None => from_file.federation_allow_private.unwrap_or_default(),
         };
         let delivery_retry_base_secs = match env("PLENUM_DELIVERY_RETRY_BASE_SECS") {

@@ -33,27 +33,6 @@ pub fn search_text(parts: &[&str]) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn script_is_removed_and_formatting_kept() {
-        let html = render("**Bold** <script>alert(1)</script> [x](javascript:alert(1))");
-        assert!(html.contains("<strong>Bold</strong>"));
-        assert!(!html.contains("<script"));
-        assert!(!html.contains("javascript:"));
-    }
-
-    #[test]
-    fn search_text_folds_accents_and_case() {
-        assert_eq!(
-            search_text(&["Élargir  la RUE", "Crèche"]),
-            "elargir la rue creche"
-        );
-    }
-}
-
 /// Text without markup, for names and titles that come from other servers (shown escaped).
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -73,4 +52,25 @@ pub fn plain_text(html: &str) -> String {
         .replace("&amp;", "&")
         .trim()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_is_removed_and_formatting_kept() {
+        let html = render("**Bold** <script>alert(1)</script> [x](javascript:alert(1))");
+        assert!(html.contains("<strong>Bold</strong>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn search_text_folds_accents_and_case() {
+        assert_eq!(
+            search_text(&["Élargir  la RUE", "Crèche"]),
+            "elargir la rue creche"
+        );
+    }
 }

@@ -84,6 +84,28 @@ def follow_state(person, title):
     return m.group(1).strip() if m else None
 
 
+def write_examples(path, a, b, extra):
+    """One stored activity of each kind, as sent in this run, for docs/federation.md."""
+    import sqlite3
+    import subprocess
+    examples = dict(extra)
+    if a.backend == "postgres":
+        out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", a.pg_db, "-At", "-c",
+                              "SELECT DISTINCT ON (kind) kind, body FROM outbound_activities ORDER BY kind, created_at"],
+                             capture_output=True, text=True, check=True).stdout
+        rows = [line.split("|", 1) for line in out.splitlines() if "|" in line]
+    else:
+        rows = sqlite3.connect(a.database_url.removeprefix("sqlite://")).execute(
+            "SELECT kind, body FROM outbound_activities GROUP BY kind").fetchall()
+    for kind, body in rows:
+        examples[f"a:{kind}"] = json.loads(body)
+    for kind, body in sqlite3.connect(b.database_url.removeprefix("sqlite://")).execute(
+            "SELECT kind, body FROM outbound_activities GROUP BY kind").fetchall():
+        examples[f"b:{kind}"] = json.loads(body)
+    with open(path, "w") as f:
+        json.dump(examples, f, indent=2, ensure_ascii=False)
+
+
 def main():
     workdir = tempfile.mkdtemp(prefix="plenum-fed-")
     fake = lib.FakeServer(delay=0.2)
@@ -373,11 +395,16 @@ def main():
         any_id = next(iter(fake.bodies))
         fetched = get_json(any_id)
         check("a delivered activity can be fetched at its id", fetched["id"] == any_id)
-        with open(os.path.join(workdir, "examples.json"), "w") as f:
-            json.dump({"announce": fake.bodies[any_id], "page": pj, "group": group}, f, indent=2)
+
+        step("unfollow")
+        r = c.staff.form(f"/admin/federation/unfollow/{rc}", {})
+        check("C stops following budget-2026 (Undo Follow)", r.status == 303, r.text[:200])
+        wait_until("A drops C from the followers", lambda: f"{c.base}/actor" not in a.staff.page("/admin/federation").text.split("Open consultation")[0])
+        check("A no longer lists C as a follower of budget-2026", True)
+        check("C no longer shows the process", remote_process_id(c.staff, "Budget 2026") is None)
+
         if os.environ.get("PLENUM_FED_EXAMPLES"):
-            with open(os.environ["PLENUM_FED_EXAMPLES"], "w") as f:
-                json.dump({"announce": fake.bodies[any_id], "page": pj, "group": group, "outbox_first": outbox["orderedItems"][0]}, f, indent=2)
+            write_examples(os.environ["PLENUM_FED_EXAMPLES"], a, b, {"group": group, "page": pj, "outbox_item": outbox["orderedItems"][0]})
 
         print(f"\nfederation tests: {checks} checks passed (A on {A_BACKEND}, B and C on sqlite)")
         for k, v in figures.items():

@@ -319,7 +319,9 @@ impl Object for RemoteActor {
                     .set(row.clone())
                     .execute(conn)?;
                 if updated == 0 {
-                    diesel::insert_into(remote_actors::table).values(row).execute(conn)?;
+                    diesel::insert_into(remote_actors::table)
+                        .values(row)
+                        .execute(conn)?;
                 }
                 Ok::<_, crate::domain::Error>(())
             })

@@ -22,7 +22,9 @@ use super::{urls, FedState};
 use crate::db::schema::{comments, followers, processes, received_activities, remote_actors, users};
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
-use crate::domain::{comments as comment_rules, endorsements, new_id, now, processes as process_rules, proposals};
+use crate::domain::{
+    comments as comment_rules, endorsements, new_id, now, processes as process_rules, proposals,
+};
 use crate::web::AppState;
 
 /// Activity types we act on; anything else is refused.
@@ -35,7 +37,12 @@ pub fn id_of(value: &Value) -> Option<&str> {
     value.as_str().or_else(|| value["id"].as_str())
 }
 
-pub fn record_received(conn: &mut AnyConnection, id: &str, actor: &str, kind: &str) -> crate::domain::Result<()> {
+pub fn record_received(
+    conn: &mut AnyConnection,
+    id: &str,
+    actor: &str,
+    kind: &str,
+) -> crate::domain::Result<()> {
     diesel::insert_into(received_activities::table)
         .values((
             received_activities::ap_id.eq(id),
@@ -91,13 +98,19 @@ fn local_process_slug(site: &Site, id: &str) -> Option<String> {
 }
 
 /// The id of a local proposal from its id (or a local comment's proposal).
-fn local_proposal_id(conn: &mut AnyConnection, site: &Site, id: &str) -> crate::domain::Result<Option<String>> {
+fn local_proposal_id(
+    conn: &mut AnyConnection,
+    site: &Site,
+    id: &str,
+) -> crate::domain::Result<Option<String>> {
     if let Some(rest) = id.strip_prefix(&format!("{}/proposals/", site.base)) {
         if !rest.is_empty() && !rest.contains('/') {
             return Ok(Some(rest.to_string()));
         }
     }
-    let comment_id = id.strip_prefix(&format!("{}/comments/", site.base)).map(str::to_string);
+    let comment_id = id
+        .strip_prefix(&format!("{}/comments/", site.base))
+        .map(str::to_string);
     let found: Option<String> = match comment_id {
         Some(local) => comments::table
             .filter(comments::id.eq(local))
@@ -113,9 +126,15 @@ fn local_proposal_id(conn: &mut AnyConnection, site: &Site, id: &str) -> crate::
     Ok(found)
 }
 
-async fn on_follow(state: &Arc<AppState>, site: Site, actor: RemoteActor, follow: Value) -> Result<(), FedError> {
+async fn on_follow(
+    state: &Arc<AppState>,
+    site: Site,
+    actor: RemoteActor,
+    follow: Value,
+) -> Result<(), FedError> {
     let object = id_of(&follow["object"]).unwrap_or_default().to_string();
-    let slug = local_process_slug(&site, &object).ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only processes can be followed here"))?;
+    let slug = local_process_slug(&site, &object)
+        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only processes can be followed here"))?;
     let id = follow["id"].as_str().unwrap_or_default().to_string();
     state
         .db
@@ -165,13 +184,21 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
             let mut notify = false;
             match inner_kind.as_str() {
                 "Follow" => {
-                    diesel::delete(followers::table.filter(followers::actor_ap_id.eq(&actor.ap_id)).filter(
-                        followers::follow_ap_id.eq(&inner_id).or(followers::process_id.eq_any(
-                            processes::table
-                                .filter(processes::slug.eq(local_process_slug(&site, &inner_object).unwrap_or_default()))
-                                .select(processes::id),
-                        )),
-                    ))
+                    diesel::delete(
+                        followers::table
+                            .filter(followers::actor_ap_id.eq(&actor.ap_id))
+                            .filter(
+                                followers::follow_ap_id
+                                    .eq(&inner_id)
+                                    .or(followers::process_id.eq_any(
+                                        processes::table
+                                            .filter(processes::slug.eq(
+                                                local_process_slug(&site, &inner_object).unwrap_or_default(),
+                                            ))
+                                            .select(processes::id),
+                                    )),
+                            ),
+                    )
                     .execute(conn)?;
                 }
                 "Like" | "Dislike" | "" => {
@@ -277,7 +304,11 @@ async fn on_like(state: &Arc<AppState>, site: Site, actor: RemoteActor, like: Va
 
 /// The object of an activity as we may trust it: embedded when it comes from the sender's own
 /// server, otherwise fetched from its origin. `None` when it is one of ours.
-async fn trusted_object(data: &Data<FedState>, sender: &RemoteActor, object: &Value) -> Result<Option<Value>, FedError> {
+async fn trusted_object(
+    data: &Data<FedState>,
+    sender: &RemoteActor,
+    object: &Value,
+) -> Result<Option<Value>, FedError> {
     let id = id_of(object).ok_or_else(|| FedError::bad("object without id"))?;
     let url = Url::parse(id).map_err(|_| FedError::bad("object id is not a URL"))?;
     let host = urls::host_of(&url);
@@ -291,7 +322,12 @@ async fn trusted_object(data: &Data<FedState>, sender: &RemoteActor, object: &Va
     Ok(Some(fetched.object))
 }
 
-async fn on_create(data: &Data<FedState>, site: Site, actor: RemoteActor, create: Value) -> Result<(), FedError> {
+async fn on_create(
+    data: &Data<FedState>,
+    site: Site,
+    actor: RemoteActor,
+    create: Value,
+) -> Result<(), FedError> {
     let note = &create["object"];
     let note_id = id_of(note).unwrap_or_default().to_string();
     if urls::host_of_str(&note_id) != actor.host {
@@ -320,7 +356,9 @@ async fn on_create(data: &Data<FedState>, site: Site, actor: RemoteActor, create
             let parent: Option<String> = if in_reply_to.contains("/proposals/") {
                 None
             } else {
-                let local = in_reply_to.strip_prefix(&format!("{}/comments/", site.base)).map(str::to_string);
+                let local = in_reply_to
+                    .strip_prefix(&format!("{}/comments/", site.base))
+                    .map(str::to_string);
                 match local {
                     Some(local) => Some(local),
                     None => comments::table
@@ -330,7 +368,8 @@ async fn on_create(data: &Data<FedState>, site: Site, actor: RemoteActor, create
                         .optional()?,
                 }
             };
-            let comment = comment_rules::add_remote(conn, &detail, &proposal, &user, &html, parent, &note_id)?;
+            let comment =
+                comment_rules::add_remote(conn, &detail, &proposal, &user, &html, parent, &note_id)?;
             outbox::after(conn, &site, Event::CommentCreated(comment.id))?;
             Ok::<_, FedError>(())
         })
@@ -348,7 +387,12 @@ async fn followed_process(state: &Arc<AppState>, actor: &RemoteActor) -> Result<
         .ok_or_else(|| FedError::forbidden("we do not follow this actor"))
 }
 
-async fn on_accept(state: &Arc<AppState>, actor: RemoteActor, accept: Value, accepted: bool) -> Result<(), FedError> {
+async fn on_accept(
+    state: &Arc<AppState>,
+    actor: RemoteActor,
+    accept: Value,
+    accepted: bool,
+) -> Result<(), FedError> {
     let process = followed_process(state, &actor).await?;
     let follow_id = id_of(&accept["object"]).unwrap_or_default().to_string();
     if follow_id != process.follow_ap_id {
@@ -359,7 +403,12 @@ async fn on_accept(state: &Arc<AppState>, actor: RemoteActor, accept: Value, acc
     state
         .db
         .write(move |conn| {
-            record_received(conn, &id, &actor.ap_id, if accepted { "Accept" } else { "Reject" })?;
+            record_received(
+                conn,
+                &id,
+                &actor.ap_id,
+                if accepted { "Accept" } else { "Reject" },
+            )?;
             mirror::set_follow_state(conn, &process_id, if accepted { "accepted" } else { "rejected" })?;
             Ok::<_, FedError>(())
         })
@@ -394,7 +443,11 @@ async fn author_name(data: &Data<FedState>, author: &str) -> String {
 }
 
 /// Mirrors an object a followed process sent us (a proposal or a comment).
-pub async fn mirror_object(data: &Data<FedState>, process: &RemoteProcess, object: Value) -> Result<(), FedError> {
+pub async fn mirror_object(
+    data: &Data<FedState>,
+    process: &RemoteProcess,
+    object: Value,
+) -> Result<(), FedError> {
     let kind = object["type"].as_str().unwrap_or_default().to_string();
     let author = id_of(&object["attributedTo"]).unwrap_or_default().to_string();
     let name = author_name(data, &author).await;
@@ -477,7 +530,12 @@ async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Value) -> 
     mirror_object(data, &process, object).await
 }
 
-async fn on_delete(state: &Arc<AppState>, site: Site, actor: RemoteActor, delete: Value) -> Result<(), FedError> {
+async fn on_delete(
+    state: &Arc<AppState>,
+    site: Site,
+    actor: RemoteActor,
+    delete: Value,
+) -> Result<(), FedError> {
     let object_id = id_of(&delete["object"]).unwrap_or_default().to_string();
     if urls::host_of_str(&object_id) != actor.host {
         return Err(FedError::forbidden("object id is not on the actor's server"));
@@ -485,7 +543,10 @@ async fn on_delete(state: &Arc<AppState>, site: Site, actor: RemoteActor, delete
     let id = delete["id"].as_str().unwrap_or_default().to_string();
     let process = {
         let ap_id = actor.ap_id.clone();
-        state.db.read(move |conn| mirror::find_process_by_ap_id(conn, &ap_id)).await?
+        state
+            .db
+            .read(move |conn| mirror::find_process_by_ap_id(conn, &ap_id))
+            .await?
     };
     state
         .db

@@ -26,12 +26,19 @@ pub async fn follow(state: &Arc<AppState>, address: &str) -> Result<RemoteProces
     } else if address.contains('@') {
         webfinger_resolve_actor::<FedState, RemoteActor>(address, &data).await?
     } else {
-        return Err(FedError::bad("write the address as name@town.example or as its URL"));
+        return Err(FedError::bad(
+            "write the address as name@town.example or as its URL",
+        ));
     };
     if actor.kind != "Group" {
-        return Err(FedError::bad(format!("{address} is a {}, not a process", actor.kind)));
+        return Err(FedError::bad(format!(
+            "{address} is a {}, not a process",
+            actor.kind
+        )));
     }
-    let group: Value = fetch_object_http::<FedState, Value>(&actor.id_url, &data).await?.object;
+    let group: Value = fetch_object_http::<FedState, Value>(&actor.id_url, &data)
+        .await?
+        .object;
     let site = Site::of(&state.config);
     let inbox = actor.inbox.clone();
     let process = state
@@ -76,7 +83,9 @@ pub async fn backfill(state: &Arc<AppState>, process: &RemoteProcess) -> Result<
         if matches!(object["type"].as_str(), Some("Create" | "Update")) {
             object = object["object"].clone();
         }
-        let Some(id) = super::apply::id_of(&object) else { continue };
+        let Some(id) = super::apply::id_of(&object) else {
+            continue;
+        };
         if super::urls::host_of_str(id) != process.host || !object.is_object() {
             continue;
         }

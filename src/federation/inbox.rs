@@ -41,7 +41,10 @@ impl<'de> serde::Deserialize<'de> for Incoming {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let json = Value::deserialize(d)?;
-        let id = json["id"].as_str().and_then(|s| Url::parse(s).ok()).ok_or_else(|| D::Error::custom("activity without a valid id"))?;
+        let id = json["id"]
+            .as_str()
+            .and_then(|s| Url::parse(s).ok())
+            .ok_or_else(|| D::Error::custom("activity without a valid id"))?;
         let actor = apply::id_of(&json["actor"])
             .and_then(|s| Url::parse(s).ok())
             .ok_or_else(|| D::Error::custom("activity without a valid actor"))?;
@@ -67,7 +70,9 @@ impl Activity for Incoming {
     }
 
     async fn receive(self, data: &Data<FedState>) -> Result<(), FedError> {
-        let actor = ObjectId::<RemoteActor>::from(self.actor.clone()).dereference(data).await?;
+        let actor = ObjectId::<RemoteActor>::from(self.actor.clone())
+            .dereference(data)
+            .await?;
         apply::apply(data, actor, self.json).await
     }
 }
@@ -91,14 +96,22 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_ACTIVITY_BYTES)
         .await
-        .map_err(|_| reject(FedError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("activity larger than {MAX_ACTIVITY_BYTES} bytes"))))?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|e| reject(FedError::bad(format!("body is not JSON: {e}"))))?;
+        .map_err(|_| {
+            reject(FedError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("activity larger than {MAX_ACTIVITY_BYTES} bytes"),
+            ))
+        })?;
+    let json: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| reject(FedError::bad(format!("body is not JSON: {e}"))))?;
     let id = json["id"].as_str().unwrap_or_default().to_string();
     let actor = apply::id_of(&json["actor"]).unwrap_or_default().to_string();
     let with = |e: FedError| (e, id.clone(), actor.clone());
     let kind = json["type"].as_str().unwrap_or_default();
     if !KNOWN_TYPES.contains(&kind) {
-        return Err(with(FedError::bad(format!("activity type {kind:?} is not accepted here"))));
+        return Err(with(FedError::bad(format!(
+            "activity type {kind:?} is not accepted here"
+        ))));
     }
     let (id_url, actor_url) = match (Url::parse(&id), Url::parse(&actor)) {
         (Ok(i), Ok(a)) => (i, a),
@@ -109,14 +122,26 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
     let actor_host = urls::host_of(&actor_url);
     let rules = state.db.read(policy::load).await.map_err(|e| with(e.into()))?;
     if !rules.allows(&actor_host) {
-        return Err(with(FedError::forbidden(format!("{actor_host} may not federate with this instance"))));
+        return Err(with(FedError::forbidden(format!(
+            "{actor_host} may not federate with this instance"
+        ))));
     }
     if urls::host_of(&id_url) != actor_host {
-        return Err(with(FedError::forbidden("activity id is not on the actor's server")));
+        return Err(with(FedError::forbidden(
+            "activity id is not on the actor's server",
+        )));
     }
     let seen_id = id.clone();
-    if state.db.read(move |conn| apply::already_received(conn, &seen_id)).await.map_err(|e| with(e.into()))? {
-        return Err(with(FedError::new(StatusCode::CONFLICT, "activity already received")));
+    if state
+        .db
+        .read(move |conn| apply::already_received(conn, &seen_id))
+        .await
+        .map_err(|e| with(e.into()))?
+    {
+        return Err(with(FedError::new(
+            StatusCode::CONFLICT,
+            "activity already received",
+        )));
     }
     let request = Request::from_parts(parts, Body::from(bytes));
     let activity_data = ActivityData::from_request(request, &())
@@ -150,7 +175,10 @@ fn check_key_owner(headers: &axum::http::HeaderMap, actor: &str) -> Result<(), F
         .ok_or_else(|| FedError::new(StatusCode::UNAUTHORIZED, "signature without keyId"))?;
     let owner = key_id.split('#').next().unwrap_or_default();
     if owner != actor {
-        return Err(FedError::new(StatusCode::UNAUTHORIZED, "the signing key does not belong to the activity's actor"));
+        return Err(FedError::new(
+            StatusCode::UNAUTHORIZED,
+            "the signing key does not belong to the activity's actor",
+        ));
     }
     Ok(())
 }
@@ -163,9 +191,14 @@ fn check_date(headers: &axum::http::HeaderMap) -> Result<(), FedError> {
         .ok_or_else(|| FedError::new(StatusCode::UNAUTHORIZED, "missing Date header"))?;
     let when = chrono::DateTime::parse_from_rfc2822(date)
         .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "unreadable Date header"))?;
-    let skew = (chrono::Utc::now() - when.with_timezone(&chrono::Utc)).num_seconds().abs();
+    let skew = (chrono::Utc::now() - when.with_timezone(&chrono::Utc))
+        .num_seconds()
+        .abs();
     if skew > MAX_CLOCK_SKEW_SECS {
-        return Err(FedError::new(StatusCode::UNAUTHORIZED, "Date header too far from now (stale or replayed request)"));
+        return Err(FedError::new(
+            StatusCode::UNAUTHORIZED,
+            "Date header too far from now (stale or replayed request)",
+        ));
     }
     Ok(())
 }

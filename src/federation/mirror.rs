@@ -122,7 +122,12 @@ pub fn list_processes(conn: &mut AnyConnection) -> Result<Vec<RemoteProcess>> {
 }
 
 /// Records (or refreshes) a process we start following, from its `Group` document.
-pub fn upsert_process(conn: &mut AnyConnection, group: &Value, inbox: &str, follow_ap_id: Option<&str>) -> Result<RemoteProcess> {
+pub fn upsert_process(
+    conn: &mut AnyConnection,
+    group: &Value,
+    inbox: &str,
+    follow_ap_id: Option<&str>,
+) -> Result<RemoteProcess> {
     let ap_id = group["id"].as_str().unwrap_or_default().to_string();
     let host = urls::host_of_str(&ap_id);
     let handle = text(&group["preferredUsername"], 100);
@@ -130,7 +135,11 @@ pub fn upsert_process(conn: &mut AnyConnection, group: &Value, inbox: &str, foll
     let summary = crate::markdown::sanitize(group["summary"].as_str().unwrap_or_default());
     let url = group["url"].as_str().unwrap_or(&ap_id).to_string();
     let phases = serde_json::to_string(&group["phases"]).unwrap_or_else(|_| "[]".into());
-    let phases = if group["phases"].is_array() { phases } else { "[]".into() };
+    let phases = if group["phases"].is_array() {
+        phases
+    } else {
+        "[]".into()
+    };
     let current = group["currentPhase"].as_str().map(|s| text(&Value::from(s), 40));
     let eligibility = group["eligibility"].as_str().unwrap_or("residents").to_string();
     let at = now();
@@ -193,16 +202,27 @@ pub fn remove_process(conn: &mut AnyConnection, id: &str) -> Result<()> {
 }
 
 /// Stores a proposal (`Page`) of a followed process; a newer copy replaces an older one.
-pub fn upsert_proposal(conn: &mut AnyConnection, process: &RemoteProcess, page: &Value, author_name: &str) -> Result<()> {
+pub fn upsert_proposal(
+    conn: &mut AnyConnection,
+    process: &RemoteProcess,
+    page: &Value,
+    author_name: &str,
+) -> Result<()> {
     let ap_id = page["id"].as_str().unwrap_or_default().to_string();
-    let updated = time_of(&page["updated"]).or_else(|| time_of(&page["published"])).unwrap_or_else(now);
+    let updated = time_of(&page["updated"])
+        .or_else(|| time_of(&page["published"]))
+        .unwrap_or_else(now);
     let published = time_of(&page["published"]).unwrap_or(updated);
     let title = text(&page["name"], 300);
     let content = crate::markdown::sanitize(page["content"].as_str().unwrap_or_default());
     let url = page["url"].as_str().unwrap_or(&ap_id).to_string();
     let author = page["attributedTo"].as_str().unwrap_or_default().to_string();
     let state = text(&page["state"], 40);
-    let state = if state.is_empty() { "published".to_string() } else { state };
+    let state = if state.is_empty() {
+        "published".to_string()
+    } else {
+        state
+    };
     let answer = page["officialAnswer"].as_str().map(crate::markdown::sanitize);
     let count = |key: &str| page[key].as_i64().unwrap_or(0).max(0);
     let existing: Option<(String, NaiveDateTime)> = remote_proposals::table
@@ -247,7 +267,11 @@ pub fn upsert_proposal(conn: &mut AnyConnection, process: &RemoteProcess, page: 
     Ok(())
 }
 
-pub fn mark_proposal_deleted(conn: &mut AnyConnection, process: &RemoteProcess, ap_id: &str) -> Result<usize> {
+pub fn mark_proposal_deleted(
+    conn: &mut AnyConnection,
+    process: &RemoteProcess,
+    ap_id: &str,
+) -> Result<usize> {
     Ok(diesel::update(
         remote_proposals::table
             .filter(remote_proposals::ap_id.eq(ap_id))
@@ -283,7 +307,12 @@ pub fn proposals_of(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<Re
 }
 
 /// Stores a comment on a mirrored proposal (ours, sent from here, or relayed by the process).
-pub fn upsert_comment(conn: &mut AnyConnection, proposal: &RemoteProposal, note: &Value, author_name: &str) -> Result<()> {
+pub fn upsert_comment(
+    conn: &mut AnyConnection,
+    proposal: &RemoteProposal,
+    note: &Value,
+    author_name: &str,
+) -> Result<()> {
     let ap_id = note["id"].as_str().unwrap_or_default().to_string();
     let exists: i64 = remote_comments::table
         .filter(remote_comments::ap_id.eq(&ap_id))
@@ -299,7 +328,9 @@ pub fn upsert_comment(conn: &mut AnyConnection, proposal: &RemoteProposal, note:
             remote_comments::remote_proposal_id.eq(&proposal.id),
             remote_comments::author_name.eq(author_name),
             remote_comments::author_ap_id.eq(note["attributedTo"].as_str().unwrap_or_default()),
-            remote_comments::content_html.eq(crate::markdown::sanitize(note["content"].as_str().unwrap_or_default())),
+            remote_comments::content_html.eq(crate::markdown::sanitize(
+                note["content"].as_str().unwrap_or_default(),
+            )),
             remote_comments::created_at.eq(time_of(&note["published"]).unwrap_or_else(now)),
         ))
         .execute(conn)?;
@@ -324,7 +355,12 @@ pub fn endorsement_of(conn: &mut AnyConnection, user_id: &str, proposal_id: &str
         .optional()?)
 }
 
-pub fn record_endorsement(conn: &mut AnyConnection, user_id: &str, proposal_id: &str, like_id: &str) -> Result<()> {
+pub fn record_endorsement(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    proposal_id: &str,
+    like_id: &str,
+) -> Result<()> {
     diesel::insert_into(remote_endorsements::table)
         .values((
             remote_endorsements::user_id.eq(user_id),

@@ -47,7 +47,9 @@ pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<Fe
                 .app_data(FedState(state.clone()))
                 // Test/debug only: http, explicit ports, and the listed loopback servers.
                 .debug(!state.config.federation_allow_private.is_empty())
-                .url_verifier(Box::new(ListedPrivateHosts(state.config.federation_allow_private.clone())))
+                .url_verifier(Box::new(ListedPrivateHosts(
+                    state.config.federation_allow_private.clone(),
+                )))
                 .http_fetch_limit(50)
                 .build()
                 .await
@@ -75,7 +77,7 @@ impl activitypub_federation::config::UrlVerifier for ListedPrivateHosts {
             return Ok(());
         }
         let host = urls::host_of(url);
-        if self.0.iter().any(|h| *h == host) {
+        if self.0.contains(&host) {
             Ok(())
         } else {
             Err(activitypub_federation::error::Error::UrlVerificationError(

@@ -117,7 +117,14 @@ fn announce(
         "cc": [followers_url],
         "audience": group,
     });
-    let mut sent = queue::enqueue(conn, &site.domain, &row, signer, &wrapped, inboxes.iter().cloned())?;
+    let mut sent = queue::enqueue(
+        conn,
+        &site.domain,
+        &row,
+        signer,
+        &wrapped,
+        inboxes.iter().cloned(),
+    )?;
     if let Some(object_id) = object_id {
         let (row, id) = queue::new_activity(&site.base);
         let bare = json!({
@@ -301,7 +308,13 @@ pub fn follow(conn: &mut AnyConnection, site: &Site, group: &str, inbox: &str) -
     Ok(id)
 }
 
-pub fn unfollow(conn: &mut AnyConnection, site: &Site, group: &str, follow_id: &str, inbox: &str) -> Result<()> {
+pub fn unfollow(
+    conn: &mut AnyConnection,
+    site: &Site,
+    group: &str,
+    follow_id: &str,
+    inbox: &str,
+) -> Result<()> {
     let signer = instance_signer(site);
     let (row, id) = queue::new_activity(&site.base);
     let undo = json!({
@@ -316,8 +329,22 @@ pub fn unfollow(conn: &mut AnyConnection, site: &Site, group: &str, follow_id: &
     Ok(())
 }
 
+/// A proposal of another town that a citizen here acts on: its id, its process, and the
+/// process's inbox.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoteTarget<'a> {
+    pub proposal: &'a str,
+    pub group: &'a str,
+    pub inbox: &'a str,
+}
+
 /// A citizen here endorses a proposal of another town. Returns the `Like` id.
-pub fn like(conn: &mut AnyConnection, site: &Site, user: &User, proposal: &str, group: &str, inbox: &str) -> Result<String> {
+pub fn like(conn: &mut AnyConnection, site: &Site, user: &User, target: RemoteTarget) -> Result<String> {
+    let RemoteTarget {
+        proposal,
+        group,
+        inbox,
+    } = target;
     let signer = person_signer(site, user);
     let (row, id) = queue::new_activity(&site.base);
     let like = json!({
@@ -338,10 +365,13 @@ pub fn undo_like(
     site: &Site,
     user: &User,
     like_id: &str,
-    proposal: &str,
-    group: &str,
-    inbox: &str,
+    target: RemoteTarget,
 ) -> Result<()> {
+    let RemoteTarget {
+        proposal,
+        group,
+        inbox,
+    } = target;
     let signer = person_signer(site, user);
     let (row, id) = queue::new_activity(&site.base);
     let undo = json!({
@@ -364,10 +394,13 @@ pub fn comment(
     user: &User,
     note_id: &str,
     content_html: &str,
-    proposal: &str,
-    group: &str,
-    inbox: &str,
+    target: RemoteTarget,
 ) -> Result<Value> {
+    let RemoteTarget {
+        proposal,
+        group,
+        inbox,
+    } = target;
     let signer = person_signer(site, user);
     let (row, id) = queue::new_activity(&site.base);
     let note = json!({

@@ -20,10 +20,10 @@ impl Rules {
     /// Whether `host` (`name` or `name:port`) may federate with us.
     pub fn allows(&self, host: &str) -> bool {
         let host = host.to_lowercase();
-        if self.blocked.iter().any(|b| *b == host) {
+        if self.blocked.contains(&host) {
             return false;
         }
-        !self.allowlist_mode || self.allowed.iter().any(|a| *a == host)
+        !self.allowlist_mode || self.allowed.contains(&host)
     }
 }
 
@@ -49,7 +49,11 @@ pub fn load(conn: &mut AnyConnection) -> Result<Rules> {
 /// Normalises what staff type (`https://Town.example/`, `town.example:8443`) to a host.
 pub fn normalise_host(text: &str) -> Option<String> {
     let text = text.trim().to_lowercase();
-    let with_scheme = if text.contains("://") { text } else { format!("https://{text}") };
+    let with_scheme = if text.contains("://") {
+        text
+    } else {
+        format!("https://{text}")
+    };
     let url = url::Url::parse(&with_scheme).ok()?;
     let host = super::urls::host_of(&url);
     (!host.is_empty()).then_some(host)
@@ -94,7 +98,13 @@ mod tests {
         };
         assert!(closed.allows("peer.example:8443"));
         assert!(!closed.allows("peer.example"));
-        assert_eq!(normalise_host("https://Town.example/x").as_deref(), Some("town.example"));
-        assert_eq!(normalise_host("localhost:8081").as_deref(), Some("localhost:8081"));
+        assert_eq!(
+            normalise_host("https://Town.example/x").as_deref(),
+            Some("town.example")
+        );
+        assert_eq!(
+            normalise_host("localhost:8081").as_deref(),
+            Some("localhost:8081")
+        );
     }
 }

@@ -159,7 +159,11 @@ fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
         AnyConnection::Sqlite(_) => deliveries::table
             .filter(deliveries::state.eq("pending"))
             .filter(deliveries::next_attempt_at.le(at))
-            .filter(deliveries::locked_until.is_null().or(deliveries::locked_until.lt(at)))
+            .filter(
+                deliveries::locked_until
+                    .is_null()
+                    .or(deliveries::locked_until.lt(at)),
+            )
             .order(deliveries::next_attempt_at.asc())
             .limit(limit)
             .select(deliveries::id)
@@ -186,15 +190,17 @@ fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, inbox, attempts, body, ap_id, signer_kind, signer_id)| Claimed {
-            id,
-            inbox,
-            attempts,
-            body,
-            ap_id,
-            signer_kind,
-            signer_id,
-        })
+        .map(
+            |(id, inbox, attempts, body, ap_id, signer_kind, signer_id)| Claimed {
+                id,
+                inbox,
+                attempts,
+                body,
+                ap_id,
+                signer_kind,
+                signer_id,
+            },
+        )
         .collect())
 }
 
@@ -210,7 +216,14 @@ fn mark_delivered(conn: &mut AnyConnection, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn mark_failed(conn: &mut AnyConnection, id: &str, attempts: i32, error: &str, base_secs: u64, permanent: bool) -> Result<()> {
+fn mark_failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    attempts: i32,
+    error: &str,
+    base_secs: u64,
+    permanent: bool,
+) -> Result<()> {
     let attempts = attempts + 1;
     let give_up = permanent || attempts >= MAX_ATTEMPTS;
     let next = now() + chrono::Duration::from_std(backoff(base_secs, attempts)).unwrap_or_default();
@@ -308,7 +321,9 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
     let base_secs = state.config.delivery_retry_base_secs;
     futures::stream::iter(batch)
         .for_each_concurrent(CONCURRENT_SENDS, |item| {
-            let signer = signers.get(&(item.signer_kind.clone(), item.signer_id.clone())).cloned();
+            let signer = signers
+                .get(&(item.signer_kind.clone(), item.signer_id.clone()))
+                .cloned();
             let data = &data;
             async move {
                 let outcome = send(data, signer, &item).await;
@@ -318,7 +333,9 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
                     .db
                     .write(move |conn| match &outcome {
                         Ok(()) => mark_delivered(conn, &id),
-                        Err((error, permanent)) => mark_failed(conn, &id, attempts, error, base_secs, *permanent),
+                        Err((error, permanent)) => {
+                            mark_failed(conn, &id, attempts, error, base_secs, *permanent)
+                        }
                     })
                     .await;
                 if let Err(e) = result {
@@ -330,7 +347,12 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
     Ok(count)
 }
 
-async fn load_signer(state: &Arc<AppState>, kind: &str, owner_id: &str, body: &str) -> anyhow::Result<Option<LocalSigner>> {
+async fn load_signer(
+    state: &Arc<AppState>,
+    kind: &str,
+    owner_id: &str,
+    body: &str,
+) -> anyhow::Result<Option<LocalSigner>> {
     let Some(owner) = Owner::parse(kind) else {
         return Ok(None);
     };
@@ -351,7 +373,11 @@ async fn load_signer(state: &Arc<AppState>, kind: &str, owner_id: &str, body: &s
 }
 
 /// Signs and sends one delivery. The error says whether retrying could help.
-async fn send(data: &Data<FedState>, signer: Option<LocalSigner>, item: &Claimed) -> std::result::Result<(), (String, bool)> {
+async fn send(
+    data: &Data<FedState>,
+    signer: Option<LocalSigner>,
+    item: &Claimed,
+) -> std::result::Result<(), (String, bool)> {
     let signer = signer.ok_or_else(|| ("no key to sign with".to_string(), true))?;
     let inbox = Url::parse(&item.inbox).map_err(|e| (format!("bad inbox address: {e}"), true))?;
     let body: Value = serde_json::from_str(&item.body).map_err(|e| (e.to_string(), true))?;

@@ -53,7 +53,10 @@ fn base(state: &AppState) -> String {
     state.config.base()
 }
 
-async fn webfinger(State(state): State<Arc<AppState>>, Query(q): Query<HashMap<String, String>>) -> Result<Response, FedError> {
+async fn webfinger(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, FedError> {
     let resource = q.get("resource").cloned().unwrap_or_default();
     let domain = state.config.domain();
     let name = resource
@@ -91,7 +94,11 @@ async fn webfinger(State(state): State<Arc<AppState>>, Query(q): Query<HashMap<S
             { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": page },
         ],
     });
-    Ok(([(header::CONTENT_TYPE, "application/jrd+json; charset=utf-8")], body.to_string()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/jrd+json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response())
 }
 
 async fn nodeinfo_links(State(state): State<Arc<AppState>>) -> Response {
@@ -113,7 +120,10 @@ async fn nodeinfo(State(state): State<Arc<AppState>>) -> Result<Response, FedErr
                 .filter(users::deleted_at.is_null())
                 .count()
                 .get_result(conn)?;
-            let posts: i64 = proposals::table.filter(proposals::hidden.eq(false)).count().get_result(conn)?;
+            let posts: i64 = proposals::table
+                .filter(proposals::hidden.eq(false))
+                .count()
+                .get_result(conn)?;
             let comments_total: i64 = crate::db::schema::comments::table.count().get_result(conn)?;
             Ok::<_, Error>((people, posts, comments_total))
         })
@@ -136,7 +146,10 @@ async fn nodeinfo(State(state): State<Arc<AppState>>) -> Result<Response, FedErr
         "metadata": { "nodeName": state.config.town_name },
     });
     Ok((
-        [(header::CONTENT_TYPE, "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"")],
+        [(
+            header::CONTENT_TYPE,
+            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+        )],
         body.to_string(),
     )
         .into_response())
@@ -145,7 +158,10 @@ async fn nodeinfo(State(state): State<Arc<AppState>>) -> Result<Response, FedErr
 async fn instance_actor(State(state): State<Arc<AppState>>) -> Result<Response, FedError> {
     let base = base(&state);
     let town = state.config.town_name.clone();
-    let body = state.db.write(move |conn| actors::instance_json(conn, &base, &town)).await?;
+    let body = state
+        .db
+        .write(move |conn| actors::instance_json(conn, &base, &town))
+        .await?;
     Ok(activity_json(&body))
 }
 
@@ -161,7 +177,10 @@ async fn empty_outbox(uri: axum::http::Uri, State(state): State<Arc<AppState>>) 
 
 /// The process's recent proposals as `Announce(Create(Page))`, newest first: what a new follower
 /// reads to catch up, and what Lemmy expects an outbox to hold.
-async fn process_outbox(State(state): State<Arc<AppState>>, Path(slug): Path<String>) -> Result<Response, FedError> {
+async fn process_outbox(
+    State(state): State<Arc<AppState>>,
+    Path(slug): Path<String>,
+) -> Result<Response, FedError> {
     let base = base(&state);
     let body = state
         .db
@@ -205,7 +224,10 @@ async fn process_outbox(State(state): State<Arc<AppState>>, Path(slug): Path<Str
 }
 
 /// How many follow the process; who they are is not published.
-async fn process_followers(State(state): State<Arc<AppState>>, Path(slug): Path<String>) -> Result<Response, FedError> {
+async fn process_followers(
+    State(state): State<Arc<AppState>>,
+    Path(slug): Path<String>,
+) -> Result<Response, FedError> {
     let base = base(&state);
     let body = state
         .db
@@ -226,7 +248,10 @@ async fn process_followers(State(state): State<Arc<AppState>>, Path(slug): Path<
     Ok(activity_json(&body))
 }
 
-async fn person(State(state): State<Arc<AppState>>, Path(username): Path<String>) -> Result<Response, FedError> {
+async fn person(
+    State(state): State<Arc<AppState>>,
+    Path(username): Path<String>,
+) -> Result<Response, FedError> {
     let base = base(&state);
     let body = state
         .db
@@ -259,7 +284,10 @@ async fn comment(
                         return Err(Error::NotFound);
                     }
                     let note = objects::comment_note(conn, &base, &comment)?;
-                    Ok((format!("/proposals/{}#comment-{}", comment.proposal_id, comment.id), note))
+                    Ok((
+                        format!("/proposals/{}#comment-{}", comment.proposal_id, comment.id),
+                        note,
+                    ))
                 }
                 // A comment written here on another town's proposal.
                 Err(Error::NotFound) => remote_comment_note(conn, &base, &lookup),
@@ -274,22 +302,32 @@ async fn comment(
     Ok(activity_json(&note))
 }
 
-fn remote_comment_note(conn: &mut crate::db::AnyConnection, base: &str, id: &str) -> Result<(String, Value), Error> {
+fn remote_comment_note(
+    conn: &mut crate::db::AnyConnection,
+    base: &str,
+    id: &str,
+) -> Result<(String, Value), Error> {
     use crate::db::schema::{remote_comments, remote_processes, remote_proposals};
     let ap_id = urls::comment(base, id);
-    let (content, author, created, proposal_row, proposal_ap, group): (String, String, chrono::NaiveDateTime, String, String, String) =
-        remote_comments::table
-            .inner_join(remote_proposals::table.inner_join(remote_processes::table))
-            .filter(remote_comments::ap_id.eq(&ap_id))
-            .select((
-                remote_comments::content_html,
-                remote_comments::author_ap_id,
-                remote_comments::created_at,
-                remote_proposals::id,
-                remote_proposals::ap_id,
-                remote_processes::ap_id,
-            ))
-            .first(conn)?;
+    let (content, author, created, proposal_row, proposal_ap, group): (
+        String,
+        String,
+        chrono::NaiveDateTime,
+        String,
+        String,
+        String,
+    ) = remote_comments::table
+        .inner_join(remote_proposals::table.inner_join(remote_processes::table))
+        .filter(remote_comments::ap_id.eq(&ap_id))
+        .select((
+            remote_comments::content_html,
+            remote_comments::author_ap_id,
+            remote_comments::created_at,
+            remote_proposals::id,
+            remote_proposals::ap_id,
+            remote_processes::ap_id,
+        ))
+        .first(conn)?;
     let note = json!({
         "@context": urls::context(),
         "id": ap_id,

@@ -31,9 +31,8 @@ pub struct AppState {
     /// Keys CSRF tokens; stored in the database so all nodes agree.
     pub secret: Vec<u8>,
     /// The federation library's configuration, built on first use (see `federation::config`).
-    pub federation: tokio::sync::OnceCell<
-        activitypub_federation::config::FederationConfig<crate::federation::FedState>,
-    >,
+    pub federation:
+        tokio::sync::OnceCell<activitypub_federation::config::FederationConfig<crate::federation::FedState>>,
     /// Wakes this node's delivery workers when an activity is queued here.
     pub deliveries_queued: tokio::sync::Notify,
 }

@@ -220,7 +220,11 @@ struct ProposalPage<'a> {
     stances: &'static [&'static str],
 }
 
-async fn show(ctx: Ctx, Path(id): Path<String>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+async fn show(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     if crate::web::content::wants_activity_json(&headers) {
         return page_json(&ctx, id).await;
     }

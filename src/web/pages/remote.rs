@@ -16,7 +16,8 @@ use super::{render, see_other};
 use crate::domain::validate::Validator;
 use crate::domain::{new_id, Error};
 use crate::federation::mirror::{self, RemoteComment, RemotePhase, RemoteProcess, RemoteProposal};
-use crate::federation::{outbox, urls};
+use crate::federation::outbox::{self, RemoteTarget};
+use crate::federation::urls;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 use crate::web::AppState;
@@ -102,13 +103,18 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
             let proposal = mirror::find_proposal(conn, &id)?;
             let process = mirror::find_process(conn, &proposal.remote_process_id)?;
             let existing = mirror::endorsement_of(conn, &user.id, &proposal.id)?;
+            let target = RemoteTarget {
+                proposal: &proposal.ap_id,
+                group: &process.ap_id,
+                inbox: &process.inbox,
+            };
             match (on, existing) {
                 (true, None) => {
-                    let like = outbox::like(conn, &site, &user, &proposal.ap_id, &process.ap_id, &process.inbox)?;
+                    let like = outbox::like(conn, &site, &user, target)?;
                     mirror::record_endorsement(conn, &user.id, &proposal.id, &like)?;
                 }
                 (false, Some(like)) => {
-                    outbox::undo_like(conn, &site, &user, &like, &proposal.ap_id, &process.ap_id, &process.inbox)?;
+                    outbox::undo_like(conn, &site, &user, &like, target)?;
                     mirror::forget_endorsement(conn, &user.id, &proposal.id)?;
                 }
                 // Already in the asked state: nothing to send again.
@@ -118,7 +124,14 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
         })
         .await?;
     ctx.state.deliveries_ready();
-    Ok(see_other(&back, if on { "remote-endorsed" } else { "remote-unendorsed" }))
+    Ok(see_other(
+        &back,
+        if on {
+            "remote-endorsed"
+        } else {
+            "remote-unendorsed"
+        },
+    ))
 }
 
 async fn endorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -134,7 +147,11 @@ pub struct CommentInput {
     body: String,
 }
 
-async fn comment(ctx: Ctx, Path(id): Path<String>, Form(input): Form<CommentInput>) -> Result<Response, AppError> {
+async fn comment(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<CommentInput>,
+) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let mut v = Validator::new();
     v.text("body", &input.body, 1, 5_000);
@@ -148,7 +165,12 @@ async fn comment(ctx: Ctx, Path(id): Path<String>, Form(input): Form<CommentInpu
             let process = mirror::find_process(conn, &proposal.remote_process_id)?;
             let html = crate::markdown::render(input.body.trim());
             let note_id = urls::comment(&site.base, &new_id());
-            let note = outbox::comment(conn, &site, &user, &note_id, &html, &proposal.ap_id, &process.ap_id, &process.inbox)?;
+            let target = RemoteTarget {
+                proposal: &proposal.ap_id,
+                group: &process.ap_id,
+                inbox: &process.inbox,
+            };
+            let note = outbox::comment(conn, &site, &user, &note_id, &html, target)?;
             let name = format!("{} ({}@{})", user.display_name, user.username, site.domain);
             mirror::upsert_comment(conn, &proposal, &note, &name)?;
             Ok::<_, Error>(())

@@ -54,7 +54,12 @@ pub struct PageQuery {
 
 pub async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
     ctx.require_staff()?;
-    show(&ctx, q.error.map(|e| ctx.tr.t_with("federation-error", &[("reason", e)]))).await
+    show(
+        &ctx,
+        q.error
+            .map(|e| ctx.tr.t_with("federation-error", &[("reason", e)])),
+    )
+    .await
 }
 
 async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
@@ -66,7 +71,13 @@ async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
             let followed = mirror::list_processes(conn)?;
             let rows: Vec<(String, String, String, String, String)> = processes::table
                 .order(processes::title.asc())
-                .select((processes::id, processes::title, processes::slug, processes::eligibility, processes::peer_hosts))
+                .select((
+                    processes::id,
+                    processes::title,
+                    processes::slug,
+                    processes::eligibility,
+                    processes::peer_hosts,
+                ))
                 .load(conn)?;
             let mut rules = Vec::new();
             for (id, title, slug, rule, peer_hosts) in rows {
@@ -89,11 +100,23 @@ async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
             Ok::<_, Error>((rules_state, followed, rules, counts, deliveries))
         })
         .await?;
-    let mut peers: Vec<(String, String)> = rules_state.allowed.iter().map(|h| (h.clone(), "allow".to_string())).collect();
-    peers.extend(rules_state.blocked.iter().map(|h| (h.clone(), "block".to_string())));
+    let mut peers: Vec<(String, String)> = rules_state
+        .allowed
+        .iter()
+        .map(|h| (h.clone(), "allow".to_string()))
+        .collect();
+    peers.extend(
+        rules_state
+            .blocked
+            .iter()
+            .map(|h| (h.clone(), "block".to_string())),
+    );
     Ok(render(&FederationPage {
         layout: Layout::new(ctx, ctx.tr.t("federation-title")),
-        address_hint: ctx.tr.t_with("federation-address-hint", &[("example", "budget-2026@town.example".to_string())]),
+        address_hint: ctx.tr.t_with(
+            "federation-address-hint",
+            &[("example", "budget-2026@town.example".to_string())],
+        ),
         allowlist: rules_state.allowlist_mode,
         peers,
         followed,
@@ -116,16 +139,25 @@ pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<
         Ok(_) => Ok(see_other("/admin/federation", "federation-followed")),
         Err(e) => {
             tracing::info!(address = %input.address, reason = %e, "could not follow a remote process");
-            show(&ctx, Some(ctx.tr.t_with("federation-follow-failed", &[("address", input.address.clone()), ("reason", e.reason)]))).await
+            show(
+                &ctx,
+                Some(ctx.tr.t_with(
+                    "federation-follow-failed",
+                    &[("address", input.address.clone()), ("reason", e.reason)],
+                )),
+            )
+            .await
         }
     }
 }
 
 pub async fn unfollow_process(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     ctx.require_staff()?;
-    follow::unfollow(&ctx.state, &id)
-        .await
-        .map_err(|e| AppError(Error::Conflict(Msg::new("federation-error").arg("reason", e.reason))))?;
+    follow::unfollow(&ctx.state, &id).await.map_err(|e| {
+        AppError(Error::Conflict(
+            Msg::new("federation-error").arg("reason", e.reason),
+        ))
+    })?;
     Ok(see_other("/admin/federation", "federation-saved"))
 }
 
@@ -179,7 +211,11 @@ pub struct EligibilityInput {
     peer_hosts: String,
 }
 
-pub async fn set_eligibility(ctx: Ctx, Path(id): Path<String>, Form(input): Form<EligibilityInput>) -> Result<Response, AppError> {
+pub async fn set_eligibility(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<EligibilityInput>,
+) -> Result<Response, AppError> {
     ctx.require_staff()?;
     if !ELIGIBILITY_RULES.contains(&input.rule.as_str()) {
         return Err(AppError(Error::Invalid(vec![FieldError {
@@ -188,7 +224,11 @@ pub async fn set_eligibility(ctx: Ctx, Path(id): Path<String>, Form(input): Form
         }])));
     }
     let mut hosts = Vec::new();
-    for part in input.peer_hosts.split([',', ' ', '\n', '\r']).filter(|p| !p.trim().is_empty()) {
+    for part in input
+        .peer_hosts
+        .split([',', ' ', '\n', '\r'])
+        .filter(|p| !p.trim().is_empty())
+    {
         match policy::normalise_host(part) {
             Some(h) => hosts.push(h),
             None => {
@@ -204,7 +244,10 @@ pub async fn set_eligibility(ctx: Ctx, Path(id): Path<String>, Form(input): Form
         .db
         .write(move |conn| {
             let changed = diesel::update(processes::table.filter(processes::id.eq(&id)))
-                .set((processes::eligibility.eq(&input.rule), processes::peer_hosts.eq(hosts.join(","))))
+                .set((
+                    processes::eligibility.eq(&input.rule),
+                    processes::peer_hosts.eq(hosts.join(",")),
+                ))
                 .execute(conn)?;
             if changed == 0 {
                 return Err(Error::NotFound);

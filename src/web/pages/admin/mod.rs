@@ -32,10 +32,16 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin", get(dashboard))
         .route("/admin/federation", get(federation::page))
         .route("/admin/federation/follow", post(federation::follow_process))
-        .route("/admin/federation/unfollow/{id}", post(federation::unfollow_process))
+        .route(
+            "/admin/federation/unfollow/{id}",
+            post(federation::unfollow_process),
+        )
         .route("/admin/federation/peers", post(federation::set_peer))
         .route("/admin/federation/mode", post(federation::set_mode))
-        .route("/admin/processes/{id}/eligibility", post(federation::set_eligibility))
+        .route(
+            "/admin/processes/{id}/eligibility",
+            post(federation::set_eligibility),
+        )
         .route("/admin/processes", post(processes::create))
         .route("/admin/processes/new", get(processes::new_form))
         .route(
