@@ -85,23 +85,26 @@ def follow_state(person, title):
 
 
 def write_examples(path, a, b, extra):
-    """One stored activity of each kind, as sent in this run, for docs/federation.md."""
+    """One stored activity of each kind (and object type), as sent in this run, for
+    docs/federation.md."""
     import sqlite3
     import subprocess
     examples = dict(extra)
-    if a.backend == "postgres":
-        out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", a.pg_db, "-At", "-c",
-                              "SELECT DISTINCT ON (kind) kind, body FROM outbound_activities ORDER BY kind, created_at"],
-                             capture_output=True, text=True, check=True).stdout
-        rows = [line.split("|", 1) for line in out.splitlines() if "|" in line]
-    else:
-        rows = sqlite3.connect(a.database_url.removeprefix("sqlite://")).execute(
-            "SELECT kind, body FROM outbound_activities GROUP BY kind").fetchall()
-    for kind, body in rows:
-        examples[f"a:{kind}"] = json.loads(body)
-    for kind, body in sqlite3.connect(b.database_url.removeprefix("sqlite://")).execute(
-            "SELECT kind, body FROM outbound_activities GROUP BY kind").fetchall():
-        examples[f"b:{kind}"] = json.loads(body)
+    query = "SELECT kind, body FROM outbound_activities ORDER BY created_at"
+
+    def rows_of(instance):
+        if instance.backend == "postgres":
+            out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", instance.pg_db, "-At", "-F", "\t", "-c", query],
+                                 capture_output=True, text=True, check=True).stdout
+            return [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
+        return sqlite3.connect(instance.database_url.removeprefix("sqlite://")).execute(query).fetchall()
+
+    for town, instance in (("a", a), ("b", b)):
+        for kind, body in rows_of(instance):
+            activity = json.loads(body)
+            inner = activity.get("object")
+            inner_type = inner.get("type") if isinstance(inner, dict) else "link"
+            examples.setdefault(f"{town}:{kind}({inner_type})", activity)
     with open(path, "w") as f:
         json.dump(examples, f, indent=2, ensure_ascii=False)
 
