@@ -573,3 +573,48 @@ async fn on_delete(
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(name: &str, peers: &[&str]) -> actors::Eligibility {
+        actors::Eligibility {
+            rule: name.into(),
+            peer_hosts: peers.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn remote_endorsements_count_by_the_process_rule() {
+        assert_eq!(
+            class_for(&rule("residents", &[]), "b.example"),
+            endorsements::CLASS_FEDERATED
+        );
+        assert_eq!(
+            class_for(&rule("peers", &["b.example"]), "b.example"),
+            endorsements::CLASS_PEER
+        );
+        assert_eq!(
+            class_for(&rule("peers", &["b.example"]), "c.example"),
+            endorsements::CLASS_FEDERATED
+        );
+        assert_eq!(
+            class_for(&rule("open", &[]), "mastodon.example"),
+            endorsements::CLASS_OPEN
+        );
+    }
+
+    #[test]
+    fn ids_of_embedded_objects_and_links() {
+        assert_eq!(
+            id_of(&serde_json::json!("https://a.example/x")),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            id_of(&serde_json::json!({"id": "https://a.example/y"})),
+            Some("https://a.example/y")
+        );
+        assert_eq!(id_of(&serde_json::json!(42)), None);
+    }
+}

@@ -433,3 +433,19 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<DeliveryRow>> 
         ))
         .load(conn)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_threefold_to_a_day_and_gives_up_after_about_four_days() {
+        assert_eq!(backoff(10, 1), Duration::from_secs(10));
+        assert_eq!(backoff(10, 2), Duration::from_secs(30));
+        assert_eq!(backoff(10, 3), Duration::from_secs(90));
+        assert_eq!(backoff(10, 30), Duration::from_secs(86_400));
+        let total: u64 = (1..MAX_ATTEMPTS).map(|n| backoff(10, n).as_secs()).sum();
+        assert!(total >= 2 * 86_400, "retries span at least two days: {total} s");
+        assert!(total <= 5 * 86_400, "and give up within five: {total} s");
+    }
+}

@@ -7,3 +7,4 @@ mod admin;
 mod api;
 mod budgets;
 mod citizen;
+mod federation;
