@@ -326,7 +326,7 @@ async fn staff_manage_federation_citizens_cannot() {
         .await
         .assert_status(303);
     let rule = app
-        .db(move |c| Ok::<_, Error>(plenum::federation::actors::eligibility(c, &detail.process.id)?))
+        .db(move |c| plenum::federation::actors::eligibility(c, &detail.process.id))
         .await;
     assert_eq!(rule.rule, "peers");
     assert_eq!(rule.peer_hosts, vec!["town-b.example", "town-c.example:8443"]);
