@@ -368,6 +368,49 @@ try {
     await checkPage(citizen, 'budget-implementation');
   });
 
+  // ---------- federation: staff follow a process of the peer town; a citizen endorses there ----------
+  const peer = process.env.PLENUM_PEER;
+  const fj = new Journey('federation');
+  await fj.step('staff open /admin/federation and follow a process of the peer town', async () => {
+    await go(staff, '/admin/federation');
+    assert(staff.plenum.status === 200, `/admin/federation answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-federation');
+    const lang = await pageLang(staff);
+    await staff.getByLabel(t(lang, 'federation-address'), { exact: true }).fill(`budget-2027@${peer}`);
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'federation-follow-button'), exact: true }));
+    assert(staff.url().includes('notice=federation-followed'), `no confirmation after following: ${staff.url()}`);
+  });
+  let remoteProcess = '';
+  await fj.step('the peer accepts and its proposals arrive', async () => {
+    for (let i = 0; i < 60 && !remoteProcess; i++) {
+      await go(staff, '/admin/federation');
+      const link = staff.locator('a[href^="/remote/processes/"]').first();
+      if ((await link.count()) && (await staff.locator('td', { hasText: t('en', 'federation-follow-accepted') }).count())) {
+        remoteProcess = await link.getAttribute('href');
+      } else {
+        await staff.waitForTimeout(250);
+      }
+    }
+    assert(remoteProcess, 'the follow was not accepted in 15 s');
+    await checkPage(staff, 'admin-federation-followed');
+    let proposals = 0;
+    for (let i = 0; i < 60 && !proposals; i++) {
+      await go(citizen, remoteProcess);
+      proposals = await citizen.locator('a[href^="/remote/proposals/"]').count();
+      if (!proposals) await citizen.waitForTimeout(250);
+    }
+    assert(proposals > 0, 'no proposal of the peer town arrived');
+    await checkPage(citizen, 'remote-process');
+  });
+  await fj.step('a citizen endorses a proposal of the peer town from here', async () => {
+    await clickAndLoad(citizen, citizen.locator('a[href^="/remote/proposals/"]').first());
+    await checkPage(citizen, 'remote-proposal');
+    const lang = await pageLang(citizen);
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'endorse-button'), exact: true }));
+    assert(citizen.url().includes('notice=remote-endorsed'), `no confirmation: ${citizen.url()}`);
+    await checkPage(citizen, 'remote-proposal-endorsed');
+  });
+
   // ---------- a few more pages everyone sees ----------
   const pj = new Journey('pages');
   await pj.step('home with a process, signed in', async () => {

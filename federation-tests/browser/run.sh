@@ -42,7 +42,9 @@ pg_db=""
 pg_host="${PLENUM_PG_HOST:-127.0.0.1}"
 pg_user="${PLENUM_PG_USER:-postgres}"
 
+peer_pid=""
 cleanup() {
+  if [ -n "$peer_pid" ] && kill -0 "$peer_pid" 2>/dev/null; then kill "$peer_pid" 2>/dev/null || true; wait "$peer_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -71,9 +73,13 @@ case "$backend" in
     ;;
 esac
 
-port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+port="$(free_port)"
+peer_port="$(free_port)"
 export PLENUM_BIND="127.0.0.1:$port"
-export PLENUM_PUBLIC_URL="http://127.0.0.1:$port"
+# Federation ids need a host name (not an IP); the browser itself uses 127.0.0.1 (relative links).
+export PLENUM_PUBLIC_URL="http://localhost:$port"
+export PLENUM_FEDERATION_ALLOW_PRIVATE="localhost:$port,localhost:$peer_port"
 export PLENUM_LOG="${PLENUM_LOG:-warn}"
 export PLENUM_ADMIN_PASSWORD="quatre chats gris dansent le soir"
 
@@ -85,6 +91,15 @@ log "backend $backend, server on $PLENUM_BIND"
 
 "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
+
+# A peer town (the demo town, on SQLite) whose process the staff journey follows.
+DATABASE_URL="sqlite://$work/peer.db" PLENUM_BIND="127.0.0.1:$peer_port" PLENUM_PUBLIC_URL="http://localhost:$peer_port" \
+  "$bin" demo --bind "127.0.0.1:$peer_port" >"$work/peer.log" 2>&1 &
+peer_pid=$!
+for _ in $(seq 1 150); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$peer_port/health" 2>/dev/null; then break; fi
+  sleep 0.2
+done
 
 for _ in $(seq 1 150); do
   if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then break; fi
@@ -102,6 +117,7 @@ TMPDIR="$work/tmp" \
 PLENUM_URL="http://127.0.0.1:$port" \
 PLENUM_STAFF_EMAIL="staff@example.org" \
 PLENUM_STAFF_PASSWORD="$PLENUM_ADMIN_PASSWORD" \
+PLENUM_PEER="localhost:$peer_port" \
   node journeys.mjs || status=$?
 
 if [ "$status" -ne 0 ] && [ -s "$work/server.log" ]; then
