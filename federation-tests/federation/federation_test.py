@@ -20,6 +20,7 @@ import lib
 from lib import get_json, request, signed_post, wait_until
 
 BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 A_BACKEND = os.environ.get("PLENUM_FED_A_DB", "postgres")
 checks = 0
 figures = {}
@@ -398,6 +399,40 @@ def main():
         any_id = next(iter(fake.bodies))
         fetched = get_json(any_id)
         check("a delivered activity can be fetched at its id", fetched["id"] == any_id)
+
+        step("signed budget results reach followers, and software we did not write verifies them")
+        vote = a.staff.form("/admin/processes", {"slug": "vote-2025", "title": "District budget 2025", "description": "A district vote, closed.", "scope": "", "categories": ""})
+        vid = re.search(r"/admin/processes/([^?]+)", vote.headers["Location"]).group(1)
+        a.staff.form(f"/admin/processes/{vid}/phases", {"kind": "vote", "starts_at": iso(-10), "ends_at": iso(-1)})
+        a.staff.form(f"/admin/processes/{vid}/phases", {"kind": "results", "starts_at": iso(-1), "ends_at": iso(30)})
+        check("A's staff publish a process whose vote is closed", a.staff.form(f"/admin/processes/{vid}/publish", {}).status == 303)
+        pb = os.path.join(ROOT, "tests/data/pabulib/files/France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb")
+        a.cli("admin", "import-budget", "--process", "vote-2025", "--slug", "district", "--title", "District 17", "--rule", "greedy", pb)
+        r = b.staff.form("/admin/federation/follow", {"address": f"vote-2025@{a.host}"})
+        check("B follows the voting process", r.status == 303)
+        r = fake.follow("watcher", f"{a.base}/processes/vote-2025", f"{a.base}/processes/vote-2025/inbox")
+        check("a fediverse-like follower follows it too", r.status == 202, r.text)
+        wait_until("both follows accepted", lambda: follow_state(b.staff, "District budget 2025") == "Followed" and len(fake.ids_at("watcher")) == 1)
+        budget_id = re.search(r'/admin/budgets/([0-9a-f-]{36})', a.staff.page(f"/admin/processes/{vid}/budgets").text).group(1)
+        r = a.staff.form(f"/admin/budgets/{budget_id}/publish", {})
+        check("A's staff publish the results", r.status == 303, r.text[:300])
+        rv = remote_process_id(b.staff, "District budget 2025")
+        wait_until("B shows the results", lambda: "Published results" in b.staff.page(f"/remote/processes/{rv}").text)
+        page_v = b.staff.page(f"/remote/processes/{rv}").text
+        check("B verified the results' proof against the process key", "Signature verified" in page_v and "NOT verified" not in page_v)
+        wait_until("the watcher gets the results and the summary note", lambda: len(fake.ids_at("watcher")) >= 3)
+        creates = [fake.bodies[i] for i in fake.ids_at("watcher") if fake.bodies[i]["type"] == "Create"]
+        document = next(c["object"] for c in creates if c["object"]["type"] == "Document")
+        note = next(c["object"] for c in creates if c["object"]["type"] == "Note")
+        check("a readable Note summarises the results for timelines", "District 17" in note["content"] and "ballots" in note["content"], note["content"][:200])
+        check("the note can be fetched at its id", get_json(note["id"])["content"] == note["content"])
+        from apsig import ProofVerifier
+        import copy
+        key = next(k for k in get_json(f"{a.base}/processes/vote-2025")["assertionMethod"] if k["id"] == document["proof"]["verificationMethod"])
+        check("apsig verifies the proof of the delivered results", ProofVerifier(key["publicKeyMultibase"]).verify(copy.deepcopy(document)) is not None)
+        tampered = copy.deepcopy(document)
+        tampered["ballots"] = tampered["ballots"] + 1
+        check("apsig refuses the same results with one ballot more", ProofVerifier(key["publicKeyMultibase"]).verify(tampered) is None)
 
         step("unfollow")
         r = c.staff.form(f"/admin/federation/unfollow/{rc}", {})

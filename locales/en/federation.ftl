@@ -75,3 +75,10 @@ remote-federated-count = { $count ->
 }
 remote-endorsed-yes = You endorse this proposal.
 home-remote-title = Processes of other towns
+federation-results-summary = Results of “{ $title }”: { $funded } of { $projects } projects funded ({ $list }), { $ballots } ballots counted. Signed results and the ballot log:
+federation-implementation-news = Implementation of “{ $project }”: { $status }, { $progress } % done. { $note }
+remote-results-title = Published results
+remote-results-verified = Signature verified with the process's key
+remote-results-unverified = Signature NOT verified: do not rely on these results
+remote-results-funded = Funded:
+remote-results-link = Full results on its town's site

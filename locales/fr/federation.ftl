@@ -75,3 +75,10 @@ remote-federated-count = { $count ->
 }
 remote-endorsed-yes = Vous soutenez cette proposition.
 home-remote-title = Démarches d'autres communes
+federation-results-summary = Résultats de « { $title } » : { $funded } projets financés sur { $projects } ({ $list }), { $ballots } bulletins comptés. Résultats signés et registre des bulletins :
+federation-implementation-news = Réalisation de « { $project } » : { $status }, { $progress } % fait. { $note }
+remote-results-title = Résultats publiés
+remote-results-verified = Signature vérifiée avec la clé de la démarche
+remote-results-unverified = Signature NON vérifiée : ne vous fiez pas à ces résultats
+remote-results-funded = Financés :
+remote-results-link = Résultats complets sur le site de sa commune

@@ -336,6 +336,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    remote_results (id) {
+        id -> Text,
+        ap_id -> Text,
+        remote_process_id -> Text,
+        title -> Text,
+        url -> Text,
+        document -> Text,
+        verified -> Bool,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     received_activities (ap_id) {
         ap_id -> Text,
         actor_ap_id -> Text,
@@ -399,6 +412,7 @@ diesel::joinable!(deliveries -> outbound_activities (activity_id));
 diesel::joinable!(remote_proposals -> remote_processes (remote_process_id));
 diesel::joinable!(remote_comments -> remote_proposals (remote_proposal_id));
 diesel::joinable!(followers -> processes (process_id));
+diesel::joinable!(remote_results -> remote_processes (remote_process_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_settings,
@@ -427,6 +441,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     remote_proposals,
     remote_endorsements,
     remote_comments,
+    remote_results,
     received_activities,
     outbound_activities,
     deliveries,

@@ -329,6 +329,12 @@ async fn on_create(
     create: Value,
 ) -> Result<(), FedError> {
     let note = &create["object"];
+    // What a followed process publishes: signed results, or news for timelines.
+    if note["type"].as_str() == Some("Document")
+        || (actor.kind == "Group" && id_of(&note["inReplyTo"]).is_none())
+    {
+        return on_process_publication(data, actor, create).await;
+    }
     let note_id = id_of(note).unwrap_or_default().to_string();
     if urls::host_of_str(&note_id) != actor.host {
         return Err(FedError::forbidden("object id is not on the actor's server"));
@@ -376,6 +382,68 @@ async fn on_create(
         .await?;
     state.deliveries_queued.notify_waiters();
     Ok(())
+}
+
+/// A followed process published something: its signed budget results (checked against the
+/// Ed25519 key in its actor's `assertionMethod`, and kept with the outcome of that check) or a
+/// note for timelines (nothing to keep here).
+async fn on_process_publication(
+    data: &Data<FedState>,
+    actor: RemoteActor,
+    create: Value,
+) -> Result<(), FedError> {
+    let state = data.0.clone();
+    let process = followed_process(&state, &actor).await?;
+    let object = create["object"].clone();
+    let object_id = id_of(&object).unwrap_or_default().to_string();
+    if urls::host_of_str(&object_id) != actor.host
+        || id_of(&object["attributedTo"]) != Some(actor.ap_id.as_str())
+    {
+        return Err(FedError::forbidden(
+            "the process can only publish its own objects",
+        ));
+    }
+    let id = create["id"].as_str().unwrap_or_default().to_string();
+    let actor_id = actor.ap_id.clone();
+    if object["type"].as_str() != Some("Document") {
+        state
+            .db
+            .write(move |conn| record_received(conn, &id, &actor_id, "Create"))
+            .await?;
+        return Ok(());
+    }
+    let group: Value = fetch_object_http::<FedState, Value>(&actor.id_url, data)
+        .await?
+        .object;
+    let verified = results_proof_verifies(&group, &object);
+    if !verified {
+        tracing::warn!(results = %object_id, process = %actor.ap_id, "received results whose proof does not verify");
+    }
+    state
+        .db
+        .write(move |conn| {
+            record_received(conn, &id, &actor_id, "Create")?;
+            mirror::upsert_results(conn, &process, &object, verified)?;
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Whether the document's FEP-8b32 proof verifies with a key the process lists in
+/// `assertionMethod` (the one its `verificationMethod` names).
+pub fn results_proof_verifies(group: &Value, document: &Value) -> bool {
+    let method = document["proof"]["verificationMethod"]
+        .as_str()
+        .unwrap_or_default();
+    let Some(keys) = group["assertionMethod"].as_array() else {
+        return false;
+    };
+    keys.iter()
+        .filter(|k| k["id"].as_str() == Some(method))
+        .filter_map(|k| k["publicKeyMultibase"].as_str())
+        .filter_map(|m| crate::budgeting::proof::parse_public_multibase(m).ok())
+        .any(|key| crate::budgeting::proof::verify(document, &key).is_ok())
 }
 
 async fn followed_process(state: &Arc<AppState>, actor: &RemoteActor) -> Result<RemoteProcess, FedError> {
@@ -616,5 +684,35 @@ mod tests {
             Some("https://a.example/y")
         );
         assert_eq!(id_of(&serde_json::json!(42)), None);
+    }
+}
+
+#[cfg(test)]
+mod results_tests {
+    use super::*;
+
+    #[test]
+    fn results_verify_only_with_the_key_the_process_lists() {
+        let key = crate::budgeting::proof::new_key();
+        let method = "https://a.example/processes/p#ed25519-key";
+        let document =
+            serde_json::json!({"id": "https://a.example/r.json", "type": "Document", "ballots": 10});
+        let signed = crate::budgeting::proof::sign(&document, &key, method, "2026-11-26T00:00:00Z");
+        let group = serde_json::json!({"assertionMethod": [{
+            "id": method,
+            "type": "Multikey",
+            "publicKeyMultibase": crate::budgeting::proof::public_multibase(&key.verifying_key()),
+        }]});
+        assert!(results_proof_verifies(&group, &signed));
+        let mut tampered = signed.clone();
+        tampered["ballots"] = serde_json::json!(11);
+        assert!(!results_proof_verifies(&group, &tampered));
+        let other = crate::budgeting::proof::new_key();
+        let impostor = serde_json::json!({"assertionMethod": [{
+            "id": method,
+            "publicKeyMultibase": crate::budgeting::proof::public_multibase(&other.verifying_key()),
+        }]});
+        assert!(!results_proof_verifies(&impostor, &signed));
+        assert!(!results_proof_verifies(&serde_json::json!({}), &signed));
     }
 }

@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::urls;
-use crate::db::schema::{remote_comments, remote_endorsements, remote_processes, remote_proposals};
+use crate::db::schema::{
+    remote_comments, remote_endorsements, remote_processes, remote_proposals, remote_results,
+};
 use crate::db::AnyConnection;
 use crate::domain::{new_id, now, Result};
 
@@ -380,4 +382,73 @@ pub fn forget_endorsement(conn: &mut AnyConnection, user_id: &str, proposal_id: 
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// Budget results a followed process published, as received.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = remote_results)]
+pub struct RemoteResults {
+    pub id: String,
+    pub ap_id: String,
+    pub remote_process_id: String,
+    pub title: String,
+    pub url: String,
+    pub document: String,
+    pub verified: bool,
+    pub received_at: NaiveDateTime,
+}
+
+impl RemoteResults {
+    /// Titles of the funded projects, read from the document's outcome and tallies.
+    pub fn funded(&self) -> Vec<String> {
+        let Ok(doc) = serde_json::from_str::<Value>(&self.document) else {
+            return Vec::new();
+        };
+        let selected = crate::budgeting::cli::selected_ids(&doc["outcome"]);
+        doc["tallies"]
+            .as_array()
+            .map(|tallies| {
+                tallies
+                    .iter()
+                    .filter(|t| {
+                        t["code"]
+                            .as_str()
+                            .is_some_and(|c| selected.iter().any(|s| s == c))
+                    })
+                    .map(|t| text(&t["title"], 200))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub fn upsert_results(
+    conn: &mut AnyConnection,
+    process: &RemoteProcess,
+    document: &Value,
+    verified: bool,
+) -> Result<()> {
+    let ap_id = document["id"].as_str().unwrap_or_default().to_string();
+    diesel::delete(remote_results::table.filter(remote_results::ap_id.eq(&ap_id))).execute(conn)?;
+    diesel::insert_into(remote_results::table)
+        .values((
+            remote_results::id.eq(new_id()),
+            remote_results::ap_id.eq(&ap_id),
+            remote_results::remote_process_id.eq(&process.id),
+            remote_results::title.eq(text(&document["name"], 300)),
+            remote_results::url.eq(document["url"].as_str().unwrap_or(&ap_id)),
+            remote_results::document.eq(document.to_string()),
+            remote_results::verified.eq(verified),
+            remote_results::received_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn results_of(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<RemoteResults>> {
+    Ok(remote_results::table
+        .filter(remote_results::remote_process_id.eq(process_id))
+        .order(remote_results::received_at.desc())
+        .select(RemoteResults::as_select())
+        .load(conn)?)
 }

@@ -42,6 +42,17 @@ pub enum Event {
     ProposalRemoved(String),
     CommentCreated(String),
     ProcessChanged(String),
+    /// A budget's signed results were published; `summary_html` is the readable summary for
+    /// timelines, in the town's language.
+    ResultsPublished {
+        budget_id: String,
+        summary_html: String,
+    },
+    /// News of a process for timelines (an implementation update), as HTML.
+    News {
+        process_id: String,
+        html: String,
+    },
 }
 
 /// Queues the activities for `event`. Does nothing when nobody follows the process.
@@ -52,6 +63,11 @@ pub fn after(conn: &mut AnyConnection, site: &Site, event: Event) -> Result<usiz
         Event::ProposalRemoved(id) => proposal_removed(conn, site, &id),
         Event::CommentCreated(id) => comment_created(conn, site, &id),
         Event::ProcessChanged(id) => process_changed(conn, site, &id),
+        Event::ResultsPublished {
+            budget_id,
+            summary_html,
+        } => results_published(conn, site, &budget_id, &summary_html),
+        Event::News { process_id, html } => news(conn, site, &process_id, &html),
     }
 }
 
@@ -261,6 +277,78 @@ fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> R
         "cc": [format!("{group}/followers")],
     });
     queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
+}
+
+/// The signed results `Document` (FEP-8b32 proof inside, as published), created by the process,
+/// and a readable `Note` for timelines.
+fn results_published(
+    conn: &mut AnyConnection,
+    site: &Site,
+    budget_id: &str,
+    summary_html: &str,
+) -> Result<usize> {
+    let budget = crate::domain::budgets::find(conn, budget_id)?;
+    let inboxes = follower_inboxes(conn, &budget.process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let Some(text) = budget.published_outcome.as_deref() else {
+        return Ok(0);
+    };
+    let document: Value = serde_json::from_str(text).map_err(|e| {
+        crate::domain::Error::Db(crate::db::DbError::Task(format!(
+            "stored results unreadable: {e}"
+        )))
+    })?;
+    let (signer, group) = process_signer(conn, site, &budget.process_id)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let create = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Create",
+        "actor": group,
+        "object": document,
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+        "audience": group,
+    });
+    let sent = queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)?;
+    Ok(sent + news(conn, site, &budget.process_id, summary_html)?)
+}
+
+/// A `Note` by the process to its followers' timelines; stored so it can be fetched at its id.
+fn news(conn: &mut AnyConnection, site: &Site, process_id: &str, html: &str) -> Result<usize> {
+    let inboxes = follower_inboxes(conn, process_id)?;
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    let (signer, group) = process_signer(conn, site, process_id)?;
+    let (note_row, note_id) = queue::new_activity(&site.base);
+    let note = json!({
+        "@context": urls::context(),
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": group,
+        "content": html,
+        "mediaType": "text/html",
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+        "audience": group,
+        "published": crate::domain::now().and_utc().to_rfc3339(),
+    });
+    queue::record(conn, &note_row, &signer, &note)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let create = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Create",
+        "actor": group,
+        "object": note,
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+        "audience": group,
+    });
+    queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)
 }
 
 /// The process accepts a follow; the whole `Follow` is embedded (Lemmy checks it).

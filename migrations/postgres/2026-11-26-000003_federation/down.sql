@@ -2,6 +2,7 @@ DROP TABLE federation_peers;
 DROP TABLE deliveries;
 DROP TABLE outbound_activities;
 DROP TABLE received_activities;
+DROP TABLE remote_results;
 DROP TABLE remote_comments;
 DROP TABLE remote_endorsements;
 DROP TABLE remote_proposals;

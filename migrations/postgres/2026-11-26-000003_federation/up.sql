@@ -110,6 +110,19 @@ CREATE TABLE remote_comments (
 );
 CREATE INDEX remote_comments_proposal ON remote_comments(remote_proposal_id);
 
+-- Budget results published by followed processes: the signed document as received, and
+-- whether its proof verified against the process's key.
+CREATE TABLE remote_results (
+    id TEXT PRIMARY KEY NOT NULL,
+    ap_id TEXT NOT NULL UNIQUE,
+    remote_process_id TEXT NOT NULL REFERENCES remote_processes(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    url TEXT NOT NULL,
+    document TEXT NOT NULL,
+    verified BOOLEAN NOT NULL DEFAULT FALSE,
+    received_at TIMESTAMP NOT NULL
+);
+
 -- Inbound activity ids already applied: a repeat is refused, so nothing is applied twice.
 CREATE TABLE received_activities (
     ap_id TEXT PRIMARY KEY NOT NULL,

@@ -15,7 +15,9 @@ use super::layout::Layout;
 use super::{render, see_other};
 use crate::domain::validate::Validator;
 use crate::domain::{new_id, Error};
-use crate::federation::mirror::{self, RemoteComment, RemotePhase, RemoteProcess, RemoteProposal};
+use crate::federation::mirror::{
+    self, RemoteComment, RemotePhase, RemoteProcess, RemoteProposal, RemoteResults,
+};
 use crate::federation::outbox::{self, RemoteTarget};
 use crate::federation::urls;
 use crate::web::context::Ctx;
@@ -38,16 +40,18 @@ struct ProcessPage<'a> {
     process: RemoteProcess,
     phases: Vec<RemotePhase>,
     proposals: Vec<RemoteProposal>,
+    results: Vec<RemoteResults>,
 }
 
 async fn process_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let (process, proposals) = ctx
+    let (process, proposals, results) = ctx
         .state
         .db
         .read(move |conn| {
             let process = mirror::find_process(conn, &id)?;
             let proposals = mirror::proposals_of(conn, &process.id)?;
-            Ok::<_, Error>((process, proposals))
+            let results = mirror::results_of(conn, &process.id)?;
+            Ok::<_, Error>((process, proposals, results))
         })
         .await?;
     Ok(render(&ProcessPage {
@@ -55,6 +59,7 @@ async fn process_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppE
         phases: process.phases(),
         process,
         proposals,
+        results,
     }))
 }
 
