@@ -42,7 +42,21 @@ pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<Fe
     let built = state
         .federation
         .get_or_try_init(|| async {
+            // Fetches are signed by the instance actor, so servers that require signed fetches
+            // (Mastodon's secure mode) answer us.
+            let base = state.config.base();
+            let pair = state
+                .db
+                .write(|conn| keys::for_owner(conn, keys::Owner::Instance, keys::INSTANCE_ID))
+                .await
+                .map_err(|e| anyhow::anyhow!("instance key: {e}"))?;
+            let instance = actors::LocalSigner {
+                id: url::Url::parse(&urls::instance_actor(&base))?,
+                public_pem: pair.public_pem,
+                private_pem: pair.private_pem,
+            };
             FederationConfig::builder()
+                .signed_fetch_actor(&instance)
                 .domain(state.config.domain())
                 .app_data(FedState(state.clone()))
                 // Test/debug only: http, explicit ports, and the listed loopback servers.
