@@ -114,6 +114,11 @@ enum AdminTask {
         /// The `.pb` file.
         file: PathBuf,
     },
+    /// The census that verifies residents (kept only as keyed hashes).
+    Census {
+        #[command(subcommand)]
+        task: CensusTask,
+    },
     /// Write a budget and its ballots as a pabulib `.pb` file (the anonymised ballot log).
     ExportBudget {
         #[arg(long)]
@@ -123,6 +128,16 @@ enum AdminTask {
         /// Where to write it.
         #[arg(long)]
         to: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CensusTask {
+    /// Replace the census with a CSV file (header line = the columns people will be asked for;
+    /// `;` or `,` between fields). Nothing changes if a line is malformed.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
     },
 }
 
@@ -215,6 +230,55 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
             if generated {
                 println!("Password (shown once): {password}");
             }
+            Ok(())
+        }
+        AdminTask::Census {
+            task: CensusTask::Import { file },
+        } => {
+            let key = state.config.secret_key.clone();
+            let started = std::time::Instant::now();
+            let census = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let input =
+                    std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let census = crate::domain::census::read(input, &key, |lines| {
+                    eprint!("\r  read {lines} lines…");
+                })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                eprintln!();
+                Ok(census)
+            })
+            .await??;
+            let report = census.report.clone();
+            for (line, first) in &report.duplicates {
+                println!("line {line}: same person as line {first} (kept once)");
+            }
+            if report.duplicate_count > report.duplicates.len() {
+                println!("… {} duplicates in all", report.duplicate_count);
+            }
+            let tr = state.i18n.tr(&state.config.default_locale);
+            for (line, msg) in &report.errors {
+                println!("line {line}: {}", tr.msg(msg));
+            }
+            if report.error_count > 0 {
+                anyhow::bail!(
+                    "{} malformed lines: nothing imported, the census is unchanged",
+                    report.error_count
+                );
+            }
+            let expired = state
+                .db
+                .write(move |c| crate::domain::census::replace(c, &census, None))
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
+            println!(
+                "Census replaced: {} people from {} lines ({} duplicates), columns {}; {} verifications expired; {:.1} s.",
+                report.entries,
+                report.lines,
+                report.duplicate_count,
+                report.columns.join(", "),
+                expired,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         AdminTask::Promote { username } => {

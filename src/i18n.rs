@@ -23,6 +23,7 @@ macro_rules! areas {
             include_str!(concat!("../locales/", $lang, "/api.ftl")),
             include_str!(concat!("../locales/", $lang, "/budget.ftl")),
             include_str!(concat!("../locales/", $lang, "/federation.ftl")),
+            include_str!(concat!("../locales/", $lang, "/eligibility.ftl")),
         ]
     };
 }

@@ -385,6 +385,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    census_entries (hash) {
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    verifications (user_id) {
+        user_id -> Text,
+        method -> Text,
+        census_hash -> Nullable<Text>,
+        verified_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    verification_events (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     federation_peers (host) {
         host -> Text,
         policy -> Text,
@@ -446,4 +473,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbound_activities,
     deliveries,
     federation_peers,
+    census_entries,
+    verifications,
+    verification_events,
 );

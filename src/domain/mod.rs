@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod ballots;
 pub mod budget_results;
 pub mod budgets;
+pub mod census;
 pub mod comments;
 pub mod endorsements;
 pub mod export;

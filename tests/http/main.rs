@@ -6,5 +6,6 @@ mod accounts;
 mod admin;
 mod api;
 mod budgets;
+mod census;
 mod citizen;
 mod federation;

@@ -46,6 +46,10 @@ const NOTICES: &[&str] = &[
     "remote-endorsed",
     "remote-unendorsed",
     "remote-commented",
+    "census-imported",
+    "census-verified",
+    "census-revoked",
+    "census-self-verified",
 ];
 
 impl<'a> Layout<'a> {

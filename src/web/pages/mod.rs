@@ -9,6 +9,7 @@ pub mod layout;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
+pub mod verify;
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(processes::router())
         .merge(proposals::router())
         .merge(remote::router())
+        .merge(verify::router())
         .merge(budgets::router())
         .merge(admin::router())
 }

@@ -5,6 +5,7 @@
 
 mod answers;
 mod budgets;
+mod census;
 mod federation;
 mod moderation;
 mod phases;
@@ -30,6 +31,10 @@ use crate::web::AppState;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/admin", get(dashboard))
+        .route("/admin/census", get(census::page))
+        .route("/admin/census/import", post(census::import))
+        .route("/admin/census/verify", post(census::verify_in_person))
+        .route("/admin/census/revoke", post(census::revoke))
         .route("/admin/federation", get(federation::page))
         .route("/admin/federation/follow", post(federation::follow_process))
         .route(

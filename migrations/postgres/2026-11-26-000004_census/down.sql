@@ -1,0 +1,3 @@
+DROP TABLE verification_events;
+DROP TABLE verifications;
+DROP TABLE census_entries;

@@ -1,0 +1,25 @@
+-- The census as keyed hashes (HMAC-SHA256 under a key kept outside the database), the accounts
+-- verified against it or in person, and a log of verifications for staff.
+CREATE TABLE census_entries (
+    hash TEXT PRIMARY KEY NOT NULL
+);
+
+-- One row per verified account; a census entry verifies at most one account (unique hash).
+CREATE TABLE verifications (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    method TEXT NOT NULL,
+    census_hash TEXT UNIQUE,
+    verified_by TEXT,
+    created_at TIMESTAMP NOT NULL
+);
+
+-- verified, conflict, revoked, expired, imported: what staff see, with who acted.
+CREATE TABLE verification_events (
+    id TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT,
+    kind TEXT NOT NULL,
+    actor_id TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX verification_events_time ON verification_events(created_at);
