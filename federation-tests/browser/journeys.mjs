@@ -368,6 +368,33 @@ try {
     await checkPage(citizen, 'budget-implementation');
   });
 
+  // ---------- eligibility: staff import a census, the citizen verifies her residency ----------
+  const ej = new Journey('census');
+  await ej.step('staff import a census at /admin/census', async () => {
+    await go(staff, '/admin/census');
+    await checkPage(staff, 'admin-census-empty');
+    const lang = await pageLang(staff);
+    await staff.getByLabel(t(lang, 'census-file'), { exact: true }).setInputFiles({
+      name: 'census.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('document;birth_date;postcode\nAB123456;14/07/1989;31000\nCD654321;01/01/1970;31100\n'),
+    });
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'census-import-button'), exact: true }));
+    assert(staff.url().includes('notice=census-imported'), `no confirmation: ${staff.url()}`);
+    await checkPage(staff, 'admin-census');
+  });
+  await ej.step('the citizen verifies at /account/verify and is counted as a resident', async () => {
+    await go(citizen, '/account/verify');
+    await checkPage(citizen, 'verify-form');
+    const lang = await pageLang(citizen);
+    await citizen.getByLabel('document', { exact: true }).fill('ab 123 456');
+    await citizen.getByLabel('birth_date', { exact: true }).fill('1989-07-14');
+    await citizen.getByLabel('postcode', { exact: true }).fill('31000');
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'verify-button'), exact: true }));
+    assert(citizen.url().includes('notice=census-self-verified'), `not verified: ${citizen.url()}`);
+    await checkPage(citizen, 'verify-done');
+  });
+
   // ---------- federation: staff follow a process of the peer town; a citizen endorses there ----------
   const peer = process.env.PLENUM_PEER;
   const fj = new Journey('federation');

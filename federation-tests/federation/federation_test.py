@@ -133,6 +133,8 @@ def main():
         ma = make_process(a.staff, "budget-2026", "Budget 2026")
         mp = make_process(a.staff, "metro-2026", "Metropolitan plan")
         op = make_process(a.staff, "open-2026", "Open consultation")
+        r = a.staff.form(f"/admin/processes/{ma}/eligibility", {"rule": "residents"})
+        check("staff set the 'residents' rule for endorsing budget-2026", r.status == 303, r.text[:200])
         r = a.staff.form(f"/admin/processes/{mp}/eligibility", {"rule": "peers", "peer_hosts": b.host})
         check("staff set the 'peers' rule with town B listed", r.status == 303, r.text[:200])
         r = a.staff.form(f"/admin/processes/{op}/eligibility", {"rule": "open", "peer_hosts": ""})

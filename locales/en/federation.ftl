@@ -13,12 +13,12 @@ federation-follow-pending = Waiting for the other town to accept
 federation-follow-accepted = Followed
 federation-follow-rejected = Refused by the other town
 federation-unfollow-button = Stop following
-federation-rules-title = Who may act from elsewhere
-federation-rules-intro = For each process of this town: whose endorsements from other towns count. Support that does not count is still shown, apart.
+federation-rules-title = Who may take part
+federation-rules-intro = For each process of this town and each action: everyone with an account, verified residents only, or residents and those of the listed peer towns. Support from elsewhere that does not count is still shown, apart.
 federation-rule-legend = Endorsements from other towns
-federation-rule-residents = Residents only: support from other towns is shown apart
-federation-rule-peers = Residents and the peer towns listed below count
-federation-rule-open = Everyone counts, from any town or the fediverse
+federation-rule-residents = Verified residents only
+federation-rule-peers = Verified residents and residents of the peer towns listed below
+federation-rule-open = Everyone
 federation-peer-hosts = Peer towns (addresses separated by commas, like town-b.example)
 federation-followers-count = { $count ->
     [0] No followers elsewhere

@@ -13,12 +13,12 @@ federation-follow-pending = En attente de l'accord de l'autre commune
 federation-follow-accepted = Suivie
 federation-follow-rejected = Refusé par l'autre commune
 federation-unfollow-button = Ne plus suivre
-federation-rules-title = Qui peut agir depuis ailleurs
-federation-rules-intro = Pour chaque démarche de la commune : quels soutiens venus d'autres communes comptent. Les soutiens qui ne comptent pas restent affichés, à part.
+federation-rules-title = Qui peut participer
+federation-rules-intro = Pour chaque démarche de la commune et chaque action : toute personne inscrite, les habitants vérifiés seulement, ou les habitants et ceux des communes partenaires listées. Les soutiens venus d'ailleurs qui ne comptent pas restent affichés, à part.
 federation-rule-legend = Soutiens venus d'autres communes
-federation-rule-residents = Habitants seulement : les soutiens d'autres communes sont affichés à part
-federation-rule-peers = Les habitants et ceux des communes partenaires ci-dessous comptent
-federation-rule-open = Tout le monde compte, de toute commune ou du fédivers
+federation-rule-residents = Habitants vérifiés seulement
+federation-rule-peers = Habitants vérifiés et habitants des communes partenaires listées ci-dessous
+federation-rule-open = Tout le monde
 federation-peer-hosts = Communes partenaires (adresses séparées par des virgules, comme commune-b.example)
 federation-followers-count = { $count ->
     [0] Aucun abonné ailleurs

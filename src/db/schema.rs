@@ -62,6 +62,9 @@ diesel::table! {
         updated_at -> Timestamp,
         eligibility -> Text,
         peer_hosts -> Text,
+        eligibility_propose -> Text,
+        eligibility_comment -> Text,
+        eligibility_vote -> Text,
     }
 }
 

@@ -162,6 +162,7 @@ pub fn cast(
     input: &BallotInput,
 ) -> Result<String> {
     detail.check(Capability::Vote, now()).map_err(Error::Forbidden)?;
+    super::eligibility::check(conn, detail, Capability::Vote, user)?;
     let ballot = check(budget, projects, input)?;
     let tag = voter_tag(secret_key, &budget.id, &user.id);
     let receipt = new_receipt();

@@ -58,6 +58,7 @@ pub fn add(
     detail
         .check(Capability::Comment, now())
         .map_err(Error::Forbidden)?;
+    super::eligibility::check(conn, detail, Capability::Comment, author)?;
     if proposal.hidden {
         return Err(Error::NotFound);
     }

@@ -59,6 +59,7 @@ pub fn endorse_as(
     ap_id: Option<&str>,
 ) -> Result<bool> {
     check(detail, proposal)?;
+    super::eligibility::check(conn, detail, Capability::Endorse, user)?;
     let inserted = conn.transaction(|c| {
         diesel::insert_into(endorsements::table)
             .values((

@@ -10,6 +10,7 @@ pub mod budget_results;
 pub mod budgets;
 pub mod census;
 pub mod comments;
+pub mod eligibility;
 pub mod endorsements;
 pub mod export;
 pub mod implementation;

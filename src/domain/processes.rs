@@ -22,6 +22,29 @@ pub struct Process {
     pub published: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Who may endorse: `open`, `residents` or `peers` (see [`RULES`]).
+    pub eligibility: String,
+    pub eligibility_propose: String,
+    pub eligibility_comment: String,
+    pub eligibility_vote: String,
+    /// Peer towns (hosts) whose residents count under `peers`, comma-separated.
+    pub peer_hosts: String,
+}
+
+/// Who may act, per capability. `open`: every account here (and, for endorsements, support from
+/// elsewhere counts); `residents`: accounts verified against the census or at the town hall;
+/// `peers`: residents, and residents of the listed peer towns.
+pub const RULES: &[&str] = &["open", "residents", "peers"];
+
+impl Process {
+    pub fn rule_for(&self, capability: Capability) -> &str {
+        match capability {
+            Capability::CreateProposal => &self.eligibility_propose,
+            Capability::Endorse => &self.eligibility,
+            Capability::Comment => &self.eligibility_comment,
+            Capability::Vote => &self.eligibility_vote,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -522,6 +545,11 @@ mod tests {
                 published,
                 created_at: at,
                 updated_at: at,
+                eligibility: "open".into(),
+                eligibility_propose: "open".into(),
+                eligibility_comment: "open".into(),
+                eligibility_vote: "open".into(),
+                peer_hosts: String::new(),
             },
             phases,
             categories: vec![],

@@ -138,6 +138,7 @@ pub fn create(
     detail
         .check(Capability::CreateProposal, at)
         .map_err(Error::Forbidden)?;
+    super::eligibility::check(conn, detail, Capability::CreateProposal, author)?;
     let category_id = validate(detail, form)?;
     let title = form.title.trim().to_string();
     let body = form.body.trim().to_string();

@@ -185,3 +185,92 @@ fn a_copied_database_does_not_give_the_census_back_without_the_key() {
     );
     assert_eq!(again.report.entries, 2);
 }
+
+#[tokio::test]
+async fn each_capability_follows_the_process_rule() {
+    let app = TestApp::new().await;
+    let detail = app.process("budget-2026", crate::common::Allow::ALL).await;
+    let (mut staff, _) = app.staff("sam").await;
+    let (mut alice, _) = app.citizen("alice").await;
+    // Anyone may propose; only verified residents may endorse.
+    let rules = format!("/admin/processes/{}/eligibility", detail.process.id);
+    staff
+        .post(
+            &rules,
+            &[
+                ("propose", "open"),
+                ("rule", "residents"),
+                ("comment", "residents"),
+                ("vote", "residents"),
+                ("peer_hosts", ""),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let created = alice
+        .post(
+            "/processes/budget-2026/proposals",
+            &[
+                ("title", "Trees on the square"),
+                ("body", "Plant trees on the market square, please."),
+            ],
+        )
+        .await;
+    created.assert_status(303);
+    let proposal = created.location().split('?').next().expect("path").to_string();
+    // The page says why not, and how to become eligible; the action is refused, nothing stored.
+    alice
+        .get(&proposal)
+        .await
+        .assert_contains("counts only verified residents");
+    alice
+        .post(&format!("{proposal}/endorse"), &[])
+        .await
+        .assert_status(403);
+    alice
+        .post(
+            &format!("{proposal}/comments"),
+            &[("body", "I would like to say something."), ("stance", "for")],
+        )
+        .await
+        .assert_status(403);
+    let id = proposal.trim_start_matches("/proposals/").to_string();
+    let count = app
+        .db(move |c| plenum::domain::endorsements::count_rows(c, &id))
+        .await;
+    assert_eq!(count, 0);
+    // Verified at the town hall: now she may.
+    staff
+        .post("/admin/census/verify", &[("username", "alice")])
+        .await
+        .assert_status(303);
+    alice
+        .post(&format!("{proposal}/endorse"), &[])
+        .await
+        .assert_status(303);
+    alice.get(&proposal).await.assert_contains("1 endorsement");
+    // The rule is per capability: proposing stays open to an unverified account.
+    let (mut bob, _) = app.citizen("bob").await;
+    bob.post(
+        "/processes/budget-2026/proposals",
+        &[
+            ("title", "Benches by the river"),
+            ("body", "Put benches along the river walk, please."),
+        ],
+    )
+    .await
+    .assert_status(303);
+    staff
+        .post(&rules, &[("propose", "residents")])
+        .await
+        .assert_status(303);
+    bob.post(
+        "/processes/budget-2026/proposals",
+        &[
+            ("title", "Lights in the park"),
+            ("body", "Light the park paths at night, please."),
+        ],
+    )
+    .await
+    .assert_status(403);
+}

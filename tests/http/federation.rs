@@ -83,7 +83,7 @@ async fn discovery_and_content_negotiation() {
         .as_str()
         .expect("pem")
         .contains("BEGIN PUBLIC KEY"));
-    assert_eq!(g["eligibility"], "residents");
+    assert_eq!(g["eligibility"], "open");
     assert_eq!(g["currentPhase"], "proposals");
     assert_eq!(g["assertionMethod"][0]["type"], "Multikey");
 

@@ -1,8 +1,9 @@
 -- Federation (PostgreSQL). Keep in step with ../../sqlite/ — same tables, same columns.
 
--- Who may act on a process from elsewhere: 'residents' (remote support shown apart),
--- 'peers' (residents of the listed peer hosts count), 'open' (everyone counts).
-ALTER TABLE processes ADD COLUMN eligibility TEXT NOT NULL DEFAULT 'residents';
+-- Who may endorse: 'open' (every account here, and support from elsewhere counts), 'residents'
+-- (verified residents; support from elsewhere shown apart), 'peers' (residents here and of the
+-- listed peer hosts count).
+ALTER TABLE processes ADD COLUMN eligibility TEXT NOT NULL DEFAULT 'open';
 ALTER TABLE processes ADD COLUMN peer_hosts TEXT NOT NULL DEFAULT '';
 
 -- Each endorsement keeps the class it was made under: 'resident', 'peer', 'open' (binding) or

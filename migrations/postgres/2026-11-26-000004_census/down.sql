@@ -1,3 +1,6 @@
+ALTER TABLE processes DROP COLUMN eligibility_vote;
+ALTER TABLE processes DROP COLUMN eligibility_comment;
+ALTER TABLE processes DROP COLUMN eligibility_propose;
 DROP TABLE verification_events;
 DROP TABLE verifications;
 DROP TABLE census_entries;

@@ -23,3 +23,8 @@ CREATE TABLE verification_events (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX verification_events_time ON verification_events(created_at);
+
+-- Who may act, per capability (endorsing is `processes.eligibility`): open, residents or peers.
+ALTER TABLE processes ADD COLUMN eligibility_propose TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE processes ADD COLUMN eligibility_comment TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE processes ADD COLUMN eligibility_vote TEXT NOT NULL DEFAULT 'open';

@@ -145,7 +145,7 @@ async fn page(
     let vote_denial = match detail.check(Capability::Vote, now()) {
         Err(msg) => Some(ctx.tr.msg(&msg)),
         Ok(()) if ctx.user.is_none() => Some(ctx.tr.t("ballot-sign-in")),
-        Ok(()) => None,
+        Ok(()) => super::eligibility_denial(ctx, &detail, Capability::Vote).await?,
     };
     let (has_voted, current, tallies, followed) = {
         let user = ctx.user.clone();

@@ -103,3 +103,22 @@ async fn stylesheet(axum::extract::State(state): axum::extract::State<Arc<AppSta
     )
         .into_response()
 }
+
+/// Why the signed-in person may not act under the process's rule for `capability` (translated;
+/// it says how to become eligible), or `None`. Anonymous visitors are asked to sign in elsewhere.
+pub async fn eligibility_denial(
+    ctx: &super::context::Ctx,
+    detail: &crate::domain::processes::ProcessDetail,
+    capability: crate::domain::processes::Capability,
+) -> Result<Option<String>, super::error::AppError> {
+    let Some(user) = ctx.user.clone() else {
+        return Ok(None);
+    };
+    let detail = detail.clone();
+    let denial = ctx
+        .state
+        .db
+        .read(move |conn| crate::domain::eligibility::denial(conn, &detail, capability, &user))
+        .await?;
+    Ok(denial.map(|m| ctx.tr.msg(&m)))
+}

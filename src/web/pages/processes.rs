@@ -147,10 +147,10 @@ async fn show(
         })
         .await?;
     let at = now();
-    let proposal_denial = detail
-        .check(Capability::CreateProposal, at)
-        .err()
-        .map(|m| ctx.tr.msg(&m));
+    let proposal_denial = match detail.check(Capability::CreateProposal, at) {
+        Err(m) => Some(ctx.tr.msg(&m)),
+        Ok(()) => super::eligibility_denial(&ctx, &detail, Capability::CreateProposal).await?,
+    };
     let current = detail.phase_at(at).cloned();
     Ok(render(&ProcessPage {
         layout: Layout::new(&ctx, detail.process.title.clone()),

@@ -250,12 +250,12 @@ async fn show(
     let endorse_denial = match detail.check(Capability::Endorse, at) {
         Err(m) => Some(ctx.tr.msg(&m)),
         Ok(()) if !item.proposal.is_open() => Some(ctx.tr.t("denied-proposal-closed")),
-        Ok(()) => None,
+        Ok(()) => super::eligibility_denial(&ctx, &detail, Capability::Endorse).await?,
     };
-    let comment_denial = detail
-        .check(Capability::Comment, at)
-        .err()
-        .map(|m| ctx.tr.msg(&m));
+    let comment_denial = match detail.check(Capability::Comment, at) {
+        Err(m) => Some(ctx.tr.msg(&m)),
+        Ok(()) => super::eligibility_denial(&ctx, &detail, Capability::Comment).await?,
+    };
     let (can_edit, can_withdraw) = match &ctx.user {
         Some(u) => (
             proposals::check_editable(&detail, &item.proposal, u).is_ok(),

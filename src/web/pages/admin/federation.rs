@@ -26,7 +26,8 @@ pub struct ProcessRule {
     pub id: String,
     pub title: String,
     pub slug: String,
-    pub rule: String,
+    /// (form field, current rule) per capability: propose, endorse (`rule`), comment, vote.
+    pub rules: Vec<(&'static str, String)>,
     pub peer_hosts: String,
     pub followers: Vec<String>,
 }
@@ -69,18 +70,19 @@ async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
         .read(|conn| {
             let rules_state = policy::load(conn)?;
             let followed = mirror::list_processes(conn)?;
-            let rows: Vec<(String, String, String, String, String)> = processes::table
+            let rows: Vec<crate::domain::processes::Process> = processes::table
                 .order(processes::title.asc())
-                .select((
-                    processes::id,
-                    processes::title,
-                    processes::slug,
-                    processes::eligibility,
-                    processes::peer_hosts,
-                ))
+                .select(crate::domain::processes::Process::as_select())
                 .load(conn)?;
             let mut rules = Vec::new();
-            for (id, title, slug, rule, peer_hosts) in rows {
+            for p in rows {
+                let per_capability = vec![
+                    ("propose", p.eligibility_propose.clone()),
+                    ("rule", p.eligibility.clone()),
+                    ("comment", p.eligibility_comment.clone()),
+                    ("vote", p.eligibility_vote.clone()),
+                ];
+                let (id, title, slug, peer_hosts) = (p.id, p.title, p.slug, p.peer_hosts);
                 let followers: Vec<String> = followers::table
                     .filter(followers::process_id.eq(&id))
                     .order(followers::created_at.asc())
@@ -90,7 +92,7 @@ async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
                     id,
                     title,
                     slug,
-                    rule,
+                    rules: per_capability,
                     peer_hosts,
                     followers,
                 });
@@ -204,9 +206,14 @@ pub async fn set_mode(ctx: Ctx, Form(input): Form<ModeInput>) -> Result<Response
     Ok(see_other("/admin/federation", "federation-saved"))
 }
 
+/// The rule per capability (`rule` is endorsing, the one federation applies to remote support);
+/// a field left out keeps its current value.
 #[derive(Debug, Deserialize)]
 pub struct EligibilityInput {
-    rule: String,
+    rule: Option<String>,
+    propose: Option<String>,
+    comment: Option<String>,
+    vote: Option<String>,
     #[serde(default)]
     peer_hosts: String,
 }
@@ -217,7 +224,11 @@ pub async fn set_eligibility(
     Form(input): Form<EligibilityInput>,
 ) -> Result<Response, AppError> {
     ctx.require_staff()?;
-    if !ELIGIBILITY_RULES.contains(&input.rule.as_str()) {
+    let chosen = [&input.rule, &input.propose, &input.comment, &input.vote];
+    if chosen
+        .iter()
+        .any(|r| r.as_deref().is_some_and(|r| !ELIGIBILITY_RULES.contains(&r)))
+    {
         return Err(AppError(Error::Invalid(vec![FieldError {
             field: "rule",
             msg: Msg::new("federation-rule-invalid"),
@@ -243,17 +254,19 @@ pub async fn set_eligibility(
     ctx.state
         .db
         .write(move |conn| {
-            let changed = diesel::update(processes::table.filter(processes::id.eq(&id)))
+            let current = crate::domain::processes::find_by_id(conn, &id)?;
+            let pick = |sent: &Option<String>, now: &str| sent.clone().unwrap_or_else(|| now.to_string());
+            diesel::update(processes::table.filter(processes::id.eq(&id)))
                 .set((
-                    processes::eligibility.eq(&input.rule),
+                    processes::eligibility.eq(pick(&input.rule, &current.eligibility)),
+                    processes::eligibility_propose.eq(pick(&input.propose, &current.eligibility_propose)),
+                    processes::eligibility_comment.eq(pick(&input.comment, &current.eligibility_comment)),
+                    processes::eligibility_vote.eq(pick(&input.vote, &current.eligibility_vote)),
                     processes::peer_hosts.eq(hosts.join(",")),
                 ))
                 .execute(conn)?;
-            if changed == 0 {
-                return Err(Error::NotFound);
-            }
             outbox::after(conn, &site, Event::ProcessChanged(id.clone()))?;
-            Ok(())
+            Ok::<_, Error>(())
         })
         .await?;
     ctx.state.deliveries_ready();
