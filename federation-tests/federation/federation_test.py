@@ -105,7 +105,8 @@ def write_examples(path, a, b, extra):
             activity = json.loads(body)
             inner = activity.get("object")
             inner_type = inner.get("type") if isinstance(inner, dict) else "link"
-            examples.setdefault(f"{town}:{kind}({inner_type})", activity)
+            extra = "+residency" if "residency" in activity else ""
+            examples.setdefault(f"{town}:{kind}({inner_type}){extra}", activity)
     with open(path, "w") as f:
         json.dump(examples, f, indent=2, ensure_ascii=False)
 
@@ -212,10 +213,21 @@ def main():
         p2 = r.json()["id"]
         rbm = wait_until("B's metro page", lambda: remote_process_id(b.staff, "Metropolitan plan"))
         rp2 = wait_until("metro proposal on B", lambda: remote_proposals(b.staff, rbm).get("Night buses to every district"))
-        bob.form(f"/remote/proposals/{rp2}/endorse", {})
+        check("B tells an unverified account it must verify its residency first",
+              "verify that you live here first" in bob.page(f"/remote/proposals/{rp2}").text)
+        r = bob.form(f"/remote/proposals/{rp2}/endorse", {})
+        check("B refuses to vouch for an unverified account (peers rule)", r.status == 403, r.status)
+        r = b.staff.form("/admin/census/verify", {"username": "bob"})
+        check("B's staff verify Bob at the town hall", r.status == 303)
+        r = bob.form(f"/remote/proposals/{rp2}/endorse", {})
+        check("Bob endorses; B attaches a signed residency attestation", r.status == 303)
         wait_until("A counts Bob as a peer-town resident", lambda: page_json(a, p2)["bindingEndorsements"] == 1)
         pj = page_json(a, p2)
-        check("peers rule, B listed: binding 1, federated 0", pj["bindingEndorsements"] == 1 and pj["federatedEndorsements"] == 0, pj)
+        check("peers rule, B listed, attestation verified: binding 1, federated 0", pj["bindingEndorsements"] == 1 and pj["federatedEndorsements"] == 0, pj)
+        check("A's staff see which town vouched for it", f"localhost:{b.port} (1)" in a.staff.page(f"/proposals/{p2}").text)
+        dave = b.sign_up("dave", "Dave Bernard")
+        check("another, unverified account of B cannot endorse there", dave.form(f"/remote/proposals/{rp2}/endorse", {}).status == 403)
+        check("A still counts one", page_json(a, p2)["bindingEndorsements"] == 1)
 
         r = alice.api("POST", "/api/v1/processes/open-2026/proposals", {"title": "A library open on Sundays", "body": "Open the central library on Sunday afternoons for everyone."})
         p3 = r.json()["id"]
@@ -365,6 +377,14 @@ def main():
         reject("Update from an actor nobody follows", signed_post(shared, fresh("Update", object={"id": f"{mallory}/pages/1", "type": "Page", "name": "x"}), key_id, fake.key))
         reject("Announce from an actor nobody follows", signed_post(shared, fresh("Announce", object=f"{mallory}/pages/1"), key_id, fake.key))
         reject("unknown activity type", signed_post(shared, fresh("Move"), key_id, fake.key))
+        metro_target = f"{a.base}/proposals/{p2}"
+        reject("Like in a peers process without a residency attestation",
+               signed_post(shared, fresh(object=metro_target), key_id, fake.key), expect=[403])
+        forged_att = {"type": "ResidencyAttestation", "issuer": f"{fake.base}/actor", "subject": mallory,
+                      "validFrom": "2026-01-01T00:00:00Z", "validUntil": "2099-01-01T00:00:00Z",
+                      "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "verificationMethod": f"{fake.base}/actor#k", "proofPurpose": "assertionMethod", "proofValue": "z1111"}}
+        reject("Like with a self-made attestation from a town that is not a peer",
+               signed_post(shared, fresh(object=metro_target, residency=forged_att), key_id, fake.key), expect=[403])
         reject("Like of something that is not a proposal here", signed_post(shared, fresh(object=f"{a.base}/proposals/does-not-exist"), key_id, fake.key))
         reject("Follow of something that is not a process", signed_post(shared, fresh("Follow", object=f"{a.base}/users/alice"), key_id, fake.key))
         reject("malformed JSON", signed_post(shared, {}, key_id, fake.key, body=b'{"id": "x", "type": "Like",'))

@@ -68,3 +68,5 @@ eligibility-capability-propose = Who may propose
 eligibility-capability-rule = Who may endorse (support from other towns and the fediverse counts only under “everyone” or from listed peer towns)
 eligibility-capability-comment = Who may comment
 eligibility-capability-vote = Who may vote
+remote-peers-verify-first = This process counts residents of its partner towns: verify that you live here first, so that this town can vouch for you.
+attested-by = Counted as residents of peer towns, vouched for by:

@@ -68,3 +68,5 @@ eligibility-capability-propose = Qui peut proposer
 eligibility-capability-rule = Qui peut soutenir (le soutien d'autres communes et du fédivers ne compte que pour « tout le monde » ou les communes partenaires listées)
 eligibility-capability-comment = Qui peut commenter
 eligibility-capability-vote = Qui peut voter
+remote-peers-verify-first = Cette démarche compte les habitants de ses communes partenaires : vérifiez d'abord que vous habitez ici, pour que la commune puisse en attester.
+attested-by = Comptés comme habitants de communes partenaires, attestés par :

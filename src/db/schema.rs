@@ -136,6 +136,7 @@ diesel::table! {
         created_at -> Timestamp,
         class -> Text,
         ap_id -> Nullable<Text>,
+        attested_by -> Nullable<Text>,
     }
 }
 

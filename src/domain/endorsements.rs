@@ -166,3 +166,22 @@ pub fn count_rows(conn: &mut AnyConnection, proposal_id: &str) -> Result<i64> {
         .count()
         .get_result(conn)?)
 }
+
+/// Records which town vouched for a peer-town endorsement (its host), for staff.
+pub fn set_attested_by(conn: &mut AnyConnection, ap_id: &str, host: &str) -> Result<()> {
+    diesel::update(endorsements::table.filter(endorsements::ap_id.eq(ap_id)))
+        .set(endorsements::attested_by.eq(host))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Endorsements of a proposal vouched for by peer towns: (town, count), for staff.
+pub fn attested_counts(conn: &mut AnyConnection, proposal_id: &str) -> Result<Vec<(String, i64)>> {
+    let rows: Vec<(Option<String>, i64)> = endorsements::table
+        .filter(endorsements::proposal_id.eq(proposal_id))
+        .filter(endorsements::attested_by.is_not_null())
+        .group_by(endorsements::attested_by)
+        .select((endorsements::attested_by, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(h, n)| h.map(|h| (h, n))).collect())
+}

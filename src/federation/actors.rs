@@ -28,9 +28,15 @@ fn public_key(id: &str, pem: &str) -> Value {
 /// The instance actor: signs follows of remote processes and signed fetches.
 pub fn instance_json(conn: &mut AnyConnection, base: &str, town_name: &str) -> Result<Value> {
     let key = keys::for_owner(conn, Owner::Instance, keys::INSTANCE_ID)?;
+    let attesting = crate::domain::signing_keys::for_owner(conn, super::attestation::INSTANCE_KEY_OWNER)?;
     let id = urls::instance_actor(base);
     Ok(json!({
-        "@context": urls::context(),
+        "@context": [
+            "https://www.w3.org/ns/activitystreams",
+            "https://w3id.org/security/v1",
+            "https://w3id.org/security/data-integrity/v2",
+            urls::context()[2],
+        ],
         "id": id,
         "type": "Application",
         "preferredUsername": "instance",
@@ -40,6 +46,13 @@ pub fn instance_json(conn: &mut AnyConnection, base: &str, town_name: &str) -> R
         "outbox": format!("{id}/outbox"),
         "endpoints": { "sharedInbox": urls::shared_inbox(base) },
         "publicKey": public_key(&id, &key.public_pem),
+        // The key that signs residency attestations of this town's verified residents.
+        "assertionMethod": [{
+            "id": super::attestation::key_id(base),
+            "type": "Multikey",
+            "controller": id,
+            "publicKeyMultibase": crate::budgeting::proof::public_multibase(&attesting.verifying_key()),
+        }],
     }))
 }
 

@@ -71,7 +71,7 @@ pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -
     match kind.as_str() {
         "Follow" => on_follow(&state, site, actor, activity).await,
         "Undo" => on_undo(&state, site, actor, activity).await,
-        "Like" => on_like(&state, site, actor, activity).await,
+        "Like" => on_like(data, site, actor, activity).await,
         "Create" => on_create(data, site, actor, activity).await,
         "Accept" | "Reject" => on_accept(&state, actor, activity, kind == "Accept").await,
         "Announce" => on_announce(data, actor, activity).await,
@@ -277,22 +277,83 @@ pub fn class_for(rule: &actors::Eligibility, actor_host: &str) -> &'static str {
     }
 }
 
-async fn on_like(state: &Arc<AppState>, site: Site, actor: RemoteActor, like: Value) -> Result<(), FedError> {
+/// Under a `peers` rule, the attestation a `Like` carries: checked against the issuing town's
+/// key, fetched from its instance actor. Returns the issuing host when it checks out.
+async fn attested_host(
+    data: &Data<FedState>,
+    actor: &RemoteActor,
+    like: &Value,
+    peer_hosts: &[String],
+) -> Result<String, FedError> {
+    let attestation = like.get("residency");
+    let issuer_doc = match attestation
+        .and_then(|a| a["issuer"].as_str())
+        .and_then(|i| Url::parse(i).ok())
+    {
+        // Only the actor's own server may vouch for it; anything else is refused below, unfetched.
+        Some(issuer) if urls::host_of(&issuer) == actor.host => {
+            fetch_object_http::<FedState, Value>(&issuer, data)
+                .await
+                .ok()
+                .map(|r| r.object)
+        }
+        _ => None,
+    };
+    super::attestation::check(
+        attestation,
+        &actor.ap_id,
+        issuer_doc.as_ref(),
+        peer_hosts,
+        chrono::Utc::now(),
+    )
+    .map(|()| actor.host.clone())
+    .map_err(|refusal| FedError::forbidden(format!("not counted as a peer-town resident: {refusal}")))
+}
+
+async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Value) -> Result<(), FedError> {
+    let state = data.0.clone();
     let object = id_of(&like["object"]).unwrap_or_default().to_string();
     let id = like["id"].as_str().unwrap_or_default().to_string();
+    // The process's rule decides the class; under `peers`, the attestation is checked first
+    // (it may need a fetch, so outside the transaction).
+    let target = {
+        let (site, object) = (site.clone(), object.clone());
+        state
+            .db
+            .read(move |conn| {
+                let proposal_id = local_proposal_id(conn, &site, &object)?
+                    .filter(|_| object.starts_with(&format!("{}/proposals/", site.base)))
+                    .ok_or_else(|| {
+                        FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here")
+                    })?;
+                let proposal = proposals::find(conn, &proposal_id)?;
+                let rule = actors::eligibility(conn, &proposal.process_id)?;
+                Ok::<_, FedError>((proposal_id, rule))
+            })
+            .await?
+    };
+    let (proposal_id, rule) = target;
+    let attested_by = if rule.rule == "peers" {
+        Some(attested_host(data, &actor, &like, &rule.peer_hosts).await?)
+    } else {
+        None
+    };
     state
         .db
         .write(move |conn| {
-            let proposal_id = local_proposal_id(conn, &site, &object)?
-                .filter(|_| object.starts_with(&format!("{}/proposals/", site.base)))
-                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here"))?;
             record_received(conn, &id, &actor.ap_id, "Like")?;
             let proposal = proposals::find(conn, &proposal_id)?;
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-            let rule = actors::eligibility(conn, &proposal.process_id)?;
             let user = remote_user(conn, &actor)?;
-            let class = class_for(&rule, &actor.host);
+            let class = if attested_by.is_some() {
+                endorsements::CLASS_PEER
+            } else {
+                class_for(&rule, &actor.host)
+            };
             if endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))? {
+                if let Some(host) = &attested_by {
+                    endorsements::set_attested_by(conn, &id, host)?;
+                }
                 outbox::after(conn, &site, Event::ProposalChanged(proposal_id))?;
             }
             Ok::<_, FedError>(())

@@ -8,6 +8,7 @@
 
 pub mod actors;
 pub mod apply;
+pub mod attestation;
 pub mod error;
 pub mod follow;
 pub mod inbox;

@@ -427,7 +427,17 @@ pub struct RemoteTarget<'a> {
 }
 
 /// A citizen here endorses a proposal of another town. Returns the `Like` id.
-pub fn like(conn: &mut AnyConnection, site: &Site, user: &User, target: RemoteTarget) -> Result<String> {
+///
+/// With `attest`, the `Like` carries a residency attestation signed by this instance (for a
+/// `peers` process, which counts residents of its peer towns); the caller checked that the person
+/// is a verified resident.
+pub fn like(
+    conn: &mut AnyConnection,
+    site: &Site,
+    user: &User,
+    target: RemoteTarget,
+    attest: bool,
+) -> Result<String> {
     let RemoteTarget {
         proposal,
         group,
@@ -435,7 +445,7 @@ pub fn like(conn: &mut AnyConnection, site: &Site, user: &User, target: RemoteTa
     } = target;
     let signer = person_signer(site, user);
     let (row, id) = queue::new_activity(&site.base);
-    let like = json!({
+    let mut like = json!({
         "@context": urls::context(),
         "id": id,
         "type": "Like",
@@ -444,6 +454,10 @@ pub fn like(conn: &mut AnyConnection, site: &Site, user: &User, target: RemoteTa
         "audience": group,
         "to": [group],
     });
+    if attest {
+        let key = crate::domain::signing_keys::for_owner(conn, super::attestation::INSTANCE_KEY_OWNER)?;
+        like["residency"] = super::attestation::issue(&site.base, &key, &signer.actor_id, chrono::Utc::now());
+    }
     queue::enqueue(conn, &site.domain, &row, &signer, &like, [inbox.to_string()])?;
     Ok(id)
 }

@@ -1,3 +1,4 @@
+ALTER TABLE endorsements DROP COLUMN attested_by;
 ALTER TABLE processes DROP COLUMN eligibility_vote;
 ALTER TABLE processes DROP COLUMN eligibility_comment;
 ALTER TABLE processes DROP COLUMN eligibility_propose;

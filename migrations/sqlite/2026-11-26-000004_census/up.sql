@@ -28,3 +28,6 @@ CREATE INDEX verification_events_time ON verification_events(created_at);
 ALTER TABLE processes ADD COLUMN eligibility_propose TEXT NOT NULL DEFAULT 'open';
 ALTER TABLE processes ADD COLUMN eligibility_comment TEXT NOT NULL DEFAULT 'open';
 ALTER TABLE processes ADD COLUMN eligibility_vote TEXT NOT NULL DEFAULT 'open';
+
+-- The peer town (host) whose residency attestation made an endorsement count, for staff.
+ALTER TABLE endorsements ADD COLUMN attested_by TEXT;

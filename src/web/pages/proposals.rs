@@ -218,6 +218,8 @@ struct ProposalPage<'a> {
     can_edit: bool,
     can_withdraw: bool,
     stances: &'static [&'static str],
+    /// For staff: endorsements counted because a peer town vouched for them, per town.
+    attested: Vec<(String, i64)>,
 }
 
 async fn show(
@@ -230,7 +232,7 @@ async fn show(
     }
     let (detail, item) = load(&ctx, id).await?;
     let staff = ctx.is_staff();
-    let (thread, endorsed) = {
+    let (thread, endorsed, attested) = {
         let proposal_id = item.proposal.id.clone();
         let user_id = ctx.user.as_ref().map(|u| u.id.clone());
         ctx.state
@@ -242,7 +244,12 @@ async fn show(
                         .contains(&proposal_id),
                     None => false,
                 };
-                Ok::<_, Error>((thread, endorsed))
+                let attested = if staff {
+                    endorsements::attested_counts(conn, &proposal_id)?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, Error>((thread, endorsed, attested))
             })
             .await?
     };
@@ -281,6 +288,7 @@ async fn show(
         can_edit,
         can_withdraw,
         stances: comments::STANCES,
+        attested,
     }))
 }
 

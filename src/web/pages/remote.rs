@@ -71,30 +71,38 @@ struct ProposalPage<'a> {
     proposal: RemoteProposal,
     comments: Vec<RemoteComment>,
     endorsed: bool,
+    /// Why the person cannot endorse from here (a `peers` process and no verified residency).
+    denial: Option<String>,
 }
 
 async fn proposal_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     let user_id = ctx.user.as_ref().map(|u| u.id.clone());
-    let (process, proposal, comments, endorsed) = ctx
+    let (process, proposal, comments, endorsed, verified) = ctx
         .state
         .db
         .read(move |conn| {
             let proposal = mirror::find_proposal(conn, &id)?;
             let process = mirror::find_process(conn, &proposal.remote_process_id)?;
             let comments = mirror::comments_of(conn, &proposal.id)?;
-            let endorsed = match user_id {
-                Some(u) => mirror::endorsement_of(conn, &u, &proposal.id)?.is_some(),
-                None => false,
+            let (endorsed, verified) = match user_id {
+                Some(u) => (
+                    mirror::endorsement_of(conn, &u, &proposal.id)?.is_some(),
+                    crate::domain::census::is_verified(conn, &u)?,
+                ),
+                None => (false, false),
             };
-            Ok::<_, Error>((process, proposal, comments, endorsed))
+            Ok::<_, Error>((process, proposal, comments, endorsed, verified))
         })
         .await?;
+    let denial = (process.eligibility == "peers" && !verified && !endorsed)
+        .then(|| ctx.tr.t("remote-peers-verify-first"));
     Ok(render(&ProposalPage {
         layout: Layout::new(&ctx, proposal.title.clone()),
         process,
         proposal,
         comments,
         endorsed,
+        denial,
     }))
 }
 
@@ -115,7 +123,15 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
             };
             match (on, existing) {
                 (true, None) => {
-                    let like = outbox::like(conn, &site, &user, target)?;
+                    // A `peers` process counts residents of its peer towns: only a verified
+                    // resident's endorsement can be vouched for, with an attestation.
+                    let attest = process.eligibility == "peers";
+                    if attest && !crate::domain::census::is_verified(conn, &user.id)? {
+                        return Err(Error::Forbidden(crate::domain::Msg::new(
+                            "remote-peers-verify-first",
+                        )));
+                    }
+                    let like = outbox::like(conn, &site, &user, target, attest)?;
                     mirror::record_endorsement(conn, &user.id, &proposal.id, &like)?;
                 }
                 (false, Some(like)) => {
