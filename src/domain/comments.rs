@@ -97,23 +97,7 @@ pub fn add(
         hidden: false,
         created_at: now(),
     };
-    diesel::insert_into(comments::table)
-        .values((
-            comments::id.eq(&comment.id),
-            comments::proposal_id.eq(&comment.proposal_id),
-            comments::author_id.eq(&comment.author_id),
-            comments::parent_id.eq(&comment.parent_id),
-            comments::body.eq(&comment.body),
-            comments::body_html.eq(&comment.body_html),
-            comments::stance.eq(&comment.stance),
-            comments::hidden.eq(false),
-            comments::created_at.eq(comment.created_at),
-        ))
-        .execute(conn)?;
-    diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
-        .set(proposals::comment_count.eq(proposals::comment_count + 1))
-        .execute(conn)?;
-    Ok(comment)
+    insert(conn, comment, None)
 }
 
 /// The comments of a proposal in reading order: each comment followed by its replies.
@@ -210,6 +194,11 @@ pub fn add_remote(
         hidden: false,
         created_at: now(),
     };
+    insert(conn, comment, Some(ap_id))
+}
+
+/// Stores a new comment (with the id it came with from another server, if any) and counts it.
+fn insert(conn: &mut AnyConnection, comment: Comment, ap_id: Option<&str>) -> Result<Comment> {
     diesel::insert_into(comments::table)
         .values((
             comments::id.eq(&comment.id),
@@ -224,7 +213,7 @@ pub fn add_remote(
             comments::ap_id.eq(ap_id),
         ))
         .execute(conn)?;
-    diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
+    diesel::update(proposals::table.filter(proposals::id.eq(&comment.proposal_id)))
         .set(proposals::comment_count.eq(proposals::comment_count + 1))
         .execute(conn)?;
     Ok(comment)

@@ -55,6 +55,21 @@ pub enum Event {
     },
 }
 
+/// An activity of the process for its followers: public, copied to its followers collection,
+/// in its audience (FEP-1b12).
+fn to_followers(id: &str, kind: &str, group: &str, object: Value) -> Value {
+    json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": kind,
+        "actor": group,
+        "object": object,
+        "to": [urls::PUBLIC],
+        "cc": [format!("{group}/followers")],
+        "audience": group,
+    })
+}
+
 /// Queues the activities for `event`. Does nothing when nobody follows the process.
 pub fn after(conn: &mut AnyConnection, site: &Site, event: Event) -> Result<usize> {
     match event {
@@ -121,18 +136,8 @@ fn announce(
     object_id: Option<&str>,
     inboxes: &[String],
 ) -> Result<usize> {
-    let followers_url = format!("{group}/followers");
     let (row, id) = queue::new_activity(&site.base);
-    let wrapped = json!({
-        "@context": urls::context(),
-        "id": id,
-        "type": "Announce",
-        "actor": group,
-        "object": inner,
-        "to": [urls::PUBLIC],
-        "cc": [followers_url],
-        "audience": group,
-    });
+    let wrapped = to_followers(&id, "Announce", group, inner);
     let mut sent = queue::enqueue(
         conn,
         &site.domain,
@@ -143,16 +148,7 @@ fn announce(
     )?;
     if let Some(object_id) = object_id {
         let (row, id) = queue::new_activity(&site.base);
-        let bare = json!({
-            "@context": urls::context(),
-            "id": id,
-            "type": "Announce",
-            "actor": group,
-            "object": object_id,
-            "to": [urls::PUBLIC],
-            "cc": [followers_url],
-            "audience": group,
-        });
+        let bare = to_followers(&id, "Announce", group, json!(object_id));
         sent += queue::enqueue(conn, &site.domain, &row, signer, &bare, inboxes.iter().cloned())?;
     }
     Ok(sent)
@@ -198,16 +194,7 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     }
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
     let (row, id) = queue::new_activity(&site.base);
-    let update = json!({
-        "@context": urls::context(),
-        "id": id,
-        "type": "Update",
-        "actor": group,
-        "object": page,
-        "to": [urls::PUBLIC],
-        "cc": [format!("{group}/followers")],
-        "audience": group,
-    });
+    let update = to_followers(&id, "Update", &group, page);
     queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
 }
 
@@ -219,16 +206,12 @@ fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     }
     let (signer, group) = process_signer(conn, site, &process_id)?;
     let (row, id) = queue::new_activity(&site.base);
-    let delete = json!({
-        "@context": urls::context(),
-        "id": id,
-        "type": "Delete",
-        "actor": group,
-        "object": urls::proposal(&site.base, proposal_id),
-        "to": [urls::PUBLIC],
-        "cc": [format!("{group}/followers")],
-        "audience": group,
-    });
+    let delete = to_followers(
+        &id,
+        "Delete",
+        &group,
+        json!(urls::proposal(&site.base, proposal_id)),
+    );
     queue::enqueue(conn, &site.domain, &row, &signer, &delete, inboxes)
 }
 
@@ -302,16 +285,7 @@ fn results_published(
     })?;
     let (signer, group) = process_signer(conn, site, &budget.process_id)?;
     let (row, id) = queue::new_activity(&site.base);
-    let create = json!({
-        "@context": urls::context(),
-        "id": id,
-        "type": "Create",
-        "actor": group,
-        "object": document,
-        "to": [urls::PUBLIC],
-        "cc": [format!("{group}/followers")],
-        "audience": group,
-    });
+    let create = to_followers(&id, "Create", &group, document);
     let sent = queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)?;
     Ok(sent + news(conn, site, &budget.process_id, summary_html)?)
 }
@@ -338,16 +312,7 @@ fn news(conn: &mut AnyConnection, site: &Site, process_id: &str, html: &str) -> 
     });
     queue::record(conn, &note_row, &signer, &note)?;
     let (row, id) = queue::new_activity(&site.base);
-    let create = json!({
-        "@context": urls::context(),
-        "id": id,
-        "type": "Create",
-        "actor": group,
-        "object": note,
-        "to": [urls::PUBLIC],
-        "cc": [format!("{group}/followers")],
-        "audience": group,
-    });
+    let create = to_followers(&id, "Create", &group, note);
     queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)
 }
 

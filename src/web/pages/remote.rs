@@ -116,11 +116,7 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
             let proposal = mirror::find_proposal(conn, &id)?;
             let process = mirror::find_process(conn, &proposal.remote_process_id)?;
             let existing = mirror::endorsement_of(conn, &user.id, &proposal.id)?;
-            let target = RemoteTarget {
-                proposal: &proposal.ap_id,
-                group: &process.ap_id,
-                inbox: &process.inbox,
-            };
+            let target = target_of(&proposal, &process);
             match (on, existing) {
                 (true, None) => {
                     // A `peers` process counts residents of its peer towns: only a verified
@@ -186,11 +182,7 @@ async fn comment(
             let process = mirror::find_process(conn, &proposal.remote_process_id)?;
             let html = crate::markdown::render(input.body.trim());
             let note_id = urls::comment(&site.base, &new_id());
-            let target = RemoteTarget {
-                proposal: &proposal.ap_id,
-                group: &process.ap_id,
-                inbox: &process.inbox,
-            };
+            let target = target_of(&proposal, &process);
             let note = outbox::comment(conn, &site, &user, &note_id, &html, target)?;
             let name = format!("{} ({}@{})", user.display_name, user.username, site.domain);
             mirror::upsert_comment(conn, &proposal, &note, &name)?;
@@ -199,4 +191,13 @@ async fn comment(
         .await?;
     ctx.state.deliveries_ready();
     Ok(see_other(&back, "remote-commented"))
+}
+
+/// Where an action on a mirrored proposal goes: the proposal, its process, the process's inbox.
+fn target_of<'a>(proposal: &'a RemoteProposal, process: &'a RemoteProcess) -> RemoteTarget<'a> {
+    RemoteTarget {
+        proposal: &proposal.ap_id,
+        group: &process.ap_id,
+        inbox: &process.inbox,
+    }
 }
