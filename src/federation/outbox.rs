@@ -94,6 +94,21 @@ fn follower_inboxes(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<St
         .load(conn)?)
 }
 
+/// Who follows a process (delivery inboxes), and the process as signer and actor id; `None`
+/// when nobody follows it, so nothing needs to be built.
+fn followed(
+    conn: &mut AnyConnection,
+    site: &Site,
+    process_id: &str,
+) -> Result<Option<(Vec<String>, Signer, String)>> {
+    let inboxes = follower_inboxes(conn, process_id)?;
+    if inboxes.is_empty() {
+        return Ok(None);
+    }
+    let (signer, group) = process_signer(conn, site, process_id)?;
+    Ok(Some((inboxes, signer, group)))
+}
+
 fn process_signer(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<(Signer, String)> {
     let slug: String = processes::table
         .filter(processes::id.eq(process_id))
@@ -156,11 +171,9 @@ fn announce(
 
 fn proposal_created(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
     let process_id = proposal_process(conn, proposal_id)?;
-    let inboxes = follower_inboxes(conn, &process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
         return Ok(0);
-    }
-    let (signer, group) = process_signer(conn, site, &process_id)?;
+    };
     let proposal = proposal_rules::find(conn, proposal_id)?;
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
     let author = page["attributedTo"].clone();
@@ -183,11 +196,9 @@ fn proposal_created(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
 
 fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
     let process_id = proposal_process(conn, proposal_id)?;
-    let inboxes = follower_inboxes(conn, &process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
         return Ok(0);
-    }
-    let (signer, group) = process_signer(conn, site, &process_id)?;
+    };
     let proposal = proposal_rules::find(conn, proposal_id)?;
     if proposal.hidden {
         return proposal_removed(conn, site, proposal_id);
@@ -200,11 +211,9 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
 
 fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
     let process_id = proposal_process(conn, proposal_id)?;
-    let inboxes = follower_inboxes(conn, &process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
         return Ok(0);
-    }
-    let (signer, group) = process_signer(conn, site, &process_id)?;
+    };
     let (row, id) = queue::new_activity(&site.base);
     let delete = to_followers(
         &id,
@@ -218,11 +227,9 @@ fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
 fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> Result<usize> {
     let comment = comments::find(conn, comment_id)?;
     let process_id = proposal_process(conn, &comment.proposal_id)?;
-    let inboxes = follower_inboxes(conn, &process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
         return Ok(0);
-    }
-    let (signer, group) = process_signer(conn, site, &process_id)?;
+    };
     let note = objects::comment_note(conn, &site.base, &comment)?;
     let (create_row, create_id) = queue::new_activity(&site.base);
     let create = json!({
@@ -242,11 +249,9 @@ fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> R
 }
 
 fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<usize> {
-    let inboxes = follower_inboxes(conn, process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, process_id)? else {
         return Ok(0);
-    }
-    let (signer, group) = process_signer(conn, site, process_id)?;
+    };
     let detail = process_rules::detail_by_id(conn, process_id)?;
     let actor = actors::process_json(conn, &site.base, &detail)?;
     let (row, id) = queue::new_activity(&site.base);
@@ -271,10 +276,9 @@ fn results_published(
     summary_html: &str,
 ) -> Result<usize> {
     let budget = crate::domain::budgets::find(conn, budget_id)?;
-    let inboxes = follower_inboxes(conn, &budget.process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, &budget.process_id)? else {
         return Ok(0);
-    }
+    };
     let Some(text) = budget.published_outcome.as_deref() else {
         return Ok(0);
     };
@@ -283,7 +287,6 @@ fn results_published(
             "stored results unreadable: {e}"
         )))
     })?;
-    let (signer, group) = process_signer(conn, site, &budget.process_id)?;
     let (row, id) = queue::new_activity(&site.base);
     let create = to_followers(&id, "Create", &group, document);
     let sent = queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)?;
@@ -292,11 +295,9 @@ fn results_published(
 
 /// A `Note` by the process to its followers' timelines; stored so it can be fetched at its id.
 fn news(conn: &mut AnyConnection, site: &Site, process_id: &str, html: &str) -> Result<usize> {
-    let inboxes = follower_inboxes(conn, process_id)?;
-    if inboxes.is_empty() {
+    let Some((inboxes, signer, group)) = followed(conn, site, process_id)? else {
         return Ok(0);
-    }
-    let (signer, group) = process_signer(conn, site, process_id)?;
+    };
     let (note_row, note_id) = queue::new_activity(&site.base);
     let note = json!({
         "@context": urls::context(),
