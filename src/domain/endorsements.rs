@@ -35,10 +35,19 @@ pub fn endorse(
     proposal: &Proposal,
     user: &User,
 ) -> Result<bool> {
-    endorse_as(conn, detail, proposal, user, CLASS_RESIDENT, None)
+    // A verified resident's support is a resident's whatever the rule; an unverified account can
+    // only endorse under `open`, and its support is kept as such.
+    let class = if super::census::is_verified(conn, &user.id)? {
+        CLASS_RESIDENT
+    } else {
+        CLASS_OPEN
+    };
+    endorse_as(conn, detail, proposal, user, class, None)
 }
 
-/// Classes an endorsement is made under. The first three count towards the binding total;
+/// Classes an endorsement is made under: `resident` (a verified resident here), `peer` (a
+/// resident of a peer town, attested), `open` (anyone, where the process allows it). These count
+/// towards the binding total;
 /// `federated` support (from a town the process does not count) is shown apart.
 pub const CLASS_RESIDENT: &str = "resident";
 pub const CLASS_PEER: &str = "peer";

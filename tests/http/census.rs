@@ -249,6 +249,20 @@ async fn each_capability_follows_the_process_rule() {
         .await
         .assert_status(303);
     alice.get(&proposal).await.assert_contains("1 endorsement");
+    let classes: Vec<String> = app
+        .db(|c| {
+            Ok::<_, Error>(
+                plenum::db::schema::endorsements::table
+                    .select(plenum::db::schema::endorsements::class)
+                    .load(c)?,
+            )
+        })
+        .await;
+    assert_eq!(
+        classes,
+        vec!["resident"],
+        "each endorsement keeps the class it was made under"
+    );
     // The rule is per capability: proposing stays open to an unverified account.
     let (mut bob, _) = app.citizen("bob").await;
     bob.post(
