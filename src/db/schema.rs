@@ -369,6 +369,7 @@ diesel::table! {
         signer_kind -> Text,
         signer_id -> Text,
         body -> Text,
+        coalesce_key -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }

@@ -216,7 +216,7 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
                         let proposal = proposals::find(conn, &proposal_id)?;
                         let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
                         if endorsements::unendorse(conn, &detail, &proposal, &user)? {
-                            outbox::after(conn, &site, Event::ProposalChanged(proposal_id))?;
+                            outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
                             notify = true;
                         }
                     }
@@ -354,7 +354,7 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
                 if let Some(host) = &attested_by {
                     endorsements::set_attested_by(conn, &id, host)?;
                 }
-                outbox::after(conn, &site, Event::ProposalChanged(proposal_id))?;
+                outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
             }
             Ok::<_, FedError>(())
         })

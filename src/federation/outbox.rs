@@ -39,6 +39,9 @@ impl Site {
 pub enum Event {
     ProposalCreated(String),
     ProposalChanged(String),
+    /// Only the counts of a proposal changed (endorsements): debounced, see
+    /// [`queue::enqueue_coalesced`].
+    CountsChanged(String),
     ProposalRemoved(String),
     CommentCreated(String),
     ProcessChanged(String),
@@ -75,6 +78,7 @@ pub fn after(conn: &mut AnyConnection, site: &Site, event: Event) -> Result<usiz
     match event {
         Event::ProposalCreated(id) => proposal_created(conn, site, &id),
         Event::ProposalChanged(id) => proposal_changed(conn, site, &id),
+        Event::CountsChanged(id) => counts_changed(conn, site, &id),
         Event::ProposalRemoved(id) => proposal_removed(conn, site, &id),
         Event::CommentCreated(id) => comment_created(conn, site, &id),
         Event::ProcessChanged(id) => process_changed(conn, site, &id),
@@ -209,6 +213,33 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
 }
 
+/// How long count updates wait for more changes before they are sent.
+pub const COUNTS_DEBOUNCE_SECS: i64 = 3;
+
+fn counts_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
+    let process_id = proposal_process(conn, proposal_id)?;
+    let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
+        return Ok(0);
+    };
+    let proposal = proposal_rules::find(conn, proposal_id)?;
+    if proposal.hidden {
+        return Ok(0);
+    }
+    let page = objects::proposal_page(conn, &site.base, &proposal)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let update = to_followers(&id, "Update", &group, page);
+    queue::enqueue_coalesced(
+        conn,
+        &site.domain,
+        &format!("counts:{proposal_id}"),
+        chrono::Duration::seconds(COUNTS_DEBOUNCE_SECS),
+        &row,
+        &signer,
+        &update,
+        inboxes,
+    )
+}
+
 fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
     let process_id = proposal_process(conn, proposal_id)?;
     let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
@@ -245,7 +276,7 @@ fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> R
     queue::record(conn, &create_row, &signer, &create)?;
     let sent = announce(conn, site, &signer, &group, create, None, &inboxes)?;
     // The comment count shown by followers changed too.
-    Ok(sent + proposal_changed(conn, site, &comment.proposal_id)?)
+    Ok(sent + counts_changed(conn, site, &comment.proposal_id)?)
 }
 
 fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<usize> {

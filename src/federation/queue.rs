@@ -108,6 +108,68 @@ pub fn enqueue(
     Ok(targets.len())
 }
 
+/// Like [`enqueue`], for activities that only refresh something (endorsement counts): sent after
+/// `delay`, and while a previous one with the same `key` has not started sending, that one takes
+/// the new body instead of a second activity being queued. A burst of endorsements so becomes one
+/// `Update` per follower with the final counts. Returns how many deliveries were added.
+#[allow(clippy::too_many_arguments)]
+pub fn enqueue_coalesced(
+    conn: &mut AnyConnection,
+    local_domain: &str,
+    key: &str,
+    delay: chrono::Duration,
+    row_id: &str,
+    signer: &Signer,
+    body: &Value,
+    inboxes: impl IntoIterator<Item = String>,
+) -> Result<usize> {
+    let at = now();
+    // An activity with this key whose deliveries are all still waiting, untouched.
+    let waiting: Option<(String, String)> = outbound_activities::table
+        .filter(outbound_activities::coalesce_key.eq(key))
+        .filter(diesel::dsl::exists(
+            deliveries::table
+                .filter(deliveries::activity_id.eq(outbound_activities::id))
+                .filter(deliveries::state.eq("pending"))
+                .filter(deliveries::attempts.eq(0))
+                .filter(deliveries::locked_until.is_null())
+                .filter(deliveries::next_attempt_at.gt(at)),
+        ))
+        .select((outbound_activities::id, outbound_activities::ap_id))
+        .order(outbound_activities::created_at.desc())
+        .first(conn)
+        .optional()?;
+    if let Some((waiting_id, waiting_ap_id)) = waiting {
+        // On PostgreSQL, lock its deliveries so a worker cannot claim them while we swap the
+        // body; if one already has, we queue a new activity below instead.
+        let still_waiting = match conn {
+            AnyConnection::Postgresql(pg) => diesel::sql_query(
+                "SELECT id FROM deliveries WHERE activity_id = $1 AND locked_until IS NULL AND attempts = 0 FOR UPDATE",
+            )
+            .bind::<diesel::sql_types::Text, _>(&waiting_id)
+            .load::<IdRow>(pg)?
+            .len(),
+            AnyConnection::Sqlite(_) => 1,
+        };
+        if still_waiting > 0 {
+            let mut fresh = body.clone();
+            fresh["id"] = Value::String(waiting_ap_id);
+            diesel::update(outbound_activities::table.filter(outbound_activities::id.eq(&waiting_id)))
+                .set(outbound_activities::body.eq(fresh.to_string()))
+                .execute(conn)?;
+            return Ok(0);
+        }
+    }
+    let sent = enqueue(conn, local_domain, row_id, signer, body, inboxes)?;
+    diesel::update(outbound_activities::table.filter(outbound_activities::id.eq(row_id)))
+        .set(outbound_activities::coalesce_key.eq(key))
+        .execute(conn)?;
+    diesel::update(deliveries::table.filter(deliveries::activity_id.eq(row_id)))
+        .set(deliveries::next_attempt_at.eq(at + delay))
+        .execute(conn)?;
+    Ok(sent)
+}
+
 /// The stored body of a local activity, to serve at its id.
 pub fn find_body(conn: &mut AnyConnection, row_id: &str) -> Result<Option<String>> {
     Ok(outbound_activities::table

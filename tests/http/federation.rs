@@ -341,3 +341,57 @@ async fn staff_manage_federation_citizens_cannot() {
         .assert_status(200)
         .assert_contains("Could not follow budget@localhost:1");
 }
+
+#[tokio::test]
+async fn a_burst_of_endorsements_makes_one_update_with_the_final_counts() {
+    let app = TestApp::new().await;
+    let detail = app.process("budget-2026", Allow::ALL).await;
+    let process_id = detail.process.id.clone();
+    app.state
+        .db
+        .write(move |c| {
+            diesel::insert_into(followers::table)
+                .values((
+                    followers::process_id.eq(&process_id),
+                    followers::actor_ap_id.eq("http://localhost:1/actor"),
+                    followers::inbox.eq("http://localhost:1/inbox"),
+                    followers::follow_ap_id.eq("http://localhost:1/follow/1"),
+                    followers::created_at.eq(now()),
+                ))
+                .execute(c)
+                .map_err(Error::from)
+        })
+        .await
+        .expect("follower");
+    let (mut alice, _) = app.citizen("alice").await;
+    let created = alice
+        .post(
+            "/processes/budget-2026/proposals",
+            &[
+                ("title", "Trees on the square"),
+                ("body", "Plant trees on the market square, please."),
+            ],
+        )
+        .await;
+    let proposal = created.location().split('?').next().expect("path").to_string();
+    for name in ["bob", "carol", "dave"] {
+        let (mut b, _) = app.citizen(name).await;
+        b.post(&format!("{proposal}/endorse"), &[])
+            .await
+            .assert_status(303);
+    }
+    let updates: Vec<String> = app
+        .db(|c| {
+            Ok::<_, Error>(
+                outbound_activities::table
+                    .filter(outbound_activities::kind.eq("Update"))
+                    .select(outbound_activities::body)
+                    .load(c)?,
+            )
+        })
+        .await;
+    assert_eq!(updates.len(), 1, "three endorsements in a row are one Update");
+    let body: serde_json::Value = serde_json::from_str(&updates[0]).expect("json");
+    assert_eq!(body["object"]["bindingEndorsements"], 3, "with the final count");
+    assert!(body["id"].as_str().expect("id").contains("/activities/"));
+}

@@ -140,8 +140,11 @@ CREATE TABLE outbound_activities (
     signer_kind TEXT NOT NULL,
     signer_id TEXT NOT NULL,
     body TEXT NOT NULL,
+    -- Updates that only refresh counts share a key: a newer one replaces one not sent yet.
+    coalesce_key TEXT,
     created_at TIMESTAMP NOT NULL
 );
+CREATE INDEX outbound_activities_coalesce ON outbound_activities(coalesce_key);
 
 CREATE TABLE deliveries (
     id TEXT PRIMARY KEY NOT NULL,

@@ -107,7 +107,7 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
                 endorsements::unendorse(conn, &detail, &current, &user)?
             };
             if changed {
-                outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
+                outbox::after(conn, &site, Event::CountsChanged(current.id.clone()))?;
             }
             Ok::<_, Error>((changed, proposals::find(conn, &current.id)?.endorsement_count))
         })
