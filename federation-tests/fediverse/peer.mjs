@@ -12,7 +12,7 @@ import {
   createFederation, MemoryKvStore, generateCryptoKeyPair,
 } from '@fedify/fedify';
 import {
-  Accept, Announce, Create, Follow, Like, Note, Person, Undo, Update, Delete,
+  Accept, Announce, Create, Dislike, Follow, Like, Note, Person, Undo, Update, Delete,
 } from '@fedify/fedify/vocab';
 
 const port = Number(process.argv[2]);
@@ -122,6 +122,16 @@ for await (const line of lines) {
       const activity = command === 'like' ? like : new Undo({ id: fresh('undo'), actor: me(), object: like });
       await c.sendActivity({ identifier: 'ada' }, g, activity);
       emit({ event: 'sent', kind: command === 'like' ? 'Like' : 'Undo' });
+    } else if (command === 'boost' || command === 'unboost') {
+      const g = await group();
+      const boost = new Announce({ id: new URL(`${origin}/activities/boost-${encodeURIComponent(target)}`), actor: me(), object: new URL(target) });
+      const activity = command === 'boost' ? boost : new Undo({ id: fresh('undo'), actor: me(), object: boost });
+      await c.sendActivity({ identifier: 'ada' }, g, activity);
+      emit({ event: 'sent', kind: command });
+    } else if (command === 'dislike') {
+      const g = await group();
+      await c.sendActivity({ identifier: 'ada' }, g, new Dislike({ id: fresh('dislike'), actor: me(), object: new URL(target) }));
+      emit({ event: 'sent', kind: 'Dislike' });
     } else if (command === 'reply') {
       const g = await group();
       const noteId = fresh('note');

@@ -82,3 +82,13 @@ remote-results-verified = Signature verified with the process's key
 remote-results-unverified = Signature NOT verified: do not rely on these results
 remote-results-funded = Funded:
 remote-results-link = Full results on its town's site
+shares-count = { $count ->
+    [0] not shared on the fediverse
+    [one] shared once on the fediverse
+   *[other] shared { $count } times on the fediverse
+}
+against-count = { $count ->
+    [0] no vote against
+    [one] 1 vote against (from the fediverse; not counted)
+   *[other] { $count } votes against (from the fediverse; not counted)
+}

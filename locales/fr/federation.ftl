@@ -82,3 +82,13 @@ remote-results-verified = Signature vérifiée avec la clé de la démarche
 remote-results-unverified = Signature NON vérifiée : ne vous fiez pas à ces résultats
 remote-results-funded = Financés :
 remote-results-link = Résultats complets sur le site de sa commune
+shares-count = { $count ->
+    [0] pas partagée sur le fédivers
+    [one] partagée une fois sur le fédivers
+   *[other] partagée { $count } fois sur le fédivers
+}
+against-count = { $count ->
+    [0] aucun vote contre
+    [one] 1 vote contre (du fédivers ; non compté)
+   *[other] { $count } votes contre (du fédivers ; non comptés)
+}

@@ -113,6 +113,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         federated_count -> BigInt,
+        share_count -> BigInt,
+        against_count -> BigInt,
     }
 }
 
@@ -390,6 +392,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    reactions (id) {
+        id -> Text,
+        proposal_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     census_entries (hash) {
         hash -> Text,
     }
@@ -478,6 +491,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbound_activities,
     deliveries,
     federation_peers,
+    reactions,
     census_entries,
     verifications,
     verification_events,

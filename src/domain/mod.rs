@@ -18,6 +18,7 @@ pub mod moderation;
 pub mod password;
 pub mod processes;
 pub mod proposals;
+pub mod reactions;
 pub mod sessions;
 pub mod settings;
 pub mod signing_keys;

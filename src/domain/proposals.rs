@@ -49,6 +49,9 @@ pub struct Proposal {
     pub endorsement_count: i64,
     /// Support from elsewhere that the process's rule does not count, shown apart.
     pub federated_count: i64,
+    /// Boosts on the fediverse, and votes against (Lemmy's downvote): shown, never endorsements.
+    pub share_count: i64,
+    pub against_count: i64,
     pub comment_count: i64,
     #[serde(skip)]
     pub random_key: i64,
@@ -157,6 +160,8 @@ pub fn create(
         answered_at: None,
         endorsement_count: 0,
         federated_count: 0,
+        share_count: 0,
+        against_count: 0,
         comment_count: 0,
         random_key: rand::thread_rng().gen_range(1..i64::from(i32::MAX)),
         hidden: false,

@@ -83,7 +83,12 @@ pub fn eligibility(conn: &mut AnyConnection, process_id: &str) -> Result<Eligibi
 
 /// A process as a `Group`: followable like a Lemmy community or a Mastodon account. Carries its
 /// phases, its eligibility rule and the Ed25519 key of its signed results (FEP-8b32).
-pub fn process_json(conn: &mut AnyConnection, base: &str, detail: &ProcessDetail) -> Result<Value> {
+pub fn process_json(
+    conn: &mut AnyConnection,
+    base: &str,
+    detail: &ProcessDetail,
+    logo: Option<&str>,
+) -> Result<Value> {
     let key = keys::for_owner(conn, Owner::Process, &detail.process.id)?;
     let results_key = crate::domain::signing_keys::for_owner(conn, &detail.process.id)?;
     let rule = eligibility(conn, &detail.process.id)?;
@@ -131,6 +136,11 @@ pub fn process_json(conn: &mut AnyConnection, base: &str, detail: &ProcessDetail
         "eligibility": rule.rule,
         "phases": phases,
         "currentPhase": detail.phase_at(at).map(|p| p.kind.clone()),
+        // What Lemmy and Mastodon look for on a group.
+        "featured": format!("{id}/featured"),
+        "postingRestrictedToMods": false,
+        "sensitive": false,
+        "icon": logo.map(|url| json!({ "type": "Image", "url": url })),
     }))
 }
 

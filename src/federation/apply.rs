@@ -65,7 +65,6 @@ pub fn already_received(conn: &mut AnyConnection, id: &str) -> crate::domain::Re
 /// Applies one verified activity from `actor`.
 pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -> Result<(), FedError> {
     let kind = activity["type"].as_str().unwrap_or_default().to_string();
-    let id = activity["id"].as_str().unwrap_or_default().to_string();
     let state = data.0.clone();
     let site = Site::of(&state.config);
     match kind.as_str() {
@@ -78,14 +77,8 @@ pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -
         "Update" => on_update(data, actor, activity).await,
         "Delete" => on_delete(&state, site, actor, activity).await,
         // A vote against (Lemmy): accepted, never an endorsement.
-        "Dislike" => {
-            let actor_id = actor.ap_id.clone();
-            state
-                .db
-                .write(move |conn| record_received(conn, &id, &actor_id, &kind))
-                .await?;
-            Ok(())
-        }
+        // A vote against (Lemmy): shown apart, never an endorsement.
+        "Dislike" => on_reaction(&state, site, actor, activity, crate::domain::reactions::AGAINST).await,
         _ => Err(FedError::bad(format!("unknown activity type {kind}"))),
     }
 }
@@ -201,8 +194,36 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
                     )
                     .execute(conn)?;
                 }
-                "Like" | "Dislike" | "" => {
+                "Announce" | "Dislike" => {
                     let user = remote_user(conn, &actor)?;
+                    let kind = if inner_kind == "Announce" {
+                        crate::domain::reactions::SHARE
+                    } else {
+                        crate::domain::reactions::AGAINST
+                    };
+                    let proposal_id = match local_proposal_id(conn, &site, &inner_object)? {
+                        Some(p) => Some(p),
+                        None => crate::domain::reactions::proposal_of(conn, &inner_id)?.map(|(p, _)| p),
+                    };
+                    if let Some(proposal_id) = proposal_id {
+                        if crate::domain::reactions::remove(conn, &proposal_id, &user, kind)? {
+                            outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
+                            notify = true;
+                        }
+                    }
+                }
+                // A `Like`, or an activity named by id only: a reaction if we recorded one
+                // under that id, else an endorsement.
+                "Like" | "" => {
+                    let user = remote_user(conn, &actor)?;
+                    if let Some((proposal_id, kind)) = crate::domain::reactions::proposal_of(conn, &inner_id)?
+                    {
+                        if crate::domain::reactions::remove(conn, &proposal_id, &user, &kind)? {
+                            outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
+                            notify = true;
+                        }
+                        return Ok::<_, FedError>(notify);
+                    }
                     let target = match local_proposal_id(conn, &site, &inner_object)? {
                         Some(p) => Some(p),
                         // `Undo` of a `Like` given by id only: find the endorsement it made.
@@ -609,8 +630,51 @@ pub async fn mirror_object(
     Ok(())
 }
 
+/// A boost of one of our proposals, or a vote against it: recorded once per person, counted on
+/// the proposal, sent to followers with the debounced counts.
+async fn on_reaction(
+    state: &Arc<AppState>,
+    site: Site,
+    actor: RemoteActor,
+    activity: Value,
+    kind: &'static str,
+) -> Result<(), FedError> {
+    let object = id_of(&activity["object"]).unwrap_or_default().to_string();
+    let id = activity["id"].as_str().unwrap_or_default().to_string();
+    state
+        .db
+        .write(move |conn| {
+            let proposal_id = local_proposal_id(conn, &site, &object)?
+                .filter(|_| object.starts_with(&format!("{}/proposals/", site.base)))
+                .ok_or_else(|| {
+                    FedError::new(
+                        StatusCode::NOT_FOUND,
+                        "only proposals can be boosted or voted on here",
+                    )
+                })?;
+            record_received(conn, &id, &actor.ap_id, kind)?;
+            let proposal = proposals::find(conn, &proposal_id)?;
+            if proposal.hidden {
+                return Err(FedError::new(StatusCode::NOT_FOUND, "no such proposal"));
+            }
+            let user = remote_user(conn, &actor)?;
+            if crate::domain::reactions::add(conn, &proposal, &user, kind, &id)? {
+                outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
+            }
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
 async fn on_announce(data: &Data<FedState>, actor: RemoteActor, announce: Value) -> Result<(), FedError> {
     let state = data.0.clone();
+    // Someone boosting one of our proposals (a Mastodon user, say) is a share.
+    let site = Site::of(&state.config);
+    if id_of(&announce["object"]).is_some_and(|o| o.starts_with(&format!("{}/proposals/", site.base))) {
+        return on_reaction(&state, site, actor, announce, crate::domain::reactions::SHARE).await;
+    }
     let process = followed_process(&state, &actor).await?;
     let mut object = announce["object"].clone();
     // Announce(Create(x)) or Announce(Update(x)): what matters is x.

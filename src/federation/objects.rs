@@ -73,7 +73,10 @@ pub fn proposal_page(conn: &mut AnyConnection, base: &str, proposal: &Proposal) 
         "officialAnswer": proposal.answer_html,
         "bindingEndorsements": proposal.endorsement_count,
         "federatedEndorsements": proposal.federated_count,
+        "againstCount": proposal.against_count,
         "commentCount": proposal.comment_count,
+        "likes": { "type": "Collection", "totalItems": proposal.endorsement_count + proposal.federated_count },
+        "shares": { "type": "Collection", "totalItems": proposal.share_count },
     }))
 }
 

@@ -23,6 +23,8 @@ use crate::domain::{comments, processes as process_rules, proposals as proposal_
 pub struct Site {
     pub base: String,
     pub domain: String,
+    /// The town's logo, shown as the avatar of its processes.
+    pub logo: Option<String>,
 }
 
 impl Site {
@@ -30,6 +32,7 @@ impl Site {
         Site {
             base: config.base(),
             domain: config.domain(),
+            logo: config.logo_url.clone(),
         }
     }
 }
@@ -284,7 +287,7 @@ fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> R
         return Ok(0);
     };
     let detail = process_rules::detail_by_id(conn, process_id)?;
-    let actor = actors::process_json(conn, &site.base, &detail)?;
+    let actor = actors::process_json(conn, &site.base, &detail, site.logo.as_deref())?;
     let (row, id) = queue::new_activity(&site.base);
     let update = json!({
         "@context": urls::context(),

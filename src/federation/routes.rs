@@ -31,6 +31,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/users/{username}/inbox", post(inbox::post_inbox))
         .route("/processes/{slug}/outbox", get(process_outbox))
         .route("/processes/{slug}/followers", get(process_followers))
+        // Pinned posts (Lemmy reads this collection); none yet.
+        .route("/processes/{slug}/featured", get(empty_outbox))
         .route("/users/{username}", get(person))
         .route("/users/{username}/outbox", get(empty_outbox))
         .route("/comments/{id}", get(comment))

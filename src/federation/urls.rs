@@ -49,6 +49,7 @@ pub fn context() -> serde_json::Value {
             "bindingEndorsements": "plenum:bindingEndorsements",
             "federatedEndorsements": "plenum:federatedEndorsements",
             "commentCount": "plenum:commentCount",
+            "againstCount": "plenum:againstCount",
             "eligibility": "plenum:eligibility",
             "phases": "plenum:phases",
             "currentPhase": "plenum:currentPhase",

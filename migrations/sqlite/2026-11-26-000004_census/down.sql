@@ -1,3 +1,6 @@
+ALTER TABLE proposals DROP COLUMN against_count;
+ALTER TABLE proposals DROP COLUMN share_count;
+DROP TABLE reactions;
 ALTER TABLE endorsements DROP COLUMN attested_by;
 ALTER TABLE processes DROP COLUMN eligibility_vote;
 ALTER TABLE processes DROP COLUMN eligibility_comment;

@@ -31,3 +31,17 @@ ALTER TABLE processes ADD COLUMN eligibility_vote TEXT NOT NULL DEFAULT 'open';
 
 -- The peer town (host) whose residency attestation made an endorsement count, for staff.
 ALTER TABLE endorsements ADD COLUMN attested_by TEXT;
+
+-- Fediverse reactions that are not endorsements: a boost (share) and a vote against (Lemmy's
+-- Dislike). One of each kind per person and proposal; counted apart on the proposal.
+CREATE TABLE reactions (
+    id TEXT PRIMARY KEY NOT NULL,
+    proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    ap_id TEXT UNIQUE,
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (proposal_id, user_id, kind)
+);
+ALTER TABLE proposals ADD COLUMN share_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE proposals ADD COLUMN against_count BIGINT NOT NULL DEFAULT 0;
