@@ -141,6 +141,9 @@ pub fn process_json(
         "postingRestrictedToMods": false,
         "sensitive": false,
         "icon": logo.map(|url| json!({ "type": "Image", "url": url })),
+        "image": logo.map(|url| json!({ "type": "Image", "url": url })),
+        // Lemmy reads the moderators from here: the town's staff.
+        "attributedTo": format!("{id}/moderators"),
     }))
 }
 

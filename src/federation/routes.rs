@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/processes/{slug}/followers", get(process_followers))
         // Pinned posts (Lemmy reads this collection); none yet.
         .route("/processes/{slug}/featured", get(empty_outbox))
+        .route("/processes/{slug}/moderators", get(moderators))
         .route("/users/{username}", get(person))
         .route("/users/{username}/outbox", get(empty_outbox))
         .route("/comments/{id}", get(comment))
@@ -223,6 +224,31 @@ async fn process_outbox(
         })
         .await?;
     Ok(activity_json(&body))
+}
+
+/// The process's moderators (Lemmy's `attributedTo` of a community): the town's staff.
+async fn moderators(uri: axum::http::Uri, State(state): State<Arc<AppState>>) -> Result<Response, FedError> {
+    let base = base(&state);
+    let staff: Vec<String> = state
+        .db
+        .read(|conn| {
+            Ok::<_, Error>(
+                users::table
+                    .filter(users::role.eq(accounts::ROLE_ADMIN))
+                    .filter(users::deleted_at.is_null())
+                    .select(users::username)
+                    .load(conn)?,
+            )
+        })
+        .await?;
+    let items: Vec<String> = staff.iter().map(|u| urls::person(&base, u)).collect();
+    Ok(activity_json(&json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{base}{}", uri.path()),
+        "type": "OrderedCollection",
+        "totalItems": items.len(),
+        "orderedItems": items,
+    })))
 }
 
 /// How many follow the process; who they are is not published.

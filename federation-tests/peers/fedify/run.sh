@@ -4,7 +4,7 @@
 #   PLENUM_TEST_DB  sqlite (default) or postgres
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+root="$(cd "$here/../../.." && pwd)"
 bin="${PLENUM_BIN:-target/debug/plenum}"
 case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 cd "$here"

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "federation"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "federation"))
 import lib  # noqa: E402
 from lib import get_json, request, wait_until  # noqa: E402
 
@@ -91,6 +91,11 @@ def main():
         peer.wait_for("Fedify sent Follow", lambda e: e.get("kind") == "Follow" and e["event"] == "sent")
         accept = peer.wait_for("Fedify receives Plenum's Accept", lambda e: e.get("kind") == "Accept")
         check("Fedify verified and accepted Plenum's signed Accept of its Follow", accept["actor"] == group_url, accept)
+        group = get_json(group_url)
+        mods = get_json(group["attributedTo"])
+        check("the Group names its moderators (the staff) as Lemmy expects", mods["orderedItems"] == [f"{town.base}/users/staffa"], mods)
+        check("the Group has featured, followers, outbox and a shared inbox",
+              all(k in group for k in ("featured", "followers", "outbox")) and "sharedInbox" in group["endpoints"])
         check("Plenum lists the Fedify user among the followers",
               f"localhost:{peer_port}/users/ada" in staff.page("/admin/federation").text)
 
