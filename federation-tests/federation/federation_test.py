@@ -412,6 +412,52 @@ def main():
         check("an id refused under the allowlist is accepted later (it was not recorded)", r.status == 202, r.text)
         figures["crafted bad requests rejected"] = sum(1 for _, _, ok in rejected if ok)
 
+        step("Mastodon- and Lemmy-shaped inbound activities, written from their documented formats")
+        masto = fake.actor_id("mastouser")
+        mkey = f"{masto}#main-key"
+        author_inbox = f"{a.base}/users/alice/inbox"
+        page1 = f"{a.base}/proposals/{p1}"
+        reply_id = f"{masto}/statuses/1"
+        reply = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{reply_id}/activity", "type": "Create", "actor": masto,
+                 "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [f"{a.base}/users/alice"],
+                 "object": {"id": reply_id, "type": "Note", "attributedTo": masto, "inReplyTo": page1,
+                            "content": "<p>Mastodon says: plant them near the school.</p>",
+                            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                            "tag": [{"type": "Mention", "href": f"{a.base}/users/alice"}]}}
+        r = signed_post(author_inbox, reply, mkey, fake.key)
+        check("a Mastodon reply sent to the author's inbox is accepted", r.status == 202, (r.status, r.text))
+        check("it appears under the proposal", "plant them near the school" in request("GET", page1).text)
+        nested = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{masto}/statuses/2/activity", "type": "Create", "actor": masto,
+                  "object": {"id": f"{masto}/statuses/2", "type": "Note", "attributedTo": masto, "inReplyTo": reply_id,
+                             "content": "<p>And water them in July.</p>"}}
+        r = signed_post(author_inbox, nested, mkey, fake.key)
+        check("a reply to a reply is accepted and shown", r.status == 202 and "water them in July" in request("GET", page1).text, r.text)
+        edit = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{reply_id}#updates/1", "type": "Update", "actor": masto,
+                "object": dict(reply["object"], content="<p>Mastodon says: plant them near the library.</p>")}
+        r = signed_post(author_inbox, edit, mkey, fake.key)
+        page_text = request("GET", page1).text
+        check("Update(Note) edits the reply", r.status == 202 and "near the library" in page_text and "near the school" not in page_text, r.text)
+        delete = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{masto}/statuses/2#delete", "type": "Delete", "actor": masto,
+                  "object": {"id": f"{masto}/statuses/2", "type": "Tombstone"}}
+        r = signed_post(author_inbox, delete, mkey, fake.key)
+        check("Delete of a reply hides it", r.status == 202 and "water them in July" not in request("GET", page1).text, r.text)
+        lemmy = fake.actor_id("lemmyuser")
+        lkey = f"{lemmy}#main-key"
+        before_against = page_json(a, p1)["againstCount"]
+        dislike = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{lemmy}/activities/dislike/1", "type": "Dislike",
+                   "actor": lemmy, "object": page1, "audience": f"{a.base}/processes/budget-2026"}
+        r = signed_post(f"{a.base}/processes/budget-2026/inbox", dislike, lkey, fake.key)
+        check("a Lemmy vote against, without to/cc, is accepted as 'against'", r.status == 202 and page_json(a, p1)["againstCount"] == before_against + 1, r.text)
+        undo = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{lemmy}/activities/undo/1", "type": "Undo", "actor": lemmy,
+                "object": {"id": f"{lemmy}/activities/dislike/1", "type": "Like", "actor": lemmy, "object": page1}, "audience": f"{a.base}/processes/budget-2026"}
+        r = signed_post(f"{a.base}/processes/budget-2026/inbox", undo, lkey, fake.key)
+        check("Lemmy's Undo(Like) of that vote withdraws it", r.status == 202 and page_json(a, p1)["againstCount"] == before_against, r.text)
+        before_fed = page_json(a, p1)["federatedEndorsements"]
+        like_masto = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{masto}#likes/1", "type": "Like", "actor": masto, "object": page1}
+        r = signed_post(author_inbox, like_masto, mkey, fake.key)
+        check("a Mastodon like sent to the author's inbox counts (apart, under the residents rule)",
+              r.status == 202 and page_json(a, p1)["federatedEndorsements"] == before_fed + 1, r.text)
+
         step("JSON-LD of objects and stored activities")
         pj = page_json(a, p1)
         check("a proposal is a Page attributed to its author, in its process's audience",

@@ -218,3 +218,18 @@ fn insert(conn: &mut AnyConnection, comment: Comment, ap_id: Option<&str>) -> Re
         .execute(conn)?;
     Ok(comment)
 }
+
+/// A remote author edited their comment: the new HTML replaces the old (sanitised, same limits).
+pub fn edit_remote(conn: &mut AnyConnection, comment_id: &str, html: &str) -> Result<()> {
+    let body = crate::markdown::plain_text(html);
+    let mut v = Validator::new();
+    v.text("body", &body, 1, 5_000);
+    v.finish()?;
+    diesel::update(comments::table.filter(comments::id.eq(comment_id)))
+        .set((
+            comments::body.eq(&body),
+            comments::body_html.eq(crate::markdown::sanitize(html)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

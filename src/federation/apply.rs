@@ -700,6 +700,10 @@ async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Value) -> 
     if urls::host_of_str(&object_id) != actor.host {
         return Err(FedError::forbidden("object id is not on the actor's server"));
     }
+    // Someone edited a reply they made here (Mastodon and Lemmy send Update(Note)).
+    if object["type"].as_str() == Some("Note") && actor.kind != "Group" {
+        return on_reply_edited(&state, actor, update).await;
+    }
     let process = followed_process(&state, &actor).await?;
     let id = update["id"].as_str().unwrap_or_default().to_string();
     let actor_id = actor.ap_id.clone();
@@ -721,6 +725,36 @@ async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Value) -> 
         .write(move |conn| record_received(conn, &id, &actor_id, "Update"))
         .await?;
     mirror_object(data, &process, object).await
+}
+
+/// A remote person edits their reply: the comment here takes the new (sanitised) text.
+async fn on_reply_edited(state: &Arc<AppState>, actor: RemoteActor, update: Value) -> Result<(), FedError> {
+    let note = update["object"].clone();
+    let note_id = id_of(&note).unwrap_or_default().to_string();
+    if id_of(&note["attributedTo"]).is_some_and(|a| a != actor.ap_id) {
+        return Err(FedError::forbidden("the reply is attributed to someone else"));
+    }
+    let html = note["content"].as_str().unwrap_or_default().to_string();
+    let id = update["id"].as_str().unwrap_or_default().to_string();
+    state
+        .db
+        .write(move |conn| {
+            let user_id = actor
+                .local_user_id
+                .clone()
+                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no reply of this actor here"))?;
+            let comment_id: String = comments::table
+                .filter(comments::ap_id.eq(&note_id))
+                .filter(comments::author_id.eq(&user_id))
+                .select(comments::id)
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such reply here"))?;
+            record_received(conn, &id, &actor.ap_id, "Update")?;
+            comment_rules::edit_remote(conn, &comment_id, &html)?;
+            Ok::<_, FedError>(())
+        })
+        .await
 }
 
 async fn on_delete(
