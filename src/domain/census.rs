@@ -455,27 +455,25 @@ pub fn recent_events(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Event>>
             verification_events::created_at,
         ))
         .load(conn)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (kind, user_id, actor_id, detail, at) in rows {
-        let name = |conn: &mut AnyConnection, id: Option<String>| -> Result<Option<String>> {
-            Ok(match id {
-                Some(id) => users::table
-                    .filter(users::id.eq(id))
-                    .select(users::username)
-                    .first(conn)
-                    .optional()?,
-                None => None,
-            })
-        };
-        out.push(Event {
+    // The user names of everyone the events mention, in one query.
+    let ids: Vec<&String> = rows.iter().flat_map(|r| r.1.iter().chain(r.2.iter())).collect();
+    let names: std::collections::HashMap<String, String> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::username))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let name = |id: &Option<String>| id.as_ref().and_then(|id| names.get(id).cloned());
+    Ok(rows
+        .into_iter()
+        .map(|(kind, user_id, actor_id, detail, at)| Event {
             kind,
-            username: name(conn, user_id)?,
-            by: name(conn, actor_id)?,
+            username: name(&user_id),
+            by: name(&actor_id),
             detail,
             at,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 #[cfg(test)]

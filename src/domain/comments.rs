@@ -143,6 +143,16 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Comment> {
         .first(conn)?)
 }
 
+/// The comment here that a remote author sent with id `ap_id`, if it is theirs.
+pub fn find_remote(conn: &mut AnyConnection, ap_id: &str, author_id: &str) -> Result<Option<String>> {
+    Ok(comments::table
+        .filter(comments::ap_id.eq(ap_id))
+        .filter(comments::author_id.eq(author_id))
+        .select(comments::id)
+        .first(conn)
+        .optional()?)
+}
+
 /// Hides or shows a comment (moderation).
 pub fn set_hidden(conn: &mut AnyConnection, id: &str, hidden: bool) -> Result<()> {
     let changed = diesel::update(comments::table.filter(comments::id.eq(id)))

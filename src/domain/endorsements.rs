@@ -176,6 +176,15 @@ pub fn count_rows(conn: &mut AnyConnection, proposal_id: &str) -> Result<i64> {
         .get_result(conn)?)
 }
 
+/// The proposal a remote `Like` (by its id) endorsed, if it is still counted.
+pub fn proposal_of_like(conn: &mut AnyConnection, ap_id: &str) -> Result<Option<String>> {
+    Ok(endorsements::table
+        .filter(endorsements::ap_id.eq(ap_id))
+        .select(endorsements::proposal_id)
+        .first(conn)
+        .optional()?)
+}
+
 /// Records which town vouched for a peer-town endorsement (its host), for staff.
 pub fn set_attested_by(conn: &mut AnyConnection, ap_id: &str, host: &str) -> Result<()> {
     diesel::update(endorsements::table.filter(endorsements::ap_id.eq(ap_id)))

@@ -160,6 +160,40 @@ impl ProcessDetail {
     }
 }
 
+/// Who may act, per capability, as staff set it; a rule left out keeps its current value.
+#[derive(Debug, Clone, Default)]
+pub struct RulesForm {
+    pub endorse: Option<String>,
+    pub propose: Option<String>,
+    pub comment: Option<String>,
+    pub vote: Option<String>,
+    /// Peer towns (hosts, already normalised) whose residents count under `peers`.
+    pub peer_hosts: Vec<String>,
+}
+
+/// Sets who may act in a process. An unknown rule changes nothing.
+pub fn set_rules(conn: &mut AnyConnection, id: &str, form: &RulesForm) -> Result<()> {
+    let chosen = [&form.endorse, &form.propose, &form.comment, &form.vote];
+    if chosen
+        .iter()
+        .any(|r| r.as_deref().is_some_and(|r| !RULES.contains(&r)))
+    {
+        return Err(Error::invalid("rule", Msg::new("federation-rule-invalid")));
+    }
+    let current = find_by_id(conn, id)?;
+    let pick = |sent: &Option<String>, now: &str| sent.clone().unwrap_or_else(|| now.to_string());
+    diesel::update(processes::table.filter(processes::id.eq(id)))
+        .set((
+            processes::eligibility.eq(pick(&form.endorse, &current.eligibility)),
+            processes::eligibility_propose.eq(pick(&form.propose, &current.eligibility_propose)),
+            processes::eligibility_comment.eq(pick(&form.comment, &current.eligibility_comment)),
+            processes::eligibility_vote.eq(pick(&form.vote, &current.eligibility_vote)),
+            processes::peer_hosts.eq(form.peer_hosts.join(",")),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The fields staff edit on a process.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ProcessForm {

@@ -15,7 +15,7 @@ use super::error::FedError;
 use super::keys::{self, Owner};
 use super::urls;
 use super::FedState;
-use crate::db::schema::{processes, remote_actors};
+use crate::db::schema::remote_actors;
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
 use crate::domain::processes::ProcessDetail;
@@ -56,29 +56,45 @@ pub fn instance_json(conn: &mut AnyConnection, base: &str, town_name: &str) -> R
     }))
 }
 
-/// Who may act on a process from elsewhere, and which peer towns count as residents.
+/// Whether `document`'s FEP-8b32 proof verifies with the key `actor` lists in `assertionMethod`
+/// under the proof's `verificationMethod` (and, with `controller`, controlled by that actor).
+/// Used for a process's signed results and a town's residency attestations.
+pub fn proof_verifies(actor: &Value, document: &Value, controller: Option<&str>) -> bool {
+    let method = document["proof"]["verificationMethod"]
+        .as_str()
+        .unwrap_or_default();
+    actor["assertionMethod"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|k| k["id"].as_str() == Some(method))
+        .filter(|k| controller.is_none() || k["controller"].as_str() == controller)
+        .filter_map(|k| k["publicKeyMultibase"].as_str())
+        .filter_map(|m| crate::budgeting::proof::parse_public_multibase(m).ok())
+        .any(|key| crate::budgeting::proof::verify(document, &key).is_ok())
+}
+
+/// Who may endorse a process from elsewhere, and which peer towns count as residents.
 #[derive(Debug, Clone)]
 pub struct Eligibility {
-    /// `residents`, `peers` or `open`.
+    /// `residents`, `peers` or `open` (see `processes::RULES`).
     pub rule: String,
     pub peer_hosts: Vec<String>,
 }
 
-pub const ELIGIBILITY_RULES: &[&str] = &["residents", "peers", "open"];
-
-pub fn eligibility(conn: &mut AnyConnection, process_id: &str) -> Result<Eligibility> {
-    let (rule, peers): (String, String) = processes::table
-        .filter(processes::id.eq(process_id))
-        .select((processes::eligibility, processes::peer_hosts))
-        .first(conn)?;
-    Ok(Eligibility {
-        rule,
-        peer_hosts: peers
-            .split([',', ' ', '\n'])
-            .map(|h| h.trim().to_lowercase())
-            .filter(|h| !h.is_empty())
-            .collect(),
-    })
+impl Eligibility {
+    /// Read off the process row, which holds the endorsing rule and the peer list.
+    pub fn of(process: &crate::domain::processes::Process) -> Eligibility {
+        Eligibility {
+            rule: process.eligibility.clone(),
+            peer_hosts: process
+                .peer_hosts
+                .split([',', ' ', '\n'])
+                .map(|h| h.trim().to_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        }
+    }
 }
 
 /// A process as a `Group`: followable like a Lemmy community or a Mastodon account. Carries its
@@ -91,7 +107,7 @@ pub fn process_json(
 ) -> Result<Value> {
     let key = keys::for_owner(conn, Owner::Process, &detail.process.id)?;
     let results_key = crate::domain::signing_keys::for_owner(conn, &detail.process.id)?;
-    let rule = eligibility(conn, &detail.process.id)?;
+    let rule = Eligibility::of(&detail.process);
     let id = urls::process(base, &detail.process.slug);
     let at = now();
     let phases: Vec<Value> = detail

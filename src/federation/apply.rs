@@ -75,8 +75,7 @@ pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -
         "Accept" | "Reject" => on_accept(&state, actor, activity, kind == "Accept").await,
         "Announce" => on_announce(data, actor, activity).await,
         "Update" => on_update(data, actor, activity).await,
-        "Delete" => on_delete(&state, site, actor, activity).await,
-        // A vote against (Lemmy): accepted, never an endorsement.
+        "Delete" => on_delete(&state, actor, activity).await,
         // A vote against (Lemmy): shown apart, never an endorsement.
         "Dislike" => on_reaction(&state, site, actor, activity, crate::domain::reactions::AGAINST).await,
         _ => Err(FedError::bad(format!("unknown activity type {kind}"))),
@@ -90,33 +89,42 @@ fn local_process_slug(site: &Site, id: &str) -> Option<String> {
     (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
 }
 
-/// The id of a local proposal from its id (or a local comment's proposal).
+/// The id of a local proposal from its address, if it is one of ours.
+fn local_proposal(site: &Site, id: &str) -> Option<String> {
+    let rest = id.strip_prefix(&format!("{}/proposals/", site.base))?;
+    (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
+}
+
+/// The id of a comment here from its address: ours (`/comments/{id}`), or the id a remote
+/// comment arrived with.
+fn local_comment(conn: &mut AnyConnection, site: &Site, id: &str) -> crate::domain::Result<Option<String>> {
+    if let Some(local) = id.strip_prefix(&format!("{}/comments/", site.base)) {
+        return Ok(Some(local.to_string()));
+    }
+    Ok(comments::table
+        .filter(comments::ap_id.eq(id))
+        .select(comments::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The local proposal an address is about: the proposal itself, or the one a comment is under.
 fn local_proposal_id(
     conn: &mut AnyConnection,
     site: &Site,
     id: &str,
 ) -> crate::domain::Result<Option<String>> {
-    if let Some(rest) = id.strip_prefix(&format!("{}/proposals/", site.base)) {
-        if !rest.is_empty() && !rest.contains('/') {
-            return Ok(Some(rest.to_string()));
-        }
+    if let Some(proposal) = local_proposal(site, id) {
+        return Ok(Some(proposal));
     }
-    let comment_id = id
-        .strip_prefix(&format!("{}/comments/", site.base))
-        .map(str::to_string);
-    let found: Option<String> = match comment_id {
-        Some(local) => comments::table
-            .filter(comments::id.eq(local))
-            .select(comments::proposal_id)
-            .first(conn)
-            .optional()?,
-        None => comments::table
-            .filter(comments::ap_id.eq(id))
-            .select(comments::proposal_id)
-            .first(conn)
-            .optional()?,
+    let Some(comment) = local_comment(conn, site, id)? else {
+        return Ok(None);
     };
-    Ok(found)
+    Ok(comments::table
+        .filter(comments::id.eq(comment))
+        .select(comments::proposal_id)
+        .first(conn)
+        .optional()?)
 }
 
 async fn on_follow(
@@ -206,10 +214,7 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
                         None => crate::domain::reactions::proposal_of(conn, &inner_id)?.map(|(p, _)| p),
                     };
                     if let Some(proposal_id) = proposal_id {
-                        if crate::domain::reactions::remove(conn, &proposal_id, &user, kind)? {
-                            outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
-                            notify = true;
-                        }
+                        notify = withdraw_reaction(conn, &site, &user, proposal_id, kind)?;
                     }
                 }
                 // A `Like`, or an activity named by id only: a reaction if we recorded one
@@ -218,20 +223,12 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
                     let user = remote_user(conn, &actor)?;
                     if let Some((proposal_id, kind)) = crate::domain::reactions::proposal_of(conn, &inner_id)?
                     {
-                        if crate::domain::reactions::remove(conn, &proposal_id, &user, &kind)? {
-                            outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
-                            notify = true;
-                        }
-                        return Ok::<_, FedError>(notify);
+                        return withdraw_reaction(conn, &site, &user, proposal_id, &kind);
                     }
                     let target = match local_proposal_id(conn, &site, &inner_object)? {
                         Some(p) => Some(p),
                         // `Undo` of a `Like` given by id only: find the endorsement it made.
-                        None => crate::db::schema::endorsements::table
-                            .filter(crate::db::schema::endorsements::ap_id.eq(&inner_id))
-                            .select(crate::db::schema::endorsements::proposal_id)
-                            .first::<String>(conn)
-                            .optional()?,
+                        None => endorsements::proposal_of_like(conn, &inner_id)?,
                     };
                     if let Some(proposal_id) = target {
                         let proposal = proposals::find(conn, &proposal_id)?;
@@ -251,6 +248,22 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
         state.deliveries_queued.notify_waiters();
     }
     Ok(())
+}
+
+/// Withdraws a share or a vote against; followers get the new counts. Returns whether there
+/// was one.
+fn withdraw_reaction(
+    conn: &mut AnyConnection,
+    site: &Site,
+    user: &User,
+    proposal_id: String,
+    kind: &str,
+) -> Result<bool, FedError> {
+    if crate::domain::reactions::remove(conn, &proposal_id, user, kind)? {
+        outbox::after(conn, site, Event::CountsChanged(proposal_id))?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// The account standing for a remote person here, made on their first action.
@@ -342,13 +355,11 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
         state
             .db
             .read(move |conn| {
-                let proposal_id = local_proposal_id(conn, &site, &object)?
-                    .filter(|_| object.starts_with(&format!("{}/proposals/", site.base)))
-                    .ok_or_else(|| {
-                        FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here")
-                    })?;
+                let proposal_id = local_proposal(&site, &object).ok_or_else(|| {
+                    FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here")
+                })?;
                 let proposal = proposals::find(conn, &proposal_id)?;
-                let rule = actors::eligibility(conn, &proposal.process_id)?;
+                let rule = actors::Eligibility::of(&process_rules::find_by_id(conn, &proposal.process_id)?);
                 Ok::<_, FedError>((proposal_id, rule))
             })
             .await?
@@ -366,11 +377,9 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
             let proposal = proposals::find(conn, &proposal_id)?;
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
             let user = remote_user(conn, &actor)?;
-            let class = if attested_by.is_some() {
-                endorsements::CLASS_PEER
-            } else {
-                class_for(&rule, &actor.host)
-            };
+            // Under `peers` the attestation was checked above: its host is the actor's and a
+            // listed peer, so the rule gives `peer`.
+            let class = class_for(&rule, &actor.host);
             if endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))? {
                 if let Some(host) = &attested_by {
                     endorsements::set_attested_by(conn, &id, host)?;
@@ -441,20 +450,10 @@ async fn on_create(
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
             let user = remote_user(conn, &actor)?;
             // A reply to a comment stays in its thread.
-            let parent: Option<String> = if in_reply_to.contains("/proposals/") {
+            let parent = if in_reply_to.contains("/proposals/") {
                 None
             } else {
-                let local = in_reply_to
-                    .strip_prefix(&format!("{}/comments/", site.base))
-                    .map(str::to_string);
-                match local {
-                    Some(local) => Some(local),
-                    None => comments::table
-                        .filter(comments::ap_id.eq(&in_reply_to))
-                        .select(comments::id)
-                        .first(conn)
-                        .optional()?,
-                }
+                local_comment(conn, &site, &in_reply_to)?
             };
             let comment =
                 comment_rules::add_remote(conn, &detail, &proposal, &user, &html, parent, &note_id)?;
@@ -497,7 +496,7 @@ async fn on_process_publication(
     let group: Value = fetch_object_http::<FedState, Value>(&actor.id_url, data)
         .await?
         .object;
-    let verified = results_proof_verifies(&group, &object);
+    let verified = actors::proof_verifies(&group, &object, None);
     if !verified {
         tracing::warn!(results = %object_id, process = %actor.ap_id, "received results whose proof does not verify");
     }
@@ -510,22 +509,6 @@ async fn on_process_publication(
         })
         .await?;
     Ok(())
-}
-
-/// Whether the document's FEP-8b32 proof verifies with a key the process lists in
-/// `assertionMethod` (the one its `verificationMethod` names).
-pub fn results_proof_verifies(group: &Value, document: &Value) -> bool {
-    let method = document["proof"]["verificationMethod"]
-        .as_str()
-        .unwrap_or_default();
-    let Some(keys) = group["assertionMethod"].as_array() else {
-        return false;
-    };
-    keys.iter()
-        .filter(|k| k["id"].as_str() == Some(method))
-        .filter_map(|k| k["publicKeyMultibase"].as_str())
-        .filter_map(|m| crate::budgeting::proof::parse_public_multibase(m).ok())
-        .any(|key| crate::budgeting::proof::verify(document, &key).is_ok())
 }
 
 async fn followed_process(state: &Arc<AppState>, actor: &RemoteActor) -> Result<RemoteProcess, FedError> {
@@ -644,14 +627,12 @@ async fn on_reaction(
     state
         .db
         .write(move |conn| {
-            let proposal_id = local_proposal_id(conn, &site, &object)?
-                .filter(|_| object.starts_with(&format!("{}/proposals/", site.base)))
-                .ok_or_else(|| {
-                    FedError::new(
-                        StatusCode::NOT_FOUND,
-                        "only proposals can be boosted or voted on here",
-                    )
-                })?;
+            let proposal_id = local_proposal(&site, &object).ok_or_else(|| {
+                FedError::new(
+                    StatusCode::NOT_FOUND,
+                    "only proposals can be boosted or voted on here",
+                )
+            })?;
             record_received(conn, &id, &actor.ap_id, kind)?;
             let proposal = proposals::find(conn, &proposal_id)?;
             if proposal.hidden {
@@ -672,7 +653,7 @@ async fn on_announce(data: &Data<FedState>, actor: RemoteActor, announce: Value)
     let state = data.0.clone();
     // Someone boosting one of our proposals (a Mastodon user, say) is a share.
     let site = Site::of(&state.config);
-    if id_of(&announce["object"]).is_some_and(|o| o.starts_with(&format!("{}/proposals/", site.base))) {
+    if id_of(&announce["object"]).is_some_and(|o| local_proposal(&site, o).is_some()) {
         return on_reaction(&state, site, actor, announce, crate::domain::reactions::SHARE).await;
     }
     let process = followed_process(&state, &actor).await?;
@@ -743,12 +724,7 @@ async fn on_reply_edited(state: &Arc<AppState>, actor: RemoteActor, update: Valu
                 .local_user_id
                 .clone()
                 .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no reply of this actor here"))?;
-            let comment_id: String = comments::table
-                .filter(comments::ap_id.eq(&note_id))
-                .filter(comments::author_id.eq(&user_id))
-                .select(comments::id)
-                .first(conn)
-                .optional()?
+            let comment_id = comment_rules::find_remote(conn, &note_id, &user_id)?
                 .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such reply here"))?;
             record_received(conn, &id, &actor.ap_id, "Update")?;
             comment_rules::edit_remote(conn, &comment_id, &html)?;
@@ -757,12 +733,7 @@ async fn on_reply_edited(state: &Arc<AppState>, actor: RemoteActor, update: Valu
         .await
 }
 
-async fn on_delete(
-    state: &Arc<AppState>,
-    site: Site,
-    actor: RemoteActor,
-    delete: Value,
-) -> Result<(), FedError> {
+async fn on_delete(state: &Arc<AppState>, actor: RemoteActor, delete: Value) -> Result<(), FedError> {
     let object_id = id_of(&delete["object"]).unwrap_or_default().to_string();
     if urls::host_of_str(&object_id) != actor.host {
         return Err(FedError::forbidden("object id is not on the actor's server"));
@@ -784,17 +755,10 @@ async fn on_delete(
             }
             // A remote person deleting their reply: hide it here.
             if let Some(user_id) = &actor.local_user_id {
-                let found: Option<String> = comments::table
-                    .filter(comments::ap_id.eq(&object_id))
-                    .filter(comments::author_id.eq(user_id))
-                    .select(comments::id)
-                    .first(conn)
-                    .optional()?;
-                if let Some(comment_id) = found {
+                if let Some(comment_id) = comment_rules::find_remote(conn, &object_id, user_id)? {
                     comment_rules::set_hidden(conn, &comment_id, true)?;
                 }
             }
-            let _ = site;
             Ok::<_, FedError>(())
         })
         .await?;
@@ -844,11 +808,6 @@ mod tests {
         );
         assert_eq!(id_of(&serde_json::json!(42)), None);
     }
-}
-
-#[cfg(test)]
-mod results_tests {
-    use super::*;
 
     #[test]
     fn results_verify_only_with_the_key_the_process_lists() {
@@ -862,16 +821,16 @@ mod results_tests {
             "type": "Multikey",
             "publicKeyMultibase": crate::budgeting::proof::public_multibase(&key.verifying_key()),
         }]});
-        assert!(results_proof_verifies(&group, &signed));
+        assert!(actors::proof_verifies(&group, &signed, None));
         let mut tampered = signed.clone();
         tampered["ballots"] = serde_json::json!(11);
-        assert!(!results_proof_verifies(&group, &tampered));
+        assert!(!actors::proof_verifies(&group, &tampered, None));
         let other = crate::budgeting::proof::new_key();
         let impostor = serde_json::json!({"assertionMethod": [{
             "id": method,
             "publicKeyMultibase": crate::budgeting::proof::public_multibase(&other.verifying_key()),
         }]});
-        assert!(!results_proof_verifies(&impostor, &signed));
-        assert!(!results_proof_verifies(&serde_json::json!({}), &signed));
+        assert!(!actors::proof_verifies(&impostor, &signed, None));
+        assert!(!actors::proof_verifies(&serde_json::json!({}), &signed, None));
     }
 }

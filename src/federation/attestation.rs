@@ -101,16 +101,7 @@ pub fn check(
     if issuer_actor["id"].as_str() != Some(issuer) {
         return Err(Refusal::WrongIssuer);
     }
-    let method = att["proof"]["verificationMethod"].as_str().unwrap_or_default();
-    let verified = issuer_actor["assertionMethod"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|k| k["id"].as_str() == Some(method) && k["controller"].as_str() == Some(issuer))
-        .filter_map(|k| k["publicKeyMultibase"].as_str())
-        .filter_map(|m| crate::budgeting::proof::parse_public_multibase(m).ok())
-        .any(|key| crate::budgeting::proof::verify(att, &key).is_ok());
-    if verified {
+    if super::actors::proof_verifies(issuer_actor, att, Some(issuer)) {
         Ok(())
     } else {
         Err(Refusal::BadProof)

@@ -13,7 +13,7 @@ use super::keys::Owner;
 use super::queue::{self, Signer};
 use super::{actors, objects, urls};
 use crate::config::Config;
-use crate::db::schema::{followers, processes, proposals, users};
+use crate::db::schema::{followers, processes, proposals};
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
 use crate::domain::{comments, processes as process_rules, proposals as proposal_rules, Result};
@@ -527,12 +527,4 @@ pub fn comment(
     });
     queue::enqueue(conn, &site.domain, &row, &signer, &create, [inbox.to_string()])?;
     Ok(note)
-}
-
-/// Username of a user id (for the person's actor id).
-pub fn username(conn: &mut AnyConnection, user_id: &str) -> Result<String> {
-    Ok(users::table
-        .filter(users::id.eq(user_id))
-        .select(users::username)
-        .first(conn)?)
 }

@@ -325,9 +325,10 @@ async fn staff_manage_federation_citizens_cannot() {
         )
         .await
         .assert_status(303);
-    let rule = app
-        .db(move |c| plenum::federation::actors::eligibility(c, &detail.process.id))
+    let process = app
+        .db(move |c| plenum::domain::processes::find_by_id(c, &detail.process.id))
         .await;
+    let rule = plenum::federation::actors::Eligibility::of(&process);
     assert_eq!(rule.rule, "peers");
     assert_eq!(rule.peer_hosts, vec!["town-b.example", "town-c.example:8443"]);
     staff

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::super::layout::Layout;
 use super::super::{render, see_other};
 use crate::db::schema::{followers, processes};
+use crate::domain::processes::{RulesForm, RULES};
 use crate::domain::{Error, FieldError, Msg};
-use crate::federation::actors::ELIGIBILITY_RULES;
 use crate::federation::mirror::{self, RemoteProcess};
 use crate::federation::outbox::{self, Event};
 use crate::federation::queue::{self, DeliveryRow};
@@ -123,7 +123,7 @@ async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
         peers,
         followed,
         rules,
-        rule_names: ELIGIBILITY_RULES,
+        rule_names: RULES,
         counts,
         deliveries,
         error,
@@ -224,16 +224,6 @@ pub async fn set_eligibility(
     Form(input): Form<EligibilityInput>,
 ) -> Result<Response, AppError> {
     ctx.require_staff()?;
-    let chosen = [&input.rule, &input.propose, &input.comment, &input.vote];
-    if chosen
-        .iter()
-        .any(|r| r.as_deref().is_some_and(|r| !ELIGIBILITY_RULES.contains(&r)))
-    {
-        return Err(AppError(Error::Invalid(vec![FieldError {
-            field: "rule",
-            msg: Msg::new("federation-rule-invalid"),
-        }])));
-    }
     let mut hosts = Vec::new();
     for part in input
         .peer_hosts
@@ -254,17 +244,14 @@ pub async fn set_eligibility(
     ctx.state
         .db
         .write(move |conn| {
-            let current = crate::domain::processes::find_by_id(conn, &id)?;
-            let pick = |sent: &Option<String>, now: &str| sent.clone().unwrap_or_else(|| now.to_string());
-            diesel::update(processes::table.filter(processes::id.eq(&id)))
-                .set((
-                    processes::eligibility.eq(pick(&input.rule, &current.eligibility)),
-                    processes::eligibility_propose.eq(pick(&input.propose, &current.eligibility_propose)),
-                    processes::eligibility_comment.eq(pick(&input.comment, &current.eligibility_comment)),
-                    processes::eligibility_vote.eq(pick(&input.vote, &current.eligibility_vote)),
-                    processes::peer_hosts.eq(hosts.join(",")),
-                ))
-                .execute(conn)?;
+            let rules = RulesForm {
+                endorse: input.rule,
+                propose: input.propose,
+                comment: input.comment,
+                vote: input.vote,
+                peer_hosts: hosts,
+            };
+            crate::domain::processes::set_rules(conn, &id, &rules)?;
             outbox::after(conn, &site, Event::ProcessChanged(id.clone()))?;
             Ok::<_, Error>(())
         })
