@@ -35,6 +35,18 @@ pub struct Config {
     /// First retry delay of a failed delivery; each next one is three times longer (capped at a
     /// day), and a delivery is given up after 12 attempts (about four days with the default 10 s).
     pub delivery_retry_base_secs: u64,
+    /// Refuse unsigned requests for activity JSON (Mastodon's "secure mode"):
+    /// `PLENUM_AUTHORIZED_FETCH=true`. Signed requests are verified either way.
+    pub authorized_fetch: bool,
+    /// Serve https directly with this certificate chain and key (PEM files), for a town without
+    /// a reverse proxy: `PLENUM_TLS_CERT` and `PLENUM_TLS_KEY`, both or neither.
+    pub tls: Option<TlsFiles>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +63,9 @@ struct FileConfig {
     secret_key_file: Option<String>,
     federation_allow_private: Option<Vec<String>>,
     delivery_retry_base_secs: Option<u64>,
+    authorized_fetch: Option<bool>,
+    tls_cert: Option<String>,
+    tls_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,7 +167,34 @@ impl Config {
             })?,
             None => from_file.delivery_retry_base_secs.unwrap_or(10),
         };
+        let authorized_fetch = match env("PLENUM_AUTHORIZED_FETCH") {
+            Some(v) => parse_bool(&v).ok_or(ConfigError::Invalid {
+                name: "PLENUM_AUTHORIZED_FETCH",
+                what: "true or false",
+                value: v.clone(),
+            })?,
+            None => from_file.authorized_fetch.unwrap_or(false),
+        };
+        let tls = match (
+            pick("PLENUM_TLS_CERT", from_file.tls_cert),
+            pick("PLENUM_TLS_KEY", from_file.tls_key),
+        ) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: cert.into(),
+                key: key.into(),
+            }),
+            (None, None) => None,
+            (cert, _) => {
+                return Err(ConfigError::Invalid {
+                    name: if cert.is_some() { "PLENUM_TLS_KEY" } else { "PLENUM_TLS_CERT" },
+                    what: "file (PLENUM_TLS_CERT and PLENUM_TLS_KEY go together)",
+                    value: String::new(),
+                })
+            }
+        };
         Ok(Config {
+            authorized_fetch,
+            tls,
             federation_allow_private,
             delivery_retry_base_secs,
             secret_key,
@@ -179,6 +221,8 @@ impl Config {
             secret_key: random_key().into_bytes(),
             federation_allow_private: vec!["*".into()],
             delivery_retry_base_secs: 1,
+            authorized_fetch: false,
+            tls: None,
         }
     }
 
@@ -239,6 +283,14 @@ fn read_or_create_key(path: &Path) -> Result<Vec<u8>, ConfigError> {
             Ok(key.into_bytes())
         }
         Err(e) => Err(error(e)),
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 

@@ -1,9 +1,10 @@
 //! The inbox: every POST is checked before anything is stored.
 //!
 //! Order of the checks (each refusal is logged with its reason, and nothing is stored):
-//! size → JSON shape → known type → `Date` freshness → instance policy → activity id on the
-//! actor's server → not seen before → (the crate) Digest, actor fetch, HTTP signature by that
-//! actor's key → our rules in `apply`.
+//! size → JSON shape → known type → signature scheme and key owner → `Date` freshness →
+//! instance policy → activity id on the actor's server → not seen before → Digest (or
+//! Content-Digest), actor fetch, HTTP signature by that actor's key (the crate for draft-cavage,
+//! `signatures` for RFC 9421) → our rules in `apply`.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use activitypub_federation::axum::inbox::{receive_activity, ActivityData};
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,13 +22,13 @@ use url::Url;
 use super::actors::RemoteActor;
 use super::apply::{self, KNOWN_TYPES};
 use super::error::FedError;
+use super::signatures::{self, Scheme};
 use super::{policy, urls, FedState};
 use crate::web::AppState;
 
 /// Largest activity we accept. Real activities are a few kilobytes.
 pub const MAX_ACTIVITY_BYTES: usize = 256 * 1024;
-/// How far the `Date` header may be from our clock.
-const MAX_CLOCK_SKEW_SECS: i64 = 60 * 60;
+use signatures::MAX_CLOCK_SKEW_SECS;
 
 /// An inbound activity as the crate hands it to us, verified.
 #[derive(Debug)]
@@ -117,8 +118,17 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
         (Ok(i), Ok(a)) => (i, a),
         _ => return Err(with(FedError::bad("activity id and actor must be URLs"))),
     };
-    check_date(&parts.headers).map_err(with)?;
-    check_key_owner(&parts.headers, &actor).map_err(with)?;
+    let claim = signatures::claim(&parts.headers).map_err(with)?;
+    if claim.scheme == Scheme::Cavage {
+        check_date(&parts.headers).map_err(with)?;
+    }
+    // One actor cannot sign for another, even where the two share a key.
+    if claim.owner() != actor {
+        return Err(with(FedError::new(
+            StatusCode::UNAUTHORIZED,
+            "the signing key does not belong to the activity's actor",
+        )));
+    }
     let actor_host = urls::host_of(&actor_url);
     let rules = state.db.read(policy::load).await.map_err(|e| with(e.into()))?;
     if !rules.allows(&actor_host) {
@@ -143,12 +153,17 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
             "activity already received",
         )));
     }
-    let request = Request::from_parts(parts, Body::from(bytes));
-    let activity_data = ActivityData::from_request(request, &())
-        .await
-        .map_err(|_| with(FedError::bad("unreadable request")))?;
     let data = super::data(state).await.map_err(|e| with(e.into()))?;
-    let result = receive_activity::<Incoming, RemoteActor, FedState>(activity_data, &data).await;
+    let result = match claim.scheme {
+        Scheme::Cavage => {
+            let request = Request::from_parts(parts, Body::from(bytes));
+            let activity_data = ActivityData::from_request(request, &())
+                .await
+                .map_err(|_| with(FedError::bad("unreadable request")))?;
+            receive_activity::<Incoming, RemoteActor, FedState>(activity_data, &data).await
+        }
+        Scheme::Rfc9421 => receive_rfc9421(state, &data, &claim, &parts, &bytes, json).await,
+    };
     result.map_err(|e| {
         // Two copies racing: the second one's record of the id fails on the primary key.
         if e.status == StatusCode::CONFLICT {
@@ -161,26 +176,28 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
     Ok(())
 }
 
-/// The signature's `keyId` must be the activity actor's key (`{actor}#main-key` or the actor
-/// itself): one actor cannot sign for another, even where the two share a key.
-fn check_key_owner(headers: &axum::http::HeaderMap, actor: &str) -> Result<(), FedError> {
-    let Some(signature) = headers.get("signature").and_then(|v| v.to_str().ok()) else {
-        return Err(FedError::new(StatusCode::UNAUTHORIZED, "missing HTTP signature"));
-    };
-    let key_id = signature
-        .split(',')
-        .filter_map(|part| part.trim().strip_prefix("keyId="))
-        .map(|v| v.trim_matches('"'))
-        .next()
-        .ok_or_else(|| FedError::new(StatusCode::UNAUTHORIZED, "signature without keyId"))?;
-    let owner = key_id.split('#').next().unwrap_or_default();
-    if owner != actor {
-        return Err(FedError::new(
-            StatusCode::UNAUTHORIZED,
-            "the signing key does not belong to the activity's actor",
-        ));
+/// RFC 9421 (Mastodon 4.5, Fedify): the crate knows only draft-cavage, so we verify with the
+/// signer's key (fetched like the crate would, then refetched once in case the key rotated) and
+/// hand the activity to the same `Incoming::receive`.
+async fn receive_rfc9421(
+    state: &Arc<AppState>,
+    data: &Data<FedState>,
+    claim: &signatures::Claim,
+    parts: &axum::http::request::Parts,
+    body: &Bytes,
+    json: Value,
+) -> Result<(), FedError> {
+    let base = state.config.base();
+    let signer = ObjectId::<RemoteActor>::parse(claim.owner())
+        .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyid is not a URL"))?;
+    let actor = signer.dereference(data).await?;
+    if signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await.is_err() {
+        let actor = signer.dereference_forced(data).await?;
+        signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await?;
     }
-    Ok(())
+    let incoming: Incoming =
+        serde_json::from_value(json).map_err(|e| FedError::bad(format!("unreadable activity: {e}")))?;
+    incoming.receive(data).await
 }
 
 /// A signed request must carry a `Date` close to ours: an old captured request is refused.

@@ -19,6 +19,8 @@ pub mod outbox;
 pub mod policy;
 pub mod queue;
 pub mod routes;
+pub mod signatures;
+pub mod signed_fetch;
 pub mod urls;
 
 use std::sync::Arc;

@@ -75,6 +75,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(crate::federation::routes::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::federation::signed_fetch::guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             context::context_layer,
         ))
         .layer(middleware::from_fn_with_state(
@@ -87,17 +91,32 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// Serves until the process is stopped.
 pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
     crate::federation::config(&state).await?;
     crate::federation::queue::spawn_worker(state.clone());
-    tracing::info!(address = %state.config.bind, public = %state.config.public_url, "Plenum is listening");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let address = state.config.bind;
+    tracing::info!(address = %address, public = %state.config.public_url, tls = state.config.tls.is_some(), "Plenum is listening");
+    match &state.config.tls {
+        Some(files) => {
+            // Our own TLS: no reverse proxy needed. Stops on Ctrl-C / SIGINT like the plain server.
+            let tls = axum_server::tls_openssl::OpenSSLConfig::from_pem_file(&files.cert, &files.key)
+                .map_err(|e| anyhow::anyhow!("cannot load the TLS certificate or key: {e}"))?;
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            axum_server::bind_openssl(address, tls).handle(handle).serve(app).await?;
+        }
+        None => {
+            let listener = tokio::net::TcpListener::bind(address).await?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+    }
     Ok(())
 }

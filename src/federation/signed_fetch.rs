@@ -1,0 +1,75 @@
+//! Signed GETs ("authorized fetch", Mastodon's secure mode), inbound.
+//!
+//! Any GET that carries an HTTP signature (either scheme) is verified: a bad one is a `401`, a
+//! signer from a blocked server a `403`. With `PLENUM_AUTHORIZED_FETCH=true`, a request for
+//! activity JSON must be signed, so a blocked server cannot read what it is refused by asking
+//! anonymously. Discovery stays open (WebFinger, NodeInfo, the instance actor): a peer must be
+//! able to fetch the key it will check our own signed fetches with, or two secure servers would
+//! wait on each other.
+
+use std::sync::Arc;
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::actors::RemoteActor;
+use super::error::FedError;
+use super::signatures::{self, Claim};
+use super::{policy, urls};
+use crate::web::AppState;
+
+/// Paths answered to anyone, signed or not.
+fn always_open(path: &str) -> bool {
+    path == "/actor" || path.starts_with("/.well-known/") || path.starts_with("/nodeinfo/")
+}
+
+pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    if parts.method != axum::http::Method::GET || always_open(parts.uri.path()) {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    if !signatures::is_signed(&parts.headers) {
+        if state.config.authorized_fetch && signatures::is_federation_get(&parts.method, &parts.headers) {
+            tracing::info!(path = %parts.uri.path(), "unsigned fetch refused (authorized fetch)");
+            return FedError::new(
+                StatusCode::UNAUTHORIZED,
+                "this server answers signed requests only (authorized fetch): sign the GET with your actor's key",
+            )
+            .into_response();
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    match check(&state, &parts).await {
+        Ok(claim) => {
+            tracing::debug!(path = %parts.uri.path(), key = %claim.key_id, scheme = claim.scheme.name(), "signed fetch verified");
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) => {
+            tracing::warn!(path = %parts.uri.path(), status = e.status.as_u16(), reason = %e.reason, "signed fetch refused");
+            e.into_response()
+        }
+    }
+}
+
+async fn check(state: &Arc<AppState>, parts: &axum::http::request::Parts) -> Result<Claim, FedError> {
+    let claim = signatures::claim(&parts.headers)?;
+    let signer = ObjectId::<RemoteActor>::parse(claim.owner())
+        .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyId is not a URL"))?;
+    let host = urls::host_of(signer.inner());
+    let rules = state.db.read(policy::load).await?;
+    if !rules.allows(&host) {
+        return Err(FedError::forbidden(format!("{host} may not federate with this instance")));
+    }
+    let data = super::data(state).await.map_err(FedError::from)?;
+    let base = state.config.base();
+    let actor = signer.dereference(&data).await?;
+    if signatures::verify(&claim, parts, None, &base, &actor.public_key_pem).await.is_err() {
+        // The key may have rotated since we cached the actor.
+        let actor = signer.dereference_forced(&data).await?;
+        signatures::verify(&claim, parts, None, &base, &actor.public_key_pem).await?;
+    }
+    Ok(claim)
+}
