@@ -186,7 +186,11 @@ impl Config {
             (None, None) => None,
             (cert, _) => {
                 return Err(ConfigError::Invalid {
-                    name: if cert.is_some() { "PLENUM_TLS_KEY" } else { "PLENUM_TLS_CERT" },
+                    name: if cert.is_some() {
+                        "PLENUM_TLS_KEY"
+                    } else {
+                        "PLENUM_TLS_CERT"
+                    },
                     what: "file (PLENUM_TLS_CERT and PLENUM_TLS_KEY go together)",
                     value: String::new(),
                 })

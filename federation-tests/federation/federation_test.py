@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 import time
+import urllib.parse
 from email.utils import formatdate
 
 import lib
@@ -457,6 +458,39 @@ def main():
         r = signed_post(author_inbox, like_masto, mkey, fake.key)
         check("a Mastodon like sent to the author's inbox counts (apart, under the residents rule)",
               r.status == 202 and page_json(a, p1)["federatedEndorsements"] == before_fed + 1, r.text)
+
+        step("signature schemes: draft-cavage rsa-sha256 and hs2019, RFC 9421, signed GETs")
+        page2 = f"{a.base}/proposals/{p2}"
+        signer = fake.actor_id("rfcuser")
+        skey = f"{signer}#main-key"
+        before_fed = page_json(a, p1)["federatedEndorsements"]
+        hs = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{signer}/likes/hs2019", "type": "Like", "actor": signer, "object": page1}
+        r = signed_post(shared, hs, skey, fake.key, algorithm="hs2019")
+        check("draft-cavage with algorithm=\"hs2019\" is accepted", r.status == 202, (r.status, r.text))
+        rfc_like = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{fake.actor_id('rfc2')}/likes/1", "type": "Like", "actor": fake.actor_id("rfc2"), "object": page1}
+        r = lib.signed_post_rfc9421(shared, rfc_like, f"{fake.actor_id('rfc2')}#main-key", fake.key)
+        check("an RFC 9421 signature (http-message-signatures, PyPI) with Content-Digest is accepted and counted",
+              r.status == 202 and page_json(a, p1)["federatedEndorsements"] == before_fed + 2, (r.status, r.text))
+        act = fresh(content="Hello")
+        reject("RFC 9421: body changed after signing (Content-Digest mismatch)", lib.signed_post_rfc9421(shared, act, key_id, fake.key, tamper_after=True), expect=[401])
+        reject("RFC 9421: signed by another key", lib.signed_post_rfc9421(shared, fresh(), key_id, fake.other_key), expect=[401])
+        reject("RFC 9421: created 3 hours ago", lib.signed_post_rfc9421(shared, fresh(), key_id, fake.key, created=time.time() - 3 * 3600), expect=[401])
+        from apsig.rfc9421 import RFC9421Signer
+        act = fresh()
+        body = json.dumps(act).encode()
+        u = urllib.parse.urlparse(shared)
+        headers = RFC9421Signer(fake.key, key_id).sign("POST", u.path, u.netloc, {"Content-Type": lib.AP}, body)
+        reject("RFC 9421 that does not cover Content-Digest (apsig's signer)", request("POST", shared, body, headers), expect=[401])
+        r = lib.signed_get(page2, skey, fake.key)
+        check("a signed GET (draft-cavage hs2019) is verified and answered", r.status == 200 and r.json()["id"] == page2, (r.status, r.text[:200]))
+        r = lib.signed_get(page2, skey, fake.key, scheme="rfc9421")
+        check("a signed GET (RFC 9421) is verified and answered", r.status == 200 and r.json()["id"] == page2, (r.status, r.text[:200]))
+        reject("signed GET with the wrong key", lib.signed_get(page2, skey, fake.other_key), expect=[401])
+        reject("RFC 9421 signed GET with the wrong key", lib.signed_get(page2, skey, fake.other_key, scheme="rfc9421"), expect=[401])
+        a.staff.form("/admin/federation/peers", {"host": fake.host, "policy": "block"})
+        reject("signed GET from a blocked server", lib.signed_get(page2, skey, fake.key), expect=[403])
+        a.staff.form("/admin/federation/peers", {"host": fake.host, "policy": "remove"})
+        check("unsigned GETs stay open where authorized fetch is off (the default)", request("GET", page2, headers={"Accept": lib.AP}).status == 200)
 
         step("JSON-LD of objects and stored activities")
         pj = page_json(a, p1)

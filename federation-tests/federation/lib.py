@@ -230,7 +230,7 @@ def b64(data):
     return base64.b64encode(data).decode()
 
 
-def signed_post(url, activity, key_id, key, date=None, digest=None, body=None, omit=(), tamper_after=False):
+def signed_post(url, activity, key_id, key, date=None, digest=None, body=None, omit=(), tamper_after=False, algorithm="rsa-sha256"):
     """POSTs `activity` signed with `key`. Knobs break one thing at a time for rejection tests."""
     body = body if body is not None else json.dumps(activity).encode()
     u = urllib.parse.urlparse(url)
@@ -244,13 +244,73 @@ def signed_post(url, activity, key_id, key, date=None, digest=None, body=None, o
         "Date": date,
         "Digest": digest,
         "Content-Type": AP,
-        "Signature": f'keyId="{key_id}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="{b64(signature)}"',
+        "Signature": f'keyId="{key_id}",algorithm="{algorithm}",headers="(request-target) host date digest",signature="{b64(signature)}"',
     }
     for name in omit:
         headers.pop(name, None)
     if tamper_after:
         body = body.replace(b"Hello", b"Hallo")
     return request("POST", url, body, headers)
+
+
+class _Message:
+    """The request shape `http_message_signatures` signs: method, url, headers."""
+
+    def __init__(self, method, url, headers):
+        self.method = method
+        self.url = url
+        self.headers = headers
+
+
+class _Keys:
+    def __init__(self, key):
+        self.key = key
+
+    def resolve_private_key(self, key_id):
+        return self.key
+
+    def resolve_public_key(self, key_id):
+        return self.key.public_key()
+
+
+def rfc9421_headers(method, url, key_id, key, body=None, created=None, components=("@method", "@target-uri", "@authority")):
+    """Headers of a request signed per RFC 9421 by `http-message-signatures` (PyPI), an
+    implementation independent of the `httpsig` crate Plenum verifies with. With a body, it
+    adds `Content-Digest` and covers it."""
+    import datetime
+    from http_message_signatures import HTTPMessageSigner, algorithms
+    headers = {"Date": formatdate(usegmt=True)}
+    if body is not None:
+        headers["Content-Type"] = AP
+    message = _Message(method, url, headers)
+    signer = HTTPMessageSigner(signature_algorithm=algorithms.RSA_V1_5_SHA256, key_resolver=_Keys(key))
+    when = datetime.datetime.fromtimestamp(created, datetime.timezone.utc) if created else None
+    signer.sign(message, key_id=key_id, label="sig1", covered_component_ids=components, body=body, created=when)
+    return message.headers
+
+
+def signed_post_rfc9421(url, activity, key_id, key, tamper_after=False, created=None):
+    body = json.dumps(activity).encode()
+    headers = rfc9421_headers("POST", url, key_id, key, body=body, created=created)
+    if tamper_after:
+        body = body.replace(b"Hello", b"Hallo")
+    return request("POST", url, body, headers)
+
+
+def signed_get(url, key_id, key, scheme="cavage", accept=AP):
+    """A GET signed as an authorized-fetch server sends it, in either scheme."""
+    if scheme == "rfc9421":
+        headers = rfc9421_headers("GET", url, key_id, key)
+    else:
+        u = urllib.parse.urlparse(url)
+        path = u.path + (f"?{u.query}" if u.query else "")
+        date = formatdate(usegmt=True)
+        signing = f"(request-target): get {path}\nhost: {u.netloc}\ndate: {date}"
+        signature = key.sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())
+        headers = {"Host": u.netloc, "Date": date,
+                   "Signature": f'keyId="{key_id}",algorithm="hs2019",headers="(request-target) host date",signature="{b64(signature)}"'}
+    headers["Accept"] = accept
+    return request("GET", url, headers=headers)
 
 
 def verify_signed_request(method, path, headers, body, fetch_key):

@@ -9,7 +9,7 @@ root="$(cd "$here/../.." && pwd)"
 bin="${PLENUM_BIN:-target/debug/plenum}"
 case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 venv="$root/target/interop-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, cryptography' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, cryptography, http_message_signatures, pyld' 2>/dev/null; then
   echo "federation tests: installing apsig (and cryptography) from PyPI into $venv" >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r "$root/federation-tests/interop/requirements.txt"

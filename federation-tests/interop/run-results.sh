@@ -14,7 +14,7 @@ backend="${PLENUM_TEST_DB:-sqlite}"
 log() { printf 'run-results.sh: %s\n' "$*" >&2; }
 
 venv="$root/target/interop-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, pabutools' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, pabutools, http_message_signatures, pyld' 2>/dev/null; then
   log "installing apsig and pabutools from PyPI into $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r "$here/requirements.txt"

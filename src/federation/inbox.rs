@@ -191,7 +191,10 @@ async fn receive_rfc9421(
     let signer = ObjectId::<RemoteActor>::parse(claim.owner())
         .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyid is not a URL"))?;
     let actor = signer.dereference(data).await?;
-    if signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await.is_err() {
+    if signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem)
+        .await
+        .is_err()
+    {
         let actor = signer.dereference_forced(data).await?;
         signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await?;
     }

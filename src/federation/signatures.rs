@@ -3,17 +3,20 @@
 //!   `hs2019`, which every server sends; on inbox POSTs the federation crate verifies it, on
 //!   signed GETs (authorized fetch) `http-signature-normalization` does, here;
 //! - RFC 9421 (`Signature-Input` + `Signature: label=:…:`), which Mastodon 4.5 and Fedify send
-//!   first, verified with `httpsig`; the body is covered by `Content-Digest`.
+//!   first; the body is covered by `Content-Digest`. The headers are parsed with `sfv` (RFC 8941
+//!   structured fields) and the signature base is built here: the RFC 9421 crates we tried
+//!   (`httpsig` 0.0.26, `http-msgsign` 0.1) rewrite the signature parameters in an order of their
+//!   own, while RFC 9421 §2.3 signs them in the order the sender wrote them, so Fedify's
+//!   signatures (`alg;keyid;created`) would never verify with them.
 //!
 //! A signature that fails or that we cannot read is a `401`, so a peer that "double-knocks"
 //! (tries RFC 9421, then draft-cavage) gets through on its second try.
 
+use axum::body::Bytes;
 use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode, Uri};
 use base64::Engine;
-use axum::body::Bytes;
-use httpsig_hyper::prelude::{AlgorithmName, PublicKey};
-use httpsig_hyper::{MessageSignature, MessageSignatureReq};
 use rsa::pkcs8::DecodePublicKey;
+use sfv::{BareItem, FieldType, ListEntry};
 use sha2::Digest;
 
 use super::error::FedError;
@@ -69,9 +72,7 @@ pub fn claim(headers: &HeaderMap) -> Result<Claim, FedError> {
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| unauthorized("missing HTTP signature"))?;
     if headers.contains_key("signature-input") {
-        let key_id = rfc9421_params(headers)?
-            .keyid
-            .ok_or_else(|| unauthorized("RFC 9421 signature without keyid"))?;
+        let key_id = Rfc9421::parse(headers)?.key_id;
         return Ok(Claim {
             scheme: Scheme::Rfc9421,
             key_id,
@@ -89,17 +90,124 @@ pub fn claim(headers: &HeaderMap) -> Result<Claim, FedError> {
     })
 }
 
-/// The parameters of the first RFC 9421 signature on the request.
-fn rfc9421_params(headers: &HeaderMap) -> Result<httpsig_hyper::prelude::HttpSignatureParams, FedError> {
-    let mut probe = axum::http::Request::new(http_body_util::Empty::<Bytes>::new());
-    *probe.headers_mut() = headers.clone();
-    let params = probe
-        .get_signature_params()
-        .map_err(|e| unauthorized(format!("unreadable RFC 9421 signature: {e}")))?;
-    params
-        .into_values()
-        .next()
-        .ok_or_else(|| unauthorized("RFC 9421 signature without parameters"))
+/// The first signature of an RFC 9421 request, parsed.
+struct Rfc9421 {
+    /// Covered components, in order (`"@method"`, `"content-digest"`…).
+    covered: Vec<String>,
+    /// The inner list exactly as signed: the `@signature-params` line of the base.
+    params_line: String,
+    key_id: String,
+    created: Option<i64>,
+    expires: Option<i64>,
+    alg: Option<String>,
+    signature: Vec<u8>,
+}
+
+impl Rfc9421 {
+    fn parse(headers: &HeaderMap) -> Result<Rfc9421, FedError> {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(|| unauthorized(format!("missing {name} header")))
+        };
+        let inputs: sfv::Dictionary = sfv::Parser::new(text("signature-input")?)
+            .parse()
+            .map_err(|e| unauthorized(format!("unreadable Signature-Input: {e}")))?;
+        let signatures: sfv::Dictionary = sfv::Parser::new(text("signature")?)
+            .parse()
+            .map_err(|e| unauthorized(format!("unreadable Signature: {e}")))?;
+        // A request may carry several signatures; we check the first one (Mastodon and Fedify
+        // send one).
+        let (label, entry) = inputs
+            .iter()
+            .next()
+            .ok_or_else(|| unauthorized("empty Signature-Input"))?;
+        let ListEntry::InnerList(inner) = entry else {
+            return Err(unauthorized("Signature-Input member is not a list of components"));
+        };
+        let signature = match signatures.get(label) {
+            Some(ListEntry::Item(item)) => item.bare_item.as_byte_sequence().map(<[u8]>::to_vec),
+            _ => None,
+        }
+        .ok_or_else(|| unauthorized(format!("no signature labelled {label}")))?;
+        let mut covered = Vec::new();
+        for item in &inner.items {
+            if !item.params.is_empty() {
+                return Err(unauthorized("RFC 9421 component parameters are not supported"));
+            }
+            let name = item
+                .bare_item
+                .as_string()
+                .ok_or_else(|| unauthorized("RFC 9421 component names must be strings"))?;
+            covered.push(name.as_str().to_string());
+        }
+        let param = |key: &str| inner.params.get(key);
+        let string = |key: &str| {
+            param(key)
+                .and_then(BareItem::as_string)
+                .map(|s| s.as_str().to_string())
+        };
+        let integer = |key: &str| param(key).and_then(BareItem::as_integer).map(i64::from);
+        let params_line = vec![entry.clone()]
+            .serialize()
+            .ok_or_else(|| unauthorized("empty Signature-Input"))?;
+        Ok(Rfc9421 {
+            key_id: string("keyid").ok_or_else(|| unauthorized("RFC 9421 signature without keyid"))?,
+            created: integer("created"),
+            expires: integer("expires"),
+            alg: string("alg"),
+            covered,
+            params_line,
+            signature,
+        })
+    }
+
+    fn covers(&self, name: &str) -> bool {
+        self.covered.iter().any(|c| c == name)
+    }
+
+    /// The signature base (RFC 9421 §2.5): one line per covered component, then the parameters.
+    /// `target` is the full URL the request was sent to.
+    fn base(&self, parts: &Parts, target: &Uri) -> Result<String, FedError> {
+        let mut lines = Vec::with_capacity(self.covered.len() + 1);
+        for name in &self.covered {
+            let value = match name.as_str() {
+                "@method" => parts.method.as_str().to_string(),
+                "@target-uri" => target.to_string(),
+                "@authority" => target
+                    .authority()
+                    .map(|a| a.as_str().to_lowercase())
+                    .unwrap_or_default(),
+                "@scheme" => target.scheme_str().unwrap_or_default().to_string(),
+                "@path" => target.path().to_string(),
+                "@query" => format!("?{}", target.query().unwrap_or_default()),
+                "@request-target" => target
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
+                derived if derived.starts_with('@') => {
+                    return Err(unauthorized(format!("unsupported RFC 9421 component {derived}")))
+                }
+                field => {
+                    let values: Vec<&str> = parts
+                        .headers
+                        .get_all(field)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .map(str::trim)
+                        .collect();
+                    if values.is_empty() {
+                        return Err(unauthorized(format!("signed header {field} is missing")));
+                    }
+                    values.join(", ")
+                }
+            };
+            lines.push(format!("\"{name}\": {value}"));
+        }
+        lines.push(format!("\"@signature-params\": {}", self.params_line));
+        Ok(lines.join("\n"))
+    }
 }
 
 /// Verifies the request's signature with the signer's public key (PEM, as actors publish it).
@@ -114,7 +222,7 @@ pub async fn verify(
 ) -> Result<(), FedError> {
     match claim.scheme {
         Scheme::Cavage => verify_cavage(parts, body, public_key_pem),
-        Scheme::Rfc9421 => verify_rfc9421(claim, parts, body, base, public_key_pem).await,
+        Scheme::Rfc9421 => verify_rfc9421(parts, body, base, public_key_pem).await,
     }
 }
 
@@ -155,47 +263,47 @@ fn verify_cavage(parts: &Parts, body: Option<&Bytes>, public_key_pem: &str) -> R
 }
 
 async fn verify_rfc9421(
-    claim: &Claim,
     parts: &Parts,
     body: Option<&Bytes>,
     base: &str,
     public_key_pem: &str,
 ) -> Result<(), FedError> {
-    let params = rfc9421_params(&parts.headers)?;
-    let covered: Vec<String> = params
-        .covered_components
-        .iter()
-        .map(|c| c.to_string().trim_matches('"').to_string())
-        .collect();
-    let covers = |name: &str| covered.iter().any(|c| c == name);
-    if !covers("@method") || !(covers("@target-uri") || covers("@path") || covers("@request-target")) {
+    let signed = Rfc9421::parse(&parts.headers)?;
+    if !signed.covers("@method")
+        || !["@target-uri", "@path", "@request-target"]
+            .iter()
+            .any(|c| signed.covers(c))
+    {
         return Err(unauthorized(
             "RFC 9421 signature must cover the method and the target",
         ));
     }
-    match params.created {
-        Some(created) => {
-            let skew = (chrono::Utc::now().timestamp() - created as i64).abs();
-            if skew > MAX_CLOCK_SKEW_SECS {
-                return Err(unauthorized("signature created too far from now (stale or replayed)"));
-            }
+    let now = chrono::Utc::now().timestamp();
+    match signed.created {
+        Some(created) if (now - created).abs() > MAX_CLOCK_SKEW_SECS => {
+            return Err(unauthorized(
+                "signature created too far from now (stale or replayed)",
+            ))
         }
-        None if !covers("date") => return Err(unauthorized("RFC 9421 signature without created or date")),
-        None => {}
+        Some(_) => {}
+        None => return Err(unauthorized("RFC 9421 signature without created")),
+    }
+    if signed.expires.is_some_and(|expires| expires < now) {
+        return Err(unauthorized("signature expired"));
     }
     if let Some(body) = body {
-        if !covers("content-digest") {
-            return Err(unauthorized("RFC 9421 signature on a POST must cover Content-Digest"));
+        if !signed.covers("content-digest") {
+            return Err(unauthorized(
+                "RFC 9421 signature on a POST must cover Content-Digest",
+            ));
         }
         check_content_digest(&parts.headers, body)?;
     }
-    if let Some(alg) = params.alg.as_deref() {
+    if let Some(alg) = signed.alg.as_deref() {
         if alg != "rsa-v1_5-sha256" {
             return Err(unauthorized(format!("unsupported RFC 9421 algorithm {alg:?}")));
         }
     }
-    let key = PublicKey::from_pem(&AlgorithmName::RsaV1_5Sha256, public_key_pem)
-        .map_err(|_| unauthorized("the signer's public key is not an RSA key we can read"))?;
     // The signed target is the public URL, whatever address the request reached us on.
     let target: Uri = format!(
         "{base}{}",
@@ -203,15 +311,15 @@ async fn verify_rfc9421(
     )
     .parse()
     .map_err(|_| unauthorized("unusable request target"))?;
-    let mut request = axum::http::Request::new(http_body_util::Empty::<Bytes>::new());
-    *request.method_mut() = parts.method.clone();
-    *request.uri_mut() = target;
-    *request.headers_mut() = parts.headers.clone();
-    request
-        .verify_message_signature(&key, Some(&claim.key_id))
-        .await
-        .map(|_| ())
-        .map_err(|_| unauthorized("HTTP signature does not verify"))
+    let signature_base = signed.base(parts, &target)?;
+    let key = rsa::RsaPublicKey::from_public_key_pem(public_key_pem)
+        .map_err(|_| unauthorized("the signer's public key is not an RSA key we can read"))?;
+    key.verify(
+        rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+        &sha2::Sha256::digest(signature_base.as_bytes()),
+        &signed.signature,
+    )
+    .map_err(|_| unauthorized("HTTP signature does not verify"))
 }
 
 /// `Content-Digest: sha-256=:…:` (RFC 9530), sha-256 or sha-512.
@@ -310,5 +418,70 @@ mod tests {
         let c = claim(&headers).unwrap();
         assert_eq!(c.scheme, Scheme::Rfc9421);
         assert_eq!(c.owner(), "https://b.example/u");
+    }
+
+    /// Fedify writes `alg;keyid;created`; the base must keep that order (RFC 9421 §2.3).
+    #[tokio::test]
+    async fn rfc9421_parameters_are_signed_in_the_order_the_sender_wrote_them() {
+        use rsa::pkcs8::EncodePublicKey;
+        let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let public_pem = private
+            .to_public_key()
+            .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+            .unwrap();
+        let body = Bytes::from_static(b"{\"type\":\"Like\"}");
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let digest = format!("sha-256=:{}:", b64.encode(sha2::Sha256::digest(&body)));
+        let created = chrono::Utc::now().timestamp();
+        let params = format!(
+            "(\"@method\" \"@target-uri\" \"content-digest\");alg=\"rsa-v1_5-sha256\";keyid=\"https://peer.example/u/ada#k\";created={created}"
+        );
+        let base = format!(
+            "\"@method\": POST\n\"@target-uri\": https://town.example/inbox\n\"content-digest\": {digest}\n\"@signature-params\": {params}"
+        );
+        let signature = private
+            .sign(
+                rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+                &sha2::Sha256::digest(base.as_bytes()),
+            )
+            .unwrap();
+        let request = |input: &str| {
+            axum::http::Request::post("/inbox")
+                .header("content-digest", &digest)
+                .header("signature-input", format!("sig1={input}"))
+                .header("signature", format!("sig1=:{}:", b64.encode(&signature)))
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0
+        };
+        let parts = request(&params);
+        let c = claim(&parts.headers).unwrap();
+        assert_eq!(c.owner(), "https://peer.example/u/ada");
+        verify(&c, &parts, Some(&body), "https://town.example", &public_pem)
+            .await
+            .expect("signed as written verifies");
+        let reordered = params.replace(
+            ";alg=\"rsa-v1_5-sha256\";keyid=\"https://peer.example/u/ada#k\"",
+            ";keyid=\"https://peer.example/u/ada#k\";alg=\"rsa-v1_5-sha256\"",
+        );
+        assert!(verify(
+            &c,
+            &request(&reordered),
+            Some(&body),
+            "https://town.example",
+            &public_pem
+        )
+        .await
+        .is_err());
+        assert!(verify(
+            &c,
+            &parts,
+            Some(&Bytes::from_static(b"{}")),
+            "https://town.example",
+            &public_pem
+        )
+        .await
+        .is_err());
     }
 }

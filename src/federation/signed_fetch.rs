@@ -61,12 +61,17 @@ async fn check(state: &Arc<AppState>, parts: &axum::http::request::Parts) -> Res
     let host = urls::host_of(signer.inner());
     let rules = state.db.read(policy::load).await?;
     if !rules.allows(&host) {
-        return Err(FedError::forbidden(format!("{host} may not federate with this instance")));
+        return Err(FedError::forbidden(format!(
+            "{host} may not federate with this instance"
+        )));
     }
     let data = super::data(state).await.map_err(FedError::from)?;
     let base = state.config.base();
     let actor = signer.dereference(&data).await?;
-    if signatures::verify(&claim, parts, None, &base, &actor.public_key_pem).await.is_err() {
+    if signatures::verify(&claim, parts, None, &base, &actor.public_key_pem)
+        .await
+        .is_err()
+    {
         // The key may have rotated since we cached the actor.
         let actor = signer.dereference_forced(&data).await?;
         signatures::verify(&claim, parts, None, &base, &actor.public_key_pem).await?;

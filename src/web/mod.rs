@@ -107,7 +107,10 @@ pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
                 let _ = tokio::signal::ctrl_c().await;
                 stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
-            axum_server::bind_openssl(address, tls).handle(handle).serve(app).await?;
+            axum_server::bind_openssl(address, tls)
+                .handle(handle)
+                .serve(app)
+                .await?;
         }
         None => {
             let listener = tokio::net::TcpListener::bind(address).await?;

