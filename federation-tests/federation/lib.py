@@ -85,12 +85,20 @@ def request(method, url, body=None, headers=None, opener=None, timeout=15):
 class Instance:
     """One Plenum process with its own database and port."""
 
-    def __init__(self, name, binary, workdir, backend, allowed_hosts):
+    def __init__(self, name, binary, workdir, backend, allowed_hosts, production=None):
+        """`production`: a `ProductionSite` (https on its own name and loopback address, port 443,
+        no debug switch); without it, http on localhost with a free port in test mode."""
         self.name = name
         self.binary = binary
-        self.port = free_port()
-        self.host = f"localhost:{self.port}"
-        self.base = f"http://{self.host}"
+        self.production = production
+        if production:
+            self.port = 443
+            self.host = production.name
+            self.base = f"https://{self.host}"
+        else:
+            self.port = free_port()
+            self.host = f"localhost:{self.port}"
+            self.base = f"http://{self.host}"
         self.workdir = workdir
         self.backend = backend
         self.pg_db = None
@@ -116,8 +124,19 @@ class Instance:
             "PLENUM_FEDERATION_ALLOW_PRIVATE": ",".join(self.allowed_hosts),
             "PLENUM_DELIVERY_RETRY_BASE_SECS": "1",
             "PLENUM_DEFAULT_LOCALE": "en",
-            "PLENUM_LOG": "warn,plenum=info",
+            "PLENUM_LOG": os.environ.get("PLENUM_TEST_LOG", "warn,plenum=info"),
         })
+        if self.production:
+            site = self.production
+            env.update({
+                "PLENUM_BIND": f"{site.address}:443",
+                "PLENUM_TLS_CERT": site.cert,
+                "PLENUM_TLS_KEY": site.key,
+                # The one setting production mode allows here: our parties are on 127.0.0.x.
+                "DANGER_FEDERATION_ALLOW_LOCAL_IP": "1",
+                "PLENUM_FEDERATION_ALLOW_PRIVATE": "",
+            })
+            env.update(site.extra_env)
         return env
 
     def start(self):
@@ -168,6 +187,99 @@ class Instance:
         person = Person(self, email, password, username)
         person.get_token()
         return person
+
+
+class ProductionSite:
+    """A public name (`town-a.test`) on its own loopback address, with a certificate from the
+    test's certificate authority."""
+
+    def __init__(self, name, address, cert, key, extra_env=None):
+        self.name = name
+        self.address = address
+        self.cert = cert
+        self.key = key
+        self.extra_env = extra_env or {}
+
+
+class TestPKI:
+    """A certificate authority made for one test run (openssl, from Debian), and a certificate
+    per host name. Every party trusts the CA: OpenSSL (Plenum, Python) through SSL_CERT_FILE,
+    Node through NODE_EXTRA_CA_CERTS."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "pki")
+        os.makedirs(self.dir, exist_ok=True)
+        self.ca_cert = os.path.join(self.dir, "ca.pem")
+        ca_key = os.path.join(self.dir, "ca.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", self.ca_cert,
+                        "-days", "2", "-subj", "/CN=Plenum test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                        "-addext", "keyUsage=critical,keyCertSign,cRLSign"], check=True, capture_output=True)
+        self.ca_key = ca_key
+
+    def issue(self, host):
+        key = os.path.join(self.dir, f"{host}.key")
+        csr = os.path.join(self.dir, f"{host}.csr")
+        cert = os.path.join(self.dir, f"{host}.pem")
+        ext = os.path.join(self.dir, f"{host}.ext")
+        with open(ext, "w") as f:
+            f.write(f"subjectAltName=DNS:{host}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n")
+        subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", f"/CN={host}"],
+                       check=True, capture_output=True)
+        subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", self.ca_cert, "-CAkey", self.ca_key, "-CAcreateserial",
+                        "-out", cert, "-days", "2", "-extfile", ext], check=True, capture_output=True)
+        return cert, key
+
+    def trust_everywhere(self):
+        """This process (urllib) and every child it starts trust the test CA."""
+        os.environ["SSL_CERT_FILE"] = self.ca_cert
+        os.environ["NODE_EXTRA_CA_CERTS"] = self.ca_cert
+
+
+class InteropMatrix:
+    """Peer × activity × direction → pass / fail, written into one section of docs/interop.md
+    (between `<!-- matrix:NAME -->` and `<!-- /matrix:NAME -->`), so each test run keeps the
+    document true."""
+
+    def __init__(self, name, title):
+        self.name = name
+        self.title = title
+        self.rows = []
+
+    def record(self, peer, activity, direction, ok, shown_by):
+        self.rows.append((peer, activity, direction, "pass" if ok else "FAIL", shown_by))
+
+    def markdown(self):
+        lines = [f"### {self.title}", "", "| peer | activity | direction | result | shown by |", "|---|---|---|---|---|"]
+        lines += [f"| {p} | {a} | {d} | {r} | {s} |" for p, a, d, r, s in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def write(self, path):
+        start, end = f"<!-- matrix:{self.name} -->", f"<!-- /matrix:{self.name} -->"
+        text = open(path).read() if os.path.exists(path) else "# Interoperability matrix\n"
+        block = f"{start}\n{self.markdown()}{end}"
+        if start in text and end in text:
+            text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+        with open(path, "w") as f:
+            f.write(text)
+
+
+def ensure_hosts(entries):
+    """Names the test's loopback addresses in /etc/hosts (`{"town-a.test": "127.0.0.2"}`), as a
+    real server's DNS would. Needs root, as CI has; a clear failure otherwise."""
+    try:
+        current = open("/etc/hosts").read()
+        missing = [f"{address} {name}" for name, address in entries.items()
+                   if not re.search(rf"^{re.escape(address)}\s+.*\b{re.escape(name)}\b", current, re.M)]
+        if missing:
+            with open("/etc/hosts", "a") as f:
+                f.write("\n# Plenum federation tests (production addressing)\n" + "\n".join(missing) + "\n")
+    except PermissionError as e:
+        raise AssertionError(f"the production-addressing test needs to write /etc/hosts (run as root): {e}")
+    for name, address in entries.items():
+        resolved = socket.gethostbyname(name)
+        assert resolved == address, f"{name} resolves to {resolved}, not {address}"
 
 
 class Person:

@@ -140,6 +140,18 @@ pub fn actor_url(base_url: &str, detail: &ProcessDetail) -> String {
     )
 }
 
+/// The results' JSON-LD context: the proof and key vocabularies, then Plenum's namespace for
+/// every other term (tallies, rule, outcome…), so a JSON-LD consumer sees them all (the
+/// ActivityStreams context would map unknown terms to meaningless blank-node IRIs).
+pub fn results_context() -> serde_json::Value {
+    serde_json::json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/data-integrity/v2",
+        "https://w3id.org/security/multikey/v1",
+        { "plenum": crate::federation::urls::PLENUM_NS, "@vocab": crate::federation::urls::PLENUM_NS }
+    ])
+}
+
 /// The results as a JSON-LD `Document` carrying a FEP-8b32 integrity proof (`eddsa-jcs-2022`)
 /// by the process's Ed25519 key. The proof covers everything in it: outcome, rule, tallies,
 /// number of ballots and the ballot log's SHA-256. `signer` repeats the public key so the file
@@ -158,7 +170,7 @@ pub fn signed_document(
     let created = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut document = serde_json::to_value(published).expect("serialisable");
     let extra = serde_json::json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v2"],
+        "@context": results_context(),
         "id": format!("{page}.json"),
         "type": "Document",
         "name": published.title,

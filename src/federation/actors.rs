@@ -31,12 +31,7 @@ pub fn instance_json(conn: &mut AnyConnection, base: &str, town_name: &str) -> R
     let attesting = crate::domain::signing_keys::for_owner(conn, super::attestation::INSTANCE_KEY_OWNER)?;
     let id = urls::instance_actor(base);
     Ok(json!({
-        "@context": [
-            "https://www.w3.org/ns/activitystreams",
-            "https://w3id.org/security/v1",
-            "https://w3id.org/security/data-integrity/v2",
-            urls::context()[2],
-        ],
+        "@context": urls::actor_context(),
         "id": id,
         "type": "Application",
         "preferredUsername": "instance",
@@ -122,12 +117,7 @@ pub fn process_json(
         })
         .collect();
     Ok(json!({
-        "@context": [
-            "https://www.w3.org/ns/activitystreams",
-            "https://w3id.org/security/v1",
-            "https://w3id.org/security/data-integrity/v2",
-            urls::context()[2],
-        ],
+        "@context": urls::actor_context(),
         "id": id,
         "type": "Group",
         "preferredUsername": detail.process.slug,
@@ -156,8 +146,12 @@ pub fn process_json(
         "featured": format!("{id}/featured"),
         "postingRestrictedToMods": false,
         "sensitive": false,
-        "icon": logo.map(|url| json!({ "type": "Image", "url": url })),
-        "image": logo.map(|url| json!({ "type": "Image", "url": url })),
+        // Mastodon's avatar and header: the town's logo, else Plenum's ballot box.
+        "icon": match logo {
+            Some(url) => json!({ "type": "Image", "url": url }),
+            None => json!({ "type": "Image", "mediaType": "image/png", "url": format!("{base}/static/avatar.png") }),
+        },
+        "image": { "type": "Image", "mediaType": "image/png", "url": format!("{base}/static/header.png") },
         // Lemmy reads the moderators from here: the town's staff.
         "attributedTo": format!("{id}/moderators"),
     }))

@@ -82,7 +82,10 @@ impl Activity for Incoming {
 /// is about, and Mastodon sends replies and likes to the author's inbox, Lemmy to the group's.
 pub async fn post_inbox(State(state): State<Arc<AppState>>, request: Request<Body>) -> Response {
     match receive(&state, request).await {
-        Ok(()) => StatusCode::ACCEPTED.into_response(),
+        Ok((id, actor, scheme)) => {
+            tracing::info!(activity = %id, actor = %actor, signature = scheme.name(), "inbound activity accepted");
+            StatusCode::ACCEPTED.into_response()
+        }
         Err((e, id, actor)) => {
             tracing::warn!(status = e.status.as_u16(), reason = %e.reason, activity = %id, actor = %actor, "inbound activity rejected");
             e.into_response()
@@ -92,7 +95,11 @@ pub async fn post_inbox(State(state): State<Arc<AppState>>, request: Request<Bod
 
 type Rejection = (FedError, String, String);
 
-async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Rejection> {
+/// Returns the activity's id, its actor and the signature scheme it came with.
+async fn receive(
+    state: &Arc<AppState>,
+    request: Request<Body>,
+) -> Result<(String, String, Scheme), Rejection> {
     let reject = |e: FedError| (e, String::new(), String::new());
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_ACTIVITY_BYTES)
@@ -119,7 +126,9 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
         _ => return Err(with(FedError::bad("activity id and actor must be URLs"))),
     };
     let claim = signatures::claim(&parts.headers).map_err(with)?;
-    if claim.scheme == Scheme::Cavage {
+    // draft-cavage dates its signature with `Date`; RFC 9421 with `created`, checked with the
+    // signature, and a `Date` it may carry must be fresh too.
+    if claim.scheme == Scheme::Cavage || parts.headers.contains_key(axum::http::header::DATE) {
         check_date(&parts.headers).map_err(with)?;
     }
     // One actor cannot sign for another, even where the two share a key.
@@ -173,7 +182,7 @@ async fn receive(state: &Arc<AppState>, request: Request<Body>) -> Result<(), Re
         }
     })?;
     state.deliveries_queued.notify_waiters();
-    Ok(())
+    Ok((id, actor, claim.scheme))
 }
 
 /// RFC 9421 (Mastodon 4.5, Fedify): the crate knows only draft-cavage, so we verify with the

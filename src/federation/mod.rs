@@ -60,6 +60,9 @@ pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<Fe
             };
             FederationConfig::builder()
                 .signed_fetch_actor(&instance)
+                // Sign `(request-target) host date digest` with a `Date` header, as Mastodon
+                // does, not draft 11's `(created)`/`(expires)`: Fedify and Pleroma need `Date`.
+                .http_signature_compat(true)
                 .domain(state.config.domain())
                 .app_data(FedState(state.clone()))
                 // Test/debug only: http, explicit ports, and the listed loopback servers.

@@ -319,7 +319,14 @@ async fn verify_rfc9421(
         &sha2::Sha256::digest(signature_base.as_bytes()),
         &signed.signature,
     )
-    .map_err(|_| unauthorized("HTTP signature does not verify"))
+    .map_err(|_| {
+        tracing::debug!(
+            base = %signature_base,
+            input = ?parts.headers.get("signature-input"),
+            "RFC 9421 signature base that did not verify"
+        );
+        unauthorized("HTTP signature does not verify")
+    })
 }
 
 /// `Content-Digest: sha-256=:…:` (RFC 9530), sha-256 or sha-512.

@@ -42,13 +42,16 @@ pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: N
         }
         return next.run(Request::from_parts(parts, body)).await;
     }
+    let key = signatures::claim(&parts.headers)
+        .map(|c| c.key_id)
+        .unwrap_or_default();
     match check(&state, &parts).await {
         Ok(claim) => {
             tracing::debug!(path = %parts.uri.path(), key = %claim.key_id, scheme = claim.scheme.name(), "signed fetch verified");
             next.run(Request::from_parts(parts, body)).await
         }
         Err(e) => {
-            tracing::warn!(path = %parts.uri.path(), status = e.status.as_u16(), reason = %e.reason, "signed fetch refused");
+            tracing::warn!(path = %parts.uri.path(), key = %key, status = e.status.as_u16(), reason = %e.reason, "signed fetch refused");
             e.into_response()
         }
     }

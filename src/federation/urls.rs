@@ -53,8 +53,29 @@ pub fn context() -> serde_json::Value {
             "eligibility": "plenum:eligibility",
             "phases": "plenum:phases",
             "currentPhase": "plenum:currentPhase",
-            "audience": "as:audience"
+            "kind": "plenum:kind",
+            "stance": "plenum:stance",
+            "audience": "as:audience",
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "toot": "http://joinmastodon.org/ns#",
+            "discoverable": "toot:discoverable",
+            "featured": { "@id": "toot:featured", "@type": "@id" },
+            "lemmy": "https://join-lemmy.org/ns#",
+            "postingRestrictedToMods": "lemmy:postingRestrictedToMods"
         }
+    ])
+}
+
+/// The context of actors that publish an Ed25519 key in `assertionMethod` (FEP-521a), as
+/// Mastodon and Fedify write it: DID core defines `assertionMethod`, the Multikey context
+/// `Multikey`, `controller` and `publicKeyMultibase`. Checked by pyld in the fediverse tests.
+pub fn actor_context() -> serde_json::Value {
+    serde_json::json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        "https://www.w3.org/ns/did/v1",
+        "https://w3id.org/security/multikey/v1",
+        context()[2],
     ])
 }
 

