@@ -27,11 +27,6 @@ use crate::domain::{
 };
 use crate::web::AppState;
 
-/// Activity types we act on; anything else is refused.
-pub const KNOWN_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Like", "Dislike", "Create", "Update", "Delete", "Announce",
-];
-
 /// The id of an embedded object or a bare link.
 pub fn id_of(value: &Value) -> Option<&str> {
     value.as_str().or_else(|| value["id"].as_str())
@@ -78,7 +73,12 @@ pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -
         "Delete" => on_delete(&state, actor, activity).await,
         // A vote against (Lemmy): shown apart, never an endorsement.
         "Dislike" => on_reaction(&state, site, actor, activity, crate::domain::reactions::AGAINST).await,
-        _ => Err(FedError::bad(format!("unknown activity type {kind}"))),
+        // Any other type (Lemmy's `Add`, `Block`, `Flag`, Mastodon's `Move`…) passed the same
+        // checks; it is acknowledged and ignored, as Mastodon does.
+        _ => {
+            tracing::info!(kind = %kind, activity = %activity["id"], "activity type we do not act on: ignored");
+            Ok(())
+        }
     }
 }
 

@@ -195,7 +195,7 @@ def main():
         rpid = re.search(r'<a href="/remote/processes/([^"]+)">Budget 2026</a>', b.staff.page("/admin/federation").text).group(1)
         wait_until("B mirrors the proposal", lambda: "Trees on the market square" in b.staff.page(f"/remote/processes/{rpid}").text)
         check("town B shows the proposal, delivered over https", True,
-              row=("Plenum town → Plenum town: Announce of a proposal (https, authorized fetch)", "Plenum → Plenum"))
+              row=("Announce of a proposal to a peer town (https, authorized fetch)", "Plenum A → Plenum B"), peer="Plenum (town B)")
 
         print("== what the Fedify user does to the proposal")
         peer.send(f"like {page_url}")
