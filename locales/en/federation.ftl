@@ -92,3 +92,5 @@ against-count = { $count ->
     [one] 1 vote against (from the fediverse; not counted)
    *[other] { $count } votes against (from the fediverse; not counted)
 }
+federation-answer-news = Official answer to “{ $title }”: { $state }. { $answer }
+federation-phase-news = “{ $process }”: phase { $phase }, from { $start } to { $end }.

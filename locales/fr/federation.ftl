@@ -92,3 +92,5 @@ against-count = { $count ->
     [one] 1 vote contre (du fédivers ; non compté)
    *[other] { $count } votes contre (du fédivers ; non comptés)
 }
+federation-answer-news = Réponse officielle à « { $title } » : { $state }. { $answer }
+federation-phase-news = « { $process } » : phase { $phase }, du { $start } au { $end }.

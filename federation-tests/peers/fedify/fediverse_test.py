@@ -225,6 +225,20 @@ def main():
         check("Fedify receives the process's Update of the proposal", update["actor"] == group_url,
               row=("Update(Page) with new counts", "Plenum → Fedify"))
 
+        print("== official answers and phase changes reach timelines as notes of the process")
+        pid_of_page = page_url.rsplit("/", 1)[1]
+        r = a.staff.form(f"/admin/proposals/{pid_of_page}/answer", {"state": "accepted", "answer": "The parks department will plant them in March."})
+        check("A's staff answer the proposal officially", r.status == 303, r.text[:300])
+        answer = peer.wait_for("the answer note reaches Fedify", lambda e: e.get("kind") == "Create" and "Official answer" in (e.get("content") or ""))
+        check("Fedify receives the official answer as a Note in the process's name",
+              "plant them in March" in answer["content"] and answer["actor"] == group_url, answer,
+              row=("official answer as Create(Note)", "Plenum → Fedify"))
+        r = a.staff.form(f"/admin/processes/{pid}/phases", {"kind": "vote", "starts_at": iso(31), "ends_at": iso(45)})
+        check("A's staff add a vote phase", r.status == 303, r.text[:300])
+        phase = peer.wait_for("the phase note reaches Fedify", lambda e: e.get("kind") == "Create" and "phase Vote" in (e.get("content") or ""))
+        check("Fedify receives the phase change as a Note", phase["actor"] == group_url, phase,
+              row=("phase change as Create(Note)", "Plenum → Fedify"))
+
         print("== requests from Fedify spoiled after signing are refused")
         for spec in ("rfc9421", "draft-cavage-http-signatures-12"):
             for what in ("body", "date", "key"):
@@ -245,7 +259,7 @@ def main():
         budget_id = re.search(r'/admin/budgets/([0-9a-f-]{36})', a.staff.page(f"/admin/processes/{vid}/budgets").text).group(1)
         check("A's staff publish the results", a.staff.form(f"/admin/budgets/{budget_id}/publish", {}).status == 303)
         doc = peer.wait_for("the results reach Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Document")
-        note = peer.wait_for("the results note reaches Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Note")
+        note = peer.wait_for("the results note reaches Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Note" and "District 17" in (e.get("content") or ""))
         check("Fedify receives the results note, readable in a timeline", "District 17" in (note["content"] or ""), note,
               row=("Create(Note) summary of results", "Plenum → Fedify"))
         proof = peer.ask(f"verify-proof {doc['objectId']}", "proof", "Fedify verifies the results' proof")

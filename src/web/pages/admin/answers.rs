@@ -98,12 +98,33 @@ pub async fn save(
     ctx.require_staff()?;
     let (proposal_id, sent) = (id.clone(), input.clone());
     let site = ctx.state.site();
+    let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
     match ctx
         .state
         .db
         .write(move |conn| {
             proposals::answer(conn, &proposal_id, &sent.state, &sent.answer)?;
             outbox::after(conn, &site, Event::ProposalChanged(proposal_id.clone()))?;
+            // Mastodon shows edits of a post it has, not new ones: the answer also comes as a
+            // note of the process, so it reaches followers' timelines.
+            let proposal = proposals::find(conn, &proposal_id)?;
+            let text = town_tr.t_with(
+                "federation-answer-news",
+                &[
+                    ("title", proposal.title.clone()),
+                    ("state", town_tr.t(&format!("state-{}", sent.state))),
+                    ("answer", sent.answer.clone()),
+                ],
+            );
+            let link = crate::federation::urls::proposal(&site.base, &proposal_id);
+            outbox::after(
+                conn,
+                &site,
+                Event::News {
+                    process_id: proposal.process_id.clone(),
+                    html: crate::web::content::news_html(&text, &link),
+                },
+            )?;
             Ok(())
         })
         .await

@@ -2,6 +2,7 @@
 //! the real ballots, publish the outcome.
 
 use crate::federation::outbox::{self, Event};
+use crate::web::content::escape;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::{header, StatusCode};
@@ -120,14 +121,6 @@ pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
         &format!("/processes/{process}/budgets/{budget}/results"),
         "budget-published",
     ))
-}
-
-/// Escapes text put into HTML we build ourselves (federated summaries).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The readable summary of published results that followers' timelines show.

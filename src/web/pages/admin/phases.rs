@@ -201,6 +201,7 @@ async fn save(
         Ok(form) => {
             let (pid, target) = (process_id.clone(), phase_id.clone());
             let site = ctx.state.site();
+            let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
             ctx.state
                 .db
                 .write(move |conn| {
@@ -209,6 +210,26 @@ async fn save(
                         None => processes::add_phase(conn, &pid, &form).map(|_| ())?,
                     }
                     outbox::after(conn, &site, Event::ProcessChanged(pid.clone()))?;
+                    // The Group's Update changes its profile; timelines get a note.
+                    let process = processes::find_by_id(conn, &pid)?;
+                    let text = town_tr.t_with(
+                        "federation-phase-news",
+                        &[
+                            ("process", process.title.clone()),
+                            ("phase", town_tr.t(&format!("phase-{}", form.kind))),
+                            ("start", town_tr.date(&form.starts_at)),
+                            ("end", town_tr.date(&form.ends_at)),
+                        ],
+                    );
+                    let link = crate::federation::urls::process(&site.base, &process.slug);
+                    outbox::after(
+                        conn,
+                        &site,
+                        Event::News {
+                            process_id: pid.clone(),
+                            html: crate::web::content::news_html(&text, &link),
+                        },
+                    )?;
                     Ok(())
                 })
                 .await
