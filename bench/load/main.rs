@@ -1,0 +1,481 @@
+//! `plenum-bench`: real Plenum instances on loopback under load, on SQLite and PostgreSQL, with
+//! realistic data; prints one table and (full runs) writes it into `docs/performance.md`.
+//!
+//!   bash bench/run.sh                 # full run: builds release, 10 s per scenario
+//!   plenum-bench --smoke --plenum target/debug/plenum   # CI: small data, 1 s per scenario
+//!
+//! Every request goes to 127.0.0.1; every scenario is bounded in time.
+
+mod client;
+mod remote;
+mod seed;
+mod server;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use diesel::prelude::*;
+use rand::Rng;
+
+use client::{Make, Outcome, Req};
+use seed::Size;
+use server::{Cost, Server, Usage};
+
+#[derive(Parser)]
+#[command(about = "Load benchmarks of Plenum on loopback (see docs/performance.md)")]
+struct Args {
+    /// The `plenum` binary to start (build it with --release for real figures).
+    #[arg(long, default_value = "target/release/plenum")]
+    plenum: PathBuf,
+    /// Databases to run on: sqlite, postgres or both.
+    #[arg(long, value_delimiter = ',', default_values_t = vec!["sqlite".to_string(), "postgres".to_string()])]
+    db: Vec<String>,
+    /// Small data and 1 s scenarios: keeps the harness working in CI; figures mean nothing.
+    #[arg(long)]
+    smoke: bool,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Write the table (Markdown and JSON) into this file.
+    #[arg(long)]
+    write: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct Row {
+    scenario: String,
+    db: String,
+    clients: usize,
+    #[serde(flatten)]
+    outcome: Outcome,
+    #[serde(flatten)]
+    cost: Cost,
+    goal: String,
+    met: bool,
+    checked: String,
+}
+
+struct Bench {
+    args: Args,
+    size: Size,
+    seconds: Duration,
+    rows: Vec<Row>,
+    notes: Vec<String>,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let size = if args.smoke {
+        Size {
+            accounts: 500,
+            proposals: 100,
+            comments_per_proposal: 3,
+        }
+    } else {
+        Size {
+            accounts: 100_000,
+            proposals: 10_000,
+            comments_per_proposal: 3,
+        }
+    };
+    let seconds = Duration::from_secs(if args.smoke { 1 } else { args.seconds });
+    let mut bench = Bench {
+        args,
+        size,
+        seconds,
+        rows: Vec::new(),
+        notes: Vec::new(),
+    };
+    for db in bench.args.db.clone() {
+        bench.on(&db).await?;
+    }
+    print_table(&bench.rows);
+    for note in &bench.notes {
+        println!("{note}");
+    }
+    let failed: Vec<&Row> = bench
+        .rows
+        .iter()
+        .filter(|r| r.outcome.errors > 0 || !r.checked.starts_with("ok"))
+        .collect();
+    if let Some(path) = &bench.args.write {
+        write_doc(path, &bench)?;
+        println!("\nwritten to {}", path.display());
+    }
+    if !failed.is_empty() {
+        for r in failed {
+            eprintln!(
+                "FAILED {} on {}: {} errors ({:?}), check: {}",
+                r.scenario, r.db, r.outcome.errors, r.outcome.first_error, r.checked
+            );
+        }
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+impl Bench {
+    async fn on(&mut self, db: &str) -> anyhow::Result<()> {
+        std::env::set_var("PLENUM_TEST_DB", db);
+        let database = plenum::db::testing::TestDatabase::fresh();
+        let pool = plenum::db::Db::connect(&database.url)?;
+        let size = self.size;
+        let started = Instant::now();
+        let hash = plenum::domain::password::hash("benchmark password for every seeded account");
+        let sessions: Vec<String> = pool.write_blocking(move |conn| -> anyhow::Result<Vec<String>> {
+            seed::seed(conn, &size, &hash)?;
+            (0..100)
+                .map(|n| Ok(plenum::domain::sessions::create(conn, &seed::account_id(n))?))
+                .collect()
+        })?;
+        self.notes.push(format!(
+            "{db}: seeded {} accounts, {} proposals, {} endorsements, {} comments in {:.1} s",
+            size.accounts,
+            size.proposals,
+            size.endorsements(),
+            size.proposals * size.comments_per_proposal,
+            started.elapsed().as_secs_f64()
+        ));
+        let log = std::env::temp_dir().join(format!("plenum-bench-{db}.log"));
+        let server = Server::start(&self.args.plenum, &database.url, &log, &[])?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let idle_mb = server.rss() as f64 / 1_048_576.0;
+        self.rows.push(Row {
+            scenario: "idle (2 s after start)".into(),
+            db: db.into(),
+            clients: 0,
+            outcome: Outcome {
+                requests: 0,
+                errors: 0,
+                seconds: 0.0,
+                per_second: 0.0,
+                p50_ms: 0.0,
+                p99_ms: 0.0,
+                max_ms: 0.0,
+                first_error: None,
+            },
+            cost: Cost {
+                peak_rss_mb: idle_mb,
+                cpu_cores: 0.0,
+            },
+            goal: "RSS ≤ 25 MB".into(),
+            met: idle_mb <= 25.0,
+            checked: "ok".into(),
+        });
+        self.reads(db, &server).await;
+        self.endorse(db, &server, &pool, &sessions).await?;
+        self.inbound(db, &server, &pool).await?;
+        drop(server);
+        drop(pool);
+        Ok(())
+    }
+
+    /// Prints a scenario's line and keeps it for the table. `measured` = (clients, outcome, cost).
+    fn record(
+        &mut self,
+        scenario: &str,
+        db: &str,
+        measured: (usize, Outcome, Cost),
+        goal: (&str, bool),
+        checked: String,
+    ) {
+        let (clients, outcome, cost) = measured;
+        println!(
+            "  {db:<8} {scenario:<34} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>7.2} ms  errors {}  RSS {:>5.1} MB  CPU {:.2}",
+            outcome.per_second, outcome.p50_ms, outcome.p99_ms, outcome.errors, cost.peak_rss_mb, cost.cpu_cores
+        );
+        self.rows.push(Row {
+            scenario: scenario.into(),
+            db: db.into(),
+            clients,
+            outcome,
+            cost,
+            goal: goal.0.into(),
+            met: goal.1,
+            checked,
+        });
+    }
+
+    async fn measure(
+        &self,
+        server: &Server,
+        clients: usize,
+        expect: &'static [u16],
+        make: Make,
+    ) -> (Outcome, Cost) {
+        let usage = Usage::watch(server.pid());
+        let outcome = client::run(clients, self.seconds, expect, make).await;
+        (outcome, usage.finish())
+    }
+
+    /// Pages and the JSON API: the proposals list (random order, a new visitor each time), one
+    /// proposal, the API list.
+    async fn reads(&mut self, db: &str, server: &Server) {
+        let proposals = self.size.proposals;
+        let clients = if self.args.smoke { 10 } else { 100 };
+        let base = server.base.clone();
+        let cases: Vec<(&str, Make)> = vec![
+            ("proposals list (HTML, random order)", {
+                let url = format!("{base}/processes/{}", seed::PROCESS_SLUG);
+                Arc::new(move |_, _| Some(Req::get(url.clone())))
+            }),
+            ("one proposal (HTML, with comments)", {
+                let base = base.clone();
+                Arc::new(move |_, _| {
+                    let n = rand::thread_rng().gen_range(0..proposals);
+                    Some(Req::get(format!("{base}/proposals/{}", seed::proposal_id(n))))
+                })
+            }),
+            ("proposals list (JSON API)", {
+                let url = format!("{base}/api/v1/processes/{}/proposals", seed::PROCESS_SLUG);
+                Arc::new(move |_, _| Some(Req::get(url.clone())))
+            }),
+        ];
+        for (name, make) in cases {
+            let (outcome, cost) = self.measure(server, clients, &[200], make).await;
+            let met = outcome.per_second >= 3000.0 && outcome.p99_ms < 25.0;
+            self.record(
+                name,
+                db,
+                (clients, outcome, cost),
+                ("≥ 3,000 req/s, p99 < 25 ms", met),
+                "ok".into(),
+            );
+        }
+    }
+
+    /// 100 signed-in voters endorse proposals they had not endorsed (form POST with session
+    /// cookie and CSRF token); afterwards every answered POST is exactly one new endorsement.
+    async fn endorse(
+        &mut self,
+        db: &str,
+        server: &Server,
+        pool: &plenum::db::Db,
+        sessions: &[String],
+    ) -> anyhow::Result<()> {
+        let http = client::http_client();
+        let mut voters = Vec::new();
+        for (n, secret) in sessions.iter().enumerate() {
+            let response = http
+                .get(format!("{}/processes/{}", server.base, seed::PROCESS_SLUG))
+                .header("cookie", format!("plenum_session={secret}"))
+                .send()
+                .await?;
+            let visitor = response
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|c| {
+                    c.strip_prefix("plenum_visitor=")
+                        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+                })
+                .unwrap_or_default();
+            let page = response.text().await?;
+            let csrf = page
+                .split("name=\"csrf\" value=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .ok_or_else(|| anyhow::anyhow!("no CSRF token on the page for voter {n}"))?
+                .to_string();
+            voters.push((
+                n as i64,
+                format!("plenum_session={secret}; plenum_visitor={visitor}"),
+                csrf,
+            ));
+        }
+        let before = count_endorsements(pool)?;
+        let (base, size) = (server.base.clone(), self.size);
+        let voters = Arc::new(voters);
+        let make: Make = Arc::new(move |client, i| {
+            let (account, cookie, csrf) = &voters[client % voters.len()];
+            let n = seed::fresh_proposal_for(*account, i as i64, &size);
+            Some(Req {
+                method: reqwest::Method::POST,
+                url: format!("{base}/proposals/{}/endorse", seed::proposal_id(n)),
+                headers: vec![
+                    ("cookie", cookie.clone()),
+                    ("content-type", "application/x-www-form-urlencoded".into()),
+                ],
+                body: Some(format!("csrf={csrf}").into_bytes()),
+            })
+        });
+        let clients = sessions.len();
+        let (outcome, cost) = self.measure(server, clients, &[303], make).await;
+        let after = count_endorsements(pool)?;
+        let added = after.0 - before.0;
+        let ok = outcome.requests - outcome.errors;
+        let checked = if added == ok as i64 && after.0 == after.1 {
+            format!("ok: {added} new endorsements = {ok} answered POSTs; stored counts add up")
+        } else {
+            format!(
+                "MISMATCH: {added} new endorsements for {ok} answered POSTs; rows {} vs counts {}",
+                after.0, after.1
+            )
+        };
+        let met = outcome.per_second >= 1000.0;
+        self.record(
+            "endorse (POST, session + CSRF)",
+            db,
+            (clients, outcome, cost),
+            ("≥ 1,000/s, none lost or doubled", met),
+            checked,
+        );
+        Ok(())
+    }
+
+    /// Signed `Like` and `Create(Note)` from 1,000 distinct remote actors to the shared inbox;
+    /// the actors are fetched once before the clock starts (keys cached).
+    async fn inbound(&mut self, db: &str, server: &Server, pool: &plenum::db::Db) -> anyhow::Result<()> {
+        let remote = remote::Remote::start().await?;
+        let actors = if self.args.smoke { 50 } else { 1000 };
+        let per_actor = 20;
+        let inbox = format!("{}/inbox", server.base);
+        let proposals = self.size.proposals;
+        let target = |n: usize, k: usize| {
+            format!(
+                "{}/proposals/{}",
+                server.base,
+                seed::proposal_id(((n * 31 + k * 7) as i64) % proposals)
+            )
+        };
+        // Warm-up: one activity per actor, so Plenum has fetched and cached every key.
+        let warm: Vec<Req> = (0..actors)
+            .map(|n| remote.signed(n, 0, &target(n, 0), &inbox))
+            .collect();
+        let warm = Arc::new(warm);
+        let w = warm.clone();
+        let warmed = client::run(
+            16,
+            Duration::from_secs(120),
+            &[202],
+            Arc::new(move |c, i| w.get(c + 16 * i as usize).cloned()),
+        )
+        .await;
+        if warmed.errors > 0 {
+            anyhow::bail!("inbound warm-up failed: {:?}", warmed.first_error);
+        }
+        // Signed in advance: the load generator only sends (signing is the sender's cost).
+        let signed: Vec<Req> = (0..actors * per_actor)
+            .map(|i| {
+                let (n, k) = (i % actors, 1 + i / actors);
+                remote.signed(n, k, &target(n, k), &inbox)
+            })
+            .collect();
+        let total = signed.len();
+        let before = count_received(pool)?;
+        let signed = Arc::new(signed);
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let clients = if self.args.smoke { 8 } else { 32 };
+        let make: Make = Arc::new(move |_, _| {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            signed.get(i).cloned()
+        });
+        let (outcome, cost) = self.measure(server, clients, &[202], make).await;
+        let stored = count_received(pool)? - before;
+        let ok = (outcome.requests - outcome.errors) as i64;
+        let checked = if stored == ok {
+            format!("ok: {ok} accepted = {stored} recorded (of {total} prepared)")
+        } else {
+            format!("MISMATCH: {ok} accepted, {stored} recorded")
+        };
+        let met = outcome.per_second >= 5000.0;
+        self.record(
+            "inbound signed Like / Create(Note)",
+            db,
+            (clients, outcome, cost),
+            ("≥ 5,000/s", met),
+            checked,
+        );
+        Ok(())
+    }
+}
+
+/// (endorsement rows that count, sum of the stored binding counts)
+fn count_endorsements(pool: &plenum::db::Db) -> anyhow::Result<(i64, i64)> {
+    use plenum::db::schema::{endorsements, proposals};
+    Ok(
+        pool.read_blocking(|conn| -> Result<(i64, i64), plenum::db::DbError> {
+            let rows: i64 = endorsements::table
+                .filter(endorsements::class.ne("federated"))
+                .count()
+                .get_result(conn)?;
+            let counts: Vec<i64> = proposals::table.select(proposals::endorsement_count).load(conn)?;
+            Ok((rows, counts.iter().sum()))
+        })?,
+    )
+}
+
+fn count_received(pool: &plenum::db::Db) -> anyhow::Result<i64> {
+    use plenum::db::schema::received_activities;
+    Ok(pool.read_blocking(|conn| -> Result<i64, plenum::db::DbError> {
+        Ok(received_activities::table.count().get_result::<i64>(conn)?)
+    })?)
+}
+
+fn print_table(rows: &[Row]) {
+    println!("\n{}", markdown(rows));
+}
+
+fn markdown(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| scenario | db | clients | requests | req/s | p50 ms | p99 ms | errors | peak RSS MB | CPU (cores) | goal | met | checked |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {:.1} | {:.2} | {} | {} | {} |\n",
+            r.scenario,
+            r.db,
+            r.clients,
+            r.outcome.requests,
+            r.outcome.per_second,
+            r.outcome.p50_ms,
+            r.outcome.p99_ms,
+            r.outcome.errors,
+            r.cost.peak_rss_mb,
+            r.cost.cpu_cores,
+            r.goal,
+            if r.met { "yes" } else { "**no**" },
+            r.checked
+        ));
+    }
+    out
+}
+
+fn write_doc(path: &PathBuf, bench: &Bench) -> anyhow::Result<()> {
+    let start = "<!-- bench:table -->";
+    let end = "<!-- /bench:table -->";
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let when = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let block = format!(
+        "{start}\nRun {when}, commit `{commit}`, {} cores ({cpu}), `{}` s per scenario, command `bash bench/run.sh`.\n\n{}\n{}\n\n```json\n{}\n```\n{end}",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        bench.seconds.as_secs(),
+        markdown(&bench.rows),
+        bench.notes.iter().map(|n| format!("- {n}")).collect::<Vec<_>>().join("\n"),
+        serde_json::to_string_pretty(&bench.rows)?,
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Performance\n".into());
+    let text = match (text.find(start), text.find(end)) {
+        (Some(a), Some(b)) => format!("{}{block}{}", &text[..a], &text[b + end.len()..]),
+        _ => format!("{}\n\n{block}\n", text.trim_end()),
+    };
+    std::fs::write(path, text)?;
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! A real `plenum serve` process on loopback, and what it costs: resident memory and CPU read
+//! from `/proc` while a scenario runs.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on loopback")
+}
+
+impl Server {
+    /// Starts `plenum serve` on `database_url` and waits until it answers `/health`.
+    pub fn start(
+        binary: &Path,
+        database_url: &str,
+        log: &Path,
+        extra_env: &[(&str, String)],
+    ) -> anyhow::Result<Server> {
+        let port = free_port();
+        let base = format!("http://localhost:{port}");
+        let log_file = std::fs::File::create(log)?;
+        let mut command = Command::new(binary);
+        command
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("PLENUM_BIND", format!("127.0.0.1:{port}"))
+            .env("PLENUM_PUBLIC_URL", &base)
+            .env("PLENUM_SECRET_KEY", "benchmark-secret-key-0123456789abcdef0123")
+            .env("PLENUM_DEFAULT_LOCALE", "en")
+            .env("PLENUM_LOG", "warn")
+            .env("PLENUM_FEDERATION_ALLOW_PRIVATE", "*")
+            .stdout(Stdio::from(log_file.try_clone()?))
+            .stderr(Stdio::from(log_file));
+        for (name, value) in extra_env {
+            command.env(name, value);
+        }
+        let child = command.spawn()?;
+        let server = Server { child, base };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        anyhow::bail!("plenum did not start within 60 s (see {})", log.display())
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory now, in bytes.
+    pub fn rss(&self) -> u64 {
+        rss_of(self.pid())
+    }
+
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+fn rss_of(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which may contain spaces) start after ") ".
+            let rest = s.rsplit_once(") ")?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let utime: u64 = fields.get(11)?.parse().ok()?;
+            let stime: u64 = fields.get(12)?.parse().ok()?;
+            Some(utime + stime)
+        })
+        .unwrap_or(0)
+}
+
+/// Samples a process's memory every 50 ms while a scenario runs.
+pub struct Usage {
+    stop: Arc<AtomicBool>,
+    peak: Arc<AtomicU64>,
+    started: Instant,
+    ticks_before: u64,
+    pid: u32,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What a scenario cost the server.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Cost {
+    pub peak_rss_mb: f64,
+    /// CPU time over wall time: 2.0 = both cores busy.
+    pub cpu_cores: f64,
+}
+
+impl Usage {
+    pub fn watch(pid: u32) -> Usage {
+        let stop = Arc::new(AtomicBool::new(false));
+        let peak = Arc::new(AtomicU64::new(rss_of(pid)));
+        let (s, p) = (stop.clone(), peak.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                p.fetch_max(rss_of(pid), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        Usage {
+            stop,
+            peak,
+            started: Instant::now(),
+            ticks_before: cpu_ticks(pid),
+            pid,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn finish(mut self) -> Cost {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let wall = self.started.elapsed().as_secs_f64();
+        let ticks_per_sec = 100.0; // USER_HZ on Linux
+        let cpu = (cpu_ticks(self.pid).saturating_sub(self.ticks_before)) as f64 / ticks_per_sec;
+        Cost {
+            peak_rss_mb: self.peak.load(Ordering::Relaxed).max(rss_of(self.pid)) as f64 / 1_048_576.0,
+            cpu_cores: if wall > 0.0 { cpu / wall } else { 0.0 },
+        }
+    }
+}
