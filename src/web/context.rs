@@ -153,7 +153,10 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
     let session = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string);
     let token = bearer(&parts.headers).map(str::to_string);
 
-    let lookup = {
+    // Anonymous visitors (most requests) need no database round trip here.
+    let lookup = if session.is_none() && token.is_none() {
+        Ok(None)
+    } else {
         let session = session.clone();
         let token = token.clone();
         state
