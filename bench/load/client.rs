@@ -55,11 +55,24 @@ pub fn http_client() -> Client {
 /// Runs `make` from `clients` concurrent clients until `duration` has passed or every client is
 /// done. A status in `expect` counts as success; anything else (or no answer) as an error.
 pub async fn run(clients: usize, duration: Duration, expect: &'static [u16], make: Make) -> Outcome {
+    run_paced(clients, duration, expect, make, None).await
+}
+
+/// The same, at a fixed total rate (`per_second`, spread evenly over the clients) when given:
+/// each request has a planned send time and its latency is counted from that time, so a slow
+/// answer that delays the next requests is charged to them too (no "coordinated omission").
+pub async fn run_paced(
+    clients: usize,
+    duration: Duration,
+    expect: &'static [u16],
+    make: Make,
+    per_second: Option<f64>,
+) -> Outcome {
     let http = http_client();
-    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let deadline = started + duration;
     let errors = Arc::new(AtomicU64::new(0));
     let first_error = Arc::new(std::sync::Mutex::new(None::<String>));
-    let started = Instant::now();
     let mut tasks = Vec::with_capacity(clients);
     for client in 0..clients {
         let (http, make, errors, first_error) =
@@ -67,7 +80,18 @@ pub async fn run(clients: usize, duration: Duration, expect: &'static [u16], mak
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(4096);
             let mut i = 0u64;
+            // Paced clients start spread over one interval, not all at once.
+            let interval = per_second.map(|r| Duration::from_secs_f64(clients as f64 / r));
+            let first =
+                started + interval.map_or(Duration::ZERO, |d| d.mul_f64(client as f64 / clients as f64));
             while Instant::now() < deadline {
+                let planned = interval.map(|d| first + d.mul_f64(i as f64));
+                if let Some(at) = planned {
+                    if at >= deadline {
+                        break;
+                    }
+                    tokio::time::sleep_until(at.into()).await;
+                }
                 let Some(req) = make(client, i) else { break };
                 i += 1;
                 let mut builder = http.request(req.method, &req.url);
@@ -77,7 +101,7 @@ pub async fn run(clients: usize, duration: Duration, expect: &'static [u16], mak
                 if let Some(body) = req.body {
                     builder = builder.body(body);
                 }
-                let sent = Instant::now();
+                let sent = planned.unwrap_or_else(Instant::now);
                 let answer = builder.send().await;
                 let outcome = match answer {
                     Ok(response) => {

@@ -7,6 +7,7 @@
 //! Every request goes to 127.0.0.1; every scenario is bounded in time.
 
 mod client;
+mod fanout;
 mod remote;
 mod seed;
 mod server;
@@ -41,6 +42,15 @@ struct Args {
     /// Write the table (Markdown and JSON) into this file.
     #[arg(long)]
     write: Option<PathBuf>,
+    /// Run only the scenarios whose name contains one of these words (e.g. `list,inbound`).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Only load the data into this SQLite file and stop (to look at query plans).
+    #[arg(long)]
+    seed_only: Option<PathBuf>,
+    /// Internal: run as one of the fan-out scenario's receiver processes on this port.
+    #[arg(long, hide = true)]
+    receiver: Option<u16>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -68,6 +78,9 @@ struct Bench {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(port) = args.receiver {
+        return fanout::serve_receiver(port).await;
+    }
     let size = if args.smoke {
         Size {
             accounts: 500,
@@ -82,6 +95,12 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let seconds = Duration::from_secs(if args.smoke { 1 } else { args.seconds });
+    if let Some(path) = &args.seed_only {
+        let pool = plenum::db::Db::connect(&format!("sqlite://{}", path.display()))?;
+        let hash = plenum::domain::password::hash("benchmark password for every seeded account");
+        pool.write_blocking(|conn| seed::seed(conn, &size, &hash))?;
+        return Ok(());
+    }
     let mut bench = Bench {
         args,
         size,
@@ -140,7 +159,7 @@ impl Bench {
             started.elapsed().as_secs_f64()
         ));
         let log = std::env::temp_dir().join(format!("plenum-bench-{db}.log"));
-        let server = Server::start(&self.args.plenum, &database.url, &log, &[])?;
+        let server = Server::start(&self.args.plenum, &database.url, &log, None)?;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let idle_mb = server.rss() as f64 / 1_048_576.0;
         self.rows.push(Row {
@@ -166,8 +185,17 @@ impl Bench {
             checked: "ok".into(),
         });
         self.reads(db, &server).await;
-        self.endorse(db, &server, &pool, &sessions).await?;
-        self.inbound(db, &server, &pool).await?;
+        if self.wants("endorse") {
+            self.endorse(db, &server, &pool, &sessions).await?;
+        }
+        if self.wants("inbound") {
+            self.inbound(db, &server, &pool).await?;
+        }
+        let server = if self.wants("fan-out") {
+            self.fanout(db, server, &database.url, &pool, &log).await?
+        } else {
+            server
+        };
         drop(server);
         drop(pool);
         Ok(())
@@ -205,10 +233,15 @@ impl Bench {
         clients: usize,
         expect: &'static [u16],
         make: Make,
+        per_second: Option<f64>,
     ) -> (Outcome, Cost) {
         let usage = Usage::watch(server.pid());
-        let outcome = client::run(clients, self.seconds, expect, make).await;
+        let outcome = client::run_paced(clients, self.seconds, expect, make, per_second).await;
         (outcome, usage.finish())
+    }
+
+    fn wants(&self, scenario: &str) -> bool {
+        self.args.only.is_empty() || self.args.only.iter().any(|w| scenario.contains(w.as_str()))
     }
 
     /// Pages and the JSON API: the proposals list (random order, a new visitor each time), one
@@ -234,14 +267,27 @@ impl Bench {
                 Arc::new(move |_, _| Some(Req::get(url.clone())))
             }),
         ];
+        let cases: Vec<(&str, Make)> = cases.into_iter().filter(|(name, _)| self.wants(name)).collect();
         for (name, make) in cases {
-            let (outcome, cost) = self.measure(server, clients, &[200], make).await;
-            let met = outcome.per_second >= 3000.0 && outcome.p99_ms < 25.0;
+            // Most it can do (closed loop), then the latency at the goal's rate (paced).
+            let (outcome, cost) = self.measure(server, clients, &[200], make.clone(), None).await;
+            let met = outcome.per_second >= 3000.0;
             self.record(
                 name,
                 db,
                 (clients, outcome, cost),
-                ("≥ 3,000 req/s, p99 < 25 ms", met),
+                ("≥ 3,000 req/s", met),
+                "ok".into(),
+            );
+            let rate = if self.args.smoke { 300.0 } else { 3000.0 };
+            let (outcome, cost) = self.measure(server, clients, &[200], make, Some(rate)).await;
+            let met = outcome.p99_ms < 25.0 && outcome.per_second >= rate * 0.95;
+            let label = format!("{name} at {rate:.0}/s");
+            self.record(
+                &label,
+                db,
+                (clients, outcome, cost),
+                ("p99 < 25 ms at 3,000 req/s", met),
                 "ok".into(),
             );
         }
@@ -304,7 +350,7 @@ impl Bench {
             })
         });
         let clients = sessions.len();
-        let (outcome, cost) = self.measure(server, clients, &[303], make).await;
+        let (outcome, cost) = self.measure(server, clients, &[303], make, None).await;
         let after = count_endorsements(pool)?;
         let added = after.0 - before.0;
         let ok = outcome.requests - outcome.errors;
@@ -374,7 +420,7 @@ impl Bench {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             signed.get(i).cloned()
         });
-        let (outcome, cost) = self.measure(server, clients, &[202], make).await;
+        let (outcome, cost) = self.measure(server, clients, &[202], make, None).await;
         let stored = count_received(pool)? - before;
         let ok = (outcome.requests - outcome.errors) as i64;
         let checked = if stored == ok {
@@ -391,6 +437,163 @@ impl Bench {
             checked,
         );
         Ok(())
+    }
+}
+
+impl Bench {
+    /// One new proposal to `followers` distinct inboxes (2 activities each: `Announce(Create)`
+    /// and `Announce(Page)`), timed; then another with a `kill -9` of the sender after a third of
+    /// the deliveries and a restart: every delivery must arrive, repeats are counted.
+    async fn fanout(
+        &mut self,
+        db: &str,
+        server: Server,
+        database_url: &str,
+        pool: &plenum::db::Db,
+        log: &std::path::Path,
+    ) -> anyhow::Result<Server> {
+        let followers = if self.args.smoke { 100 } else { 1000 };
+        let receivers = fanout::Receivers::start(4).await?;
+        let rows: Vec<(String, String)> = (0..followers).map(|n| receivers.follower(n)).collect();
+        let token = pool.write_blocking(move |conn| -> anyhow::Result<String> {
+            use plenum::db::schema::followers;
+            for (n, (actor, inbox)) in rows.iter().enumerate() {
+                diesel::insert_into(followers::table)
+                    .values((
+                        followers::process_id.eq(seed::PROCESS_ID),
+                        followers::actor_ap_id.eq(actor),
+                        followers::inbox.eq(inbox),
+                        followers::follow_ap_id.eq(format!("{actor}/follows/{n}")),
+                        followers::created_at.eq(chrono::Utc::now().naive_utc()),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(plenum::domain::sessions::create_api_token(
+                conn,
+                &seed::account_id(0),
+                "benchmark",
+            )?)
+        })?;
+        let http = client::http_client();
+        // The restarted server listens on another port: the URL is taken at each call.
+        let publish = |base: &str, title: &'static str| {
+            http.post(format!(
+                "{base}/api/v1/processes/{}/proposals",
+                seed::PROCESS_SLUG
+            ))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(
+                serde_json::json!({"title": title, "body": "Shade for the market square, and benches."})
+                    .to_string(),
+            )
+        };
+        let expected = 2 * followers as u64;
+        let usage = Usage::watch(server.pid());
+        let started = Instant::now();
+        let answer = publish(&server.base, "Fan-out: lime trees on the square")
+            .send()
+            .await?;
+        anyhow::ensure!(
+            answer.status().as_u16() == 201,
+            "publishing the proposal failed: {}",
+            answer.status()
+        );
+        let (_, seen) = receivers.wait_for(expected, Duration::from_secs(120)).await;
+        let elapsed = started.elapsed();
+        let cost = usage.finish();
+        let per_second = seen.distinct as f64 / elapsed.as_secs_f64();
+        let outcome = Outcome {
+            requests: seen.arrivals,
+            errors: expected.saturating_sub(seen.distinct),
+            seconds: elapsed.as_secs_f64(),
+            per_second,
+            p50_ms: 0.0,
+            p99_ms: 0.0,
+            max_ms: elapsed.as_secs_f64() * 1000.0,
+            first_error: None,
+        };
+        let checked = format!(
+            "ok: {} of {expected} delivered in {:.2} s, {} repeats",
+            seen.distinct,
+            elapsed.as_secs_f64(),
+            seen.arrivals - seen.distinct
+        );
+        let met = seen.distinct == expected && elapsed < Duration::from_secs(3);
+        self.record(
+            &format!("fan-out: 1 proposal → {followers} inboxes"),
+            db,
+            (followers, outcome, cost),
+            ("< 3 s for 1,000 inboxes, each once", met),
+            if seen.distinct == expected {
+                checked
+            } else {
+                format!("LOST {} deliveries", expected - seen.distinct)
+            },
+        );
+
+        // The same, with the sender killed mid-way.
+        let mut server = server;
+        let before = receivers.seen().await?;
+        let started = Instant::now();
+        let answer = publish(&server.base, "Fan-out with a crash: benches")
+            .send()
+            .await?;
+        anyhow::ensure!(
+            answer.status().as_u16() == 201,
+            "publishing the proposal failed: {}",
+            answer.status()
+        );
+        let (_, at_kill) = receivers
+            .wait_for(before.distinct + expected / 3, Duration::from_secs(60))
+            .await;
+        server.kill9();
+        let killed_after = at_kill.distinct - before.distinct;
+        let server = Server::start(&self.args.plenum, database_url, log, Some(server.port()))?;
+        let (_, seen) = receivers
+            .wait_for(before.distinct + expected, Duration::from_secs(90))
+            .await;
+        let elapsed = started.elapsed();
+        let delivered = seen.distinct - before.distinct;
+        let repeats = (seen.arrivals - before.arrivals) - delivered;
+        let lost = expected.saturating_sub(delivered);
+        let checked = if lost == 0 {
+            format!("ok: killed after {killed_after} of {expected}; all {expected} delivered in {:.1} s after restart included, {repeats} repeats (applied once by id)", elapsed.as_secs_f64())
+        } else {
+            format!("LOST {lost} of {expected} after kill -9 (killed after {killed_after})")
+        };
+        let outcome = Outcome {
+            requests: seen.arrivals - before.arrivals,
+            errors: lost,
+            seconds: elapsed.as_secs_f64(),
+            per_second: delivered as f64 / elapsed.as_secs_f64(),
+            p50_ms: 0.0,
+            p99_ms: 0.0,
+            max_ms: elapsed.as_secs_f64() * 1000.0,
+            first_error: None,
+        };
+        let idle = Cost {
+            peak_rss_mb: server.rss() as f64 / 1_048_576.0,
+            cpu_cores: 0.0,
+        };
+        self.record(
+            "fan-out with kill -9 of the sender + restart",
+            db,
+            (followers, outcome, idle),
+            ("0 lost, repeats applied once", lost == 0),
+            checked,
+        );
+        if self.notes.iter().all(|n| !n.contains("RSA-2048")) {
+            let openssl = fanout::openssl_rsa2048_signs_per_sec();
+            let ours = fanout::plenum_rsa2048_signs_per_sec();
+            self.notes.push(format!(
+                "RSA-2048 signatures per second, one core, this run: openssl speed {}; the rsa crate Plenum signs with {ours:.0}. {expected} signed deliveries need at least {:.2} s of one core with the rsa crate ({:.2} s on two).",
+                openssl.map(|o| format!("{o:.0}")).unwrap_or_else(|| "not available".into()),
+                expected as f64 / ours,
+                expected as f64 / ours / 2.0,
+            ));
+        }
+        Ok(server)
     }
 }
 

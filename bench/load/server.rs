@@ -20,16 +20,12 @@ pub fn free_port() -> u16 {
 }
 
 impl Server {
-    /// Starts `plenum serve` on `database_url` and waits until it answers `/health`.
-    pub fn start(
-        binary: &Path,
-        database_url: &str,
-        log: &Path,
-        extra_env: &[(&str, String)],
-    ) -> anyhow::Result<Server> {
-        let port = free_port();
+    /// Starts `plenum serve` on `database_url` (on `port`, or a free one) and waits until it
+    /// accepts connections.
+    pub fn start(binary: &Path, database_url: &str, log: &Path, port: Option<u16>) -> anyhow::Result<Server> {
+        let port = port.unwrap_or_else(free_port);
         let base = format!("http://localhost:{port}");
-        let log_file = std::fs::File::create(log)?;
+        let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
         let mut command = Command::new(binary);
         command
             .arg("serve")
@@ -42,9 +38,6 @@ impl Server {
             .env("PLENUM_FEDERATION_ALLOW_PRIVATE", "*")
             .stdout(Stdio::from(log_file.try_clone()?))
             .stderr(Stdio::from(log_file));
-        for (name, value) in extra_env {
-            command.env(name, value);
-        }
         let child = command.spawn()?;
         let server = Server { child, base };
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -55,6 +48,14 @@ impl Server {
             std::thread::sleep(Duration::from_millis(50));
         }
         anyhow::bail!("plenum did not start within 60 s (see {})", log.display())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
     }
 
     pub fn pid(&self) -> u32 {

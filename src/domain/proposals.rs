@@ -137,6 +137,7 @@ pub fn create(
     author: &User,
     form: &ProposalForm,
 ) -> Result<Proposal> {
+    count_cache::forget_all();
     let at = now();
     detail
         .check(Capability::CreateProposal, at)
@@ -214,6 +215,7 @@ pub fn edit(
     user: &User,
     form: &ProposalForm,
 ) -> Result<Proposal> {
+    count_cache::forget_all();
     check_editable(detail, proposal, user)?;
     let category_id = validate(detail, form)?;
     let at = now();
@@ -245,6 +247,7 @@ pub fn edit(
 
 /// The author takes the proposal back; it stays visible, marked withdrawn.
 pub fn withdraw(conn: &mut AnyConnection, proposal: &Proposal, user: &User) -> Result<()> {
+    count_cache::forget_all();
     if !proposal.is_by(user) {
         return Err(Error::Forbidden(Msg::new("denied-not-author")));
     }
@@ -265,6 +268,7 @@ pub fn withdraw(conn: &mut AnyConnection, proposal: &Proposal, user: &User) -> R
 
 /// The town's official answer.
 pub fn answer(conn: &mut AnyConnection, proposal_id: &str, state: &str, text: &str) -> Result<()> {
+    count_cache::forget_all();
     let proposal = find(conn, proposal_id)?;
     let mut v = Validator::new();
     if !ANSWER_STATES.contains(&state) {
@@ -379,9 +383,9 @@ pub struct ListPage {
 
 /// One page of a process's proposals.
 pub fn list(conn: &mut AnyConnection, process_id: &str, q: &ListQuery) -> Result<ListPage> {
-    let filtered = || {
+    // The filters, without the author join: counting needs no names.
+    let filtered = || -> Filtered<'_> {
         let mut query = proposals::table
-            .left_join(users::table)
             .filter(proposals::process_id.eq(process_id.to_string()))
             .into_boxed();
         if !q.include_hidden {
@@ -407,31 +411,32 @@ pub fn list(conn: &mut AnyConnection, process_id: &str, q: &ListQuery) -> Result
         }
         query
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    let total = count_cache::get_or(process_id, q, || filtered().count().get_result(conn))?;
     let page = q.page.max(1);
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let query = filtered()
-        .select((Proposal::as_select(), users::display_name.nullable()))
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE);
-    let query = match q.sort {
-        Sort::Newest => query.order((proposals::created_at.desc(), proposals::id.desc())),
-        Sort::MostEndorsed => query.order((proposals::endorsement_count.desc(), proposals::id.asc())),
-        Sort::Random => {
-            // A per-visitor permutation: an affine map of the stored random key modulo a prime.
-            // Both factors are below 2^31, so the product fits in a BIGINT on both backends.
-            let multiplier = i64::from(q.seed % 2_000_000_000) + 7;
-            let offset = i64::from(q.seed.rotate_left(16) % 2_000_000_000);
-            query.order((
-                diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
-                    "((proposals.random_key * {multiplier} + {offset}) % 2147483647)"
-                ))
-                .asc(),
-                proposals::id.asc(),
-            ))
-        }
+    let offset = (page - 1) * PER_PAGE;
+    // Ids first (from an index, in order), then the 20 rows with their authors' names.
+    let ids: Vec<String> = match q.sort {
+        Sort::Newest => filtered()
+            .select(proposals::id)
+            .order((proposals::created_at.desc(), proposals::id.desc()))
+            .limit(PER_PAGE)
+            .offset(offset)
+            .load(conn)?,
+        Sort::MostEndorsed => filtered()
+            .select(proposals::id)
+            .order((proposals::endorsement_count.desc(), proposals::id.asc()))
+            .limit(PER_PAGE)
+            .offset(offset)
+            .load(conn)?,
+        Sort::Random => random_page(conn, &filtered, random_pivot(q.seed), offset)?,
     };
-    let rows: Vec<(Proposal, Option<String>)> = query.load(conn)?;
+    let mut rows: Vec<(Proposal, Option<String>)> = proposals::table
+        .left_join(users::table)
+        .filter(proposals::id.eq_any(&ids))
+        .select((Proposal::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    rows.sort_by_key(|(p, _)| ids.iter().position(|id| *id == p.id));
     Ok(ListPage {
         items: rows
             .into_iter()
@@ -446,8 +451,109 @@ pub fn list(conn: &mut AnyConnection, process_id: &str, q: &ListQuery) -> Result
     })
 }
 
+/// How many proposals a list has, remembered for two seconds: counting 10,000 proposals costs more
+/// than the whole rest of a list page (see `docs/performance.md`), and "N proposals" may lag a
+/// new proposal by two seconds. Per process, so every node keeps its own.
+mod count_cache {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    use std::time::{Duration, Instant};
+
+    use super::ListQuery;
+
+    const FRESH_FOR: Duration = Duration::from_secs(2);
+    const MAX_ENTRIES: usize = 4096;
+
+    static COUNTS: LazyLock<Mutex<HashMap<String, (Instant, i64)>>> = LazyLock::new(Default::default);
+
+    pub fn get_or<E>(
+        process_id: &str,
+        q: &ListQuery,
+        count: impl FnOnce() -> Result<i64, E>,
+    ) -> Result<i64, E> {
+        let key = format!(
+            "{process_id}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+            q.state, q.category_id, q.text, q.include_hidden
+        );
+        let now = Instant::now();
+        if let Some((at, total)) = COUNTS.lock().ok().and_then(|c| c.get(&key).copied()) {
+            if now.duration_since(at) < FRESH_FOR {
+                return Ok(total);
+            }
+        }
+        let total = count()?;
+        if let Ok(mut counts) = COUNTS.lock() {
+            if counts.len() >= MAX_ENTRIES {
+                counts.retain(|_, (at, _)| now.duration_since(*at) < FRESH_FOR);
+            }
+            counts.insert(key, (now, total));
+        }
+        Ok(total)
+    }
+
+    /// After a change on this node: its next lists count again (other nodes within two seconds).
+    pub fn forget_all() {
+        if let Ok(mut counts) = COUNTS.lock() {
+            counts.clear();
+        }
+    }
+}
+
+/// Where a visitor's random order starts: a point in the range of `random_key`.
+fn random_pivot(seed: u32) -> i64 {
+    // Spread the seed over [0, 2^31): neighbouring seeds start far apart.
+    i64::from(seed.wrapping_mul(2_654_435_761) % 2_147_483_647)
+}
+
+type Filtered<'a> = proposals::BoxedQuery<'a, <AnyConnection as diesel::Connection>::Backend>;
+
+/// The random order is one fixed shuffle (each proposal's `random_key`, drawn when it is
+/// created), read from the visitor's pivot to the end and then from the start: every proposal
+/// is equally likely to open the first page, a visitor keeps the same order while paging, and
+/// each page is a range read of the `(process_id, random_key)` index instead of a sort of every
+/// proposal of the process.
+fn random_page<'a>(
+    conn: &mut AnyConnection,
+    filtered: &impl Fn() -> Filtered<'a>,
+    pivot: i64,
+    offset: i64,
+) -> Result<Vec<String>> {
+    let ordered = (proposals::random_key.asc(), proposals::id.asc());
+    let mut ids: Vec<String> = filtered()
+        .filter(proposals::random_key.ge(pivot))
+        .select(proposals::id)
+        .order(ordered)
+        .limit(PER_PAGE)
+        .offset(offset)
+        .load(conn)?;
+    if ids.len() as i64 == PER_PAGE {
+        return Ok(ids);
+    }
+    // The page runs past the end: go on from the start. Past the pivot's part entirely, the
+    // offset into the start is what the first part did not cover.
+    let from_start = if ids.is_empty() {
+        let after_pivot: i64 = filtered()
+            .filter(proposals::random_key.ge(pivot))
+            .count()
+            .get_result(conn)?;
+        (offset - after_pivot).max(0)
+    } else {
+        0
+    };
+    let rest: Vec<String> = filtered()
+        .filter(proposals::random_key.lt(pivot))
+        .select(proposals::id)
+        .order(ordered)
+        .limit(PER_PAGE - ids.len() as i64)
+        .offset(from_start)
+        .load(conn)?;
+    ids.extend(rest);
+    Ok(ids)
+}
+
 /// Hides or shows a proposal (moderation).
 pub fn set_hidden(conn: &mut AnyConnection, id: &str, hidden: bool) -> Result<()> {
+    count_cache::forget_all();
     let changed = diesel::update(proposals::table.filter(proposals::id.eq(id)))
         .set(proposals::hidden.eq(hidden))
         .execute(conn)?;

@@ -1,0 +1,2 @@
+DROP INDEX proposals_process_visible;
+DROP INDEX proposals_process_random;
