@@ -91,7 +91,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// Serves until the process is stopped.
 pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
-    crate::federation::config(&state).await?;
+    // The federation client (TLS, certificate store) is built on first use, not here: an idle
+    // instance stays smaller (`docs/performance.md`).
     crate::federation::queue::spawn_worker(state.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let address = state.config.bind;
