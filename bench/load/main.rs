@@ -416,6 +416,7 @@ impl Bench {
         let signed = Arc::new(signed);
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let clients = if self.args.smoke { 8 } else { 32 };
+        eprintln!("  {db}: inbound, keys cached, {total} activities signed: measuring");
         let make: Make = Arc::new(move |_, _| {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             signed.get(i).cloned()
@@ -657,6 +658,16 @@ fn write_doc(path: &PathBuf, bench: &Bench) -> anyhow::Result<()> {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
+    let dirty = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false);
+    let commit = if dirty {
+        format!("{commit}` with uncommitted changes `")
+    } else {
+        commit
+    };
     let when = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

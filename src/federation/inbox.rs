@@ -86,7 +86,15 @@ async fn receive(
         )));
     }
     let actor_host = urls::host_of(&actor_url);
-    let rules = state.db.read(policy::load).await.map_err(|e| with(e.into()))?;
+    // One trip to the database for both: the instance policy and whether the id was seen.
+    let seen_id = id.clone();
+    let (rules, seen) = state
+        .db
+        .read(move |conn| -> Result<_, crate::domain::Error> {
+            Ok((policy::load(conn)?, apply::already_received(conn, &seen_id)?))
+        })
+        .await
+        .map_err(|e| with(e.into()))?;
     if !rules.allows(&actor_host) {
         return Err(with(FedError::forbidden(format!(
             "{actor_host} may not federate with this instance"
@@ -97,13 +105,7 @@ async fn receive(
             "activity id is not on the actor's server",
         )));
     }
-    let seen_id = id.clone();
-    if state
-        .db
-        .read(move |conn| apply::already_received(conn, &seen_id))
-        .await
-        .map_err(|e| with(e.into()))?
-    {
+    if seen {
         return Err(with(FedError::new(
             StatusCode::CONFLICT,
             "activity already received",
@@ -137,7 +139,10 @@ async fn receive_verified(
     let signer = ObjectId::<RemoteActor>::parse(claim.owner())
         .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyId is not a URL"))?;
     let mut actor = signer.dereference(data).await?;
-    if signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await.is_err() {
+    if signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem)
+        .await
+        .is_err()
+    {
         actor = signer.dereference_forced(data).await?;
         signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await?;
     }

@@ -320,15 +320,34 @@ async fn verify_rfc9421(
 /// An RSA public key, checked with OpenSSL: RSASSA-PKCS1-v1_5 with SHA-256 is what both schemes
 /// use here, and OpenSSL verifies it about 30 times faster than the pure-Rust `rsa` crate
 /// (`docs/performance.md`: verification was 40 % of the inbox's time).
-struct RsaKey(openssl::pkey::PKey<openssl::pkey::Public>);
+struct RsaKey(std::sync::Arc<openssl::pkey::PKey<openssl::pkey::Public>>);
+
+/// Parsed keys by their PEM text: OpenSSL 3 decodes PEM through its provider machinery, which
+/// under load cost more than the signature check itself. A busy instance sees a few thousand
+/// actors; the cache starts over past 10,000 keys.
+static PARSED_KEYS: std::sync::LazyLock<
+    std::sync::Mutex<
+        std::collections::HashMap<String, std::sync::Arc<openssl::pkey::PKey<openssl::pkey::Public>>>,
+    >,
+> = std::sync::LazyLock::new(Default::default);
 
 impl RsaKey {
     fn from_pem(pem: &str) -> Result<RsaKey, FedError> {
-        openssl::pkey::PKey::public_key_from_pem(pem.as_bytes())
+        if let Some(key) = PARSED_KEYS.lock().ok().and_then(|keys| keys.get(pem).cloned()) {
+            return Ok(RsaKey(key));
+        }
+        let key = openssl::pkey::PKey::public_key_from_pem(pem.as_bytes())
             .ok()
             .filter(|k| k.id() == openssl::pkey::Id::RSA)
-            .map(RsaKey)
-            .ok_or_else(|| unauthorized("the signer's public key is not an RSA key we can read"))
+            .map(std::sync::Arc::new)
+            .ok_or_else(|| unauthorized("the signer's public key is not an RSA key we can read"))?;
+        if let Ok(mut keys) = PARSED_KEYS.lock() {
+            if keys.len() >= 10_000 {
+                keys.clear();
+            }
+            keys.insert(pem.to_string(), key.clone());
+        }
+        Ok(RsaKey(key))
     }
 
     fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
