@@ -1,14 +1,16 @@
 # Multi-stage build of the release binary. The runtime image holds only the binary, the PostgreSQL
-# client library and CA certificates; SQLite is compiled into the binary.
+# client library, OpenSSL (https to other servers, signature checks) and CA certificates; SQLite is
+# compiled into the binary.
 FROM rust:1-bookworm AS build
 WORKDIR /src
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libssl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
 # Sources, templates, strings, migrations and assets are all compiled into the binary.
 COPY . .
 RUN cargo build --release --locked --bin plenum
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libssl3 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /var/lib/plenum --create-home plenum
 COPY --from=build /src/target/release/plenum /usr/local/bin/plenum
