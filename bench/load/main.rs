@@ -476,44 +476,37 @@ impl Bench {
             )?)
         })?;
         let http = client::http_client();
-        // The restarted server listens on another port: the URL is taken at each call.
-        let publish = |base: &str, title: &'static str| {
-            http.post(format!(
-                "{base}/api/v1/processes/{}/proposals",
-                seed::PROCESS_SLUG
-            ))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body(
-                serde_json::json!({"title": title, "body": "Shade for the market square, and benches."})
-                    .to_string(),
-            )
+        // Publishes a proposal through the API (the server may have been restarted meanwhile).
+        let publish = |base: String, title: &'static str| {
+            let request = http
+                .post(format!(
+                    "{base}/api/v1/processes/{}/proposals",
+                    seed::PROCESS_SLUG
+                ))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(
+                    serde_json::json!({"title": title, "body": "Shade for the market square, and benches."})
+                        .to_string(),
+                );
+            async move {
+                let answer = request.send().await?;
+                anyhow::ensure!(
+                    answer.status().as_u16() == 201,
+                    "publishing the proposal failed: {}",
+                    answer.status()
+                );
+                Ok::<_, anyhow::Error>(())
+            }
         };
         let expected = 2 * followers as u64;
         let usage = Usage::watch(server.pid());
         let started = Instant::now();
-        let answer = publish(&server.base, "Fan-out: lime trees on the square")
-            .send()
-            .await?;
-        anyhow::ensure!(
-            answer.status().as_u16() == 201,
-            "publishing the proposal failed: {}",
-            answer.status()
-        );
+        publish(server.base.clone(), "Fan-out: lime trees on the square").await?;
         let (_, seen) = receivers.wait_for(expected, Duration::from_secs(120)).await;
         let elapsed = started.elapsed();
         let cost = usage.finish();
-        let per_second = seen.distinct as f64 / elapsed.as_secs_f64();
-        let outcome = Outcome {
-            requests: seen.arrivals,
-            errors: expected.saturating_sub(seen.distinct),
-            seconds: elapsed.as_secs_f64(),
-            per_second,
-            p50_ms: 0.0,
-            p99_ms: 0.0,
-            max_ms: elapsed.as_secs_f64() * 1000.0,
-            first_error: None,
-        };
+        let outcome = deliveries(seen.arrivals, seen.distinct, expected, elapsed);
         let checked = format!(
             "ok: {} of {expected} delivered in {:.2} s, {} repeats",
             seen.distinct,
@@ -537,14 +530,7 @@ impl Bench {
         let mut server = server;
         let before = receivers.seen().await?;
         let started = Instant::now();
-        let answer = publish(&server.base, "Fan-out with a crash: benches")
-            .send()
-            .await?;
-        anyhow::ensure!(
-            answer.status().as_u16() == 201,
-            "publishing the proposal failed: {}",
-            answer.status()
-        );
+        publish(server.base.clone(), "Fan-out with a crash: benches").await?;
         let (_, at_kill) = receivers
             .wait_for(before.distinct + expected / 3, Duration::from_secs(60))
             .await;
@@ -563,16 +549,7 @@ impl Bench {
         } else {
             format!("LOST {lost} of {expected} after kill -9 (killed after {killed_after})")
         };
-        let outcome = Outcome {
-            requests: seen.arrivals - before.arrivals,
-            errors: lost,
-            seconds: elapsed.as_secs_f64(),
-            per_second: delivered as f64 / elapsed.as_secs_f64(),
-            p50_ms: 0.0,
-            p99_ms: 0.0,
-            max_ms: elapsed.as_secs_f64() * 1000.0,
-            first_error: None,
-        };
+        let outcome = deliveries(seen.arrivals - before.arrivals, delivered, expected, elapsed);
         let idle = Cost {
             peak_rss_mb: server.rss() as f64 / 1_048_576.0,
             cpu_cores: 0.0,
@@ -595,6 +572,20 @@ impl Bench {
             ));
         }
         Ok(server)
+    }
+}
+
+/// A fan-out as a table row: arrivals, and "errors" = deliveries missing at the end.
+fn deliveries(arrivals: u64, delivered: u64, expected: u64, elapsed: Duration) -> Outcome {
+    Outcome {
+        requests: arrivals,
+        errors: expected.saturating_sub(delivered),
+        seconds: elapsed.as_secs_f64(),
+        per_second: delivered as f64 / elapsed.as_secs_f64(),
+        p50_ms: 0.0,
+        p99_ms: 0.0,
+        max_ms: elapsed.as_secs_f64() * 1000.0,
+        first_error: None,
     }
 }
 

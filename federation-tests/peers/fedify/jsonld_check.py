@@ -19,15 +19,17 @@ def use_offline_contexts(contexts):
     jsonld.set_document_loader(loader)
 
 
-def _names(value, into):
+def _names(value, into, with_values_only=False):
+    """Every property name in a document; with `with_values_only`, only those that carry
+    something (a JSON null carries nothing, and JSON-LD drops it)."""
     if isinstance(value, dict):
         for key, inner in value.items():
-            if key != "@context":
+            if key != "@context" and not (with_values_only and inner is None):
                 into.add(key)
-                _names(inner, into)
+                _names(inner, into, with_values_only)
     elif isinstance(value, list):
         for inner in value:
-            _names(inner, into)
+            _names(inner, into, with_values_only)
     return into
 
 
@@ -46,22 +48,9 @@ def _undefined(expanded, into):
     return into
 
 
-def _names_with_values(value, into):
-    """Names that carry something (a JSON null carries nothing, and JSON-LD drops it)."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key != "@context" and inner is not None:
-                into.add(key)
-                _names_with_values(inner, into)
-    elif isinstance(value, list):
-        for inner in value:
-            _names_with_values(inner, into)
-    return into
-
-
 def dropped_properties(document):
     """Names in `document` a JSON-LD consumer cannot see: undefined, or lost in expansion."""
     expanded = jsonld.expand(document)
     compacted = jsonld.compact(expanded, document.get("@context", {}))
-    lost = _names_with_values(document, set()) - _names(compacted, set())
+    lost = _names(document, set(), with_values_only=True) - _names(compacted, set())
     return sorted(lost | _undefined(expanded, set()))
