@@ -146,7 +146,23 @@ fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib/files");
     let synthetic_path = std::env::temp_dir().join("plenum-synthetic-100k.pb");
     synthetic(&synthetic_path);
-    let mut files: Vec<PathBuf> = FILES.iter().map(|f| data.join(f)).collect();
+    // TALLY_BENCH_ALL=1: every approval file of the shared set (the "every shared file"),
+    // largest first; otherwise the five largest and the synthetic 100,000-ballot election.
+    let mut files: Vec<PathBuf> = if std::env::var("TALLY_BENCH_ALL").is_ok() {
+        let mut all: Vec<PathBuf> = std::fs::read_dir(&data)
+            .expect("the shared pabulib files")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                std::fs::read_to_string(p)
+                    .map(|t| t.lines().any(|l| l.trim() == "vote_type;approval"))
+                    .unwrap_or(false)
+            })
+            .collect();
+        all.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)));
+        all
+    } else {
+        FILES.iter().map(|f| data.join(f)).collect()
+    };
     files.push(synthetic_path);
     let python = std::env::var("PABUTOOLS_PYTHON").ok();
     let timeout = Duration::from_secs(
