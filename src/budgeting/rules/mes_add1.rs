@@ -20,14 +20,26 @@ use crate::budgeting::profile::Profile;
 pub(super) fn raised_equal_shares(profile: &Profile, utility: Utility) -> (Vec<u32>, u64) {
     let setup = Setup::new(profile, utility);
     let unit = profile.currency_unit();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8) as u64;
+    // Threads pay off only when one MES run is long: a small election needs thousands of raises
+    // of a few microseconds each, and starting threads for every batch cost 20× the work
+    // (`docs/voting-rules.md`). The first run, timed, decides.
+    let timed = std::time::Instant::now();
+    let first = equal_shares(profile, &setup, 0);
+    let threads = if timed.elapsed() < std::time::Duration::from_millis(1) {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8) as u64
+    };
+    let mut first = Some(first);
     // Before any run, pabutools' "previous outcome" is the free projects alone.
     let mut previous: Vec<u32> = equal_shares_free_only(profile, &setup);
     let mut raises: u64 = 0;
     loop {
-        let batch: Vec<Vec<u32>> = if threads == 1 {
+        let batch: Vec<Vec<u32>> = if let Some(first) = first.take() {
+            vec![first]
+        } else if threads == 1 {
             vec![equal_shares(profile, &setup, u128::from(raises) * unit)]
         } else {
             std::thread::scope(|scope| {
