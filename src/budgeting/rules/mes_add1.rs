@@ -15,23 +15,27 @@ use crate::budgeting::profile::Profile;
 /// The MES part: funded projects and how many one-unit raises it took.
 ///
 /// The raises are tried in order, as pabutools does, but a batch of consecutive raises is
-/// computed at once on the available cores (each MES run is independent); the batch is then
-/// read in order, so the answer is exactly the sequential one.
+/// computed at once on the available cores (each MES run is independent; each thread takes a run
+/// of consecutive raises); the batch is then read in raise order, so the answer is exactly the
+/// sequential one.
 pub(super) fn raised_equal_shares(profile: &Profile, utility: Utility) -> (Vec<u32>, u64) {
     let setup = Setup::new(profile, utility);
     let unit = profile.currency_unit();
-    // Threads pay off only when one MES run is long: a small election needs thousands of raises
-    // of a few microseconds each, and starting threads for every batch cost 20× the work
-    // (`docs/voting-rules.md`). The first run, timed, decides.
+    // Threads pay off only when a batch is long enough to hide their start: a small election
+    // needs thousands of raises of a few microseconds each, and starting threads for every raise
+    // cost 20× the work (`docs/voting-rules.md`). The first run, timed, decides how many threads
+    // and how many consecutive raises each computes (about 2 ms of work per thread and batch).
     let timed = std::time::Instant::now();
     let first = equal_shares(profile, &setup, 0);
-    let threads = if timed.elapsed() < std::time::Duration::from_millis(1) {
+    let one_run = timed.elapsed().as_secs_f64();
+    let threads = if one_run < 150e-6 {
         1
     } else {
         std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8) as u64
     };
+    let per_thread = ((2e-3 / one_run.max(1e-9)) as u64).clamp(1, 64);
     let mut first = Some(first);
     // Before any run, pabutools' "previous outcome" is the free projects alone.
     let mut previous: Vec<u32> = equal_shares_free_only(profile, &setup);
@@ -46,12 +50,18 @@ pub(super) fn raised_equal_shares(profile: &Profile, utility: Utility) -> (Vec<u
                 let handles: Vec<_> = (0..threads)
                     .map(|i| {
                         let setup = &setup;
-                        scope.spawn(move || equal_shares(profile, setup, u128::from(raises + i) * unit))
+                        let from = raises + i * per_thread;
+                        scope.spawn(move || {
+                            (from..from + per_thread)
+                                .map(|r| equal_shares(profile, setup, u128::from(r) * unit))
+                                .collect::<Vec<_>>()
+                        })
                     })
                     .collect();
+                // Thread i holds raises i·k … i·k + k − 1: joined in order, in raise order.
                 handles
                     .into_iter()
-                    .map(|h| h.join().expect("an MES run does not panic"))
+                    .flat_map(|h| h.join().expect("an MES run does not panic"))
                     .collect()
             })
         };
