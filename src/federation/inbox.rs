@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::object_id::ObjectId;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{Request, StatusCode};
@@ -17,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use url::Url;
 
-use super::actors::RemoteActor;
 use super::apply;
 use super::error::FedError;
 use super::signatures::{self, Scheme};
@@ -112,7 +110,7 @@ async fn receive(
         )));
     }
     let data = super::data(state).await.map_err(|e| with(e.into()))?;
-    let result = receive_verified(state, &data, &claim, &parts, &bytes, json).await;
+    let result = receive_verified(&data, &claim, &parts, &bytes, json).await;
     result.map_err(|e| {
         // Two copies racing: the second one's record of the id fails on the primary key.
         if e.status == StatusCode::CONFLICT {
@@ -125,28 +123,16 @@ async fn receive(
     Ok((id, actor, claim.scheme))
 }
 
-/// Verifies the signature (either scheme, `signatures`) with the signer's key, fetched like any
-/// actor and refetched once in case the key rotated, then applies the activity.
+/// Verifies the signature (either scheme) with the signer's key, then applies the activity as
+/// the signer's: the key's owner is the activity's actor (checked before).
 async fn receive_verified(
-    state: &Arc<AppState>,
     data: &Data<FedState>,
     claim: &signatures::Claim,
     parts: &axum::http::request::Parts,
     body: &Bytes,
     json: Value,
 ) -> Result<(), FedError> {
-    let base = state.config.base();
-    let signer = ObjectId::<RemoteActor>::parse(claim.owner())
-        .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyId is not a URL"))?;
-    let mut actor = signer.dereference(data).await?;
-    if signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem)
-        .await
-        .is_err()
-    {
-        actor = signer.dereference_forced(data).await?;
-        signatures::verify(claim, parts, Some(body), &base, &actor.public_key_pem).await?;
-    }
-    // The key's owner is the activity's actor (checked before): apply it as theirs.
+    let actor = signatures::verify_by_signer(data, claim, parts, Some(body)).await?;
     apply::apply(data, actor, json).await
 }
 

@@ -9,13 +9,11 @@
 
 use std::sync::Arc;
 
-use activitypub_federation::fetch::object_id::ObjectId;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::actors::RemoteActor;
 use super::error::FedError;
 use super::signatures::{self, Claim};
 use super::{policy, urls};
@@ -42,12 +40,13 @@ pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: N
         }
         return next.run(Request::from_parts(parts, body)).await;
     }
-    let key = signatures::claim(&parts.headers)
-        .map(|c| c.key_id)
-        .unwrap_or_default();
-    match check(&state, &parts).await {
-        Ok(claim) => {
-            tracing::debug!(path = %parts.uri.path(), key = %claim.key_id, scheme = claim.scheme.name(), "signed fetch verified");
+    let (checked, key) = match signatures::claim(&parts.headers) {
+        Ok(claim) => (check(&state, &parts, &claim).await, claim.key_id),
+        Err(e) => (Err(e), String::new()),
+    };
+    match checked {
+        Ok(()) => {
+            tracing::debug!(path = %parts.uri.path(), key = %key, "signed fetch verified");
             next.run(Request::from_parts(parts, body)).await
         }
         Err(e) => {
@@ -57,11 +56,15 @@ pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: N
     }
 }
 
-async fn check(state: &Arc<AppState>, parts: &axum::http::request::Parts) -> Result<Claim, FedError> {
-    let claim = signatures::claim(&parts.headers)?;
-    let signer = ObjectId::<RemoteActor>::parse(claim.owner())
+/// The signer's server may federate with us, and the signature verifies with its key.
+async fn check(
+    state: &Arc<AppState>,
+    parts: &axum::http::request::Parts,
+    claim: &Claim,
+) -> Result<(), FedError> {
+    let signer = url::Url::parse(claim.owner())
         .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyId is not a URL"))?;
-    let host = urls::host_of(signer.inner());
+    let host = urls::host_of(&signer);
     let rules = state.db.read(policy::load).await?;
     if !rules.allows(&host) {
         return Err(FedError::forbidden(format!(
@@ -69,15 +72,6 @@ async fn check(state: &Arc<AppState>, parts: &axum::http::request::Parts) -> Res
         )));
     }
     let data = super::data(state).await.map_err(FedError::from)?;
-    let base = state.config.base();
-    let actor = signer.dereference(&data).await?;
-    if signatures::verify(&claim, parts, None, &base, &actor.public_key_pem)
-        .await
-        .is_err()
-    {
-        // The key may have rotated since we cached the actor.
-        let actor = signer.dereference_forced(&data).await?;
-        signatures::verify(&claim, parts, None, &base, &actor.public_key_pem).await?;
-    }
-    Ok(claim)
+    signatures::verify_by_signer(&data, claim, parts, None).await?;
+    Ok(())
 }
