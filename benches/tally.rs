@@ -179,10 +179,14 @@ fn main() {
     }
     println!("| file | ballots | projects | rule | Plenum | peak heap | funded | pabutools | ratio |");
     println!("|---|---:|---:|---|---:|---:|---:|---:|---:|");
-    // TALLY_BENCH_ONLY=Toulouse_2024 / TALLY_BENCH_RULE=mes narrow the run (for profiling).
+    // TALLY_BENCH_ONLY=Toulouse_2024,Amsterdam_166 / TALLY_BENCH_RULE=mes narrow the run.
     let only = std::env::var("TALLY_BENCH_ONLY").unwrap_or_default();
     let only_rule = std::env::var("TALLY_BENCH_RULE").unwrap_or_default();
-    for file in files.iter().filter(|f| f.to_string_lossy().contains(&only)) {
+    let wanted = |f: &PathBuf| {
+        let name = f.to_string_lossy();
+        only.is_empty() || only.split(',').any(|part| name.contains(part))
+    };
+    for file in files.iter().filter(|f| wanted(f)) {
         let election = pabulib::parse_file(file).expect("file parses");
         let profile = Profile::new(&election).expect("countable");
         let name = file.file_name().unwrap().to_string_lossy().replace(".pb", "");

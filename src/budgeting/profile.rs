@@ -41,7 +41,7 @@ pub struct Profile {
     pub places: u32,
     /// Ballot type of the file.
     pub vote_type: VoteType,
-    /// Each ballot's chosen projects (indices, no repeats). Empty ballots are kept: they count
+    /// Each ballot's chosen projects (indices, ascending, no repeats). Empty ballots are kept: they count
     /// in the number of voters, hence in each voter's share under MES.
     pub ballots: Vec<Vec<u32>>,
     /// Per project: number of ballots that list it ("supporters", "approvers").
@@ -100,6 +100,9 @@ impl Profile {
                     _ => 1,
                 };
             }
+            // The rules never depend on the order within a ballot; sorted, identical ballots
+            // are identical slices (MES groups them without copying).
+            chosen.sort_unstable();
             ballots.push(chosen);
         }
         if let Some(p) = score.iter().position(|s| *s > MAX_SCORE) {

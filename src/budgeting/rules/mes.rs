@@ -20,10 +20,7 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-use num_traits::{ToPrimitive, Zero};
-
+use super::fraction::Fraction;
 use super::outcome::{NotSelectedReason, Outcome};
 use super::{Rule, Utility};
 use crate::budgeting::profile::Profile;
@@ -37,9 +34,9 @@ const TOLERANCE: f64 = 1e-9;
 const REFRESH_BELOW: f64 = 1e-3;
 
 /// Voters with identical ballots, counted once with a weight.
-pub(super) struct Setup {
-    /// Distinct non-empty ballots.
-    ballots: Vec<Vec<u32>>,
+pub(super) struct Setup<'a> {
+    /// Distinct non-empty ballots (borrowed from the profile, whose ballots are sorted).
+    ballots: Vec<&'a [u32]>,
     /// How many voters cast each of them.
     weights: Vec<u64>,
     /// Per project, the groups that support it.
@@ -54,21 +51,22 @@ pub(super) struct Setup {
     voters: u64,
 }
 
-impl Setup {
-    pub(super) fn new(profile: &Profile, utility: Utility) -> Setup {
-        let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut ballots = Vec::new();
+impl<'a> Setup<'a> {
+    pub(super) fn new(profile: &'a Profile, utility: Utility) -> Setup<'a> {
+        // Grouping is the whole cost of MES on a small election: borrowed keys and a fast
+        // hasher (the keys are our own small integers, not attacker-chosen strings).
+        let mut index: HashMap<&[u32], u32, rustc_hash::FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(profile.ballots.len() / 2, Default::default());
+        let mut ballots: Vec<&[u32]> = Vec::new();
         let mut weights = Vec::new();
         for ballot in &profile.ballots {
             if ballot.is_empty() {
                 continue;
             }
-            let mut key = ballot.clone();
-            key.sort_unstable();
             let next = ballots.len() as u32;
-            let g = *index.entry(key.clone()).or_insert(next);
+            let g = *index.entry(ballot.as_slice()).or_insert(next);
             if g == next {
-                ballots.push(key);
+                ballots.push(ballot);
                 weights.push(0);
             }
             weights[g as usize] += 1;
@@ -76,7 +74,7 @@ impl Setup {
         let n = profile.num_projects();
         let mut supporters = vec![Vec::new(); n];
         for (g, ballot) in ballots.iter().enumerate() {
-            for p in ballot {
+            for p in ballot.iter() {
                 supporters[*p as usize].push(g as u32);
             }
         }
@@ -115,18 +113,6 @@ impl Setup {
     }
 }
 
-fn ratio(numerator: u128, denominator: u128) -> BigRational {
-    BigRational::new(BigInt::from(numerator), BigInt::from(denominator))
-}
-
-fn int(value: u128) -> BigRational {
-    BigRational::from_integer(BigInt::from(value))
-}
-
-fn to_f64(value: &BigRational) -> f64 {
-    value.to_f64().unwrap_or(f64::INFINITY)
-}
-
 /// Whether `a` and `b` are too close for `f64` to tell apart safely.
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= TOLERANCE * a.abs().max(b.abs())
@@ -141,7 +127,7 @@ fn close(a: f64, b: f64) -> bool {
 /// `share − Σ prices` over their ballot's projects funded earlier: the recipe stays exact.
 #[derive(Clone)]
 enum Price {
-    Exact(BigRational),
+    Exact(Fraction),
     Recipe {
         cost: u128,
         poor: Vec<u32>,
@@ -151,10 +137,10 @@ enum Price {
 
 /// One run of MES with a given starting share.
 struct Run<'a> {
-    setup: &'a Setup,
+    setup: &'a Setup<'a>,
     profile: &'a Profile,
     /// Each voter's starting money, exact and approximate.
-    share: BigRational,
+    share: Fraction,
     share_f: f64,
     /// Per group: money left (approximate) and whether it ran out.
     money: Vec<f64>,
@@ -163,13 +149,13 @@ struct Run<'a> {
     price: Vec<Option<Price>>,
     round: Vec<usize>,
     /// Exact prices computed from recipes so far.
-    exact: RefCell<Vec<Option<BigRational>>>,
+    exact: RefCell<Vec<Option<Fraction>>>,
     rounds: usize,
 }
 
 impl<'a> Run<'a> {
     /// The exact price of funded project `p` (computed from its recipe on first use).
-    fn exact_price(&self, p: u32) -> BigRational {
+    fn exact_price(&self, p: u32) -> Fraction {
         if let Some(known) = &self.exact.borrow()[p as usize] {
             return known.clone();
         }
@@ -181,7 +167,7 @@ impl<'a> Run<'a> {
 
     /// The exact value of a price decided in round `round` (what its poor supporters had then
     /// counts only the projects funded before it).
-    fn value_of(&self, price: &Price, round: usize) -> BigRational {
+    fn value_of(&self, price: &Price, round: usize) -> Fraction {
         match price {
             Price::Exact(v) => v.clone(),
             Price::Recipe {
@@ -190,7 +176,7 @@ impl<'a> Run<'a> {
                 rich_weight,
             } => {
                 let given = self.exact_total_before(poor.iter().copied(), round);
-                (int(*cost) - given) / int(*rich_weight)
+                Fraction::int(*cost).sub(&given).over(*rich_weight)
             }
         }
     }
@@ -200,14 +186,14 @@ impl<'a> Run<'a> {
     }
 
     /// A group's money, exact.
-    fn exact_money(&self, g: u32) -> BigRational {
+    fn exact_money(&self, g: u32) -> Fraction {
         if self.broke[g as usize] {
-            return BigRational::zero();
+            return Fraction::zero();
         }
         let mut money = self.share.clone();
-        for p in &self.setup.ballots[g as usize] {
+        for p in self.setup.ballots[g as usize] {
             if self.price[*p as usize].is_some() {
-                money -= self.exact_price(*p);
+                money = money.sub(&self.exact_price(*p));
             }
         }
         money
@@ -215,26 +201,26 @@ impl<'a> Run<'a> {
 
     /// Exact total money of `groups` (none broke): Σ weight × (share − Σ prices), computed as
     /// (Σ weight) × share − Σ over funded projects of price × (weight of groups that paid it).
-    fn exact_total(&self, groups: impl Iterator<Item = u32>) -> BigRational {
+    fn exact_total(&self, groups: impl Iterator<Item = u32>) -> Fraction {
         self.exact_total_before(groups, usize::MAX)
     }
 
     /// [`Run::exact_total`] as it was before round `round` (projects funded later not paid yet).
-    fn exact_total_before(&self, groups: impl Iterator<Item = u32>, round: usize) -> BigRational {
+    fn exact_total_before(&self, groups: impl Iterator<Item = u32>, round: usize) -> Fraction {
         let mut weight: u128 = 0;
         let mut paid: HashMap<u32, u128> = HashMap::new();
         for g in groups {
             let w = u128::from(self.setup.weights[g as usize]);
             weight += w;
-            for p in &self.setup.ballots[g as usize] {
+            for p in self.setup.ballots[g as usize] {
                 if self.funded_before(*p, round) {
                     *paid.entry(*p).or_default() += w;
                 }
             }
         }
-        let mut total = &self.share * int(weight);
+        let mut total = self.share.times(weight);
         for (p, w) in paid {
-            total -= self.exact_price(p) * int(w);
+            total = total.sub(&self.exact_price(p).times(w));
         }
         total
     }
@@ -257,30 +243,38 @@ impl<'a> Run<'a> {
         if !close(total, cost as f64) {
             return total > cost as f64;
         }
-        self.exact_total(self.paying_supporters(p)) >= int(cost)
+        self.exact_total(self.paying_supporters(p)) >= Fraction::int(cost)
     }
 
-    /// ρ of `p` in `f64`: supporters by money ascending; the first who can pay ρ × satisfaction
-    /// with ρ = (cost − what the poorer ones gave) / (satisfaction of the rest) fixes ρ.
+    /// ρ of `p` in `f64`: the ρ at which supporters paying `min(money, ρ × satisfaction)` cover
+    /// the cost. Start as if everyone paid in full; whoever cannot is moved to "pays all they
+    /// have", which raises ρ; repeat until nobody else falls short. ρ only grows, so each group
+    /// moves once and this ends after a few passes (no sorting: this runs for every candidate
+    /// of every round of every raise).
     fn approximate_rho(&self, p: u32) -> f64 {
         let s = self.setup.satisfaction[p as usize] as f64;
-        let mut groups: Vec<(f64, f64)> = self
-            .paying_supporters(p)
-            .map(|g| (self.money[g as usize], self.setup.weights[g as usize] as f64))
-            .collect();
-        groups.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut remaining = self.profile.costs[p as usize] as f64;
-        let mut denominator: f64 = groups.iter().map(|(_, w)| w * s).sum();
-        let mut rho = f64::INFINITY;
-        for (money, weight) in groups {
-            rho = remaining / denominator;
-            if rho * s <= money {
+        let cost = self.profile.costs[p as usize] as f64;
+        let mut rho = 0.0;
+        loop {
+            let mut given = 0.0;
+            let mut rich_weight = 0.0;
+            for g in self.paying_supporters(p) {
+                let (money, weight) = (self.money[g as usize], self.setup.weights[g as usize] as f64);
+                if money < rho * s {
+                    given += weight * money;
+                } else {
+                    rich_weight += weight;
+                }
+            }
+            if rich_weight == 0.0 {
                 return rho;
             }
-            remaining -= weight * money;
-            denominator -= weight * s;
+            let next = (cost - given) / (rich_weight * s);
+            if next <= rho {
+                return rho;
+            }
+            rho = next;
         }
-        rho
     }
 
     /// The price of `p` at affordability `estimate`. Supporters far from the threshold are
@@ -317,7 +311,7 @@ impl<'a> Run<'a> {
                 poor,
             };
         }
-        let unsure_money: Vec<BigRational> = unsure.iter().map(|g| self.exact_money(*g)).collect();
+        let unsure_money: Vec<Fraction> = unsure.iter().map(|g| self.exact_money(*g)).collect();
         // Start with every unsure group counted as rich; move the ones that cannot pay.
         let mut unsure_poor = vec![false; unsure.len()];
         for _ in 0..=unsure.len() {
@@ -339,7 +333,7 @@ impl<'a> Run<'a> {
             if rich_weight == 0 {
                 break;
             }
-            let price = (int(cost) - given) / int(rich_weight);
+            let price = Fraction::int(cost).sub(&given).over(rich_weight);
             let mut changed = false;
             for (k, money) in unsure_money.iter().enumerate() {
                 let now_poor = *money < price;
@@ -348,43 +342,41 @@ impl<'a> Run<'a> {
                     changed = true;
                 }
             }
-            if !changed && close(to_f64(&price) / s as f64, estimate) {
+            if !changed && close(price.to_f64() / s as f64, estimate) {
                 return Price::Exact(price);
             }
         }
         // The estimate was off (should not happen): do it all exactly.
-        Price::Exact(self.exact_rho_slow(p) * int(s))
+        Price::Exact(self.exact_rho_slow(p).times(s))
     }
 
     /// ρ of `p` with exact money for every supporter (the textbook computation).
-    fn exact_rho_slow(&self, p: u32) -> BigRational {
-        let s = int(self.setup.satisfaction[p as usize]);
-        let mut groups: Vec<(BigRational, u128)> = self
+    fn exact_rho_slow(&self, p: u32) -> Fraction {
+        let s = self.setup.satisfaction[p as usize];
+        let mut groups: Vec<(Fraction, u128)> = self
             .paying_supporters(p)
             .map(|g| (self.exact_money(g), u128::from(self.setup.weights[g as usize])))
             .collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut remaining = int(self.profile.costs[p as usize]);
-        let mut denominator: u128 = groups
-            .iter()
-            .map(|(_, w)| w * self.setup.satisfaction[p as usize])
-            .sum();
-        let mut rho = BigRational::zero();
+        let mut remaining = Fraction::int(self.profile.costs[p as usize]);
+        let mut denominator: u128 = groups.iter().map(|(_, w)| w * s).sum();
+        let mut rho = Fraction::zero();
         for (money, weight) in groups {
-            rho = &remaining / int(denominator);
-            if &rho * &s <= money {
+            rho = remaining.over(denominator);
+            if rho.times(s) <= money {
                 return rho;
             }
-            remaining -= money * int(weight);
-            denominator -= weight * self.setup.satisfaction[p as usize];
+            remaining = remaining.sub(&money.times(weight));
+            denominator -= weight * s;
         }
         rho
     }
 
     /// The exact ρ a price stands for (price / satisfaction).
-    fn exact_rho_of(&self, p: u32, price: &Price) -> BigRational {
+    fn exact_rho_of(&self, p: u32, price: &Price) -> Fraction {
         // Not funded yet: it would be decided in the coming round.
-        self.value_of(price, self.rounds) / int(self.setup.satisfaction[p as usize])
+        self.value_of(price, self.rounds)
+            .over(self.setup.satisfaction[p as usize])
     }
 
     /// Funds `p` at `price` (≈ `approx` in `f64`): each supporter pays it or all they have.
@@ -397,7 +389,7 @@ impl<'a> Run<'a> {
             let money = self.money[g as usize];
             // p is already counted in the exact money: nothing left means it took all they had.
             let runs_out = if close(money, approx) {
-                self.exact_money(g) <= BigRational::zero()
+                self.exact_money(g) <= Fraction::zero()
             } else {
                 money < approx
             };
@@ -407,7 +399,7 @@ impl<'a> Run<'a> {
             } else if money - approx < self.share_f * REFRESH_BELOW {
                 // Little money left: a subtraction in f64 would lose most of its digits, so
                 // take the copy from the exact value instead.
-                self.money[g as usize] = to_f64(&self.exact_money(g));
+                self.money[g as usize] = self.exact_money(g).to_f64();
             } else {
                 self.money[g as usize] = money - approx;
             }
@@ -420,8 +412,8 @@ impl<'a> Run<'a> {
 pub(super) fn equal_shares(profile: &Profile, setup: &Setup, extra_per_voter: u128) -> Vec<u32> {
     let mut selected: Vec<u32> = setup.free.clone();
     let voters = u128::from(setup.voters.max(1));
-    let share = ratio(profile.budget + extra_per_voter * voters, voters);
-    let share_f = to_f64(&share);
+    let share = Fraction::ratio(profile.budget + extra_per_voter * voters, voters);
+    let share_f = share.to_f64();
     let n = profile.num_projects();
     let mut run = Run {
         setup,
@@ -482,7 +474,7 @@ pub(super) fn equal_shares(profile: &Profile, setup: &Setup, extra_per_voter: u1
             let (estimate, p) = contenders[0];
             (p, run.price_of(p, estimate), estimate)
         } else {
-            let mut pick: Option<(BigRational, u32, Price, f64)> = None;
+            let mut pick: Option<(Fraction, u32, Price, f64)> = None;
             for (estimate, p) in contenders {
                 let price = run.price_of(p, estimate);
                 let rho = run.exact_rho_of(p, &price);

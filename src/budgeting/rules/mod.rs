@@ -4,8 +4,9 @@
 //! - ties are broken by project id compared as a string, ascending (pabutools'
 //!   `lexico_tie_breaking`); [`Profile`] numbers projects in that order, so "lower index wins";
 //! - every comparison that can decide a winner is exact (integers, or MES's common-denominator
-//!   big integers); floating point is only used to *order* work, never to decide.
+//!   fractions, see `fraction.rs`); floating point is only used to *order* work, never to decide.
 
+mod fraction;
 mod greedy;
 mod max_welfare;
 mod mes;
