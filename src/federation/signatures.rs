@@ -13,7 +13,7 @@
 //! (tries RFC 9421, then draft-cavage) gets through on its second try.
 
 use axum::body::Bytes;
-use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode, Uri};
+use axum::http::{request::Parts, HeaderMap, StatusCode, Uri};
 use base64::Engine;
 use sfv::{BareItem, FieldType, ListEntry};
 use sha2::Digest;
@@ -429,15 +429,6 @@ fn check_legacy_digest(headers: &HeaderMap, body: &Bytes) -> Result<(), FedError
     } else {
         Err(unauthorized("Digest does not match the body"))
     }
-}
-
-/// A GET asking for activity JSON (what authorized fetch protects).
-pub fn is_federation_get(method: &Method, headers: &HeaderMap) -> bool {
-    method == Method::GET
-        && headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("activity+json") || a.contains("ld+json"))
 }
 
 #[cfg(test)]

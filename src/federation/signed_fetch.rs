@@ -24,13 +24,33 @@ fn always_open(path: &str) -> bool {
     path == "/actor" || path.starts_with("/.well-known/") || path.starts_with("/nodeinfo/")
 }
 
+/// Paths that answer activity JSON whatever the `Accept` header asks (no HTML page behind
+/// them): with authorized fetch, an unsigned GET of these is refused even without an `Accept`
+/// header, or a refused server could read them by leaving the header out.
+fn answers_only_activity_json(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["actor", "outbox"]
+            | ["users", _]
+            | ["users", _, "outbox"]
+            | ["activities", _]
+            | ["processes", _, "outbox" | "followers" | "featured" | "moderators"]
+    )
+}
+
+/// A GET for activity JSON: asked for by `Accept`, or on a path that serves nothing else.
+fn is_federation_get(parts: &axum::http::request::Parts) -> bool {
+    crate::web::content::wants_activity_json(&parts.headers) || answers_only_activity_json(parts.uri.path())
+}
+
 pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     if parts.method != axum::http::Method::GET || always_open(parts.uri.path()) {
         return next.run(Request::from_parts(parts, body)).await;
     }
     if !signatures::is_signed(&parts.headers) {
-        if state.config.authorized_fetch && signatures::is_federation_get(&parts.method, &parts.headers) {
+        if state.config.authorized_fetch && is_federation_get(&parts) {
             tracing::info!(path = %parts.uri.path(), "unsigned fetch refused (authorized fetch)");
             return FedError::new(
                 StatusCode::UNAUTHORIZED,
@@ -74,4 +94,35 @@ async fn check(
     let data = super::data(state).await.map_err(FedError::from)?;
     signatures::verify_by_signer(&data, claim, parts, None).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn federation_only_paths_are_guarded_whatever_the_accept_header() {
+        for path in [
+            "/actor/outbox",
+            "/users/ada",
+            "/users/ada/outbox",
+            "/activities/0190-abc",
+            "/processes/budget-2026/outbox",
+            "/processes/budget-2026/followers",
+            "/processes/budget-2026/featured",
+            "/processes/budget-2026/moderators",
+        ] {
+            assert!(answers_only_activity_json(path), "{path}");
+        }
+        // Pages with an HTML form stay open to browsers (the guard then looks at Accept).
+        for path in [
+            "/processes/budget-2026",
+            "/proposals/x",
+            "/comments/x",
+            "/",
+            "/actor",
+        ] {
+            assert!(!answers_only_activity_json(path), "{path}");
+        }
+    }
 }

@@ -143,6 +143,12 @@ def main():
         r = request("GET", group_url, headers={"Accept": lib.AP})
         check("authorized fetch: an unsigned request for the Group's JSON is refused (401)", r.status == 401, (r.status, r.text[:200]))
         check("a browser still gets the HTML page", request("GET", group_url).status == 200)
+        # Federation-only collections answer JSON whatever Accept says: leaving the header out
+        # must not get around authorized fetch.
+        for collection in ("outbox", "followers", "featured", "moderators"):
+            r = request("GET", f"{group_url}/{collection}")
+            check(f"authorized fetch: an unsigned GET of the {collection} collection without Accept is refused (401)",
+                  r.status == 401, (r.status, r.text[:200]))
 
         peer = Peer(sites["fedify.test"], f"@{acct}", os.path.join(workdir, "peer.log"))
         peer.wait_for("the Fedify peer listens", lambda e: e["event"] == "listening")

@@ -3,7 +3,7 @@
 //! All rules match pabutools 1.2.3 (the reference our tests check against):
 //! - ties are broken by project id compared as a string, ascending (pabutools'
 //!   `lexico_tie_breaking`); [`Profile`] numbers projects in that order, so "lower index wins";
-//! - every comparison that can decide a winner is exact (integers, or MES's common-denominator
+//! - every comparison that can decide a winner is exact (integers, or MES's exact
 //!   fractions, see `fraction.rs`); floating point is only used to *order* work, never to decide.
 
 mod fraction;
