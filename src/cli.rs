@@ -160,7 +160,12 @@ pub fn main() -> ExitCode {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    // Named threads: `top -H` and profiles (bench/profile.sh) tell the server's threads apart
+    // from a load generator's, which are tokio's default name too.
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .thread_name("plenum-rt")
+        .enable_all()
+        .build()?)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

@@ -159,8 +159,8 @@ pub fn openssl_rsa2048_signs_per_sec() -> Option<f64> {
     line.split_whitespace().nth(5)?.parse().ok()
 }
 
-/// The same with the RSA code Plenum signs with (`rsa` crate, PKCS#1 v1.5, SHA-256).
-pub fn plenum_rsa2048_signs_per_sec() -> f64 {
+/// The same with the pure-Rust `rsa` crate (PKCS#1 v1.5, SHA-256), the federation library's signer.
+pub fn rsa_crate_rsa2048_signs_per_sec() -> f64 {
     use sha2::Digest;
     let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key");
     let started = Instant::now();

@@ -9,6 +9,7 @@
 pub mod actors;
 pub mod apply;
 pub mod attestation;
+pub mod deliver;
 pub mod error;
 pub mod follow;
 pub mod inbox;

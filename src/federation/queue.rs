@@ -21,6 +21,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::actors::LocalSigner;
+use super::deliver::{self, SigningKey};
 use super::error::FedError;
 use super::keys::{self, Owner};
 use super::{policy, urls, FedState};
@@ -369,7 +370,7 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let data = super::data(state).await?;
-    let mut signers: HashMap<(String, String), LocalSigner> = HashMap::new();
+    let mut signers: HashMap<(String, String), (LocalSigner, SigningKey)> = HashMap::new();
     for item in &batch {
         let key = (item.signer_kind.clone(), item.signer_id.clone());
         if signers.contains_key(&key) {
@@ -388,7 +389,7 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
                 .cloned();
             let data = &data;
             async move {
-                let outcome = send(data, signer, &item).await;
+                let outcome = send(data, &state.config, signer, &item).await;
                 let id = item.id.clone();
                 let attempts = item.attempts;
                 let result = state
@@ -414,7 +415,7 @@ async fn load_signer(
     kind: &str,
     owner_id: &str,
     body: &str,
-) -> anyhow::Result<Option<LocalSigner>> {
+) -> anyhow::Result<Option<(LocalSigner, SigningKey)>> {
     let Some(owner) = Owner::parse(kind) else {
         return Ok(None);
     };
@@ -427,20 +428,25 @@ async fn load_signer(
         .db
         .write(move |conn| keys::for_owner(conn, owner, &owner_id))
         .await?;
-    Ok(Some(LocalSigner {
-        id: actor_id,
-        public_pem: pair.public_pem,
-        private_pem: pair.private_pem,
-    }))
+    let key = SigningKey::from_pem(actor_id.clone(), &pair.private_pem).map_err(anyhow::Error::msg)?;
+    Ok(Some((
+        LocalSigner {
+            id: actor_id,
+            public_pem: pair.public_pem,
+            private_pem: pair.private_pem,
+        },
+        key,
+    )))
 }
 
 /// Signs and sends one delivery. The error says whether retrying could help.
 async fn send(
     data: &Data<FedState>,
-    signer: Option<LocalSigner>,
+    config: &crate::config::Config,
+    signer: Option<(LocalSigner, SigningKey)>,
     item: &Claimed,
 ) -> std::result::Result<(), (String, bool)> {
-    let signer = signer.ok_or_else(|| ("no key to sign with".to_string(), true))?;
+    let (signer, key) = signer.ok_or_else(|| ("no key to sign with".to_string(), true))?;
     let inbox = Url::parse(&item.inbox).map_err(|e| (format!("bad inbox address: {e}"), true))?;
     let body: Value = serde_json::from_str(&item.body).map_err(|e| (e.to_string(), true))?;
     let id = Url::parse(&item.ap_id).map_err(|e| (e.to_string(), true))?;
@@ -449,13 +455,16 @@ async fn send(
         actor: signer.id.clone(),
         body,
     };
-    let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox], data)
+    // The crate decides whether this inbox may be sent to at all (local, private, refused).
+    let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox.clone()], data)
         .await
         .map_err(|e| (e.to_string(), true))?;
-    let Some(task) = tasks.into_iter().next() else {
+    if tasks.is_empty() {
         return Err(("inbox address refused (private, local or invalid)".into(), true));
-    };
-    task.sign_and_send(data).await.map_err(|e| (e.to_string(), false))
+    }
+    deliver::post(config, &key, &inbox, item.body.clone().into_bytes())
+        .await
+        .map_err(|f| (f.reason, f.permanent))
 }
 
 /// Counts by state, for staff.
