@@ -391,29 +391,7 @@ impl Bench {
                 seed::proposal_id(((n * 31 + k * 7) as i64) % proposals)
             )
         };
-        // Warm-up: one activity per actor, so Plenum has fetched and cached every key.
-        let warm: Vec<Req> = (0..actors)
-            .map(|n| remote.signed(n, 0, &target(n, 0), &inbox))
-            .collect();
-        let warm = Arc::new(warm);
-        let w = warm.clone();
-        let warmed = client::run(
-            16,
-            Duration::from_secs(120),
-            &[202],
-            Arc::new(move |c, i| w.get(c + 16 * i as usize).cloned()),
-        )
-        .await;
-        if warmed.errors > 0 {
-            anyhow::bail!("inbound warm-up failed: {:?}", warmed.first_error);
-        }
-        // Signed in advance: the load generator only sends (signing is the sender's cost).
-        let signed: Vec<Req> = (0..actors * per_actor)
-            .map(|i| {
-                let (n, k) = (i % actors, 1 + i / actors);
-                remote.signed(n, k, &target(n, k), &inbox)
-            })
-            .collect();
+        let signed = warm_up_and_sign(&remote, actors, per_actor, &inbox, target, "Plenum").await?;
         let total = signed.len();
         let before = count_received(pool)?;
         let signed = Arc::new(signed);
@@ -516,27 +494,7 @@ impl Bench {
         let per_actor = 20;
         let inbox = format!("{base}/inbox");
         let target = |n: usize, k: usize| format!("{base}/notes/{}", (n * 31 + k * 7) % 10_000);
-        let warm: Vec<Req> = (0..actors)
-            .map(|n| remote.signed(n, 0, &target(n, 0), &inbox))
-            .collect();
-        let warm = Arc::new(warm);
-        let w = warm.clone();
-        let warmed = client::run(
-            16,
-            Duration::from_secs(120),
-            &[202],
-            Arc::new(move |c, i| w.get(c + 16 * i as usize).cloned()),
-        )
-        .await;
-        if warmed.errors > 0 {
-            anyhow::bail!("Fedify inbound warm-up failed: {:?}", warmed.first_error);
-        }
-        let signed: Vec<Req> = (0..actors * per_actor)
-            .map(|i| {
-                let (n, k) = (i % actors, 1 + i / actors);
-                remote.signed(n, k, &target(n, k), &inbox)
-            })
-            .collect();
+        let signed = warm_up_and_sign(&remote, actors, per_actor, &inbox, target, "Fedify").await?;
         let counted = || async {
             let body: serde_json::Value = reqwest::get(format!("{base}/count")).await?.json().await?;
             anyhow::Ok(body["received"].as_i64().unwrap_or(-1))
@@ -818,4 +776,39 @@ fn write_doc(path: &PathBuf, bench: &Bench) -> anyhow::Result<()> {
     };
     std::fs::write(path, text)?;
     Ok(())
+}
+
+/// Inbound scenarios (Plenum and its Fedify peer alike): one activity per actor first, so the
+/// receiver has fetched and cached every key, then `per_actor` activities per actor signed in
+/// advance (the load generator only sends; signing is the sender's cost). `target(n, k)` is the
+/// object of actor `n`'s activity `k`.
+async fn warm_up_and_sign(
+    remote: &remote::Remote,
+    actors: usize,
+    per_actor: usize,
+    inbox: &str,
+    target: impl Fn(usize, usize) -> String,
+    receiver: &str,
+) -> anyhow::Result<Vec<Req>> {
+    let warm: Arc<Vec<Req>> = Arc::new(
+        (0..actors)
+            .map(|n| remote.signed(n, 0, &target(n, 0), inbox))
+            .collect(),
+    );
+    let warmed = client::run(
+        16,
+        Duration::from_secs(120),
+        &[202],
+        Arc::new(move |c, i| warm.get(c + 16 * i as usize).cloned()),
+    )
+    .await;
+    if warmed.errors > 0 {
+        anyhow::bail!("{receiver}: inbound warm-up failed: {:?}", warmed.first_error);
+    }
+    Ok((0..actors * per_actor)
+        .map(|i| {
+            let (n, k) = (i % actors, 1 + i / actors);
+            remote.signed(n, k, &target(n, k), inbox)
+        })
+        .collect())
 }
