@@ -23,7 +23,7 @@ use reqwest_middleware::ClientWithMiddleware;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::config::Config;
+use crate::web::AppState;
 
 /// How long one delivery may take (connect and answer), as the crate's own client.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,15 +34,15 @@ const EXPIRES_AFTER: Duration = Duration::from_secs(60 * 60);
 /// The HTTP client deliveries go through: no redirects, a timeout, and the crate's resolver
 /// that refuses names resolving to private addresses at connect time (DNS rebinding), except
 /// the servers listed for tests (`PLENUM_FEDERATION_ALLOW_PRIVATE`; `*` turns the check off).
-fn client(config: &Config) -> &'static ClientWithMiddleware {
-    static CLIENT: OnceLock<ClientWithMiddleware> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        let listed: Vec<Url> = config
-            .federation_allow_private
+/// One per instance, built on first use (an idle instance does not load the certificate store).
+fn client(state: &AppState) -> &ClientWithMiddleware {
+    state.delivery_client.get_or_init(|| {
+        let allowed = &state.config.federation_allow_private;
+        let listed: Vec<Url> = allowed
             .iter()
             .filter_map(|host| Url::parse(&format!("http://{host}")).ok())
             .collect();
-        let check = !config.federation_allow_private.iter().any(|h| h == "*");
+        let check = !allowed.iter().any(|h| h == "*");
         let resolver = activitypub_federation::resolver::ValidatingDnsResolver::new(listed, check);
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -90,7 +90,6 @@ pub struct Failed {
 enum SendError {
     Sign(SignError),
     Http(reqwest::Error),
-    Middleware(reqwest_middleware::Error),
     Key(openssl::error::ErrorStack),
 }
 
@@ -111,7 +110,6 @@ impl std::fmt::Display for SendError {
         match self {
             SendError::Sign(e) => write!(f, "cannot sign: {e}"),
             SendError::Http(e) => write!(f, "{e}"),
-            SendError::Middleware(e) => write!(f, "{e}"),
             SendError::Key(e) => write!(f, "cannot sign: {e}"),
         }
     }
@@ -144,7 +142,7 @@ fn headers(inbox: &Url) -> Result<HeaderMap, String> {
 /// Signs `body` with `key` and POSTs it to `inbox`. A 2xx answer is delivered; a 4xx other
 /// than 408/429 means the server refuses it for good (logged, not retried, as the crate and
 /// Mastodon do); anything else is worth another try.
-pub async fn post(config: &Config, key: &SigningKey, inbox: &Url, body: Vec<u8>) -> Result<(), Failed> {
+pub async fn post(state: &AppState, key: &SigningKey, inbox: &Url, body: Vec<u8>) -> Result<(), Failed> {
     static SIGNATURE: OnceLock<SignatureConfig> = OnceLock::new();
     let signature = SIGNATURE
         .get_or_init(|| {
@@ -153,7 +151,7 @@ pub async fn post(config: &Config, key: &SigningKey, inbox: &Url, body: Vec<u8>)
                 .set_expiration(EXPIRES_AFTER)
         })
         .clone();
-    let client = client(config);
+    let client = client(state);
     let headers = headers(inbox).map_err(|reason| Failed {
         reason,
         permanent: true,
@@ -176,7 +174,7 @@ pub async fn post(config: &Config, key: &SigningKey, inbox: &Url, body: Vec<u8>)
             permanent: true,
         })?;
     let response = client.execute(request).await.map_err(|e| Failed {
-        reason: SendError::Middleware(e).to_string(),
+        reason: e.to_string(),
         permanent: false,
     })?;
     let status = response.status();

@@ -389,7 +389,7 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
                 .cloned();
             let data = &data;
             async move {
-                let outcome = send(data, &state.config, signer, &item).await;
+                let outcome = send(data, state, signer, &item).await;
                 let id = item.id.clone();
                 let attempts = item.attempts;
                 let result = state
@@ -442,7 +442,7 @@ async fn load_signer(
 /// Signs and sends one delivery. The error says whether retrying could help.
 async fn send(
     data: &Data<FedState>,
-    config: &crate::config::Config,
+    state: &AppState,
     signer: Option<(LocalSigner, SigningKey)>,
     item: &Claimed,
 ) -> std::result::Result<(), (String, bool)> {
@@ -462,7 +462,7 @@ async fn send(
     if tasks.is_empty() {
         return Err(("inbox address refused (private, local or invalid)".into(), true));
     }
-    deliver::post(config, &key, &inbox, item.body.clone().into_bytes())
+    deliver::post(state, &key, &inbox, item.body.clone().into_bytes())
         .await
         .map_err(|f| (f.reason, f.permanent))
 }

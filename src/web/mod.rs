@@ -35,6 +35,9 @@ pub struct AppState {
         tokio::sync::OnceCell<activitypub_federation::config::FederationConfig<crate::federation::FedState>>,
     /// Wakes this node's delivery workers when an activity is queued here.
     pub deliveries_queued: tokio::sync::Notify,
+    /// The HTTP client deliveries go through, built on first use from this instance's
+    /// configuration (see `federation::deliver`).
+    pub delivery_client: std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             secret,
             federation: tokio::sync::OnceCell::new(),
             deliveries_queued: tokio::sync::Notify::new(),
+            delivery_client: std::sync::OnceLock::new(),
         }))
     }
 }
