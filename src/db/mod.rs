@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod error;
+mod group_commit;
 pub mod schema;
 pub mod testing;
 
@@ -81,6 +82,9 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub struct Db {
     readers: AnyPool,
     writers: AnyPool,
+    /// SQLite only: the thread that owns the writing connection and commits queued writes
+    /// together (see `group_commit`).
+    group: Option<group_commit::GroupWriter>,
     backend: Backend,
 }
 
@@ -94,13 +98,17 @@ impl Db {
                     .max_size(16)
                     .connection_timeout(Duration::from_secs(10))
                     .build(ConnectionManager::<AnyConnection>::new(url))?;
+                // Each node's writes go straight to PostgreSQL, which commits concurrent
+                // transactions side by side.
                 Db {
                     readers: pool.clone(),
                     writers: pool,
+                    group: None,
                     backend,
                 }
             }
             Backend::Sqlite => {
+                configure_sqlite_library();
                 let manager = || ConnectionManager::<AnyConnection>::new(sqlite_path(url));
                 // The writer pool is built first so that it creates the file and switches it to WAL
                 // before readers open it.
@@ -117,6 +125,7 @@ impl Db {
                     .build(manager())?;
                 Db {
                     readers,
+                    group: Some(group_commit::GroupWriter::start(writers.clone())),
                     writers,
                     backend,
                 }
@@ -155,13 +164,17 @@ impl Db {
     }
 
     /// Runs `f` inside one transaction on a writing connection, off the async runtime.
-    /// The transaction commits when `f` returns `Ok` and rolls back otherwise.
+    /// The transaction commits when `f` returns `Ok` and rolls back otherwise; `Ok` is returned
+    /// once it is committed.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     {
+        if let Some(group) = &self.group {
+            return group.write(f).await;
+        }
         let pool = self.writers.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
@@ -189,6 +202,35 @@ impl Db {
         let mut conn = self.readers.get().map_err(DbError::from)?;
         f(&mut conn)
     }
+}
+
+/// Process-wide SQLite settings, applied once before the first connection opens (SQLite refuses
+/// them afterwards, and then keeps its defaults: slower, never wrong).
+///
+/// - Multi-thread mode instead of serialized: a diesel connection is only ever used by one
+///   thread at a time, so SQLite's lock around every call on a connection is pure cost.
+/// - No memory statistics: with them on (the bundled build's default) every allocation SQLite
+///   makes takes one global mutex, which the reading threads of a busy list page fight over.
+fn configure_sqlite_library() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use libsqlite3_sys::{sqlite3_config, SQLITE_CONFIG_MEMSTATUS, SQLITE_CONFIG_MULTITHREAD, SQLITE_OK};
+        // SAFETY: both options take the documented arguments (none; one int), and no other
+        // thread uses SQLite yet inside `call_once` on the first SQLite `connect`.
+        let (threads, memstatus) = unsafe {
+            (
+                sqlite3_config(SQLITE_CONFIG_MULTITHREAD),
+                sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int),
+            )
+        };
+        if threads != SQLITE_OK || memstatus != SQLITE_OK {
+            tracing::info!(
+                threads,
+                memstatus,
+                "SQLite was already in use: its default settings stay"
+            );
+        }
+    });
 }
 
 async fn run_blocking<T, E, F>(f: F) -> Result<T, E>
