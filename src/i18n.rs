@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
 /// Languages we ship, in the order offered to people.
@@ -33,6 +34,10 @@ const SOURCES: &[(&str, &[&str])] = &[("fr", areas!("fr")), ("en", areas!("en"))
 /// All bundles, loaded once at start.
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+    /// Per language, every message that takes no argument, formatted once at start: a page asks
+    /// for a hundred of them, and formatting each again (hashing its id, walking its pattern)
+    /// showed in the profile of a busy list page.
+    plain: HashMap<&'static str, FxHashMap<String, String>>,
 }
 
 impl I18n {
@@ -53,7 +58,29 @@ impl I18n {
             }
             bundles.insert(*lang, bundle);
         }
-        Arc::new(I18n { bundles })
+        let mut i18n = I18n {
+            bundles,
+            plain: HashMap::new(),
+        };
+        for (lang, _) in SOURCES {
+            let plain = i18n
+                .message_ids(lang)
+                .into_iter()
+                .filter_map(|id| Some((i18n.format_without_arguments(lang, &id)?, id)))
+                .map(|(text, id)| (id, text))
+                .collect();
+            i18n.plain.insert(*lang, plain);
+        }
+        Arc::new(i18n)
+    }
+
+    /// A message formatted with no arguments, if it needs none.
+    fn format_without_arguments(&self, lang: &str, id: &str) -> Option<String> {
+        let bundle = self.bundles.get(lang)?;
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, None, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
     }
 
     /// A translator bound to one language.
@@ -113,7 +140,10 @@ impl Tr {
 
     /// The message `id`.
     pub fn t(&self, id: &str) -> String {
-        self.i18n.format(self.lang, id, None)
+        match self.i18n.plain.get(self.lang).and_then(|plain| plain.get(id)) {
+            Some(text) => text.clone(),
+            None => self.i18n.format(self.lang, id, None),
+        }
     }
 
     /// The message `id` with named arguments.
@@ -243,6 +273,22 @@ mod tests {
             "only in fr: {only_fr:?}; only in en: {only_en:?}"
         );
         assert!(fr.len() > 50);
+    }
+
+    #[test]
+    fn messages_formatted_at_start_read_as_formatting_them_now() {
+        let i18n = I18n::load();
+        for lang in SUPPORTED {
+            let tr = i18n.tr(lang);
+            let plain = &i18n.plain[lang];
+            assert!(plain.len() > 50, "{lang}: {} plain messages", plain.len());
+            for id in i18n.message_ids(lang) {
+                assert_eq!(tr.t(&id), i18n.format(lang, &id, None), "{lang} {id}");
+            }
+        }
+        // One that takes an argument is not among them, and still formats.
+        assert!(!i18n.plain["en"].contains_key("endorsements-count"));
+        assert!(i18n.tr("en").count("endorsements-count", 3).contains('3'));
     }
 
     #[test]

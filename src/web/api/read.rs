@@ -93,7 +93,7 @@ pub struct ListParams {
 }
 
 #[derive(Serialize)]
-struct ListBody {
+pub struct ListBody {
     items: Vec<Listed>,
     total: i64,
     page: i64,
@@ -106,14 +106,14 @@ pub async fn proposals(
     ctx: Ctx,
     Path(slug): Path<String>,
     Query(params): Query<ListParams>,
-) -> Result<Json<Value>, AppError> {
-    let detail = load_process(&ctx, slug).await?;
+) -> Result<Json<ListBody>, AppError> {
     let sort = match params.sort.as_deref() {
         None | Some("") => Sort::Random,
         Some(text) => Sort::parse(text)
             .ok_or_else(|| Error::invalid("sort", crate::domain::Msg::new("api-error-sort")))?,
     };
     let seed = params.seed.unwrap_or_else(|| ctx.visitor_seed());
+    let staff = ctx.is_staff();
     let query = ListQuery {
         sort,
         category_id: params.category.filter(|c| !c.is_empty()),
@@ -121,23 +121,26 @@ pub async fn proposals(
         text: params.q.filter(|q| !q.trim().is_empty()),
         page: params.page.unwrap_or(1).max(1),
         seed,
-        include_hidden: ctx.is_staff(),
+        include_hidden: staff,
     };
-    let process_id = detail.process.id.clone();
+    // The process and its page in one trip to the database.
     let page = ctx
         .state
         .db
-        .read(move |conn| proposals::list(conn, &process_id, &query))
+        .read(move |conn| {
+            let detail = processes::detail_by_slug(conn, &slug, staff)?;
+            proposals::list(conn, &detail.process.id, &query)
+        })
         .await?;
-    let body = ListBody {
+    // Serialized straight into the response (no `Value` tree built in between).
+    Ok(Json(ListBody {
         items: page.items,
         total: page.total,
         page: page.page,
         pages: page.pages,
         sort: sort.as_str(),
         seed,
-    };
-    Ok(Json(serde_json::to_value(body).map_err(|_| Error::NotFound)?))
+    }))
 }
 
 pub async fn proposal(ctx: Ctx, Path(id): Path<String>) -> Result<Json<Value>, AppError> {
