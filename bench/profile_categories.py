@@ -39,7 +39,7 @@ def main():
         parts[part] += share
         heaviest[part].append((share, sym[:60]))
     if total == 0:
-        sys.exit("no samples of Plenum's threads (is the server's runtime named plenum-rt?)")
+        sys.exit("no samples in this recording (is perf allowed to record the server?)")
     print("| part of the stack | share of Plenum's CPU | heaviest symbols |")
     print("|---|---:|---|")
     for part, share in sorted(parts.items(), key=lambda kv: -kv[1]):

@@ -239,6 +239,17 @@ impl Bench {
         per_second: Option<f64>,
     ) -> (Outcome, Cost) {
         let usage = Usage::watch(server.pid());
+        // `bench/profile.sh` records the server during each measured window, and only then.
+        if let Ok(hook) = std::env::var("PLENUM_BENCH_ON_MEASURE") {
+            let spawned = std::process::Command::new("sh")
+                .args(["-c", &hook])
+                .env("SERVER_PID", server.pid().to_string())
+                .env("MEASURE_SECONDS", self.seconds.as_secs().to_string())
+                .spawn();
+            if let Err(e) = spawned {
+                eprintln!("PLENUM_BENCH_ON_MEASURE did not start: {e}");
+            }
+        }
         let outcome = client::run_paced(clients, self.seconds, expect, make, per_second).await;
         (outcome, usage.finish())
     }
