@@ -67,6 +67,10 @@ impl Server {
         rss_of(self.pid())
     }
 
+    pub fn private_memory(&self) -> u64 {
+        private_of(self.pid())
+    }
+
     pub fn kill9(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -80,11 +84,21 @@ impl Drop for Server {
 }
 
 fn rss_of(pid: u32) -> u64 {
+    status_bytes(pid, "VmRSS:")
+}
+
+/// The process's own memory (`RssAnon`): RSS without mapped files (the binary, and SQLite's
+/// memory-mapped database pages, which are the operating system's page cache).
+fn private_of(pid: u32) -> u64 {
+    status_bytes(pid, "RssAnon:")
+}
+
+fn status_bytes(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })
@@ -111,6 +125,7 @@ fn cpu_ticks(pid: u32) -> u64 {
 pub struct Usage {
     stop: Arc<AtomicBool>,
     peak: Arc<AtomicU64>,
+    peak_private: Arc<AtomicU64>,
     started: Instant,
     ticks_before: u64,
     pid: u32,
@@ -121,6 +136,8 @@ pub struct Usage {
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Cost {
     pub peak_rss_mb: f64,
+    /// Peak of the process's own memory (RSS without mapped files).
+    pub peak_private_mb: f64,
     /// CPU time over wall time: 2.0 = both cores busy.
     pub cpu_cores: f64,
 }
@@ -129,16 +146,19 @@ impl Usage {
     pub fn watch(pid: u32) -> Usage {
         let stop = Arc::new(AtomicBool::new(false));
         let peak = Arc::new(AtomicU64::new(rss_of(pid)));
-        let (s, p) = (stop.clone(), peak.clone());
+        let peak_private = Arc::new(AtomicU64::new(private_of(pid)));
+        let (s, p, pp) = (stop.clone(), peak.clone(), peak_private.clone());
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
                 p.fetch_max(rss_of(pid), Ordering::Relaxed);
+                pp.fetch_max(private_of(pid), Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
         Usage {
             stop,
             peak,
+            peak_private,
             started: Instant::now(),
             ticks_before: cpu_ticks(pid),
             pid,
@@ -156,6 +176,11 @@ impl Usage {
         let cpu = (cpu_ticks(self.pid).saturating_sub(self.ticks_before)) as f64 / ticks_per_sec;
         Cost {
             peak_rss_mb: self.peak.load(Ordering::Relaxed).max(rss_of(self.pid)) as f64 / 1_048_576.0,
+            peak_private_mb: self
+                .peak_private
+                .load(Ordering::Relaxed)
+                .max(private_of(self.pid)) as f64
+                / 1_048_576.0,
             cpu_cores: if wall > 0.0 { cpu / wall } else { 0.0 },
         }
     }

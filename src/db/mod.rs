@@ -57,16 +57,39 @@ type AnyPool = Pool<ConnectionManager<AnyConnection>>;
 /// Settings applied to every SQLite connection: WAL lets readers run beside the writer, the busy
 /// timeout makes a second process (CLI, backup) wait instead of failing, and foreign keys are off
 /// by default in SQLite.
+///
+/// Reads go through a memory map of the database file (`mmap_size`, `PLENUM_SQLITE_MMAP_MB`,
+/// 256 by default, 0 to turn it off). In WAL mode every commit empties each reading
+/// connection's own page cache, and a list page then reads its twenty rows again with `pread`
+/// (a third of the server's time in the list profile); mapped, they are read in place from the
+/// operating system's page cache. The mapped pages count in the process's RSS (once per
+/// connection that touched them) though they are the file's cached pages, shared and
+/// reclaimable; `docs/performance.md` shows both figures.
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SqlitePragmas {
+    mmap_bytes: u64,
+}
+
+impl SqlitePragmas {
+    fn from_env() -> SqlitePragmas {
+        let mb = std::env::var("PLENUM_SQLITE_MMAP_MB")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(256);
+        SqlitePragmas {
+            mmap_bytes: mb * 1024 * 1024,
+        }
+    }
+}
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         if let AnyConnection::Sqlite(c) = conn {
-            c.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+            c.batch_execute(&format!(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {}; \
                  PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
-            )
+                self.mmap_bytes
+            ))
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
@@ -115,13 +138,15 @@ impl Db {
                 let writers = Pool::builder()
                     .max_size(1)
                     .connection_timeout(Duration::from_secs(30))
-                    .connection_customizer(Box::new(SqlitePragmas))
+                    .connection_customizer(Box::new(SqlitePragmas::from_env()))
                     .build(manager())?;
+                // Four readers keep both cores busy (a read holds its connection only while
+                // SQLite runs), and each reader maps the file once more (see `SqlitePragmas`).
                 let readers = Pool::builder()
-                    .max_size(8)
+                    .max_size(4)
                     .min_idle(Some(1))
                     .connection_timeout(Duration::from_secs(10))
-                    .connection_customizer(Box::new(SqlitePragmas))
+                    .connection_customizer(Box::new(SqlitePragmas::from_env()))
                     .build(manager())?;
                 Db {
                     readers,

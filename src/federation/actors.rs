@@ -225,6 +225,12 @@ impl RemoteActor {
         self.shared_inbox.clone().unwrap_or_else(|| self.inbox.clone())
     }
 
+    /// Fetched within the hour: fresh enough to check a signature with without asking the
+    /// crate (which refetches after a day; a rotated key is refetched on a failed check anyway).
+    pub fn fetched_recently(&self) -> bool {
+        crate::domain::now() - self.fetched_at < chrono::Duration::hours(1)
+    }
+
     pub fn find(conn: &mut AnyConnection, ap_id: &str) -> Result<Option<RemoteActor>> {
         let row = remote_actors::table
             .filter(remote_actors::ap_id.eq(ap_id))

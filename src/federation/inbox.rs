@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use url::Url;
 
+use super::actors::RemoteActor;
 use super::apply;
 use super::error::FedError;
 use super::signatures::{self, Scheme};
@@ -84,12 +85,18 @@ async fn receive(
         )));
     }
     let actor_host = urls::host_of(&actor_url);
-    // One trip to the database for both: the instance policy and whether the id was seen.
+    // One trip to the database for the instance policy, whether the id was seen, and the
+    // signer as we stored it (so that checking the signature needs no second trip).
     let seen_id = id.clone();
-    let (rules, seen) = state
+    let signer_id = actor.clone();
+    let (rules, seen, stored_signer) = state
         .db
         .read(move |conn| -> Result<_, crate::domain::Error> {
-            Ok((policy::load(conn)?, apply::already_received(conn, &seen_id)?))
+            Ok((
+                policy::load(conn)?,
+                apply::already_received(conn, &seen_id)?,
+                RemoteActor::find(conn, &signer_id)?,
+            ))
         })
         .await
         .map_err(|e| with(e.into()))?;
@@ -110,7 +117,7 @@ async fn receive(
         )));
     }
     let data = super::data(state).await.map_err(|e| with(e.into()))?;
-    let result = receive_verified(&data, &claim, &parts, &bytes, json).await;
+    let result = receive_verified(&data, &claim, &parts, &bytes, json, stored_signer).await;
     result.map_err(|e| {
         // Two copies racing: the second one's record of the id fails on the primary key.
         if e.status == StatusCode::CONFLICT {
@@ -131,8 +138,9 @@ async fn receive_verified(
     parts: &axum::http::request::Parts,
     body: &Bytes,
     json: Value,
+    stored_signer: Option<RemoteActor>,
 ) -> Result<(), FedError> {
-    let actor = signatures::verify_by_signer(data, claim, parts, Some(body)).await?;
+    let actor = signatures::verify_by_signer(data, claim, parts, Some(body), stored_signer).await?;
     apply::apply(data, actor, json).await
 }
 

@@ -233,16 +233,24 @@ pub async fn verify_by_signer(
     claim: &Claim,
     parts: &Parts,
     body: Option<&Bytes>,
+    stored_signer: Option<super::actors::RemoteActor>,
 ) -> Result<super::actors::RemoteActor, FedError> {
     use activitypub_federation::fetch::object_id::ObjectId;
     // Our public address (the `Data` derefs to the application state).
     let base = data.app_data().config.base();
     let signer = ObjectId::<super::actors::RemoteActor>::parse(claim.owner())
         .map_err(|_| unauthorized("keyId is not a URL"))?;
-    let actor = signer.dereference(data).await?;
+    // The signer as the caller already read it from our database, if fetched recently enough
+    // to skip the crate's own lookup (which would read the same row again); otherwise the
+    // crate reads it, refetching it when stale.
+    let actor = match stored_signer.filter(|a| a.ap_id == claim.owner() && a.fetched_recently()) {
+        Some(actor) => actor,
+        None => signer.dereference(data).await?,
+    };
     if verify(claim, parts, body, &base, &actor.public_key_pem).is_ok() {
         return Ok(actor);
     }
+    // The key may have been rotated since we fetched it.
     let actor = signer.dereference_forced(data).await?;
     verify(claim, parts, body, &base, &actor.public_key_pem)?;
     Ok(actor)

@@ -92,7 +92,7 @@ async fn check(
         )));
     }
     let data = super::data(state).await.map_err(FedError::from)?;
-    signatures::verify_by_signer(&data, claim, parts, None).await?;
+    signatures::verify_by_signer(&data, claim, parts, None, None).await?;
     Ok(())
 }
 
