@@ -160,8 +160,21 @@ impl Tr {
     }
 
     /// Shorthand for a message with one numeric argument `count`.
+    ///
+    /// Remembered per thread: a list page formats forty of these ("12 endorsements"), the same
+    /// few counts again and again, and Fluent's plural rules go through a memoizer behind one
+    /// mutex that the runtime's threads then fight over.
     pub fn count(&self, id: &str, count: impl AsCount) -> String {
-        self.t_with(id, &[("count", count.as_count().to_string())])
+        let count = count.as_count();
+        COUNTS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(text) = cache.get(self.lang, id, count) {
+                return text.clone();
+            }
+            let text = self.t_with(id, &[("count", count.to_string())]);
+            cache.keep(self.lang, id, count, text.clone());
+            text
+        })
     }
 
     /// Translates a domain message.
@@ -188,6 +201,39 @@ impl Tr {
     /// A date and time (UTC).
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
         format!("{} {}", self.date(at), at.format("%H:%M"))
+    }
+}
+
+/// Formatted counts of one thread, by language, message and number (see [`Tr::count`]).
+#[derive(Default)]
+struct CountCache {
+    by_lang: FxHashMap<&'static str, FxHashMap<String, FxHashMap<i64, String>>>,
+    entries: usize,
+}
+
+/// Enough for every count of a few busy pages; the cache starts over beyond it.
+const COUNTS_KEPT: usize = 4096;
+
+thread_local! {
+    static COUNTS: std::cell::RefCell<CountCache> = Default::default();
+}
+
+impl CountCache {
+    fn get(&self, lang: &'static str, id: &str, count: i64) -> Option<&String> {
+        self.by_lang.get(lang)?.get(id)?.get(&count)
+    }
+
+    fn keep(&mut self, lang: &'static str, id: &str, count: i64, text: String) {
+        if self.entries >= COUNTS_KEPT {
+            *self = CountCache::default();
+        }
+        let messages = self.by_lang.entry(lang).or_default();
+        let counts = match messages.get_mut(id) {
+            Some(counts) => counts,
+            None => messages.entry(id.to_string()).or_default(),
+        };
+        counts.insert(count, text);
+        self.entries += 1;
     }
 }
 
@@ -289,6 +335,31 @@ mod tests {
         // One that takes an argument is not among them, and still formats.
         assert!(!i18n.plain["en"].contains_key("endorsements-count"));
         assert!(i18n.tr("en").count("endorsements-count", 3).contains('3'));
+    }
+
+    #[test]
+    fn remembered_counts_read_as_formatting_them_now() {
+        let i18n = I18n::load();
+        for lang in SUPPORTED {
+            let tr = i18n.tr(lang);
+            for round in 0..2 {
+                for n in [0i64, 1, 2, 5, 21, 1000] {
+                    let fresh = tr.t_with("endorsements-count", &[("count", n.to_string())]);
+                    assert_eq!(
+                        tr.count("endorsements-count", n),
+                        fresh,
+                        "{lang} {n} round {round}"
+                    );
+                }
+            }
+        }
+        // The same number in another message or language is another text.
+        let (fr, en) = (i18n.tr("fr"), i18n.tr("en"));
+        assert_ne!(
+            fr.count("endorsements-count", 2),
+            en.count("endorsements-count", 2)
+        );
+        assert_ne!(en.count("endorsements-count", 2), en.count("comments-count", 2));
     }
 
     #[test]
