@@ -66,9 +66,9 @@ impl GroupWriter {
         self.jobs
             .send(job)
             .map_err(|_| DbError::Task("the database writer has stopped".into()))?;
-        answer
-            .await
-            .unwrap_or_else(|_| Err(DbError::Task("a database write failed unexpectedly".into()).into()))
+        answer.await.unwrap_or_else(|_| {
+            Err(DbError::Task("the database write did not run (see the server log)".into()).into())
+        })
     }
 }
 
@@ -84,7 +84,7 @@ fn run(pool: AnyPool, queue: mpsc::Receiver<Job>) {
         let mut conn = match pool.get() {
             Ok(conn) => conn,
             Err(e) => {
-                // Nothing ran: the callers get the error (their futures see the dropped reply).
+                // Nothing ran: dropping the batch answers each caller that its write did not run.
                 tracing::error!(error = %e, writes = batch.len(), "no database connection for writing");
                 continue;
             }
@@ -108,5 +108,74 @@ fn run(pool: AnyPool, queue: mpsc::Receiver<Job>) {
         for answer in answers {
             answer(outcome.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::testing::TestDatabase;
+    use crate::db::Db;
+    use crate::domain::{settings, Error};
+
+    /// Many writes at once (batched together on SQLite): each is kept or undone on its own, and
+    /// each caller hears the truth about its own write.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writes_are_each_all_or_nothing() {
+        let database = TestDatabase::fresh();
+        let db = Db::connect(&database.url).expect("connect");
+        let mut writes = Vec::new();
+        for n in 0..200 {
+            let db = db.clone();
+            writes.push(tokio::spawn(async move {
+                db.write(move |conn| {
+                    settings::set(conn, &format!("k{n}"), "written")?;
+                    // Every third write changes its mind after writing: its row must not stay.
+                    if n % 3 == 0 {
+                        return Err(Error::NotFound);
+                    }
+                    Ok::<_, Error>(n)
+                })
+                .await
+            }));
+        }
+        let mut answered_ok = 0;
+        for (n, write) in writes.into_iter().enumerate() {
+            match write.await.expect("task") {
+                Ok(got) => {
+                    assert_eq!(got, n);
+                    answered_ok += 1;
+                }
+                Err(Error::NotFound) => assert_eq!(n % 3, 0),
+                Err(other) => panic!("write {n}: {other}"),
+            }
+        }
+        assert_eq!(answered_ok, 133);
+        let stored = db
+            .read(|conn| {
+                (0..200)
+                    .map(|n| Ok::<_, Error>((n, settings::get(conn, &format!("k{n}"))?)))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await
+            .expect("read");
+        for (n, value) in stored {
+            assert_eq!(value.is_some(), n % 3 != 0, "k{n}");
+        }
+    }
+
+    /// A write that panics answers its caller with an error, and the writer goes on serving.
+    #[tokio::test]
+    async fn a_panicking_write_does_not_stop_the_writer() {
+        let database = TestDatabase::fresh();
+        let db = Db::connect(&database.url).expect("connect");
+        let failed = db
+            .write(|_conn| -> Result<(), Error> { panic!("a bug in a write") })
+            .await;
+        assert!(failed.is_err());
+        db.write(|conn| settings::set(conn, "after", "yes"))
+            .await
+            .expect("the next write");
+        let value = db.read(|conn| settings::get(conn, "after")).await.expect("read");
+        assert_eq!(value.as_deref(), Some("yes"));
     }
 }
