@@ -63,24 +63,32 @@ impl I18n {
             plain: HashMap::new(),
         };
         for (lang, _) in SOURCES {
+            // A message that needs an argument fails to format without one: it is left out.
             let plain = i18n
                 .message_ids(lang)
                 .into_iter()
-                .filter_map(|id| Some((i18n.format_without_arguments(lang, &id)?, id)))
-                .map(|(text, id)| (id, text))
+                .filter_map(|id| match i18n.format_pattern(lang, &id, None)? {
+                    (text, errors) if errors.is_empty() => Some((id, text)),
+                    _ => None,
+                })
                 .collect();
             i18n.plain.insert(*lang, plain);
         }
         Arc::new(i18n)
     }
 
-    /// A message formatted with no arguments, if it needs none.
-    fn format_without_arguments(&self, lang: &str, id: &str) -> Option<String> {
+    /// The message formatted, with Fluent's complaints; `None` when the message does not exist.
+    fn format_pattern(
+        &self,
+        lang: &str,
+        id: &str,
+        args: Option<&FluentArgs>,
+    ) -> Option<(String, Vec<fluent_bundle::FluentError>)> {
         let bundle = self.bundles.get(lang)?;
         let pattern = bundle.get_message(id)?.value()?;
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, None, &mut errors);
-        errors.is_empty().then(|| text.into_owned())
+        let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        Some((text, errors))
     }
 
     /// A translator bound to one language.
@@ -110,19 +118,14 @@ impl I18n {
     }
 
     fn format(&self, lang: &str, id: &str, args: Option<&FluentArgs>) -> String {
-        let Some(bundle) = self.bundles.get(lang) else {
-            return id.to_string();
-        };
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        let Some((text, errors)) = self.format_pattern(lang, id, args) else {
             tracing::warn!(lang, id, "missing translation");
             return id.to_string();
         };
-        let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
             tracing::warn!(lang, id, ?errors, "translation formatting error");
         }
-        text.into_owned()
+        text
     }
 }
 

@@ -164,8 +164,7 @@ impl Bench {
         let log = std::env::temp_dir().join(format!("plenum-bench-{db}.log"));
         let server = Server::start(&self.args.plenum, &database.url, &log, None)?;
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let idle_mb = server.rss() as f64 / 1_048_576.0;
-        let idle_private_mb = server.private_memory() as f64 / 1_048_576.0;
+        let idle = server.cost_at_rest();
         self.rows.push(Row {
             scenario: "idle (2 s after start)".into(),
             db: db.into(),
@@ -180,13 +179,9 @@ impl Bench {
                 max_ms: 0.0,
                 first_error: None,
             },
-            cost: Cost {
-                peak_rss_mb: idle_mb,
-                peak_private_mb: idle_private_mb,
-                cpu_cores: 0.0,
-            },
             goal: "RSS ≤ 25 MB".into(),
-            met: idle_mb <= 25.0,
+            met: idle.peak_rss_mb <= 25.0,
+            cost: idle,
             checked: "ok".into(),
         });
         self.reads(db, &server).await;
@@ -655,11 +650,7 @@ impl Bench {
             format!("LOST {lost} of {expected} after kill -9 (killed after {killed_after})")
         };
         let outcome = deliveries(seen.arrivals - before.arrivals, delivered, expected, elapsed);
-        let idle = Cost {
-            peak_rss_mb: server.rss() as f64 / 1_048_576.0,
-            peak_private_mb: server.private_memory() as f64 / 1_048_576.0,
-            cpu_cores: 0.0,
-        };
+        let idle = server.cost_at_rest();
         self.record(
             "fan-out with kill -9 of the sender + restart",
             db,

@@ -63,12 +63,14 @@ impl Server {
     }
 
     /// Resident memory now, in bytes.
-    pub fn rss(&self) -> u64 {
-        rss_of(self.pid())
-    }
-
-    pub fn private_memory(&self) -> u64 {
-        private_of(self.pid())
+    /// What the server holds now, for rows measured at rest (no CPU counted).
+    pub fn cost_at_rest(&self) -> Cost {
+        let memory = memory_of(self.pid());
+        Cost {
+            peak_rss_mb: memory.rss as f64 / 1_048_576.0,
+            peak_private_mb: memory.private as f64 / 1_048_576.0,
+            cpu_cores: 0.0,
+        }
     }
 
     pub fn kill9(&mut self) {
@@ -83,27 +85,33 @@ impl Drop for Server {
     }
 }
 
-fn rss_of(pid: u32) -> u64 {
-    status_bytes(pid, "VmRSS:")
+/// A process's memory, in bytes, from one read of `/proc/PID/status`.
+#[derive(Default)]
+struct Memory {
+    /// `VmRSS`.
+    rss: u64,
+    /// `RssAnon`: RSS without mapped files (the binary, and SQLite's memory-mapped database
+    /// pages, which are the operating system's page cache).
+    private: u64,
 }
 
-/// The process's own memory (`RssAnon`): RSS without mapped files (the binary, and SQLite's
-/// memory-mapped database pages, which are the operating system's page cache).
-fn private_of(pid: u32) -> u64 {
-    status_bytes(pid, "RssAnon:")
-}
-
-fn status_bytes(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
+fn memory_of(pid: u32) -> Memory {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return Memory::default();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map(|kb| kb * 1024)
+            .unwrap_or(0)
+    };
+    Memory {
+        rss: field("VmRSS:"),
+        private: field("RssAnon:"),
+    }
 }
 
 /// CPU time (user + system) of a process, in clock ticks.
@@ -145,13 +153,15 @@ pub struct Cost {
 impl Usage {
     pub fn watch(pid: u32) -> Usage {
         let stop = Arc::new(AtomicBool::new(false));
-        let peak = Arc::new(AtomicU64::new(rss_of(pid)));
-        let peak_private = Arc::new(AtomicU64::new(private_of(pid)));
+        let now = memory_of(pid);
+        let peak = Arc::new(AtomicU64::new(now.rss));
+        let peak_private = Arc::new(AtomicU64::new(now.private));
         let (s, p, pp) = (stop.clone(), peak.clone(), peak_private.clone());
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
-                p.fetch_max(rss_of(pid), Ordering::Relaxed);
-                pp.fetch_max(private_of(pid), Ordering::Relaxed);
+                let now = memory_of(pid);
+                p.fetch_max(now.rss, Ordering::Relaxed);
+                pp.fetch_max(now.private, Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
@@ -174,13 +184,10 @@ impl Usage {
         let wall = self.started.elapsed().as_secs_f64();
         let ticks_per_sec = 100.0; // USER_HZ on Linux
         let cpu = (cpu_ticks(self.pid).saturating_sub(self.ticks_before)) as f64 / ticks_per_sec;
+        let now = memory_of(self.pid);
         Cost {
-            peak_rss_mb: self.peak.load(Ordering::Relaxed).max(rss_of(self.pid)) as f64 / 1_048_576.0,
-            peak_private_mb: self
-                .peak_private
-                .load(Ordering::Relaxed)
-                .max(private_of(self.pid)) as f64
-                / 1_048_576.0,
+            peak_rss_mb: self.peak.load(Ordering::Relaxed).max(now.rss) as f64 / 1_048_576.0,
+            peak_private_mb: self.peak_private.load(Ordering::Relaxed).max(now.private) as f64 / 1_048_576.0,
             cpu_cores: if wall > 0.0 { cpu / wall } else { 0.0 },
         }
     }

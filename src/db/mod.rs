@@ -65,7 +65,7 @@ type AnyPool = Pool<ConnectionManager<AnyConnection>>;
 /// operating system's page cache. The mapped pages count in the process's RSS (once per
 /// connection that touched them) though they are the file's cached pages, shared and
 /// reclaimable; `docs/performance.md` shows both figures.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SqlitePragmas {
     mmap_bytes: u64,
 }
@@ -132,13 +132,14 @@ impl Db {
             }
             Backend::Sqlite => {
                 configure_sqlite_library();
+                let pragmas = SqlitePragmas::from_env();
                 let manager = || ConnectionManager::<AnyConnection>::new(sqlite_path(url));
                 // The writer pool is built first so that it creates the file and switches it to WAL
                 // before readers open it.
                 let writers = Pool::builder()
                     .max_size(1)
                     .connection_timeout(Duration::from_secs(30))
-                    .connection_customizer(Box::new(SqlitePragmas::from_env()))
+                    .connection_customizer(Box::new(pragmas.clone()))
                     .build(manager())?;
                 // Four readers keep both cores busy (a read holds its connection only while
                 // SQLite runs), and each reader maps the file once more (see `SqlitePragmas`).
@@ -146,7 +147,7 @@ impl Db {
                     .max_size(4)
                     .min_idle(Some(1))
                     .connection_timeout(Duration::from_secs(10))
-                    .connection_customizer(Box::new(SqlitePragmas::from_env()))
+                    .connection_customizer(Box::new(pragmas))
                     .build(manager())?;
                 Db {
                     readers,

@@ -2,9 +2,10 @@
 //!
 //! Order of the checks (each refusal is logged with its reason, and nothing is stored):
 //! size → JSON shape → signature scheme and key owner → `Date` freshness → instance policy →
-//! activity id on the actor's server → not seen before → Digest (or Content-Digest), actor fetch
-//! (the crate, cached in our database), HTTP signature by that actor's key (`signatures`, both
-//! schemes, checked with OpenSSL) → our rules in `apply`.
+//! activity id on the actor's server → not seen before → Digest (or Content-Digest), the actor
+//! (as stored, read with the two checks before when fetched within the hour; otherwise through
+//! the crate, which fetches it), HTTP signature by that actor's key (`signatures`, both schemes,
+//! checked with OpenSSL) → our rules in `apply`.
 
 use std::sync::Arc;
 
