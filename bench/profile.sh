@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Where the server's CPU goes in one load scenario: runs plenum-bench on one database and records
-# the server process with `perf record` during each measured window only (not while data is
-# seeded or activities are signed), then prints, per window, the share of each part of the
-# stack (SQLite, diesel, templates, JSON, crypto, allocator, kernel, ...). Needs perf (Debian
-# linux-perf) and a release build (bash bench/run.sh builds one).
+# Where the CPU goes in one load scenario: runs plenum-bench on one database and, during each
+# measured window only (not while data is seeded or activities are signed), records the server
+# process with `perf record` (bench/profile_window.sh), and on PostgreSQL the database's backends
+# too. Prints, per window, how the machine's cores were shared (Plenum, PostgreSQL, the load
+# generator, idle), then the share of each part of Plenum's stack (SQLite, diesel, templates, JSON,
+# crypto, allocator, kernel, ...) and, on PostgreSQL, of the backends' work (parse and plan,
+# executor, WAL and commit, ...). Needs perf (Debian linux-perf) and a release build
+# (bash bench/run.sh builds one).
 #
 #   bash bench/profile.sh list sqlite      # the proposals list scenarios (one table per window)
 #   bash bench/profile.sh inbound postgres
@@ -12,16 +15,30 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scenario=${1:?scenario word, e.g. list or inbound}
 db=${2:-sqlite}
 dir=$(mktemp -d /tmp/plenum-profile.XXXXXX)
-# Each window gets its own file, named by the time it started so that they sort in order.
-export PLENUM_BENCH_ON_MEASURE="perf record -q -F 999 -p \$SERVER_PID -o $dir/\$(date +%s%N).data -- sleep \$MEASURE_SECONDS 2>/dev/null"
+# Each window's files are named by the time it started so that they sort in order.
+export PROFILE_DB=$db
+export PLENUM_BENCH_ON_MEASURE="bash $PWD/bench/profile_window.sh $dir/\$(date +%s%N)"
 target/release/plenum-bench --plenum target/release/plenum --db "$db" --only "$scenario" --seconds 6 \
   | grep -E '^\| [a-z]' | grep -v '^| scenario' | cut -d'|' -f2,3,6,8 > "$dir/rows.txt"
 sleep 1
 i=0
-for data in "$dir"/*.data; do
+for cpu in "$dir"/*.cpu; do
   i=$((i + 1))
+  window=${cpu%.cpu}
   echo
   echo "window $i:$(sed -n "$((i + 1))p" "$dir/rows.txt")"   # row 1 is the idle one
-  perf report -i "$data" --no-children --sort dso,sym --stdio 2>/dev/null | python3 bench/profile_categories.py
+  echo
+  cat "$cpu"
+  echo
+  echo "Plenum:"
+  echo
+  perf report -i "$window.data" --no-children --sort dso,sym --stdio 2>/dev/null | python3 bench/profile_categories.py
+  if [ -f "$window.pg.data" ]; then
+    echo
+    echo "PostgreSQL backends:"
+    echo
+    perf report -i "$window.pg.data" --no-children --sort dso,sym --stdio 2>/dev/null \
+      | python3 bench/profile_categories.py --postgres
+  fi
 done
 rm -rf "$dir"

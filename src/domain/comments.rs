@@ -164,14 +164,36 @@ pub fn set_hidden(conn: &mut AnyConnection, id: &str, hidden: bool) -> Result<()
     Ok(())
 }
 
-/// Adds a comment that came from another server as HTML (sanitised here). Its `ap_id` is unique:
-/// the same remote comment arriving twice is stored once.
+/// The text of a comment from another server, checked and sanitised: done before the write
+/// (parsing HTML is the slow part, and the database has one writer).
+pub struct RemoteText {
+    body: String,
+    body_html: String,
+}
+
+impl RemoteText {
+    /// From the HTML a remote server sent: its plain text within the same limits as ours, and
+    /// the HTML sanitised.
+    pub fn from_html(html: &str) -> Result<RemoteText> {
+        let body = crate::markdown::plain_text(html);
+        let mut v = Validator::new();
+        v.text("body", &body, 1, 5_000);
+        v.finish()?;
+        Ok(RemoteText {
+            body,
+            body_html: crate::markdown::sanitize(html),
+        })
+    }
+}
+
+/// Adds a comment that came from another server. Its `ap_id` is unique: the same remote comment
+/// arriving twice is stored once.
 pub fn add_remote(
     conn: &mut AnyConnection,
     detail: &ProcessDetail,
     proposal: &Proposal,
     author: &User,
-    html: &str,
+    text: RemoteText,
     parent_id: Option<String>,
     ap_id: &str,
 ) -> Result<Comment> {
@@ -181,10 +203,6 @@ pub fn add_remote(
     if proposal.hidden {
         return Err(Error::NotFound);
     }
-    let body = crate::markdown::plain_text(html);
-    let mut v = Validator::new();
-    v.text("body", &body, 1, 5_000);
-    v.finish()?;
     if let Some(existing) = comments::table
         .filter(comments::ap_id.eq(ap_id))
         .select(Comment::as_select())
@@ -198,8 +216,8 @@ pub fn add_remote(
         proposal_id: proposal.id.clone(),
         author_id: Some(author.id.clone()),
         parent_id,
-        body_html: crate::markdown::sanitize(html),
-        body,
+        body_html: text.body_html,
+        body: text.body,
         stance: "neutral".into(),
         hidden: false,
         created_at: now(),
@@ -229,16 +247,12 @@ fn insert(conn: &mut AnyConnection, comment: Comment, ap_id: Option<&str>) -> Re
     Ok(comment)
 }
 
-/// A remote author edited their comment: the new HTML replaces the old (sanitised, same limits).
-pub fn edit_remote(conn: &mut AnyConnection, comment_id: &str, html: &str) -> Result<()> {
-    let body = crate::markdown::plain_text(html);
-    let mut v = Validator::new();
-    v.text("body", &body, 1, 5_000);
-    v.finish()?;
+/// A remote author edited their comment: the new text replaces the old.
+pub fn edit_remote(conn: &mut AnyConnection, comment_id: &str, text: RemoteText) -> Result<()> {
     diesel::update(comments::table.filter(comments::id.eq(comment_id)))
         .set((
-            comments::body.eq(&body),
-            comments::body_html.eq(crate::markdown::sanitize(html)),
+            comments::body.eq(&text.body),
+            comments::body_html.eq(&text.body_html),
         ))
         .execute(conn)?;
     Ok(())

@@ -268,11 +268,26 @@ fn withdraw_reaction(
 
 /// The account standing for a remote person here, made on their first action.
 pub fn remote_user(conn: &mut AnyConnection, actor: &RemoteActor) -> crate::domain::Result<User> {
-    if let Some(user_id) = &actor.local_user_id {
-        if let Ok(user) = crate::domain::accounts::find(conn, user_id) {
-            return Ok(user);
-        }
+    match known_remote_user(conn, actor)? {
+        Some(user) => Ok(user),
+        None => create_remote_user(conn, actor),
     }
+}
+
+/// The account already standing for a remote person, if they acted here before. Read before
+/// the write (with the proposal and its process), so that the single writer does less.
+fn known_remote_user(conn: &mut AnyConnection, actor: &RemoteActor) -> crate::domain::Result<Option<User>> {
+    let Some(user_id) = &actor.local_user_id else {
+        return Ok(None);
+    };
+    match crate::domain::accounts::find(conn, user_id) {
+        Ok(user) => Ok(Some(user)),
+        Err(crate::domain::Error::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn create_remote_user(conn: &mut AnyConnection, actor: &RemoteActor) -> crate::domain::Result<User> {
     let base_name = format!("{}@{}", actor.preferred_username, actor.host).to_lowercase();
     let mut username = base_name.clone();
     let mut n = 1;
@@ -348,23 +363,21 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
     let state = data.0.clone();
     let object = id_of(&like["object"]).unwrap_or_default().to_string();
     let id = like["id"].as_str().unwrap_or_default().to_string();
-    // The process's rule decides the class; under `peers`, the attestation is checked first
-    // (it may need a fetch, so outside the transaction).
-    let target = {
-        let (site, object) = (site.clone(), object.clone());
-        state
-            .db
-            .read(move |conn| {
-                let proposal_id = local_proposal(&site, &object).ok_or_else(|| {
-                    FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here")
-                })?;
-                let proposal = proposals::find(conn, &proposal_id)?;
-                let rule = actors::Eligibility::of(&process_rules::find_by_id(conn, &proposal.process_id)?);
-                Ok::<_, FedError>((proposal_id, rule))
-            })
-            .await?
-    };
-    let (proposal_id, rule) = target;
+    // Everything that can be read is read first, outside the single writer: the proposal, its
+    // process (whose rule decides the class) and the remote account if there is one. Under
+    // `peers` the attestation is checked before the write too (it may need a fetch).
+    let (site_, actor_) = (site.clone(), actor.clone());
+    let (proposal, detail, known_user) = state
+        .db
+        .read(move |conn| {
+            let proposal_id = local_proposal(&site_, &object)
+                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here"))?;
+            let proposal = proposals::find(conn, &proposal_id)?;
+            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+            Ok::<_, FedError>((proposal, detail, known_remote_user(conn, &actor_)?))
+        })
+        .await?;
+    let rule = actors::Eligibility::of(&detail.process);
     let attested_by = if rule.rule == "peers" {
         Some(attested_host(data, &actor, &like, &rule.peer_hosts).await?)
     } else {
@@ -374,9 +387,12 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
         .db
         .write(move |conn| {
             record_received(conn, &id, &actor.ap_id, "Like")?;
-            let proposal = proposals::find(conn, &proposal_id)?;
-            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-            let user = remote_user(conn, &actor)?;
+            // The proposal as it is now (it may have been withdrawn or hidden since the read).
+            let proposal = proposals::find(conn, &proposal.id)?;
+            let user = match known_user {
+                Some(user) => user,
+                None => remote_user(conn, &actor)?,
+            };
             // Under `peers` the attestation was checked above: its host is the actor's and a
             // listed peer, so the rule gives `peer`.
             let class = class_for(&rule, &actor.host);
@@ -384,7 +400,7 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
                 if let Some(host) = &attested_by {
                     endorsements::set_attested_by(conn, &id, host)?;
                 }
-                outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
+                outbox::after(conn, &site, Event::CountsChanged(proposal.id))?;
             }
             Ok::<_, FedError>(())
         })
@@ -437,26 +453,39 @@ async fn on_create(
         return Err(FedError::bad("only replies (Note) can be created here"));
     }
     let in_reply_to = id_of(&note["inReplyTo"]).unwrap_or_default().to_string();
-    let html = note["content"].as_str().unwrap_or_default().to_string();
+    let text = comment_rules::RemoteText::from_html(note["content"].as_str().unwrap_or_default())?;
     let id = create["id"].as_str().unwrap_or_default().to_string();
     let state = data.0.clone();
-    state
+    // Read first, outside the single writer: the proposal replied to (directly or under one of
+    // its comments), its process, the parent comment, the remote account if there is one.
+    let (site_, actor_) = (site.clone(), actor.clone());
+    let (proposal, detail, parent, known_user) = state
         .db
-        .write(move |conn| {
-            let proposal_id = local_proposal_id(conn, &site, &in_reply_to)?
+        .read(move |conn| {
+            let proposal_id = local_proposal_id(conn, &site_, &in_reply_to)?
                 .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "the reply is not to a proposal here"))?;
-            record_received(conn, &id, &actor.ap_id, "Create")?;
             let proposal = proposals::find(conn, &proposal_id)?;
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-            let user = remote_user(conn, &actor)?;
             // A reply to a comment stays in its thread.
             let parent = if in_reply_to.contains("/proposals/") {
                 None
             } else {
-                local_comment(conn, &site, &in_reply_to)?
+                local_comment(conn, &site_, &in_reply_to)?
             };
-            let comment =
-                comment_rules::add_remote(conn, &detail, &proposal, &user, &html, parent, &note_id)?;
+            Ok::<_, FedError>((proposal, detail, parent, known_remote_user(conn, &actor_)?))
+        })
+        .await?;
+    state
+        .db
+        .write(move |conn| {
+            record_received(conn, &id, &actor.ap_id, "Create")?;
+            // The proposal as it is now (it may have been withdrawn or hidden since the read).
+            let proposal = proposals::find(conn, &proposal.id)?;
+            let user = match known_user {
+                Some(user) => user,
+                None => remote_user(conn, &actor)?,
+            };
+            let comment = comment_rules::add_remote(conn, &detail, &proposal, &user, text, parent, &note_id)?;
             outbox::after(conn, &site, Event::CommentCreated(comment.id))?;
             Ok::<_, FedError>(())
         })
@@ -715,7 +744,7 @@ async fn on_reply_edited(state: &Arc<AppState>, actor: RemoteActor, update: Valu
     if id_of(&note["attributedTo"]).is_some_and(|a| a != actor.ap_id) {
         return Err(FedError::forbidden("the reply is attributed to someone else"));
     }
-    let html = note["content"].as_str().unwrap_or_default().to_string();
+    let text = comment_rules::RemoteText::from_html(note["content"].as_str().unwrap_or_default())?;
     let id = update["id"].as_str().unwrap_or_default().to_string();
     state
         .db
@@ -727,7 +756,7 @@ async fn on_reply_edited(state: &Arc<AppState>, actor: RemoteActor, update: Valu
             let comment_id = comment_rules::find_remote(conn, &note_id, &user_id)?
                 .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such reply here"))?;
             record_received(conn, &id, &actor.ap_id, "Update")?;
-            comment_rules::edit_remote(conn, &comment_id, &html)?;
+            comment_rules::edit_remote(conn, &comment_id, text)?;
             Ok::<_, FedError>(())
         })
         .await
