@@ -19,7 +19,7 @@ dir=$(mktemp -d /tmp/plenum-profile.XXXXXX)
 export PROFILE_DB=$db
 export PLENUM_BENCH_ON_MEASURE="bash $PWD/bench/profile_window.sh $dir/\$(date +%s%N)"
 target/release/plenum-bench --plenum target/release/plenum --db "$db" --only "$scenario" --seconds 6 \
-  | grep -E '^\| [a-z]' | grep -v '^| scenario' | cut -d'|' -f2,3,6,8 > "$dir/rows.txt"
+  | grep -E '^\| [a-z]' | grep -v '^| scenario' | cut -d'|' -f2,3,5,6,8 > "$dir/rows.txt"
 sleep 1
 i=0
 for cpu in "$dir"/*.cpu; do
@@ -30,7 +30,8 @@ for cpu in "$dir"/*.cpu; do
   echo
   cat "$cpu"
   echo
-  echo "Plenum:"
+  echo "Plenum by thread: $(perf report -i "$window.data" --no-children --sort comm --stdio 2>/dev/null \
+    | awk '$1 ~ /%$/ { printf "%s%s %s", sep, $2, $1; sep = ", " }')"
   echo
   perf report -i "$window.data" --no-children --sort dso,sym --stdio 2>/dev/null | python3 bench/profile_categories.py
   if [ -f "$window.pg.data" ]; then
@@ -40,5 +41,10 @@ for cpu in "$dir"/*.cpu; do
     perf report -i "$window.pg.data" --no-children --sort dso,sym --stdio 2>/dev/null \
       | python3 bench/profile_categories.py --postgres
   fi
+  if [ -s "$window.pgstat0" ] && [ -s "$window.pgstat1" ]; then
+    echo
+    rate=$(sed -n "$((i + 1))p" "$dir/rows.txt" | cut -d'|' -f4 | tr -dc 0-9)
+    python3 bench/pgstat_diff.py "$window.pgstat0" "$window.pgstat1" "${rate:-1}" "$(cat "$window.seconds")"
+  fi
 done
-rm -rf "$dir"
+[ -n "${PROFILE_KEEP:-}" ] || rm -rf "$dir"

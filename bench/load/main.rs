@@ -142,6 +142,15 @@ async fn main() -> anyhow::Result<()> {
 impl Bench {
     async fn on(&mut self, db: &str) -> anyhow::Result<()> {
         std::env::set_var("PLENUM_TEST_DB", db);
+        // PostgreSQL on the same machine, as one server runs it: over loopback without TLS
+        // (libpq's default `sslmode=prefer` encrypts every query when the server has a
+        // certificate, as Debian's has: a fifth of Plenum's CPU in OpenSSL in a profile).
+        if std::env::var_os("PLENUM_TEST_PG_URL").is_none() {
+            std::env::set_var(
+                "PLENUM_TEST_PG_URL",
+                "postgres://postgres@127.0.0.1:5432/plenum_test?sslmode=disable",
+            );
+        }
         let database = plenum::db::testing::TestDatabase::fresh();
         let pool = plenum::db::Db::connect(&database.url)?;
         let size = self.size;
