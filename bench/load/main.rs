@@ -170,6 +170,16 @@ impl Bench {
             size.proposals * size.comments_per_proposal,
             started.elapsed().as_secs_f64()
         ));
+        if db == "postgres" {
+            // A database that has been running has been vacuumed and analysed by autovacuum:
+            // row estimates for the planner, and the visibility map that lets the list's
+            // covering indexes answer without visiting the table. Just after a bulk load it
+            // has neither (autovacuum comes within minutes), so do it now.
+            use diesel::connection::SimpleConnection;
+            use diesel::Connection;
+            let mut conn = diesel::PgConnection::establish(&database.url)?;
+            conn.batch_execute("VACUUM (ANALYZE)")?;
+        }
         let log = std::env::temp_dir().join(format!("plenum-bench-{db}.log"));
         let server = Server::start(&self.args.plenum, &database.url, &log, None)?;
         tokio::time::sleep(Duration::from_secs(2)).await;
