@@ -10,6 +10,7 @@
 #
 #   bash bench/profile.sh list sqlite      # the proposals list scenarios (one table per window)
 #   bash bench/profile.sh inbound postgres
+#   bash bench/profile.sh fan-out postgres  # the first fan-out, its first 3 s
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scenario=${1:?scenario word, e.g. list or inbound}

@@ -271,18 +271,7 @@ impl Bench {
         per_second: Option<f64>,
     ) -> (Outcome, Cost) {
         let usage = Usage::watch(server.pid());
-        // `bench/profile.sh` records the server during each measured window, and only then.
-        if let Ok(hook) = std::env::var("PLENUM_BENCH_ON_MEASURE") {
-            let spawned = std::process::Command::new("sh")
-                .args(["-c", &hook])
-                .env("SERVER_PID", server.pid().to_string())
-                .env("BENCH_PID", std::process::id().to_string())
-                .env("MEASURE_SECONDS", self.seconds.as_secs().to_string())
-                .spawn();
-            if let Err(e) = spawned {
-                eprintln!("PLENUM_BENCH_ON_MEASURE did not start: {e}");
-            }
-        }
+        on_measure(server, self.seconds);
         let outcome = client::run_paced(clients, self.seconds, expect, make, per_second).await;
         (outcome, usage.finish())
     }
@@ -631,6 +620,8 @@ impl Bench {
         };
         let expected = 2 * followers as u64;
         let usage = Usage::watch(server.pid());
+        // A profile of the deliveries covers about the goal's 3 s (not the crash run below).
+        on_measure(&server, Duration::from_secs(3));
         let started = Instant::now();
         publish(server.base.clone(), "Fan-out: lime trees on the square").await?;
         let (_, seen) = receivers.wait_for(expected, Duration::from_secs(120)).await;
@@ -828,6 +819,22 @@ fn write_doc(path: &PathBuf, bench: &Bench) -> anyhow::Result<()> {
     };
     std::fs::write(path, text)?;
     Ok(())
+}
+
+/// `bench/profile.sh` records the server during each measured window, and only then: the
+/// command in `PLENUM_BENCH_ON_MEASURE`, started as a window of `seconds` starts.
+fn on_measure(server: &Server, seconds: Duration) {
+    if let Ok(hook) = std::env::var("PLENUM_BENCH_ON_MEASURE") {
+        let spawned = std::process::Command::new("sh")
+            .args(["-c", &hook])
+            .env("SERVER_PID", server.pid().to_string())
+            .env("BENCH_PID", std::process::id().to_string())
+            .env("MEASURE_SECONDS", seconds.as_secs().to_string())
+            .spawn();
+        if let Err(e) = spawned {
+            eprintln!("PLENUM_BENCH_ON_MEASURE did not start: {e}");
+        }
+    }
 }
 
 /// How many activities each actor signs so `seconds` at `per_second` do not run out (at least 4).
