@@ -333,8 +333,9 @@ impl Object for RemoteActor {
             .clone()
             .unwrap_or_else(|| json.id.path().rsplit('/').next().unwrap_or("").to_string());
         let name = crate::markdown::plain_text(json.name.as_deref().unwrap_or(&preferred));
+        // Shown as a link on profile pages: a web address only.
         let url = match &json.url {
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(urls::web_link(Some(s), json.id.as_str())),
             _ => None,
         };
         let shared = json

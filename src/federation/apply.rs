@@ -601,6 +601,15 @@ pub async fn mirror_object(
 ) -> Result<(), FedError> {
     let kind = object["type"].as_str().unwrap_or_default().to_string();
     let author = id_of(&object["attributedTo"]).unwrap_or_default().to_string();
+    // An object is written on its author's server: a process may relay a comment by a person
+    // of a third server, but only as that server serves it (`trusted_object` fetched it from
+    // there), never under a name it picked.
+    let object_host = urls::host_of_str(id_of(&object).unwrap_or_default());
+    if object_host.is_empty() || urls::host_of_str(&author) != object_host {
+        return Err(FedError::forbidden(
+            "the object's author is not on the server the object comes from",
+        ));
+    }
     let name = author_name(data, &author).await;
     let process = process.clone();
     let state = data.0.clone();
@@ -619,10 +628,18 @@ pub async fn mirror_object(
             state
                 .db
                 .write(move |conn| {
-                    if let Some(proposal) = mirror::find_proposal_by_ap_id(conn, &parent)? {
-                        mirror::upsert_comment(conn, &proposal, &object, &name)?;
+                    // Only under a proposal of the process that sent it: a followed process
+                    // cannot attach comments to another town's proposals.
+                    match mirror::find_proposal_by_ap_id(conn, &parent)? {
+                        Some(proposal) if proposal.remote_process_id == process.id => {
+                            mirror::upsert_comment(conn, &proposal, &object, &name)?;
+                            Ok(())
+                        }
+                        Some(_) => Err(FedError::forbidden(
+                            "the comment answers a proposal of another process",
+                        )),
+                        None => Ok(()),
                     }
-                    Ok::<_, crate::domain::Error>(())
                 })
                 .await?;
         }

@@ -109,11 +109,15 @@ pub fn find_process_by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> Result<Op
         .optional()?)
 }
 
+/// A followed process, its link checked again on the way out (rows stored before links were
+/// checked on the way in may hold any text).
 pub fn find_process(conn: &mut AnyConnection, id: &str) -> Result<RemoteProcess> {
-    Ok(remote_processes::table
+    let mut process: RemoteProcess = remote_processes::table
         .filter(remote_processes::id.eq(id))
         .select(RemoteProcess::as_select())
-        .first(conn)?)
+        .first(conn)?;
+    process.url = urls::web_link(Some(&process.url), &process.ap_id);
+    Ok(process)
 }
 
 pub fn list_processes(conn: &mut AnyConnection) -> Result<Vec<RemoteProcess>> {
@@ -135,7 +139,7 @@ pub fn upsert_process(
     let handle = text(&group["preferredUsername"], 100);
     let title = text(&group["name"], 300);
     let summary = crate::markdown::sanitize(group["summary"].as_str().unwrap_or_default());
-    let url = group["url"].as_str().unwrap_or(&ap_id).to_string();
+    let url = urls::web_link(group["url"].as_str(), &ap_id);
     let phases = serde_json::to_string(&group["phases"]).unwrap_or_else(|_| "[]".into());
     let phases = if group["phases"].is_array() {
         phases
@@ -217,7 +221,7 @@ pub fn upsert_proposal(
     let published = time_of(&page["published"]).unwrap_or(updated);
     let title = text(&page["name"], 300);
     let content = crate::markdown::sanitize(page["content"].as_str().unwrap_or_default());
-    let url = page["url"].as_str().unwrap_or(&ap_id).to_string();
+    let url = urls::web_link(page["url"].as_str(), &ap_id);
     let author = page["attributedTo"].as_str().unwrap_or_default().to_string();
     let state = text(&page["state"], 40);
     let state = if state.is_empty() {
@@ -249,9 +253,14 @@ pub fn upsert_proposal(
         // Activities can arrive out of order: keep the newest copy (equal times carry new counts).
         Some((_, stored)) if stored > updated => {}
         Some((id, _)) => {
-            diesel::update(remote_proposals::table.filter(remote_proposals::id.eq(id)))
-                .set(values)
-                .execute(conn)?;
+            // Only the process a proposal came with may change it.
+            diesel::update(
+                remote_proposals::table
+                    .filter(remote_proposals::id.eq(id))
+                    .filter(remote_proposals::remote_process_id.eq(&process.id)),
+            )
+            .set(values)
+            .execute(conn)?;
         }
         None => {
             diesel::insert_into(remote_proposals::table)
@@ -292,11 +301,13 @@ pub fn find_proposal_by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> Result<O
 }
 
 pub fn find_proposal(conn: &mut AnyConnection, id: &str) -> Result<RemoteProposal> {
-    Ok(remote_proposals::table
+    let mut proposal: RemoteProposal = remote_proposals::table
         .filter(remote_proposals::id.eq(id))
         .filter(remote_proposals::deleted.eq(false))
         .select(RemoteProposal::as_select())
-        .first(conn)?)
+        .first(conn)?;
+    proposal.url = urls::web_link(Some(&proposal.url), &proposal.ap_id);
+    Ok(proposal)
 }
 
 pub fn proposals_of(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<RemoteProposal>> {
@@ -436,7 +447,7 @@ pub fn upsert_results(
             remote_results::ap_id.eq(&ap_id),
             remote_results::remote_process_id.eq(&process.id),
             remote_results::title.eq(text(&document["name"], 300)),
-            remote_results::url.eq(document["url"].as_str().unwrap_or(&ap_id)),
+            remote_results::url.eq(urls::web_link(document["url"].as_str(), &ap_id)),
             remote_results::document.eq(document.to_string()),
             remote_results::verified.eq(verified),
             remote_results::received_at.eq(now()),
@@ -450,5 +461,11 @@ pub fn results_of(conn: &mut AnyConnection, process_id: &str) -> Result<Vec<Remo
         .filter(remote_results::remote_process_id.eq(process_id))
         .order(remote_results::received_at.desc())
         .select(RemoteResults::as_select())
-        .load(conn)?)
+        .load::<RemoteResults>(conn)?
+        .into_iter()
+        .map(|mut r| {
+            r.url = urls::web_link(Some(&r.url), &r.ap_id);
+            r
+        })
+        .collect())
 }

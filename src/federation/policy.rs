@@ -17,14 +17,43 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Whether `host` (`name` or `name:port`) may federate with us.
+    /// Whether `host` (`name` or `name:port`) may federate with us. A blocked name blocks its
+    /// subdomains and every port too (a server that is refused does not come back as
+    /// `www.bad.example`, `bad.example.` or `bad.example:8443`); an allowed entry allows exactly
+    /// the server it names.
     pub fn allows(&self, host: &str) -> bool {
-        let host = host.to_lowercase();
-        if self.blocked.contains(&host) {
+        let host = canonical(host);
+        let name = name_of(&host);
+        let blocked = self.blocked.iter().any(|entry| {
+            let entry = canonical(entry);
+            if entry.contains(':') && !entry.ends_with(']') {
+                return entry == host;
+            }
+            let entry = name_of(&entry);
+            name == entry || name.ends_with(&format!(".{entry}"))
+        });
+        if blocked {
             return false;
         }
-        !self.allowlist_mode || self.allowed.contains(&host)
+        !self.allowlist_mode || self.allowed.iter().any(|entry| canonical(entry) == host)
     }
+}
+
+/// Lower case, without the trailing dot of a fully qualified name.
+fn canonical(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    match host.rsplit_once(':') {
+        Some((name, port)) if !host.ends_with(']') => format!("{}:{port}", name.trim_end_matches('.')),
+        _ => host.trim_end_matches('.').to_string(),
+    }
+}
+
+/// The name part of `name:port` (IPv6 literals keep their brackets).
+fn name_of(host: &str) -> &str {
+    if host.ends_with(']') {
+        return host;
+    }
+    host.rsplit_once(':').map(|(name, _)| name).unwrap_or(host)
 }
 
 pub fn load(conn: &mut AnyConnection) -> Result<Rules> {
@@ -91,6 +120,20 @@ mod tests {
         };
         assert!(open.allows("good.example"));
         assert!(!open.allows("BAD.example"));
+        // Evasions of an exact-match list.
+        assert!(!open.allows("bad.example."));
+        assert!(!open.allows("www.bad.example"));
+        assert!(!open.allows("a.b.bad.example:8443"));
+        assert!(!open.allows("bad.example:8443"));
+        assert!(open.allows("notbad.example"));
+        assert!(open.allows("bad.example.org"));
+        let port_only = Rules {
+            allowlist_mode: false,
+            allowed: vec![],
+            blocked: vec!["peer.example:8443".into()],
+        };
+        assert!(!port_only.allows("peer.example:8443"));
+        assert!(port_only.allows("peer.example"));
         let closed = Rules {
             allowlist_mode: true,
             allowed: vec!["peer.example:8443".into()],
@@ -98,6 +141,8 @@ mod tests {
         };
         assert!(closed.allows("peer.example:8443"));
         assert!(!closed.allows("peer.example"));
+        assert!(closed.allows("Peer.Example.:8443"));
+        assert!(!closed.allows("sub.peer.example:8443"));
         assert_eq!(
             normalise_host("https://Town.example/x").as_deref(),
             Some("town.example")

@@ -372,11 +372,55 @@ fn remote_comment_note(
 }
 
 async fn activity(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, FedError> {
-    let body = state
+    let base = base(&state);
+    let value = state
         .db
-        .read(move |conn| queue::find_body(conn, &id))
+        .read(move |conn| {
+            let Some(body) = queue::find_body(conn, &id)? else {
+                return Ok(None);
+            };
+            let Ok(value) = serde_json::from_str::<Value>(&body) else {
+                return Ok(None);
+            };
+            // What moderation hid is not served again through the activity that carried it.
+            Ok::<_, Error>((!carries_hidden_content(conn, &base, &value)?).then_some(value))
+        })
         .await?
         .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such activity"))?;
-    let value: Value = serde_json::from_str(&body).map_err(|e| FedError::bad(e.to_string()))?;
     Ok(activity_json(&value))
+}
+
+/// Whether an activity we sent wraps a proposal or comment of ours that is now hidden (or a
+/// comment under a hidden proposal): `Create`, `Update`, `Announce(Create(…))` and the like.
+fn carries_hidden_content(
+    conn: &mut crate::db::AnyConnection,
+    base: &str,
+    activity: &Value,
+) -> Result<bool, Error> {
+    let mut object = activity;
+    for _ in 0..3 {
+        let id = match object {
+            Value::String(id) => id.as_str(),
+            _ => object["id"].as_str().unwrap_or_default(),
+        };
+        if let Some(proposal) = id.strip_prefix(&format!("{base}/proposals/")) {
+            return match proposal_rules::find(conn, proposal) {
+                Ok(p) => Ok(p.hidden),
+                Err(Error::NotFound) => Ok(true),
+                Err(e) => Err(e),
+            };
+        }
+        if let Some(comment) = id.strip_prefix(&format!("{base}/comments/")) {
+            return match comments::find(conn, comment) {
+                Ok(c) => Ok(c.hidden || proposal_rules::find(conn, &c.proposal_id)?.hidden),
+                Err(Error::NotFound) => Ok(true),
+                Err(e) => Err(e),
+            };
+        }
+        match object.get("object") {
+            Some(inner) => object = inner,
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
 }

@@ -91,3 +91,44 @@ pub fn host_of(url: &url::Url) -> String {
 pub fn host_of_str(url: &str) -> String {
     url::Url::parse(url).map(|u| host_of(&u)).unwrap_or_default()
 }
+
+/// A remote address we may put in an `href`: an absolute `http(s)` URL only (never
+/// `javascript:` or `data:`), else `fallback` under the same rule, else nothing.
+pub fn web_link(candidate: Option<&str>, fallback: &str) -> String {
+    let usable = |text: &str| {
+        url::Url::parse(text.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .map(|u| u.to_string())
+    };
+    candidate
+        .and_then(usable)
+        .or_else(|| usable(fallback))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        let id = "https://town.example/proposals/1";
+        assert_eq!(
+            web_link(Some("https://town.example/p/1"), id),
+            "https://town.example/p/1"
+        );
+        for hostile in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "//evil.example",
+            "",
+        ] {
+            assert_eq!(web_link(Some(hostile), id), id, "{hostile}");
+        }
+        assert_eq!(web_link(Some("javascript:1"), "javascript:2"), "");
+    }
+}

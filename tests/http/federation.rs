@@ -169,7 +169,7 @@ async fn inbox_refuses_bad_requests_and_stores_nothing() {
     let mut request = inbox_post(spoofed, Some(&date));
     request.headers_mut().insert(
         "signature",
-        "keyId=\"http://remote.example/users/mallory#main-key\",signature=\"x\""
+        "keyId=\"http://remote.example/users/mallory#main-key\",headers=\"(request-target) host date digest\",signature=\"x\""
             .parse()
             .expect("header"),
     );
@@ -183,7 +183,7 @@ async fn inbox_refuses_bad_requests_and_stores_nothing() {
     let mut request = inbox_post(like.clone(), Some(&date));
     request.headers_mut().insert(
         "signature",
-        "keyId=\"http://remote.example/users/mallory#main-key\",signature=\"x\""
+        "keyId=\"http://remote.example/users/mallory#main-key\",headers=\"(request-target) host date digest\",signature=\"x\""
             .parse()
             .expect("header"),
     );
