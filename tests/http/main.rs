@@ -4,8 +4,10 @@ mod common;
 
 mod accounts;
 mod admin;
+mod adversarial;
 mod api;
 mod budgets;
 mod census;
 mod citizen;
 mod federation;
+mod peer;
