@@ -37,7 +37,7 @@ fn counting_profile(election: &Election) -> Result<Profile> {
 
 /// Votes (and points) per project, in code order.
 pub fn tallies(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Tally>> {
-    let election = budgets::election(conn, budget)?;
+    let (election, _) = budgets::election(conn, budget)?;
     Ok(tallies_of(&election, &counting_profile(&election)?))
 }
 
@@ -61,7 +61,7 @@ fn tallies_of(election: &Election, profile: &Profile) -> Vec<Tally> {
 
 /// Every compared rule's outcome on the real ballots.
 pub fn compare(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Outcome>> {
-    let profile = counting_profile(&budgets::election(conn, budget)?)?;
+    let profile = counting_profile(&budgets::election(conn, budget)?.0)?;
     Ok(COMPARED.iter().map(|r| rules::run(&profile, *r)).collect())
 }
 
@@ -82,7 +82,15 @@ pub struct Published {
     pub outcome: serde_json::Value,
     pub tallies: Vec<Tally>,
     pub ballots: i64,
+    /// Stored ballots left out of the count because they break the budget's rules (written only
+    /// when there are some, so results without any read and sign as before).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ballots_set_aside: i64,
     pub ballot_log_sha256: String,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// Publishes the declared rule's outcome as a signed document (see [`signed_document`]). Only
@@ -104,7 +112,7 @@ pub fn publish(
         });
     }
     // One reading of the ballots serves the outcome, the tallies and the log's digest.
-    let election = budgets::election(conn, budget)?;
+    let (election, set_aside) = budgets::election(conn, budget)?;
     let profile = counting_profile(&election)?;
     let outcome = rules::run(&profile, budget.rule());
     let (_, digest) = budgets::log_text(&election);
@@ -116,6 +124,7 @@ pub fn publish(
         outcome: crate::budgeting::cli::outcome_json(&outcome),
         tallies: tallies_of(&election, &profile),
         ballots: election.ballots.len() as i64,
+        ballots_set_aside: set_aside as i64,
         ballot_log_sha256: digest.clone(),
     };
     let key = super::signing_keys::for_owner(conn, &detail.process.id)?;
