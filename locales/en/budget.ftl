@@ -15,6 +15,7 @@ error-slug-taken = Another budget of this process already uses this address.
 error-project-code = Enter a short code without ; , or quotes.
 error-project-code-taken = Another project of this budget already uses this code.
 error-budget-uncountable = This budget cannot be counted: { $why }.
+error-ballots-sealed-with-another-key = The ballots of this budget cannot be opened with this server's secret key. Was the key file replaced? Restore the key the ballots were cast with.
 
 ballot-unknown-project = Your ballot names a project that is not in this budget.
 ballot-too-few = Choose at least { $min } project(s).

@@ -15,6 +15,7 @@ error-slug-taken = Un autre budget de ce processus utilise déjà cette adresse.
 error-project-code = Saisissez un code court sans ; , ni guillemets.
 error-project-code-taken = Un autre projet de ce budget utilise déjà ce code.
 error-budget-uncountable = Ce budget ne peut pas être dépouillé : { $why }.
+error-ballots-sealed-with-another-key = Les bulletins de ce budget ne peuvent pas être ouverts avec la clé secrète de ce serveur. Le fichier de clé a-t-il été remplacé ? Restaurez la clé avec laquelle les bulletins ont été déposés.
 
 ballot-unknown-project = Votre bulletin cite un projet qui n'est pas dans ce budget.
 ballot-too-few = Choisissez au moins { $min } projet(s).

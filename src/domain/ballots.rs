@@ -1,9 +1,10 @@
 //! Casting a budget ballot: validation, secrecy, receipts, and "the last ballot counts".
 //!
-//! The ballot row holds no account and no time. Its key is a voter tag, HMAC(secret key, budget,
-//! account), with the key kept outside the database, so the same voter replaces their own
-//! ballot while a copy of the database alone does not say whose ballot is whose. A separate
-//! `ballot_casts` row records that the account has voted. See `docs/voting.md`.
+//! A cast ballot is stored sealed (see [`super::ballot_box`]) under a key derived from the
+//! instance's secret key, kept outside the database, in a row keyed by a voter tag, HMAC(secret
+//! key, budget, account): the same voter replaces their own ballot, while a copy of the
+//! database alone says neither whose ballot is whose nor what any ballot says. A separate
+//! `ballot_casts` row records that the account has voted (to the day). See `docs/voting.md`.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -12,11 +13,12 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::accounts::User;
+use super::ballot_box;
 use super::budgets::{BallotType, Budget, BudgetProject};
 use super::processes::{Capability, ProcessDetail};
 use super::{now, Error, Msg, Result};
 use crate::budgeting::amount::Decimal;
-use crate::db::schema::{ballot_casts, ballots};
+use crate::db::schema::{ballot_casts, ballots, sealed_ballots};
 use crate::db::{AnyConnection, DbError};
 
 /// What the ballot form sends: the chosen project codes, and points for cumulative ballots.
@@ -244,8 +246,13 @@ fn new_receipt() -> String {
 }
 
 /// Casts or replaces the voter's ballot and returns the new receipt code (shown once; only its
-/// hash is stored). Parallel submissions by one voter leave exactly one ballot: the primary key
-/// (budget, voter tag) refuses a second row, and the loser of the race updates instead.
+/// hash is stored, inside the sealed ballot). Parallel submissions by one voter leave exactly
+/// one ballot: the primary key (budget, voter tag) refuses a second row, and the loser of the
+/// race updates instead.
+///
+/// The ballot is sealed (see [`super::ballot_box`]): this transaction writes the account's
+/// `ballot_casts` row and a sealed row, and nothing a copy of the database can read ties the
+/// account to the choices.
 pub fn cast(
     conn: &mut AnyConnection,
     secret_key: &[u8],
@@ -260,24 +267,27 @@ pub fn cast(
     let ballot = check(budget, projects, input)?;
     let tag = voter_tag(secret_key, &budget.id, &user.id);
     let receipt = new_receipt();
-    let receipt_hash = hash_receipt(&receipt);
-    let choices = ballot.choices.join(",");
-    let points = ballot
-        .points
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let content = ballot_box::Content {
+        receipt_hash: hash_receipt(&receipt),
+        choices: ballot.choices.join(","),
+        points: ballot
+            .points
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    let sealed = ballot_box::seal(secret_key, budget, projects, &tag, &content);
+    let receipt_key = ballot_box::receipt_key(secret_key, &budget.id, &content.receipt_hash);
     // The insert runs in a savepoint, so on PostgreSQL a refused insert does not abort the
     // surrounding transaction.
     let inserted = conn.transaction(|c| {
-        diesel::insert_into(ballots::table)
+        diesel::insert_into(sealed_ballots::table)
             .values((
-                ballots::budget_id.eq(&budget.id),
-                ballots::voter_tag.eq(&tag),
-                ballots::receipt_hash.eq(&receipt_hash),
-                ballots::choices.eq(&choices),
-                ballots::points.eq(&points),
+                sealed_ballots::budget_id.eq(&budget.id),
+                sealed_ballots::voter_tag.eq(&tag),
+                sealed_ballots::receipt_key.eq(&receipt_key),
+                sealed_ballots::sealed.eq(&sealed),
             ))
             .execute(c)
     });
@@ -285,25 +295,27 @@ pub fn cast(
         Ok(_) => {}
         Err(DbError::AlreadyExists) => {
             diesel::update(
-                ballots::table
-                    .filter(ballots::budget_id.eq(&budget.id))
-                    .filter(ballots::voter_tag.eq(&tag)),
+                sealed_ballots::table
+                    .filter(sealed_ballots::budget_id.eq(&budget.id))
+                    .filter(sealed_ballots::voter_tag.eq(&tag)),
             )
             .set((
-                ballots::receipt_hash.eq(&receipt_hash),
-                ballots::choices.eq(&choices),
-                ballots::points.eq(&points),
+                sealed_ballots::receipt_key.eq(&receipt_key),
+                sealed_ballots::sealed.eq(&sealed),
             ))
             .execute(conn)?;
         }
         Err(e) => return Err(e.into()),
     }
+    // A ballot this voter cast with an older version, still in the clear: the sealed one
+    // replaces it.
+    delete_plaintext(conn, Some((&budget.id, &tag)))?;
     let marked = conn.transaction(|c| {
         diesel::insert_into(ballot_casts::table)
             .values((
                 ballot_casts::budget_id.eq(&budget.id),
                 ballot_casts::user_id.eq(&user.id),
-                ballot_casts::first_cast_at.eq(now()),
+                ballot_casts::first_cast_at.eq(today()),
             ))
             .execute(c)
     });
@@ -311,6 +323,84 @@ pub fn cast(
         Ok(_) | Err(DbError::AlreadyExists) => Ok(receipt),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Today at midnight (UTC): when someone voted is kept to the day only.
+fn today() -> chrono::NaiveDateTime {
+    now().date().and_time(chrono::NaiveTime::MIN)
+}
+
+/// Deletes plaintext ballot rows: the one of (budget, voter tag), or with `None` every one that
+/// was cast (not imported). On SQLite with `secure_delete` on for the statement, so the freed
+/// space in the database file is overwritten with zeros instead of keeping the ballot.
+fn delete_plaintext(conn: &mut AnyConnection, only: Option<(&str, &str)>) -> Result<usize> {
+    use diesel::connection::SimpleConnection;
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    if sqlite {
+        conn.batch_execute("PRAGMA secure_delete = ON")?;
+    }
+    let deleted = match only {
+        Some((budget_id, tag)) => diesel::delete(
+            ballots::table
+                .filter(ballots::budget_id.eq(budget_id))
+                .filter(ballots::voter_tag.eq(tag)),
+        )
+        .execute(conn),
+        None => diesel::delete(ballots::table.filter(ballots::voter_tag.not_like("import:%"))).execute(conn),
+    };
+    if sqlite {
+        conn.batch_execute("PRAGMA secure_delete = OFF")?;
+    }
+    Ok(deleted?)
+}
+
+/// Seals every ballot an older version stored in the clear (imported ballots stay as they
+/// are: they came from a file, with no account). Run at start-up; the plaintext rows are
+/// deleted with `secure_delete` on SQLite. Returns how many were sealed.
+///
+/// What this cannot undo: copies made before, and the database's own history (a WAL not yet
+/// overwritten, PostgreSQL's dead rows until VACUUM, its WAL archive), still hold them.
+pub fn seal_plaintext(conn: &mut AnyConnection, secret_key: &[u8]) -> Result<usize> {
+    use rand::seq::SliceRandom;
+    let mut rows: Vec<(String, String, String, String, String)> = ballots::table
+        .filter(ballots::voter_tag.not_like("import:%"))
+        .select((
+            ballots::budget_id,
+            ballots::voter_tag,
+            ballots::receipt_hash,
+            ballots::choices,
+            ballots::points,
+        ))
+        .load(conn)?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    // Written in a random order: the new rows do not keep the old rows' order.
+    rows.shuffle(&mut rand::thread_rng());
+    let mut budgets: std::collections::HashMap<String, (Budget, Vec<BudgetProject>)> = Default::default();
+    for (budget_id, tag, receipt_hash, choices, points) in &rows {
+        if !budgets.contains_key(budget_id) {
+            let budget = super::budgets::find(conn, budget_id)?;
+            let projects = super::budgets::projects(conn, budget_id)?;
+            budgets.insert(budget_id.clone(), (budget, projects));
+        }
+        let (budget, projects) = &budgets[budget_id];
+        let content = ballot_box::Content {
+            receipt_hash: receipt_hash.clone(),
+            choices: choices.clone(),
+            points: points.clone(),
+        };
+        diesel::insert_into(sealed_ballots::table)
+            .values((
+                sealed_ballots::budget_id.eq(budget_id),
+                sealed_ballots::voter_tag.eq(tag),
+                sealed_ballots::receipt_key.eq(ballot_box::receipt_key(secret_key, budget_id, receipt_hash)),
+                sealed_ballots::sealed.eq(ballot_box::seal(secret_key, budget, projects, tag, &content)),
+            ))
+            .execute(conn)?;
+    }
+    delete_plaintext(conn, None)?;
+    Ok(rows.len())
 }
 
 /// The voter's current ballot, to show it again on the form.
@@ -321,12 +411,23 @@ pub fn current(
     user: &User,
 ) -> Result<Option<CheckedBallot>> {
     let tag = voter_tag(secret_key, &budget.id, &user.id);
-    let row: Option<(String, String)> = ballots::table
-        .filter(ballots::budget_id.eq(&budget.id))
-        .filter(ballots::voter_tag.eq(&tag))
-        .select((ballots::choices, ballots::points))
+    let sealed: Option<String> = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(&budget.id))
+        .filter(sealed_ballots::voter_tag.eq(&tag))
+        .select(sealed_ballots::sealed)
         .first(conn)
         .optional()?;
+    let row = match sealed {
+        Some(sealed) => {
+            ballot_box::open(secret_key, &budget.id, &tag, &sealed).map(|c| (c.choices, c.points))
+        }
+        None => ballots::table
+            .filter(ballots::budget_id.eq(&budget.id))
+            .filter(ballots::voter_tag.eq(&tag))
+            .select((ballots::choices, ballots::points))
+            .first(conn)
+            .optional()?,
+    };
     Ok(row.map(|(choices, points)| CheckedBallot {
         choices: choices
             .split(',')
@@ -345,12 +446,39 @@ pub fn voters(conn: &mut AnyConnection, budget_id: &str) -> Result<i64> {
         .get_result(conn)?)
 }
 
-/// Whether a receipt is in the budget's ballot log.
-pub fn receipt_is_counted(conn: &mut AnyConnection, budget_id: &str, receipt: &str) -> Result<bool> {
-    let n: i64 = ballots::table
-        .filter(ballots::budget_id.eq(budget_id))
-        .filter(ballots::receipt_hash.eq(hash_receipt(receipt)))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+/// Whether a receipt's ballot is in the budget's ballot log (stored, and countable).
+pub fn receipt_is_counted(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    budget: &Budget,
+    receipt: &str,
+) -> Result<bool> {
+    let receipt_hash = hash_receipt(receipt);
+    let key = ballot_box::receipt_key(secret_key, &budget.id, &receipt_hash);
+    let sealed: Option<(String, String)> = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(&budget.id))
+        .filter(sealed_ballots::receipt_key.eq(&key))
+        .select((sealed_ballots::voter_tag, sealed_ballots::sealed))
+        .first(conn)
+        .optional()?;
+    let content = match sealed {
+        Some((tag, sealed)) => ballot_box::open(secret_key, &budget.id, &tag, &sealed),
+        None => ballots::table
+            .filter(ballots::budget_id.eq(&budget.id))
+            .filter(ballots::receipt_hash.eq(&receipt_hash))
+            .select((ballots::receipt_hash, ballots::choices, ballots::points))
+            .first::<(String, String, String)>(conn)
+            .optional()?
+            .map(|(receipt_hash, choices, points)| ballot_box::Content {
+                receipt_hash,
+                choices,
+                points,
+            }),
+    };
+    let Some(content) = content.filter(|c| c.receipt_hash == receipt_hash) else {
+        return Ok(false);
+    };
+    let projects = super::budgets::projects(conn, &budget.id)?;
+    let known: HashSet<&str> = projects.iter().map(|p| p.code.as_str()).collect();
+    Ok(super::budgets::stored_ballot(budget, &known, &content.choices, &content.points).is_some())
 }

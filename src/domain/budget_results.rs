@@ -36,8 +36,8 @@ fn counting_profile(election: &Election) -> Result<Profile> {
 }
 
 /// Votes (and points) per project, in code order.
-pub fn tallies(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Tally>> {
-    let (election, _) = budgets::election(conn, budget)?;
+pub fn tallies(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<Vec<Tally>> {
+    let (election, _) = budgets::election(conn, secret_key, budget)?;
     Ok(tallies_of(&election, &counting_profile(&election)?))
 }
 
@@ -60,8 +60,8 @@ fn tallies_of(election: &Election, profile: &Profile) -> Vec<Tally> {
 }
 
 /// Every compared rule's outcome on the real ballots.
-pub fn compare(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Outcome>> {
-    let profile = counting_profile(&budgets::election(conn, budget)?.0)?;
+pub fn compare(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<Vec<Outcome>> {
+    let profile = counting_profile(&budgets::election(conn, secret_key, budget)?.0)?;
     Ok(COMPARED.iter().map(|r| rules::run(&profile, *r)).collect())
 }
 
@@ -97,6 +97,7 @@ fn is_zero(n: &i64) -> bool {
 /// after the vote closed; publishing again changes nothing and returns what was published.
 pub fn publish(
     conn: &mut AnyConnection,
+    secret_key: &[u8],
     base_url: &str,
     detail: &ProcessDetail,
     budget: &Budget,
@@ -112,7 +113,7 @@ pub fn publish(
         });
     }
     // One reading of the ballots serves the outcome, the tallies and the log's digest.
-    let (election, set_aside) = budgets::election(conn, budget)?;
+    let (election, set_aside) = budgets::election(conn, secret_key, budget)?;
     let profile = counting_profile(&election)?;
     let outcome = rules::run(&profile, budget.rule());
     let (_, digest) = budgets::log_text(&election);

@@ -14,7 +14,7 @@ use super::{new_id, now, Error, Msg, Result};
 use crate::budgeting::amount::Decimal;
 use crate::budgeting::pabulib::{self, Election, VoteType};
 use crate::budgeting::Rule;
-use crate::db::schema::{ballots, budget_projects, budgets};
+use crate::db::schema::{ballots, budget_projects, budgets, sealed_ballots};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -347,11 +347,17 @@ pub fn add_project(conn: &mut AnyConnection, budget: &Budget, form: &ProjectForm
         .first(conn)?)
 }
 
+/// Stored ballots of the budget: cast (sealed) and imported.
 pub fn ballot_count(conn: &mut AnyConnection, budget_id: &str) -> Result<i64> {
-    Ok(ballots::table
+    let plain: i64 = ballots::table
         .filter(ballots::budget_id.eq(budget_id))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)?;
+    let sealed: i64 = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(budget_id))
+        .count()
+        .get_result(conn)?;
+    Ok(plain + sealed)
 }
 
 /// Creates a budget from a `.pb` file: its projects and, to replay a past election, its
@@ -458,16 +464,34 @@ pub fn import(
 /// points beyond the budget's…) is left out of the election, so one bad row never makes the
 /// whole budget uncountable; the second value says how many were set aside, and the log says
 /// so in the server's log too.
-pub fn election(conn: &mut AnyConnection, budget: &Budget) -> Result<(Election, usize)> {
+///
+/// Cast ballots are opened with the instance's secret key (`secret_key`); imported ones are
+/// stored as the file gave them. When no sealed ballot opens with this key, the budget cannot
+/// be counted (a changed key file); one that alone does not open is set aside.
+pub fn election(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<(Election, usize)> {
     let projects = projects(conn, &budget.id)?;
     let mut rows: Vec<(String, String, String)> = ballots::table
         .filter(ballots::budget_id.eq(&budget.id))
         .select((ballots::receipt_hash, ballots::choices, ballots::points))
         .load(conn)?;
+    let sealed: Vec<(String, String)> = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(&budget.id))
+        .select((sealed_ballots::voter_tag, sealed_ballots::sealed))
+        .load(conn)?;
+    let mut unopened = 0;
+    for (tag, sealed) in &sealed {
+        match super::ballot_box::open(secret_key, &budget.id, tag, sealed) {
+            Some(c) => rows.push((c.receipt_hash, c.choices, c.points)),
+            None => unopened += 1,
+        }
+    }
+    if unopened > 0 && unopened == sealed.len() {
+        return Err(Error::Conflict(Msg::new("error-ballots-sealed-with-another-key")));
+    }
     rows.sort();
     let vote_type = budget.ballot_type().vote_type();
     let known: std::collections::HashSet<&str> = projects.iter().map(|p| p.code.as_str()).collect();
-    let mut set_aside = 0;
+    let mut set_aside = unopened;
     let mut ballots = Vec::with_capacity(rows.len());
     for (receipt, choices, points) in rows {
         match stored_ballot(budget, &known, &choices, &points) {
@@ -520,7 +544,7 @@ pub fn election(conn: &mut AnyConnection, budget: &Budget) -> Result<(Election, 
 }
 
 /// A stored ballot's projects and points, if it can be counted in this budget.
-fn stored_ballot(
+pub fn stored_ballot(
     budget: &Budget,
     known: &std::collections::HashSet<&str>,
     choices: &str,
@@ -545,8 +569,8 @@ fn stored_ballot(
 }
 
 /// The ballot log as `.pb` text and its SHA-256 (hex).
-pub fn ballot_log(conn: &mut AnyConnection, budget: &Budget) -> Result<(String, String)> {
-    Ok(log_text(&election(conn, budget)?.0))
+pub fn ballot_log(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<(String, String)> {
+    Ok(log_text(&election(conn, secret_key, budget)?.0))
 }
 
 /// An election as `.pb` text and that text's SHA-256 (hex).

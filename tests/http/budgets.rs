@@ -86,16 +86,30 @@ fn receipt_of(page: &Page) -> String {
     page.body[start..start + 23].to_string()
 }
 
+/// Every stored ballot of the budget as (receipt hash, choices): imported or older ones as they
+/// are, cast ones opened with the instance's key.
 async fn ballots_stored(app: &TestApp, budget_id: &str) -> Vec<(String, String)> {
     let id = budget_id.to_string();
+    let key = app.state.config.secret_key.clone();
     app.db(move |c| {
         use diesel::prelude::*;
-        use plenum::db::schema::ballots;
-        Ok(ballots::table
+        use plenum::db::schema::{ballots, sealed_ballots};
+        let mut rows = ballots::table
             .filter(ballots::budget_id.eq(&id))
             .select((ballots::receipt_hash, ballots::choices))
             .load::<(String, String)>(c)
-            .map_err(plenum::db::DbError::from)?)
+            .map_err(plenum::db::DbError::from)?;
+        let sealed = sealed_ballots::table
+            .filter(sealed_ballots::budget_id.eq(&id))
+            .select((sealed_ballots::voter_tag, sealed_ballots::sealed))
+            .load::<(String, String)>(c)
+            .map_err(plenum::db::DbError::from)?;
+        for (tag, sealed) in sealed {
+            let content =
+                plenum::domain::ballot_box::open(&key, &id, &tag, &sealed).expect("opens with the key");
+            rows.push((content.receipt_hash, content.choices));
+        }
+        Ok(rows)
     })
     .await
 }
@@ -607,12 +621,12 @@ async fn a_thousand_voters_in_parallel_leave_a_thousand_ballots_and_the_tally_ad
         t.await.unwrap().expect("every ballot is accepted");
     }
     assert_eq!(ballots_stored(&app, &budget.id).await.len(), 1000);
-    let b = budget.clone();
+    let (b, key) = (budget.clone(), app.state.config.secret_key.clone());
     let (voters, tallies) = app
         .db(move |c| {
             Ok((
                 plenum::domain::ballots::voters(c, &b.id)?,
-                plenum::domain::budget_results::tallies(c, &b)?,
+                plenum::domain::budget_results::tallies(c, &key, &b)?,
             ))
         })
         .await;

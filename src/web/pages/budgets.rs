@@ -136,7 +136,7 @@ async fn page(
                     None => None,
                 };
                 let tallies = if show_tallies {
-                    Some(budget_results::tallies(conn, &b)?)
+                    Some(budget_results::tallies(conn, &key, &b)?)
                 } else {
                     None
                 };
@@ -307,12 +307,12 @@ async fn results(
     let published = published_or_404(&budget)?;
     let receipt = match q.receipt.filter(|r| !r.trim().is_empty()) {
         Some(r) => {
-            let id = budget.id.clone();
+            let (b, key) = (budget.clone(), ctx.state.config.secret_key.clone());
             let shown = r.trim().to_string();
             let found = ctx
                 .state
                 .db
-                .read(move |conn| ballots::receipt_is_counted(conn, &id, &r))
+                .read(move |conn| ballots::receipt_is_counted(conn, &key, &b, &r))
                 .await?;
             Some((shown, found))
         }
@@ -445,11 +445,11 @@ async fn results_csv(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> 
 async fn ballot_log(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
     let (_, budget, _) = load(&ctx, slug, budget).await?;
     published_or_404(&budget)?;
-    let b = budget.clone();
+    let (b, key) = (budget.clone(), ctx.state.config.secret_key.clone());
     let (text, _) = ctx
         .state
         .db
-        .read(move |conn| budgets::ballot_log(conn, &b))
+        .read(move |conn| budgets::ballot_log(conn, &key, &b))
         .await?;
     Ok((
         [
