@@ -5,6 +5,7 @@ mod common;
 mod accounts;
 mod admin;
 mod api;
+mod ballot_secrecy;
 mod budgets;
 mod census;
 mod citizen;
