@@ -282,6 +282,9 @@ fn sorted_by<K: Ord>(rows: &[Row], key: impl Fn(&Row) -> K) -> Vec<Row> {
     rows
 }
 
+/// (user id, texts of the ballot row the attack joined with that user's cast row).
+type Joined = Vec<(String, Vec<String>)>;
+
 /// Raw bytes, each chunk with its place in the order of writing.
 type Chunks = Vec<(u64, Vec<u8>)>;
 
@@ -296,6 +299,9 @@ struct Copy {
     raw: Vec<(String, Chunks)>,
     /// Every byte of the copy (SQLite) or every row as text (PostgreSQL).
     everything: Vec<u8>,
+    /// Rows written in the same transaction (PostgreSQL's xmin): (user id, texts of the ballot
+    /// row of nearest xmin to that user's cast row), per ballot table.
+    same_transaction: Vec<(String, Joined)>,
 }
 
 /// Reads rows; a table the copy does not have (an older schema) reads as empty.
@@ -377,6 +383,19 @@ fn ballot_orders(sealed: &[Row], plain: &[Row]) -> Vec<(String, Vec<Vec<String>>
     ]
 }
 
+/// Joins each cast row with the ballot row whose xmin is nearest to its own: written by the
+/// same transaction (each insert runs in a savepoint, whose subtransaction has the next xid).
+fn same_transaction(casts: &[Row], ballots: &[Row]) -> Joined {
+    casts
+        .iter()
+        .filter(|c| !c.x.is_empty())
+        .filter_map(|c| {
+            let nearest = ballots.iter().min_by_key(|b| b.xmin().abs_diff(c.xmin()))?;
+            Some((c.a.clone(), nearest.texts().map(str::to_string).to_vec()))
+        })
+        .collect()
+}
+
 fn copy_sqlite(url: &str) -> Copy {
     let path = plenum::db::sqlite_path(url).to_string();
     let dir = std::env::temp_dir().join(format!("plenum-secrecy-{}", uuid::Uuid::new_v4().simple()));
@@ -432,6 +451,8 @@ fn copy_sqlite(url: &str) -> Copy {
         ballots: ballot_orders(&sealed, &plain),
         raw,
         everything,
+        // SQLite keeps no transaction id in a row.
+        same_transaction: Vec::new(),
     }
 }
 
@@ -536,6 +557,16 @@ fn copy_postgres(url: &str) -> Copy {
         ballots: ballot_orders(&sealed, &plain),
         raw,
         everything,
+        same_transaction: vec![
+            (
+                "casts joined with the sealed row of nearest xmin".into(),
+                same_transaction(&casts, &sealed),
+            ),
+            (
+                "casts joined with the plaintext row of nearest xmin".into(),
+                same_transaction(&casts, &plain),
+            ),
+        ],
     }
 }
 
@@ -681,6 +712,16 @@ async fn no_linking_attack_on_a_copy_of_the_database_pairs_voters_and_ballots_be
                 content_order_score(voters, ballots, &truth),
             ));
         }
+    }
+    for (name, pairs) in &copy.same_transaction {
+        let correct = pairs
+            .iter()
+            .filter(|(voter, texts)| {
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                log.read(&texts).as_deref() == truth.get(voter).map(String::as_str)
+            })
+            .count();
+        scores.push((name.clone(), correct));
     }
     for (attack, correct) in &scores {
         eprintln!("{correct:>3} / {VOTERS}  {attack}");
