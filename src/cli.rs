@@ -330,12 +330,13 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
             Ok(())
         }
         AdminTask::ExportBudget { process, slug, to } => {
+            let key = state.config.secret_key.clone();
             let (text, digest) = state
                 .db
                 .read(move |c| {
                     let detail = crate::domain::processes::detail_by_slug(c, &process, true)?;
                     let budget = crate::domain::budgets::by_slug(c, &detail.process.id, &slug)?;
-                    crate::domain::budgets::ballot_log(c, &budget)
+                    crate::domain::budgets::ballot_log(c, &key, &budget)
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;

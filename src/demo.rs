@@ -30,7 +30,14 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
     let hash = password::hash(&admin_password);
     state
         .db
-        .write_blocking(|c| seed(c, &hash, state.config.public_url.as_str()))
+        .write_blocking(|c| {
+            seed(
+                c,
+                &state.config.secret_key,
+                &hash,
+                state.config.public_url.as_str(),
+            )
+        })
         .map_err(|e| anyhow::anyhow!(crate::cli::describe(&state, &e)))?;
     println!();
     println!("  Plenum demo town is running: {}", state.config.public_url);
@@ -44,14 +51,19 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
 }
 
 /// Creates the demo content unless it is there already; always resets the staff password.
-pub fn seed(conn: &mut AnyConnection, admin_hash: &str, base_url: &str) -> Result<(), Error> {
+pub fn seed(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    admin_hash: &str,
+    base_url: &str,
+) -> Result<(), Error> {
     let already = users::table
         .filter(users::email.eq(ADMIN_EMAIL))
         .count()
         .get_result::<i64>(conn)?
         > 0;
     if !already {
-        seed_content(conn, base_url)?;
+        seed_content(conn, secret_key, base_url)?;
     }
     diesel::update(users::table.filter(users::email.eq(ADMIN_EMAIL)))
         .set(users::password_hash.eq(admin_hash))
@@ -99,7 +111,7 @@ const BUDGET_PROPOSALS: &[(&str, &str, usize)] = &[
     ("Des toilettes publiques accessibles au centre-ville", "Il n'existe aucune toilette publique accessible aux personnes en fauteuil au centre-ville. Nous proposons d'en installer deux.", 4),
 ];
 
-fn seed_content(conn: &mut AnyConnection, base_url: &str) -> Result<(), Error> {
+fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
     account(
         conn,
         "accueil",
@@ -248,13 +260,13 @@ fn seed_content(conn: &mut AnyConnection, base_url: &str) -> Result<(), Error> {
         &phase("proposals", -60, -5, true, true, true),
     )?;
     processes::add_phase(conn, &berges.id, &phase("evaluation", -5, 30, false, false, true))?;
-    seed_budgets(conn, base_url)?;
+    seed_budgets(conn, secret_key, base_url)?;
     Ok(())
 }
 
 /// A real past election replayed (Toulouse 2022, district 10: 393 ballots from pabulib), counted
 /// and published, and a small budget whose vote is open now, so both ends can be tried.
-fn seed_budgets(conn: &mut AnyConnection, base_url: &str) -> Result<(), Error> {
+fn seed_budgets(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
     use crate::domain::budget_results;
     use crate::domain::budgets::{self, BudgetForm, ProjectForm};
     const TOULOUSE: &str = include_str!(
@@ -285,7 +297,7 @@ fn seed_budgets(conn: &mut AnyConnection, base_url: &str) -> Result<(), Error> {
         &election,
     )?;
     let detail = processes::detail_by_id(conn, &past.id)?;
-    budget_results::publish(conn, base_url, &detail, &budget)?;
+    budget_results::publish(conn, secret_key, base_url, &detail, &budget)?;
 
     let schools = processes::create(
         conn,

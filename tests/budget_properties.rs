@@ -269,3 +269,87 @@ fn exact_ties_go_to_the_lower_project_id() {
     }
     assert_eq!(reference_mes(&profile, Utility::Cost).len(), 2);
 }
+
+/// A cumulative budget with `points` to distribute over `projects` projects (p0, p1, …).
+fn points_budget(
+    points: i32,
+    projects: usize,
+) -> (
+    plenum::domain::budgets::Budget,
+    Vec<plenum::domain::budgets::BudgetProject>,
+) {
+    use plenum::domain::budgets::{Budget, BudgetProject};
+    let at = chrono::NaiveDateTime::default();
+    let budget = Budget {
+        id: "b".into(),
+        process_id: "p".into(),
+        slug: "points".into(),
+        title: "Points".into(),
+        description: String::new(),
+        amount: "100".into(),
+        currency: "EUR".into(),
+        ballot_type: "cumulative".into(),
+        min_choices: 0,
+        max_choices: 0,
+        points,
+        rule: "greedy".into(),
+        live_tallies: false,
+        published_outcome: None,
+        ballot_log_sha256: None,
+        published_at: None,
+        created_at: at,
+    };
+    let projects = (0..projects)
+        .map(|i| BudgetProject {
+            id: format!("id{i}"),
+            budget_id: "b".into(),
+            code: format!("p{i}"),
+            title: format!("Project {i}"),
+            description: String::new(),
+            cost: "10".into(),
+            proposal_id: None,
+        })
+        .collect();
+    (budget, projects)
+}
+
+/// Points a person may type: small ones, ones near the top of u64, anything.
+fn typed_points() -> impl Strategy<Value = u64> {
+    prop_oneof![0u64..=25, (u64::MAX - 25)..=u64::MAX, any::<u64>()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Whatever points a voter sends, a ballot that passes the check (the only way to the
+    /// ballot box) gives exactly the declared points, each project once, none above the
+    /// budget's points. Half the cases are built so that their sum *wraps around* to exactly
+    /// the declared points in u64 arithmetic, the shape of finding 3's attack.
+    #[test]
+    fn no_point_vector_passes_unless_its_true_sum_is_the_declared_points(
+        points in 1i32..=20,
+        projects in 1usize..6,
+        picks in prop::collection::vec((0usize..6, typed_points()), 1..8),
+        wrap in any::<bool>(),
+    ) {
+        use plenum::domain::ballots::{check, BallotInput};
+        let (budget, list) = points_budget(points, projects);
+        let mut choices: Vec<String> = picks.iter().map(|(p, _)| format!("p{}", p % projects)).collect();
+        let mut given: Vec<u64> = picks.iter().map(|(_, v)| *v).collect();
+        if wrap {
+            // One more entry that makes the wrapping sum exactly `points`.
+            let wrapped = given.iter().fold(0u64, |s, v| s.wrapping_add(*v));
+            given.push((points as u64).wrapping_sub(wrapped));
+            choices.push(format!("p{}", picks.len() % projects));
+        }
+        let input = BallotInput { choices, points: given, ..Default::default() };
+        if let Ok(ballot) = check(&budget, &list, &input) {
+            let total: u128 = ballot.points.iter().map(|p| u128::from(*p)).sum();
+            prop_assert_eq!(total, points as u128);
+            prop_assert!(ballot.points.iter().all(|p| *p >= 1 && *p <= points as u64));
+            let distinct: BTreeSet<&String> = ballot.choices.iter().collect();
+            prop_assert_eq!(distinct.len(), ballot.choices.len());
+            prop_assert_eq!(ballot.choices.len(), ballot.points.len());
+        }
+    }
+}

@@ -94,19 +94,22 @@ impl Profile {
                     continue;
                 }
                 chosen.push(p);
-                supporters[p as usize] += 1;
-                score[p as usize] += match election.vote_type {
+                let given = match election.vote_type {
                     VoteType::Cumulative => u128::from(ballot.points.get(k).copied().unwrap_or(0)),
                     _ => 1,
                 };
+                // Votes and points are the voters' numbers: every sum is checked, and a project
+                // past MAX_SCORE is refused below (then every product the rules take is exact).
+                let (s, n) = (&mut score[p as usize], &mut supporters[p as usize]);
+                match (s.checked_add(given), n.checked_add(1)) {
+                    (Some(total), Some(count)) if total <= MAX_SCORE => (*s, *n) = (total, count),
+                    _ => return Err(ProfileError::ScoreTooLarge(ids[p as usize].clone())),
+                }
             }
             // The rules never depend on the order within a ballot; sorted, identical ballots
             // are identical slices (MES groups them without copying).
             chosen.sort_unstable();
             ballots.push(chosen);
-        }
-        if let Some(p) = score.iter().position(|s| *s > MAX_SCORE) {
-            return Err(ProfileError::ScoreTooLarge(ids[p].clone()));
         }
         Ok(Profile {
             ids,
@@ -140,7 +143,8 @@ impl Profile {
         10u128.pow(self.places)
     }
 
-    /// Total cost of a set of projects.
+    /// Total cost of a set of projects. Each cost is at most 2^53, so no number of projects a
+    /// file can hold makes this overflow `u128`.
     pub fn cost_of(&self, projects: &[u32]) -> u128 {
         projects.iter().map(|p| self.costs[*p as usize]).sum()
     }

@@ -216,6 +216,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    sealed_ballots (budget_id, voter_tag) {
+        budget_id -> Text,
+        voter_tag -> Text,
+        receipt_key -> Text,
+        sealed -> Text,
+    }
+}
+
+diesel::table! {
     ballot_casts (budget_id, user_id) {
         budget_id -> Text,
         user_id -> Text,
@@ -442,6 +451,7 @@ diesel::joinable!(project_updates -> budget_projects (project_id));
 diesel::joinable!(budgets -> processes (process_id));
 diesel::joinable!(budget_projects -> budgets (budget_id));
 diesel::joinable!(ballots -> budgets (budget_id));
+diesel::joinable!(sealed_ballots -> budgets (budget_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(categories -> processes (process_id));
 diesel::joinable!(phases -> processes (process_id));
@@ -476,6 +486,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     budgets,
     budget_projects,
     ballots,
+    sealed_ballots,
     ballot_casts,
     signing_keys,
     project_updates,

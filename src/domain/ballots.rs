@@ -1,9 +1,10 @@
 //! Casting a budget ballot: validation, secrecy, receipts, and "the last ballot counts".
 //!
-//! The ballot row holds no account and no time. Its key is a voter tag, HMAC(secret key, budget,
-//! account), with the key kept outside the database, so the same voter replaces their own
-//! ballot while a copy of the database alone does not say whose ballot is whose. A separate
-//! `ballot_casts` row records that the account has voted. See `docs/voting.md`.
+//! A cast ballot is stored sealed (see [`super::ballot_box`]) under a key derived from the
+//! instance's secret key, kept outside the database, in a row keyed by a voter tag, HMAC(secret
+//! key, budget, account): the same voter replaces their own ballot, while a copy of the
+//! database alone says neither whose ballot is whose nor what any ballot says. A separate
+//! `ballot_casts` row records that the account has voted (to the day). See `docs/voting.md`.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -12,10 +13,12 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::accounts::User;
+use super::ballot_box;
 use super::budgets::{BallotType, Budget, BudgetProject};
 use super::processes::{Capability, ProcessDetail};
 use super::{now, Error, Msg, Result};
-use crate::db::schema::{ballot_casts, ballots};
+use crate::budgeting::amount::Decimal;
+use crate::db::schema::{ballot_casts, ballots, sealed_ballots};
 use crate::db::{AnyConnection, DbError};
 
 /// What the ballot form sends: the chosen project codes, and points for cumulative ballots.
@@ -24,6 +27,9 @@ pub struct BallotInput {
     pub choices: Vec<String>,
     /// Points per chosen project (cumulative ballots only), same order as `choices`.
     pub points: Vec<u64>,
+    /// Projects whose points field was not a whole number (negative, a word, too large to
+    /// hold): the ballot is refused, naming the first one.
+    pub malformed: Vec<String>,
 }
 
 /// A cleaned ballot: projects in code order, without zero-point entries.
@@ -33,78 +39,141 @@ pub struct CheckedBallot {
     pub points: Vec<u64>,
 }
 
-/// The total cost of the chosen projects, exact.
-pub fn chosen_cost(projects: &[BudgetProject], choices: &[String]) -> crate::budgeting::amount::Decimal {
+/// Reads the ballot form: `choice` repeated (checkbox / radio values), or `points-CODE` for
+/// cumulative ballots, and `action` = `check` (show the running total) or `cast`. Returns the
+/// input and whether the person asked to cast it. An empty or `0` points field is no choice; a
+/// points field that is not a whole number is kept in `malformed`, so [`check`] refuses it.
+pub fn parse_form(bytes: &[u8]) -> (BallotInput, bool) {
+    let mut input = BallotInput::default();
+    let mut cast = false;
+    for (k, v) in url::form_urlencoded::parse(bytes) {
+        if k == "choice" {
+            input.choices.push(v.into_owned());
+            input.points.push(1);
+        } else if let Some(code) = k.strip_prefix("points-") {
+            let text = v.trim();
+            if text.is_empty() {
+                continue;
+            }
+            match text.parse::<u64>() {
+                Ok(0) => {}
+                Ok(points) => {
+                    input.choices.push(code.to_string());
+                    input.points.push(points);
+                }
+                Err(_) => input.malformed.push(code.to_string()),
+            }
+        } else if k == "action" && v == "cast" {
+            cast = true;
+        }
+    }
+    (input, cast)
+}
+
+/// The total cost of the chosen projects, exact; `None` when it is too large to hold.
+pub fn chosen_cost(projects: &[BudgetProject], choices: &[String]) -> Option<Decimal> {
     let places = projects.iter().map(|p| p.cost().places()).max().unwrap_or(0);
-    let total: u128 = projects
-        .iter()
-        .filter(|p| choices.contains(&p.code))
-        .map(|p| p.cost().rescale(places).unwrap_or(0))
-        .sum();
-    crate::budgeting::amount::Decimal::from_scaled(total, places)
+    let mut total: u128 = 0;
+    for p in projects.iter().filter(|p| choices.contains(&p.code)) {
+        total = total.checked_add(p.cost().rescale(places)?)?;
+    }
+    Some(Decimal::from_scaled(total, places))
+}
+
+/// The most points one project may receive: the budget's points (cumulative ballots).
+fn points_cap(budget: &Budget) -> u64 {
+    u64::try_from(budget.points).unwrap_or(0)
 }
 
 /// Checks a ballot against the budget's rules; every problem is a message a voter understands.
+/// Every number in it comes from the voter, so every sum is checked: a ballot that passes has
+/// known projects, each once, and (cumulative) points that add up exactly to the budget's, none
+/// above it.
 pub fn check(budget: &Budget, projects: &[BudgetProject], input: &BallotInput) -> Result<CheckedBallot> {
+    let invalid = |msg: Msg| Err(Error::invalid("choices", msg));
+    let ballot_type = budget.ballot_type();
+    let cap = points_cap(budget);
+    if let Some(code) = input.malformed.first() {
+        return invalid(
+            Msg::new("ballot-points-not-a-number")
+                .arg("project", code)
+                .arg("points", cap),
+        );
+    }
+    if input.choices.len() > projects.len() {
+        return invalid(Msg::new("ballot-more-than-projects").arg("projects", projects.len()));
+    }
     let known: HashSet<&str> = projects.iter().map(|p| p.code.as_str()).collect();
     let mut chosen: BTreeMap<String, u64> = BTreeMap::new();
     for (i, code) in input.choices.iter().enumerate() {
         if !known.contains(code.as_str()) {
-            return Err(Error::invalid("choices", Msg::new("ballot-unknown-project")));
+            return invalid(Msg::new("ballot-unknown-project"));
         }
-        let points = input.points.get(i).copied().unwrap_or(1);
-        *chosen.entry(code.clone()).or_default() += points;
+        let points = match (ballot_type, input.points.get(i)) {
+            (BallotType::Cumulative, None) => {
+                return invalid(
+                    Msg::new("ballot-points-not-a-number")
+                        .arg("project", code)
+                        .arg("points", cap),
+                )
+            }
+            (BallotType::Cumulative, Some(p)) => *p,
+            _ => 1,
+        };
+        if ballot_type == BallotType::Cumulative && points > cap {
+            return invalid(
+                Msg::new("ballot-points-per-project")
+                    .arg("project", code)
+                    .arg("points", cap),
+            );
+        }
+        if chosen.insert(code.clone(), points).is_some() {
+            return invalid(Msg::new("ballot-duplicate-project").arg("project", code));
+        }
     }
-    let ballot_type = budget.ballot_type();
     if ballot_type == BallotType::Cumulative {
         chosen.retain(|_, p| *p > 0);
     }
-    let count = chosen.len() as i32;
-    let invalid = |key: &'static str| Err(Error::invalid("choices", Msg::new(key)));
+    let count = i32::try_from(chosen.len()).unwrap_or(i32::MAX);
     match ballot_type {
         BallotType::Approval => {
             if count < budget.min_choices.max(1) {
-                return Err(Error::invalid(
-                    "choices",
-                    Msg::new("ballot-too-few").arg("min", budget.min_choices.max(1)),
-                ));
+                return invalid(Msg::new("ballot-too-few").arg("min", budget.min_choices.max(1)));
             }
             if budget.max_choices > 0 && count > budget.max_choices {
-                return Err(Error::invalid(
-                    "choices",
-                    Msg::new("ballot-too-many").arg("max", budget.max_choices),
-                ));
+                return invalid(Msg::new("ballot-too-many").arg("max", budget.max_choices));
             }
         }
         BallotType::Knapsack => {
             if count == 0 {
-                return invalid("ballot-empty");
+                return invalid(Msg::new("ballot-empty"));
             }
             let codes: Vec<String> = chosen.keys().cloned().collect();
-            let cost = chosen_cost(projects, &codes);
+            let Some(cost) = chosen_cost(projects, &codes) else {
+                return invalid(Msg::new("ballot-cost-too-large").arg("budget", budget.amount()));
+            };
             if budget.amount().checked_sub(&cost).is_none() {
-                return Err(Error::invalid(
-                    "choices",
+                return invalid(
                     Msg::new("ballot-over-budget")
                         .arg("total", cost)
                         .arg("budget", budget.amount()),
-                ));
+                );
             }
         }
         BallotType::Cumulative => {
-            let total: u64 = chosen.values().sum();
-            if total != budget.points as u64 {
-                return Err(Error::invalid(
-                    "choices",
-                    Msg::new("ballot-points")
-                        .arg("points", budget.points)
-                        .arg("given", total),
+            // Each entry is at most `cap` (≤ 10,000) and there are at most as many entries as
+            // projects, so this cannot overflow; it is checked all the same.
+            let total = chosen.values().try_fold(0u64, |sum, p| sum.checked_add(*p));
+            if total != Some(cap) {
+                return invalid(Msg::new("ballot-points").arg("points", budget.points).arg(
+                    "given",
+                    total.map_or_else(|| format!("> {}", u64::MAX), |t| t.to_string()),
                 ));
             }
         }
         BallotType::Choose1 => {
             if count != 1 {
-                return invalid("ballot-choose-one");
+                return invalid(Msg::new("ballot-choose-one"));
             }
         }
     }
@@ -117,6 +186,33 @@ pub fn check(budget: &Budget, projects: &[BudgetProject], input: &BallotInput) -
         choices: chosen.into_keys().collect(),
         points,
     })
+}
+
+/// Whether a stored ballot can be counted in this budget: every project known and named once,
+/// and (cumulative) as many points as projects, none above the budget's points and their sum
+/// not either. Cast ballots always pass ([`check`] is stricter); an imported file or a ballot
+/// stored by an older version may not, and is then set aside instead of making the whole
+/// budget uncountable.
+pub fn countable(budget: &Budget, known: &HashSet<&str>, projects: &[String], points: &[u64]) -> bool {
+    let mut seen = HashSet::with_capacity(projects.len());
+    if !projects
+        .iter()
+        .all(|p| known.contains(p.as_str()) && seen.insert(p.as_str()))
+    {
+        return false;
+    }
+    match budget.ballot_type() {
+        BallotType::Cumulative => {
+            let cap = points_cap(budget);
+            points.len() == projects.len()
+                && points
+                    .iter()
+                    .try_fold(0u64, |sum, p| if *p > cap { None } else { sum.checked_add(*p) })
+                    .is_some_and(|total| total <= cap)
+        }
+        BallotType::Choose1 => projects.len() <= 1,
+        BallotType::Approval | BallotType::Knapsack => true,
+    }
 }
 
 /// The tag that keys a voter's ballot in one budget.
@@ -150,8 +246,13 @@ fn new_receipt() -> String {
 }
 
 /// Casts or replaces the voter's ballot and returns the new receipt code (shown once; only its
-/// hash is stored). Parallel submissions by one voter leave exactly one ballot: the primary key
-/// (budget, voter tag) refuses a second row, and the loser of the race updates instead.
+/// hash is stored, inside the sealed ballot). Parallel submissions by one voter leave exactly
+/// one ballot: the primary key (budget, voter tag) refuses a second row, and the loser of the
+/// race updates instead.
+///
+/// The ballot is sealed (see [`super::ballot_box`]): this transaction writes the account's
+/// `ballot_casts` row and a sealed row, and nothing a copy of the database can read ties the
+/// account to the choices.
 pub fn cast(
     conn: &mut AnyConnection,
     secret_key: &[u8],
@@ -166,24 +267,27 @@ pub fn cast(
     let ballot = check(budget, projects, input)?;
     let tag = voter_tag(secret_key, &budget.id, &user.id);
     let receipt = new_receipt();
-    let receipt_hash = hash_receipt(&receipt);
-    let choices = ballot.choices.join(",");
-    let points = ballot
-        .points
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let content = ballot_box::Content {
+        receipt_hash: hash_receipt(&receipt),
+        choices: ballot.choices.join(","),
+        points: ballot
+            .points
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    let sealed = ballot_box::seal(secret_key, budget, projects, &tag, &content);
+    let receipt_key = ballot_box::receipt_key(secret_key, &budget.id, &content.receipt_hash);
     // The insert runs in a savepoint, so on PostgreSQL a refused insert does not abort the
     // surrounding transaction.
     let inserted = conn.transaction(|c| {
-        diesel::insert_into(ballots::table)
+        diesel::insert_into(sealed_ballots::table)
             .values((
-                ballots::budget_id.eq(&budget.id),
-                ballots::voter_tag.eq(&tag),
-                ballots::receipt_hash.eq(&receipt_hash),
-                ballots::choices.eq(&choices),
-                ballots::points.eq(&points),
+                sealed_ballots::budget_id.eq(&budget.id),
+                sealed_ballots::voter_tag.eq(&tag),
+                sealed_ballots::receipt_key.eq(&receipt_key),
+                sealed_ballots::sealed.eq(&sealed),
             ))
             .execute(c)
     });
@@ -191,25 +295,27 @@ pub fn cast(
         Ok(_) => {}
         Err(DbError::AlreadyExists) => {
             diesel::update(
-                ballots::table
-                    .filter(ballots::budget_id.eq(&budget.id))
-                    .filter(ballots::voter_tag.eq(&tag)),
+                sealed_ballots::table
+                    .filter(sealed_ballots::budget_id.eq(&budget.id))
+                    .filter(sealed_ballots::voter_tag.eq(&tag)),
             )
             .set((
-                ballots::receipt_hash.eq(&receipt_hash),
-                ballots::choices.eq(&choices),
-                ballots::points.eq(&points),
+                sealed_ballots::receipt_key.eq(&receipt_key),
+                sealed_ballots::sealed.eq(&sealed),
             ))
             .execute(conn)?;
         }
         Err(e) => return Err(e.into()),
     }
+    // A ballot this voter cast with an older version, still in the clear: the sealed one
+    // replaces it.
+    delete_plaintext(conn, Some((&budget.id, &tag)))?;
     let marked = conn.transaction(|c| {
         diesel::insert_into(ballot_casts::table)
             .values((
                 ballot_casts::budget_id.eq(&budget.id),
                 ballot_casts::user_id.eq(&user.id),
-                ballot_casts::first_cast_at.eq(now()),
+                ballot_casts::first_cast_at.eq(today()),
             ))
             .execute(c)
     });
@@ -217,6 +323,84 @@ pub fn cast(
         Ok(_) | Err(DbError::AlreadyExists) => Ok(receipt),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Today at midnight (UTC): when someone voted is kept to the day only.
+fn today() -> chrono::NaiveDateTime {
+    now().date().and_time(chrono::NaiveTime::MIN)
+}
+
+/// Deletes plaintext ballot rows: the one of (budget, voter tag), or with `None` every one that
+/// was cast (not imported). On SQLite with `secure_delete` on for the statement, so the freed
+/// space in the database file is overwritten with zeros instead of keeping the ballot.
+fn delete_plaintext(conn: &mut AnyConnection, only: Option<(&str, &str)>) -> Result<usize> {
+    use diesel::connection::SimpleConnection;
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    if sqlite {
+        conn.batch_execute("PRAGMA secure_delete = ON")?;
+    }
+    let deleted = match only {
+        Some((budget_id, tag)) => diesel::delete(
+            ballots::table
+                .filter(ballots::budget_id.eq(budget_id))
+                .filter(ballots::voter_tag.eq(tag)),
+        )
+        .execute(conn),
+        None => diesel::delete(ballots::table.filter(ballots::voter_tag.not_like("import:%"))).execute(conn),
+    };
+    if sqlite {
+        conn.batch_execute("PRAGMA secure_delete = OFF")?;
+    }
+    Ok(deleted?)
+}
+
+/// Seals every ballot an older version stored in the clear (imported ballots stay as they
+/// are: they came from a file, with no account). Run at start-up; the plaintext rows are
+/// deleted with `secure_delete` on SQLite. Returns how many were sealed.
+///
+/// What this cannot undo: copies made before, and the database's own history (a WAL not yet
+/// overwritten, PostgreSQL's dead rows until VACUUM, its WAL archive), still hold them.
+pub fn seal_plaintext(conn: &mut AnyConnection, secret_key: &[u8]) -> Result<usize> {
+    use rand::seq::SliceRandom;
+    let mut rows: Vec<(String, String, String, String, String)> = ballots::table
+        .filter(ballots::voter_tag.not_like("import:%"))
+        .select((
+            ballots::budget_id,
+            ballots::voter_tag,
+            ballots::receipt_hash,
+            ballots::choices,
+            ballots::points,
+        ))
+        .load(conn)?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    // Written in a random order: the new rows do not keep the old rows' order.
+    rows.shuffle(&mut rand::thread_rng());
+    let mut budgets: std::collections::HashMap<String, (Budget, Vec<BudgetProject>)> = Default::default();
+    for (budget_id, tag, receipt_hash, choices, points) in &rows {
+        if !budgets.contains_key(budget_id) {
+            let budget = super::budgets::find(conn, budget_id)?;
+            let projects = super::budgets::projects(conn, budget_id)?;
+            budgets.insert(budget_id.clone(), (budget, projects));
+        }
+        let (budget, projects) = &budgets[budget_id];
+        let content = ballot_box::Content {
+            receipt_hash: receipt_hash.clone(),
+            choices: choices.clone(),
+            points: points.clone(),
+        };
+        diesel::insert_into(sealed_ballots::table)
+            .values((
+                sealed_ballots::budget_id.eq(budget_id),
+                sealed_ballots::voter_tag.eq(tag),
+                sealed_ballots::receipt_key.eq(ballot_box::receipt_key(secret_key, budget_id, receipt_hash)),
+                sealed_ballots::sealed.eq(ballot_box::seal(secret_key, budget, projects, tag, &content)),
+            ))
+            .execute(conn)?;
+    }
+    delete_plaintext(conn, None)?;
+    Ok(rows.len())
 }
 
 /// The voter's current ballot, to show it again on the form.
@@ -227,12 +411,23 @@ pub fn current(
     user: &User,
 ) -> Result<Option<CheckedBallot>> {
     let tag = voter_tag(secret_key, &budget.id, &user.id);
-    let row: Option<(String, String)> = ballots::table
-        .filter(ballots::budget_id.eq(&budget.id))
-        .filter(ballots::voter_tag.eq(&tag))
-        .select((ballots::choices, ballots::points))
+    let sealed: Option<String> = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(&budget.id))
+        .filter(sealed_ballots::voter_tag.eq(&tag))
+        .select(sealed_ballots::sealed)
         .first(conn)
         .optional()?;
+    let row = match sealed {
+        Some(sealed) => {
+            ballot_box::open(secret_key, &budget.id, &tag, &sealed).map(|c| (c.choices, c.points))
+        }
+        None => ballots::table
+            .filter(ballots::budget_id.eq(&budget.id))
+            .filter(ballots::voter_tag.eq(&tag))
+            .select((ballots::choices, ballots::points))
+            .first(conn)
+            .optional()?,
+    };
     Ok(row.map(|(choices, points)| CheckedBallot {
         choices: choices
             .split(',')
@@ -251,12 +446,39 @@ pub fn voters(conn: &mut AnyConnection, budget_id: &str) -> Result<i64> {
         .get_result(conn)?)
 }
 
-/// Whether a receipt is in the budget's ballot log.
-pub fn receipt_is_counted(conn: &mut AnyConnection, budget_id: &str, receipt: &str) -> Result<bool> {
-    let n: i64 = ballots::table
-        .filter(ballots::budget_id.eq(budget_id))
-        .filter(ballots::receipt_hash.eq(hash_receipt(receipt)))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+/// Whether a receipt's ballot is in the budget's ballot log (stored, and countable).
+pub fn receipt_is_counted(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    budget: &Budget,
+    receipt: &str,
+) -> Result<bool> {
+    let receipt_hash = hash_receipt(receipt);
+    let key = ballot_box::receipt_key(secret_key, &budget.id, &receipt_hash);
+    let sealed: Option<(String, String)> = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(&budget.id))
+        .filter(sealed_ballots::receipt_key.eq(&key))
+        .select((sealed_ballots::voter_tag, sealed_ballots::sealed))
+        .first(conn)
+        .optional()?;
+    let content = match sealed {
+        Some((tag, sealed)) => ballot_box::open(secret_key, &budget.id, &tag, &sealed),
+        None => ballots::table
+            .filter(ballots::budget_id.eq(&budget.id))
+            .filter(ballots::receipt_hash.eq(&receipt_hash))
+            .select((ballots::receipt_hash, ballots::choices, ballots::points))
+            .first::<(String, String, String)>(conn)
+            .optional()?
+            .map(|(receipt_hash, choices, points)| ballot_box::Content {
+                receipt_hash,
+                choices,
+                points,
+            }),
+    };
+    let Some(content) = content.filter(|c| c.receipt_hash == receipt_hash) else {
+        return Ok(false);
+    };
+    let projects = super::budgets::projects(conn, &budget.id)?;
+    let known: HashSet<&str> = projects.iter().map(|p| p.code.as_str()).collect();
+    Ok(super::budgets::stored_ballot(budget, &known, &content.choices, &content.points).is_some())
 }

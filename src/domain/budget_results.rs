@@ -36,8 +36,8 @@ fn counting_profile(election: &Election) -> Result<Profile> {
 }
 
 /// Votes (and points) per project, in code order.
-pub fn tallies(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Tally>> {
-    let election = budgets::election(conn, budget)?;
+pub fn tallies(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<Vec<Tally>> {
+    let (election, _) = budgets::election(conn, secret_key, budget)?;
     Ok(tallies_of(&election, &counting_profile(&election)?))
 }
 
@@ -60,8 +60,8 @@ fn tallies_of(election: &Election, profile: &Profile) -> Vec<Tally> {
 }
 
 /// Every compared rule's outcome on the real ballots.
-pub fn compare(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<Outcome>> {
-    let profile = counting_profile(&budgets::election(conn, budget)?)?;
+pub fn compare(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<Vec<Outcome>> {
+    let profile = counting_profile(&budgets::election(conn, secret_key, budget)?.0)?;
     Ok(COMPARED.iter().map(|r| rules::run(&profile, *r)).collect())
 }
 
@@ -82,13 +82,22 @@ pub struct Published {
     pub outcome: serde_json::Value,
     pub tallies: Vec<Tally>,
     pub ballots: i64,
+    /// Stored ballots left out of the count because they break the budget's rules (written only
+    /// when there are some, so results without any read and sign as before).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ballots_set_aside: i64,
     pub ballot_log_sha256: String,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// Publishes the declared rule's outcome as a signed document (see [`signed_document`]). Only
 /// after the vote closed; publishing again changes nothing and returns what was published.
 pub fn publish(
     conn: &mut AnyConnection,
+    secret_key: &[u8],
     base_url: &str,
     detail: &ProcessDetail,
     budget: &Budget,
@@ -104,7 +113,7 @@ pub fn publish(
         });
     }
     // One reading of the ballots serves the outcome, the tallies and the log's digest.
-    let election = budgets::election(conn, budget)?;
+    let (election, set_aside) = budgets::election(conn, secret_key, budget)?;
     let profile = counting_profile(&election)?;
     let outcome = rules::run(&profile, budget.rule());
     let (_, digest) = budgets::log_text(&election);
@@ -116,6 +125,7 @@ pub fn publish(
         outcome: crate::budgeting::cli::outcome_json(&outcome),
         tallies: tallies_of(&election, &profile),
         ballots: election.ballots.len() as i64,
+        ballots_set_aside: set_aside as i64,
         ballot_log_sha256: digest.clone(),
     };
     let key = super::signing_keys::for_owner(conn, &detail.process.id)?;

@@ -14,7 +14,7 @@ use super::{new_id, now, Error, Msg, Result};
 use crate::budgeting::amount::Decimal;
 use crate::budgeting::pabulib::{self, Election, VoteType};
 use crate::budgeting::Rule;
-use crate::db::schema::{ballots, budget_projects, budgets};
+use crate::db::schema::{ballots, budget_projects, budgets, sealed_ballots};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -131,12 +131,15 @@ pub struct BudgetForm {
     pub live_tallies: Option<String>,
 }
 
+/// The most points a cumulative ballot may distribute (and any count on the budget form).
+pub const MAX_POINTS: u64 = 10_000;
+
 fn small_number(v: &mut Validator, field: &'static str, text: &str) -> i32 {
     if text.trim().is_empty() {
         return 0;
     }
     match text.trim().parse::<i32>() {
-        Ok(n) if (0..=10_000).contains(&n) => n,
+        Ok(n) if (0..=MAX_POINTS as i32).contains(&n) => n,
         _ => {
             v.add(field, Msg::new("error-not-a-count"));
             0
@@ -344,11 +347,17 @@ pub fn add_project(conn: &mut AnyConnection, budget: &Budget, form: &ProjectForm
         .first(conn)?)
 }
 
+/// Stored ballots of the budget: cast (sealed) and imported.
 pub fn ballot_count(conn: &mut AnyConnection, budget_id: &str) -> Result<i64> {
-    Ok(ballots::table
+    let plain: i64 = ballots::table
         .filter(ballots::budget_id.eq(budget_id))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)?;
+    let sealed: i64 = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(budget_id))
+        .count()
+        .get_result(conn)?;
+    Ok(plain + sealed)
 }
 
 /// Creates a budget from a `.pb` file: its projects and, to replay a past election, its
@@ -369,12 +378,23 @@ pub fn import(
         // Ranked ballots are counted as approval of the listed projects.
         VoteType::Ordinal => "approval",
     };
-    let points = election
-        .ballots
-        .iter()
-        .map(|b| b.points.iter().sum::<u64>())
-        .max()
-        .unwrap_or(0);
+    // The points each voter had: the most any ballot of the file gives. The file's numbers are
+    // anyone's, so the sums are checked, and a file beyond what a budget allows is refused.
+    let mut points: u64 = 0;
+    for b in &election.ballots {
+        let given = b.points.iter().try_fold(0u64, |sum, p| sum.checked_add(*p));
+        match given {
+            Some(given) if given <= MAX_POINTS => points = points.max(given),
+            _ => {
+                return Err(Error::invalid(
+                    "file",
+                    Msg::new("error-pb-too-many-points")
+                        .arg("voter", &b.voter_id)
+                        .arg("max", MAX_POINTS),
+                ))
+            }
+        }
+    }
     let form = BudgetForm {
         slug: slug.into(),
         title: title.into(),
@@ -389,7 +409,7 @@ pub fn import(
             .unwrap_or("")
             .into(),
         points: if points > 0 {
-            points.min(10_000).to_string()
+            points.to_string()
         } else {
             String::new()
         },
@@ -439,34 +459,63 @@ pub fn import(
 /// The budget and its ballots as a pabulib election: the published ballot log. Voter ids are
 /// receipt hashes and ballots are listed in their order, so the log says nothing about when or
 /// by whom a ballot was cast.
-pub fn election(conn: &mut AnyConnection, budget: &Budget) -> Result<Election> {
+///
+/// A stored ballot that cannot be counted (see [`super::ballots::countable`]: a project twice,
+/// points beyond the budget's…) is left out of the election, so one bad row never makes the
+/// whole budget uncountable; the second value says how many were set aside, and the log says
+/// so in the server's log too.
+///
+/// Cast ballots are opened with the instance's secret key (`secret_key`); imported ones are
+/// stored as the file gave them. When no sealed ballot opens with this key, the budget cannot
+/// be counted (a changed key file); one that alone does not open is set aside.
+pub fn election(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<(Election, usize)> {
     let projects = projects(conn, &budget.id)?;
     let mut rows: Vec<(String, String, String)> = ballots::table
         .filter(ballots::budget_id.eq(&budget.id))
         .select((ballots::receipt_hash, ballots::choices, ballots::points))
         .load(conn)?;
+    let sealed: Vec<(String, String)> = sealed_ballots::table
+        .filter(sealed_ballots::budget_id.eq(&budget.id))
+        .select((sealed_ballots::voter_tag, sealed_ballots::sealed))
+        .load(conn)?;
+    let mut unopened = 0;
+    for (tag, sealed) in &sealed {
+        match super::ballot_box::open(secret_key, &budget.id, tag, sealed) {
+            Some(c) => rows.push((c.receipt_hash, c.choices, c.points)),
+            None => unopened += 1,
+        }
+    }
+    if unopened > 0 && unopened == sealed.len() {
+        return Err(Error::Conflict(Msg::new("error-ballots-sealed-with-another-key")));
+    }
     rows.sort();
     let vote_type = budget.ballot_type().vote_type();
-    let split = |s: &str| -> Vec<String> {
-        s.split(',')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let ballots = rows
-        .into_iter()
-        .map(|(receipt, choices, points)| pabulib::Ballot {
-            voter_id: receipt,
-            projects: split(&choices),
-            points: split(&points).iter().filter_map(|p| p.parse().ok()).collect(),
-            extra: Vec::new(),
-        })
-        .collect::<Vec<_>>();
+    let known: std::collections::HashSet<&str> = projects.iter().map(|p| p.code.as_str()).collect();
+    let mut set_aside = unopened;
+    let mut ballots = Vec::with_capacity(rows.len());
+    for (receipt, choices, points) in rows {
+        match stored_ballot(budget, &known, &choices, &points) {
+            Some((projects, points)) => ballots.push(pabulib::Ballot {
+                voter_id: receipt,
+                projects,
+                points,
+                extra: Vec::new(),
+            }),
+            None => set_aside += 1,
+        }
+    }
+    if set_aside > 0 {
+        tracing::warn!(
+            budget = %budget.id,
+            set_aside,
+            "stored ballots that break the budget's rules are not counted"
+        );
+    }
     let mut vote_columns = vec!["voter_id".to_string(), "vote".to_string()];
     if vote_type == VoteType::Cumulative {
         vote_columns.push("points".into());
     }
-    Ok(Election {
+    let election = Election {
         meta: vec![
             ("description".into(), budget.title.clone()),
             ("num_projects".into(), projects.len().to_string()),
@@ -490,12 +539,38 @@ pub fn election(conn: &mut AnyConnection, budget: &Budget) -> Result<Election> {
             .collect(),
         vote_columns,
         ballots,
-    })
+    };
+    Ok((election, set_aside))
+}
+
+/// A stored ballot's projects and points, if it can be counted in this budget.
+pub fn stored_ballot(
+    budget: &Budget,
+    known: &std::collections::HashSet<&str>,
+    choices: &str,
+    points: &str,
+) -> Option<(Vec<String>, Vec<u64>)> {
+    let split = |s: &str| -> Vec<String> {
+        s.split(',')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let projects = split(choices);
+    let points: Vec<u64> = if budget.ballot_type() == BallotType::Cumulative {
+        split(points)
+            .iter()
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?
+    } else {
+        Vec::new()
+    };
+    super::ballots::countable(budget, known, &projects, &points).then_some((projects, points))
 }
 
 /// The ballot log as `.pb` text and its SHA-256 (hex).
-pub fn ballot_log(conn: &mut AnyConnection, budget: &Budget) -> Result<(String, String)> {
-    Ok(log_text(&election(conn, budget)?))
+pub fn ballot_log(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<(String, String)> {
+    Ok(log_text(&election(conn, secret_key, budget)?.0))
 }
 
 /// An election as `.pb` text and that text's SHA-256 (hex).

@@ -47,6 +47,16 @@ impl AppState {
         let secret = db
             .write_blocking(domain::settings::instance_secret)
             .map_err(|e| anyhow::anyhow!("cannot read the instance secret: {e}"))?;
+        // Ballots an older version stored in the clear are sealed before anyone is served.
+        let sealed = db
+            .write_blocking(|c| domain::ballots::seal_plaintext(c, &config.secret_key))
+            .map_err(|e| anyhow::anyhow!("cannot seal the ballots stored in the clear: {e}"))?;
+        if sealed > 0 {
+            tracing::info!(
+                sealed,
+                "ballots stored in the clear by an older version are now sealed"
+            );
+        }
         Ok(Arc::new(AppState {
             db,
             config,

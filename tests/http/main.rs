@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod adversarial;
 mod api;
+mod ballot_secrecy;
 mod budgets;
 mod census;
 mod citizen;

@@ -42,6 +42,13 @@ pub fn parse_str(text: &str) -> Result<Election, ParseError> {
     parse(text.as_bytes())
 }
 
+fn too_many_points(line: usize, voter_id: &str) -> ParseError {
+    ParseError::at(
+        line,
+        format!("voter '{voter_id}' gives more points than can be counted"),
+    )
+}
+
 #[derive(Default)]
 struct Parser {
     section: Option<Section>,
@@ -319,7 +326,9 @@ impl Parser {
             match projects.iter().position(|p| p == id) {
                 Some(pos) => {
                     if let (Some(total), Some(more)) = (points.get_mut(pos), points_given.get(i)) {
-                        *total = total.saturating_add(*more);
+                        *total = total
+                            .checked_add(*more)
+                            .ok_or_else(|| too_many_points(line, &voter_id))?;
                     }
                 }
                 None => {
@@ -329,6 +338,15 @@ impl Parser {
                     }
                 }
             }
+        }
+        // A ballot's points must add up to a number we can hold: the importer and the tally
+        // sum them.
+        if points
+            .iter()
+            .try_fold(0u64, |sum, p| sum.checked_add(*p))
+            .is_none()
+        {
+            return Err(too_many_points(line, &voter_id));
         }
         let extra = self
             .vote_columns
@@ -380,5 +398,40 @@ impl Parser {
             vote_columns: self.vote_columns,
             ballots: self.ballots,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_str;
+
+    fn cumulative(projects: &str, votes: &str) -> String {
+        format!(
+            "META\nkey;value\nbudget;100\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n{projects}\
+             VOTES\nvoter_id;vote;points\n{votes}"
+        )
+    }
+
+    /// One ballot whose points add up past u64: an error naming its line, not a wrapped sum
+    /// that the importer or the tally would then trip over.
+    #[test]
+    fn a_ballot_whose_points_overflow_a_sum_is_an_error() {
+        let text = cumulative("a;10\nb;10\n", &format!("1;a;1\n2;a,b;{},11\n", u64::MAX));
+        assert_eq!(
+            parse_str(&text).unwrap_err().to_string(),
+            "line 12: voter '2' gives more points than can be counted"
+        );
+    }
+
+    /// A project named twice on one cumulative ballot adds its points up: checked too.
+    #[test]
+    fn points_given_twice_to_one_project_that_overflow_are_an_error() {
+        let text = cumulative("a;10\n", &format!("1;a,a;{},1\n", u64::MAX));
+        assert_eq!(
+            parse_str(&text).unwrap_err().to_string(),
+            "line 10: voter '1' gives more points than can be counted"
+        );
+        let fine = parse_str(&cumulative("a;10\n", "1;a,a;2,3\n")).unwrap();
+        assert_eq!(fine.ballots[0].points, vec![5]);
     }
 }

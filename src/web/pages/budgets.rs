@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::layout::Layout;
 use super::render;
 use crate::budgeting::amount::Decimal;
-use crate::domain::ballots::{self, BallotInput, CheckedBallot};
+use crate::domain::ballots::{self, CheckedBallot};
 use crate::domain::budget_results::{self, Published, Tally};
 use crate::domain::budgets::{self, BallotType, Budget, BudgetProject};
 use crate::domain::processes::{self, Capability, ProcessDetail};
@@ -108,30 +108,6 @@ impl BudgetPage<'_> {
     }
 }
 
-/// The form's fields: `choice` repeated (checkbox / radio values), or `points-CODE` for
-/// cumulative ballots, and `action` = `check` (show the running total) or `cast`.
-fn parse_form(bytes: &[u8]) -> (BallotInput, bool) {
-    let mut input = BallotInput::default();
-    let mut cast = false;
-    for (k, v) in url::form_urlencoded::parse(bytes) {
-        if k == "choice" {
-            input.choices.push(v.into_owned());
-        } else if let Some(code) = k.strip_prefix("points-") {
-            let points = v.trim().parse::<u64>().unwrap_or(0);
-            if points > 0 {
-                input.choices.push(code.to_string());
-                input.points.push(points);
-            }
-        } else if k == "action" && v == "cast" {
-            cast = true;
-        }
-    }
-    if input.points.is_empty() {
-        input.points = vec![1; input.choices.len()];
-    }
-    (input, cast)
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn page(
     ctx: &Ctx,
@@ -160,7 +136,7 @@ async fn page(
                     None => None,
                 };
                 let tallies = if show_tallies {
-                    Some(budget_results::tallies(conn, &b)?)
+                    Some(budget_results::tallies(conn, &key, &b)?)
                 } else {
                     None
                 };
@@ -174,7 +150,8 @@ async fn page(
         points: Vec::new(),
     });
     let total = ballots::chosen_cost(&projects, &selection.choices);
-    let remaining = budget.amount().checked_sub(&total);
+    let remaining = total.and_then(|t| budget.amount().checked_sub(&t));
+    let total = total.unwrap_or(Decimal::from_units(0));
     let input_type = match budget.ballot_type() {
         BallotType::Choose1 => "radio",
         BallotType::Cumulative => "number",
@@ -234,7 +211,7 @@ async fn ballot(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, budget, projects) = load(&ctx, slug, budget).await?;
-    let (input, cast) = parse_form(&bytes);
+    let (input, cast) = ballots::parse_form(&bytes);
     let checked = ballots::check(&budget, &projects, &input);
     if !cast || checked.is_err() {
         // "Check my choices", or a ballot that cannot be cast: show the form again with the
@@ -330,12 +307,12 @@ async fn results(
     let published = published_or_404(&budget)?;
     let receipt = match q.receipt.filter(|r| !r.trim().is_empty()) {
         Some(r) => {
-            let id = budget.id.clone();
+            let (b, key) = (budget.clone(), ctx.state.config.secret_key.clone());
             let shown = r.trim().to_string();
             let found = ctx
                 .state
                 .db
-                .read(move |conn| ballots::receipt_is_counted(conn, &id, &r))
+                .read(move |conn| ballots::receipt_is_counted(conn, &key, &b, &r))
                 .await?;
             Some((shown, found))
         }
@@ -468,11 +445,11 @@ async fn results_csv(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> 
 async fn ballot_log(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
     let (_, budget, _) = load(&ctx, slug, budget).await?;
     published_or_404(&budget)?;
-    let b = budget.clone();
+    let (b, key) = (budget.clone(), ctx.state.config.secret_key.clone());
     let (text, _) = ctx
         .state
         .db
-        .read(move |conn| budgets::ballot_log(conn, &b))
+        .read(move |conn| budgets::ballot_log(conn, &key, &b))
         .await?;
     Ok((
         [

@@ -42,6 +42,7 @@ struct ComparePage<'a> {
 
 pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     ctx.require_staff()?;
+    let key = ctx.state.config.secret_key.clone();
     let (detail, budget, outcomes, ballots) = ctx
         .state
         .db
@@ -52,7 +53,7 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
             if !budget.live_tallies && !budget_results::vote_closed(&detail) {
                 return Err(Error::Forbidden(crate::domain::Msg::new("denied-tallies-hidden")));
             }
-            let outcomes = budget_results::compare(conn, &budget)?;
+            let outcomes = budget_results::compare(conn, &key, &budget)?;
             let ballots = budgets::ballot_count(conn, &budget.id)?;
             Ok::<_, Error>((detail, budget, outcomes, ballots))
         })
@@ -90,6 +91,7 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
 pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let base = ctx.state.config.public_url.to_string();
+    let key = ctx.state.config.secret_key.clone();
     let site = ctx.state.site();
     // The summary for fediverse timelines speaks the town's language, not the staff member's.
     let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
@@ -100,7 +102,7 @@ pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
             let budget = budgets::find(conn, &id)?;
             let detail = processes::detail_by_id(conn, &budget.process_id)?;
             let first_time = budget.published_outcome.is_none();
-            let published = budget_results::publish(conn, &base, &detail, &budget)?;
+            let published = budget_results::publish(conn, &key, &base, &detail, &budget)?;
             if first_time {
                 let summary_html =
                     results_summary(&town_tr, &site.base, &detail.process.slug, &budget, &published);
@@ -439,12 +441,13 @@ pub async fn add_project(
 /// The budget as a `.pb` file at any time (staff): projects and the ballots so far.
 pub async fn export(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     ctx.require_staff()?;
+    let key = ctx.state.config.secret_key.clone();
     let (slug, text) = ctx
         .state
         .db
         .read(move |conn| {
             let budget = budgets::find(conn, &id)?;
-            let (text, _) = budgets::ballot_log(conn, &budget)?;
+            let (text, _) = budgets::ballot_log(conn, &key, &budget)?;
             Ok::<_, Error>((budget.slug, text))
         })
         .await?;
