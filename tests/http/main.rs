@@ -9,3 +9,4 @@ mod budgets;
 mod census;
 mod citizen;
 mod federation;
+mod redirects;
