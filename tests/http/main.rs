@@ -4,6 +4,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod ballot_log;
 mod api;
 mod budgets;
 mod census;
