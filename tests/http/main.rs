@@ -8,6 +8,7 @@ mod ballot_log;
 mod api;
 mod budgets;
 mod census;
+mod census_upload;
 mod citizen;
 mod federation;
 mod redirects;
