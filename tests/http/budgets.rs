@@ -11,7 +11,11 @@ use crate::common::{Browser, Page, TestApp};
 
 /// A published process whose vote phase runs from `from_days` to `to_days` around now, with a
 /// knapsack budget of 100 EUR and three projects (a: 60, b: 40, c: 30).
-pub(crate) async fn budget_process(app: &TestApp, from_days: i64, to_days: i64) -> (ProcessDetail, budgets::Budget) {
+pub(crate) async fn budget_process(
+    app: &TestApp,
+    from_days: i64,
+    to_days: i64,
+) -> (ProcessDetail, budgets::Budget) {
     app.state
         .db
         .write(move |c| {

@@ -18,9 +18,7 @@ fn files_containing(marker: &str) -> Vec<std::path::PathBuf> {
     dir.filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.metadata().is_ok_and(|m| m.len() < 1 << 20))
-        .filter(|p| {
-            std::fs::read(p).is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(marker))
-        })
+        .filter(|p| std::fs::read(p).is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(marker)))
         .collect()
 }
 
@@ -74,10 +72,11 @@ async fn census_upload_cut_off_before_its_end_changes_nothing() {
     staff.get("/admin/census").await;
     // Only the first of many lines arrived, and no closing boundary: a broken connection.
     let mark = marker();
-    let body = multipart_start(&format!("document;birth_date;postcode\n{mark};01/02/1990;31000\n"));
+    let body = multipart_start(&format!(
+        "document;birth_date;postcode\n{mark};01/02/1990;31000\n"
+    ));
     let page = staff.send(import_request(&staff, Body::from(body))).await;
-    page.assert_status(400)
-        .assert_contains("did not arrive whole");
+    page.assert_status(400).assert_contains("did not arrive whole");
     assert_eq!(entries(&app).await, 2, "the census is unchanged");
     assert_eq!(files_containing(&mark), Vec::<std::path::PathBuf>::new());
 }

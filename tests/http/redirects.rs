@@ -111,7 +111,10 @@ async fn paths_of_this_site_are_still_followed_after_sign_in_and_locale() {
     app.user("marie", "citizen").await;
     let mut b = app.browser();
     let page = b
-        .post("/locale", &[("lang", "fr"), ("next", "/processes?q=green%20park")])
+        .post(
+            "/locale",
+            &[("lang", "fr"), ("next", "/processes?q=green%20park")],
+        )
         .await;
     assert_eq!(page.location(), "/processes?q=green%20park");
     let page = b

@@ -33,7 +33,9 @@ pub fn is_local_path(next: &str) -> bool {
             return false;
         }
         // NFKC as well: a fullwidth solidus or reverse solidus becomes `/` or `\`.
-        let decoded: String = String::from_utf8_lossy(&percent_decode(&current)).nfkc().collect();
+        let decoded: String = String::from_utf8_lossy(&percent_decode(&current))
+            .nfkc()
+            .collect();
         if decoded == current {
             return true;
         }
