@@ -4,11 +4,13 @@ mod common;
 
 mod accounts;
 mod admin;
-mod ballot_log;
 mod api;
+mod ballot_log;
 mod budgets;
 mod census;
 mod census_upload;
 mod citizen;
 mod federation;
+mod proxies;
 mod redirects;
+mod throttle;
