@@ -155,9 +155,18 @@ pub async fn sign_up(
 ) -> Result<User> {
     let mut prepared = check_fields(&form)?;
     let bucket = format!("signup:ip:{client}");
-    db.write(move |c| throttle::hit(c, &bucket, throttle::SIGNUP_PER_IP))
+    let counted = bucket.clone();
+    db.write(move |c| throttle::hit(c, &counted, throttle::SIGNUP_PER_IP))
         .await?;
-    prepared.password_hash = hashing.hash(form.password).await?;
+    prepared.password_hash = match hashing.hash(form.password).await {
+        Ok(hash) => hash,
+        Err(busy @ Error::Busy { .. }) => {
+            // Nothing was hashed: the attempt does not count.
+            db.write(move |c| throttle::release(c, &bucket)).await?;
+            return Err(busy);
+        }
+        Err(e) => return Err(e),
+    };
     db.write(move |c| insert_account(c, prepared, role)).await
 }
 
