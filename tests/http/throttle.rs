@@ -63,7 +63,9 @@ async fn fifty_parallel_wrong_passwords_for_one_account_let_only_the_limit_throu
 async fn parallel_api_token_requests_with_wrong_passwords_let_only_the_limit_through() {
     let app = TestApp::new().await;
     app.user("marie", "citizen").await;
-    let b = app.browser();
+    let mut b = app.browser();
+    b.get("/").await;
+    let hashed_before = app.state.hashing.completed();
     let pages = in_parallel(&b, 30, |mut b, i| async move {
         let body = json!({"email": "marie@example.org", "password": format!("wrong guess {i}")});
         b.api(Method::POST, "/api/v1/tokens", Some(body), None).await
@@ -72,6 +74,7 @@ async fn parallel_api_token_requests_with_wrong_passwords_let_only_the_limit_thr
     let all = statuses(&pages);
     assert_eq!(all.iter().filter(|s| **s == 401).count(), 10, "statuses: {all:?}");
     assert_eq!(all.iter().filter(|s| **s == 429).count(), 20, "statuses: {all:?}");
+    assert_eq!(app.state.hashing.completed() - hashed_before, 10);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,6 +82,7 @@ async fn parallel_sign_ups_from_one_address_let_only_the_limit_through() {
     let app = TestApp::new().await;
     let mut b = app.browser();
     b.get("/").await;
+    let hashed_before = app.state.hashing.completed();
     let pages = in_parallel(&b, 30, |mut b, i| async move {
         let (email, username) = (format!("p{i}@example.org"), format!("person{i}"));
         b.post(
@@ -96,6 +100,11 @@ async fn parallel_sign_ups_from_one_address_let_only_the_limit_through() {
     let all = statuses(&pages);
     assert_eq!(all.iter().filter(|s| **s == 303).count(), 20, "statuses: {all:?}");
     assert_eq!(all.iter().filter(|s| **s == 429).count(), 10, "statuses: {all:?}");
+    assert_eq!(
+        app.state.hashing.completed() - hashed_before,
+        20,
+        "refused sign-ups hash nothing"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
