@@ -41,6 +41,26 @@ pub struct Config {
     /// Serve https directly with this certificate chain and key (PEM files), for a town without
     /// a reverse proxy: `PLENUM_TLS_CERT` and `PLENUM_TLS_KEY`, both or neither.
     pub tls: Option<TlsFiles>,
+    /// Password hashes (argon2, 19 MiB each) computed at once: `PLENUM_PASSWORD_HASH_SLOTS`,
+    /// by default the number of cores. More only queue for the same cores and take memory.
+    pub password_hash_slots: usize,
+    /// How long a sign-in waits for a hashing slot before it is answered 503 with
+    /// `Retry-After`: `PLENUM_PASSWORD_HASH_WAIT_MS`, 5000 by default.
+    pub password_hash_wait: std::time::Duration,
+    /// Reverse proxies whose forwarding header names the client (`PLENUM_TRUSTED_PROXIES`,
+    /// addresses or CIDR ranges). Empty, the default: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Which header those proxies set: `PLENUM_FORWARDED_HEADER`, `x-forwarded-for` (default)
+    /// or `forwarded` (RFC 7239). Only that one is read: a proxy passes the other one on as the
+    /// client wrote it.
+    pub forwarded_header: ForwardedHeader,
+}
+
+/// The header a trusted proxy adds the client's address to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    XForwardedFor,
+    Forwarded,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +86,10 @@ struct FileConfig {
     authorized_fetch: Option<bool>,
     tls_cert: Option<String>,
     tls_key: Option<String>,
+    password_hash_slots: Option<usize>,
+    password_hash_wait_ms: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
+    forwarded_header: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,7 +220,62 @@ impl Config {
                 })
             }
         };
+        let password_hash_slots = match env("PLENUM_PASSWORD_HASH_SLOTS") {
+            Some(v) => v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Invalid {
+                    name: "PLENUM_PASSWORD_HASH_SLOTS",
+                    what: "number (at least 1)",
+                    value: v.clone(),
+                })?,
+            None => from_file.password_hash_slots.unwrap_or_else(default_hash_slots),
+        };
+        let password_hash_wait_ms = match env("PLENUM_PASSWORD_HASH_WAIT_MS") {
+            Some(v) => v.trim().parse().ok().ok_or(ConfigError::Invalid {
+                name: "PLENUM_PASSWORD_HASH_WAIT_MS",
+                what: "number of milliseconds",
+                value: v.clone(),
+            })?,
+            None => from_file.password_hash_wait_ms.unwrap_or(DEFAULT_HASH_WAIT_MS),
+        };
+        let proxies: Vec<String> = match env("PLENUM_TRUSTED_PROXIES") {
+            Some(v) => v.split(',').map(str::to_string).collect(),
+            None => from_file.trusted_proxies.unwrap_or_default(),
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                crate::web::client_ip::parse_range(p).ok_or(ConfigError::Invalid {
+                    name: "PLENUM_TRUSTED_PROXIES",
+                    what: "address or CIDR range",
+                    value: p.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let forwarded_header = match pick("PLENUM_FORWARDED_HEADER", from_file.forwarded_header) {
+            None => ForwardedHeader::XForwardedFor,
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "x-forwarded-for" => ForwardedHeader::XForwardedFor,
+                "forwarded" => ForwardedHeader::Forwarded,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "PLENUM_FORWARDED_HEADER",
+                        what: "header (x-forwarded-for or forwarded)",
+                        value: v,
+                    })
+                }
+            },
+        };
         Ok(Config {
+            password_hash_slots,
+            password_hash_wait: std::time::Duration::from_millis(password_hash_wait_ms),
+            trusted_proxies,
+            forwarded_header,
             authorized_fetch,
             tls,
             federation_allow_private,
@@ -227,6 +306,10 @@ impl Config {
             delivery_retry_base_secs: 1,
             authorized_fetch: false,
             tls: None,
+            password_hash_slots: default_hash_slots(),
+            password_hash_wait: std::time::Duration::from_millis(DEFAULT_HASH_WAIT_MS),
+            trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::XForwardedFor,
         }
     }
 
@@ -248,6 +331,15 @@ impl Config {
     pub fn base(&self) -> String {
         self.public_url.as_str().trim_end_matches('/').to_string()
     }
+}
+
+/// Long enough for a burst of a few hundred sign-ins to drain on two cores, short enough that a
+/// person is told to retry rather than left waiting.
+const DEFAULT_HASH_WAIT_MS: u64 = 5000;
+
+/// One hash per core: argon2 keeps a core busy, so more at once only queue and take memory.
+fn default_hash_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
 }
 
 /// Beside an SQLite file (`town.db` → `town.db.key`); in the working directory for PostgreSQL,

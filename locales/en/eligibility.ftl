@@ -19,6 +19,7 @@ census-file = Census file (CSV)
 census-file-hint = First line: the column names (for example document_number;birth_date;postcode), then one person per line, fields separated by ; or ,.
 census-import-button = Import and replace
 census-file-required = Choose a CSV file to import.
+census-upload-incomplete = The upload did not arrive whole (the connection broke off?): nothing was imported, the census is unchanged. Please send the file again.
 census-refused-title = The file was not imported
 census-refused-count = { $count ->
     [one] 1 line is malformed; the census is unchanged.

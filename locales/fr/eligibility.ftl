@@ -19,6 +19,7 @@ census-file = Fichier du recensement (CSV)
 census-file-hint = Première ligne : le nom des colonnes (par exemple numero_piece;date_naissance;code_postal), puis une personne par ligne, champs séparés par ; ou ,.
 census-import-button = Importer et remplacer
 census-file-required = Choisissez un fichier CSV à importer.
+census-upload-incomplete = Le fichier n'est pas arrivé en entier (connexion interrompue ?) : rien n'a été importé, le recensement est inchangé. Merci de l'envoyer à nouveau.
 census-refused-title = Le fichier n'a pas été importé
 census-refused-count = { $count ->
     [one] 1 ligne est mal formée ; le recensement n'a pas changé.

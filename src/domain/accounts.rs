@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::hashing::HashGate;
 use super::validate::{is_email, is_handle, Validator};
 use super::{new_id, now, password, throttle, Error, Msg, Result};
 use crate::db::schema::{endorsements, processes, proposals, users};
@@ -53,9 +54,17 @@ pub struct PreparedAccount {
     password_hash: String,
 }
 
-/// Checks the fields and hashes the password (slow on purpose: run it off the async threads and
-/// outside any transaction).
+/// Checks the fields and hashes the password, for seeding and the command line (the server
+/// hashes through [`HashGate`] instead, in [`sign_up`]).
 pub fn prepare_account(form: &NewAccount) -> Result<PreparedAccount> {
+    let mut prepared = check_fields(form)?;
+    prepared.password_hash = password::hash(&form.password);
+    Ok(prepared)
+}
+
+/// The checks that need neither the database nor a hash, so a mistyped form costs no hashing
+/// and no attempt. The hash is left empty.
+fn check_fields(form: &NewAccount) -> Result<PreparedAccount> {
     let email = form.email.trim().to_lowercase();
     let username = form.username.trim().to_lowercase();
     let display_name = form.display_name.trim().to_string();
@@ -76,7 +85,7 @@ pub fn prepare_account(form: &NewAccount) -> Result<PreparedAccount> {
         email,
         username,
         display_name,
-        password_hash: password::hash(&form.password),
+        password_hash: String::new(),
     })
 }
 
@@ -134,36 +143,54 @@ pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: 
     Ok(user)
 }
 
-/// Creates an account: checks, hashing, then one short transaction. `client` is throttled.
-pub async fn sign_up(db: &Db, form: NewAccount, role: &'static str, client: &str) -> Result<User> {
+/// Creates an account: checks, one sign-up attempt counted for `client`, hashing, then one
+/// short transaction. The attempt is counted before the hash so that parallel sign-ups cannot
+/// all pass the limit.
+pub async fn sign_up(
+    db: &Db,
+    hashing: &HashGate,
+    form: NewAccount,
+    role: &'static str,
+    client: &str,
+) -> Result<User> {
+    let mut prepared = check_fields(&form)?;
     let bucket = format!("signup:ip:{client}");
-    let check_bucket = bucket.clone();
-    db.read(move |c| throttle::check(c, &check_bucket, throttle::SIGNUP_PER_IP))
+    let counted = bucket.clone();
+    db.write(move |c| throttle::hit(c, &counted, throttle::SIGNUP_PER_IP))
         .await?;
-    let prepared = tokio::task::spawn_blocking(move || prepare_account(&form))
-        .await
-        .map_err(|e| Error::Db(crate::db::DbError::Task(e.to_string())))??;
-    db.write(move |c| {
-        let user = insert_account(c, prepared, role)?;
-        throttle::record(c, &bucket, throttle::SIGNUP_PER_IP)?;
-        Ok(user)
-    })
-    .await
+    prepared.password_hash = match hashing.hash(form.password).await {
+        Ok(hash) => hash,
+        Err(busy @ Error::Busy { .. }) => {
+            // Nothing was hashed: the attempt does not count.
+            db.write(move |c| throttle::release(c, &bucket)).await?;
+            return Err(busy);
+        }
+        Err(e) => return Err(e),
+    };
+    db.write(move |c| insert_account(c, prepared, role)).await
 }
 
-/// Checks an e-mail and password. Failed attempts are counted per account and per client
-/// address; past the limit, even a right password waits, so guessing is slow. The password is
-/// checked outside any transaction (argon2 is slow on purpose), and failures are committed even
-/// though sign-in fails.
-pub async fn sign_in(db: &Db, email: &str, password_text: &str, client: &str) -> Result<User> {
+/// Checks an e-mail and password. Attempts are counted per account and per client address
+/// before the password is hashed, in the statement that checks the limit, so parallel guesses
+/// cannot all pass; past the limit even a right password waits, so guessing is slow. A success
+/// forgets the account's failures and gives the address its slot back. The hash runs outside
+/// any transaction (argon2 is slow on purpose) and under the server's hashing bound.
+pub async fn sign_in(
+    db: &Db,
+    hashing: &HashGate,
+    email: &str,
+    password_text: &str,
+    client: &str,
+) -> Result<User> {
     let email = email.trim().to_lowercase();
     let account_bucket = format!("login:account:{email}");
     let ip_bucket = format!("login:ip:{client}");
     let user = {
         let (email, account_bucket, ip_bucket) = (email.clone(), account_bucket.clone(), ip_bucket.clone());
-        db.read(move |conn| {
-            throttle::check(conn, &account_bucket, throttle::LOGIN_PER_ACCOUNT)?;
-            throttle::check(conn, &ip_bucket, throttle::LOGIN_PER_IP)?;
+        // The address first: a client already over its limit cannot lock accounts out.
+        db.write(move |conn| {
+            throttle::hit(conn, &ip_bucket, throttle::LOGIN_PER_IP)?;
+            throttle::hit(conn, &account_bucket, throttle::LOGIN_PER_ACCOUNT)?;
             Ok::<_, Error>(
                 users::table
                     .filter(users::email.eq(&email))
@@ -175,47 +202,35 @@ pub async fn sign_in(db: &Db, email: &str, password_text: &str, client: &str) ->
         })
         .await?
     };
-    let password_text = password_text.to_string();
-    let (user, matches) = tokio::task::spawn_blocking(move || {
-        let matches = match &user {
-            Some(u) => u
-                .password_hash
-                .as_deref()
-                .is_some_and(|h| password::verify(&password_text, h)),
-            // Hash anyway so that timing does not tell which addresses have accounts.
-            None => {
-                password::verify(&password_text, &DUMMY_HASH);
-                false
-            }
-        };
-        (user, matches)
-    })
-    .await
-    .map_err(|e| Error::Db(crate::db::DbError::Task(e.to_string())))?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = match hashing.verify(password_text.to_string(), stored).await {
+        Ok(matches) => matches,
+        Err(busy @ Error::Busy { .. }) => {
+            // No password was tried: the attempt does not count.
+            db.write(move |conn| {
+                throttle::release(conn, &ip_bucket)?;
+                throttle::release(conn, &account_bucket)
+            })
+            .await?;
+            return Err(busy);
+        }
+        Err(e) => return Err(e),
+    };
     match user {
         Some(u) if matches => {
             if u.blocked {
                 return Err(Error::Forbidden(Msg::new("error-account-blocked")));
             }
-            db.write(move |conn| throttle::clear(conn, &account_bucket))
-                .await?;
-            Ok(u)
-        }
-        _ => {
             db.write(move |conn| {
-                throttle::record(conn, &account_bucket, throttle::LOGIN_PER_ACCOUNT)?;
-                throttle::record(conn, &ip_bucket, throttle::LOGIN_PER_IP)
+                throttle::clear(conn, &account_bucket)?;
+                throttle::release(conn, &ip_bucket)
             })
             .await?;
-            Err(Error::Forbidden(Msg::new("error-login-failed")))
+            Ok(u)
         }
+        _ => Err(Error::Forbidden(Msg::new("error-login-failed"))),
     }
 }
-
-/// A real argon2id hash, verified against when the account does not exist, so that the answer
-/// takes as long either way.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| password::hash(&super::sessions::new_secret()));
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> Result<User> {
     Ok(users::table
@@ -253,16 +268,22 @@ pub fn make_admin(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Deletes an account: personal data is erased, endorsements are withdrawn, and proposals and
-/// comments stay for the public record but no longer name their author.
-pub fn delete_account(conn: &mut AnyConnection, user: &User, password_text: &str) -> Result<()> {
-    let ok = user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify(password_text, h));
+/// Deletes an account once its password is confirmed: personal data is erased, endorsements
+/// are withdrawn, and proposals and comments stay for the public record but no longer name
+/// their author. The password is checked before the transaction, under the hashing bound.
+pub async fn delete_account(db: &Db, hashing: &HashGate, user: &User, password_text: &str) -> Result<()> {
+    let ok = match user.password_hash.clone() {
+        Some(stored) => hashing.verify(password_text.to_string(), Some(stored)).await?,
+        None => false,
+    };
     if !ok {
         return Err(Error::invalid("password", Msg::new("error-password-wrong")));
     }
+    let user = user.clone();
+    db.write(move |conn| erase_account(conn, &user)).await
+}
+
+fn erase_account(conn: &mut AnyConnection, user: &User) -> Result<()> {
     let endorsed: Vec<String> = endorsements::table
         .filter(endorsements::user_id.eq(&user.id))
         .select(endorsements::proposal_id)

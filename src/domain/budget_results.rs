@@ -72,6 +72,27 @@ pub fn vote_closed(detail: &ProcessDetail) -> bool {
     !votes.is_empty() && votes.iter().all(|p| p.ends_at <= at)
 }
 
+/// True while a vote phase is open or still to come. The ballot log is the raw data: read
+/// twice during the vote, it shows each ballot cast in between, so even staff wait for the close
+/// whatever the live-tallies setting (a live tally is only an aggregate).
+pub fn ballots_sealed(detail: &ProcessDetail) -> bool {
+    let at = now();
+    detail.phases.iter().any(|p| p.kind == "vote" && p.ends_at > at)
+}
+
+/// The ballot log (`.pb` text and its SHA-256) for staff, refused until the vote is over.
+pub fn staff_ballot_log(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    detail: &ProcessDetail,
+    budget: &Budget,
+) -> Result<(String, String)> {
+    if ballots_sealed(detail) {
+        return Err(Error::Conflict(Msg::new("denied-ballots-sealed")));
+    }
+    budgets::ballot_log(conn, secret_key, budget)
+}
+
 /// The published record: the outcome of the declared rule, the tallies and the log digest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Published {

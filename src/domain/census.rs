@@ -319,7 +319,8 @@ fn not_verified() -> Error {
     Error::Forbidden(Msg::new("census-not-verified"))
 }
 
-/// A citizen verifies their account with their identifiers. Counts as an attempt either way;
+/// A citizen verifies their account with their identifiers. A complete form counts as an
+/// attempt either way, counted and checked in one statement (parallel guesses cannot all pass);
 /// the caller commits even when this fails, so failed attempts are remembered.
 pub fn verify(
     conn: &mut AnyConnection,
@@ -330,8 +331,6 @@ pub fn verify(
 ) -> Result<bool> {
     let account_bucket = format!("census:account:{}", user.id);
     let ip_bucket = format!("census:ip:{client}");
-    throttle::check(conn, &account_bucket, ATTEMPTS_PER_ACCOUNT)?;
-    throttle::check(conn, &ip_bucket, ATTEMPTS_PER_IP)?;
     let columns = columns(conn)?;
     if columns.is_empty() {
         return Err(Error::Forbidden(Msg::new("census-none")));
@@ -342,8 +341,8 @@ pub fn verify(
     if is_verified(conn, &user.id)? {
         return Ok(false);
     }
-    throttle::record(conn, &account_bucket, ATTEMPTS_PER_ACCOUNT)?;
-    throttle::record(conn, &ip_bucket, ATTEMPTS_PER_IP)?;
+    throttle::hit(conn, &ip_bucket, ATTEMPTS_PER_IP)?;
+    throttle::hit(conn, &account_bucket, ATTEMPTS_PER_ACCOUNT)?;
     let refs: Vec<&str> = values.iter().map(String::as_str).collect();
     let hash = hex::encode(entry_hash(key, &refs));
     let known: i64 = census_entries::table

@@ -14,6 +14,7 @@ pub mod comments;
 pub mod eligibility;
 pub mod endorsements;
 pub mod export;
+pub mod hashing;
 pub mod implementation;
 pub mod moderation;
 pub mod password;
@@ -73,6 +74,9 @@ pub enum Error {
     Conflict(Msg),
     #[error("too many attempts")]
     Throttled { retry_after_secs: i64 },
+    /// The server is busy (every password-hashing slot taken): try again in a moment.
+    #[error("busy")]
+    Busy { retry_after_secs: i64 },
     #[error(transparent)]
     Db(DbError),
 }

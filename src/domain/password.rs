@@ -1,8 +1,8 @@
 //! Password rules after NIST SP 800-63B: length, not composition; a blocklist; argon2id.
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use unicode_normalization::UnicodeNormalization;
 
 use super::Msg;
@@ -54,24 +54,79 @@ fn is_blocklisted(lower: &str) -> bool {
     BLOCKLIST.lines().any(|line| line == lower)
 }
 
-/// An argon2id hash in PHC format (parameters from the crate: 19 MiB, 2 passes, 1 lane,
-/// OWASP's recommended minimum).
-pub fn hash(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(normalize(password).as_bytes(), &salt)
-        .expect("argon2 with default parameters cannot fail")
-        .to_string()
+/// Working memory for one argon2 run with our parameters (19 MiB). The server keeps one per
+/// hashing slot and reuses it (`hashing::HashGate`): allocating 19 MiB per sign-in left glibc's
+/// per-thread arenas holding hundreds of megabytes after a burst.
+pub fn memory() -> Vec<Block> {
+    vec![Block::default(); Params::default().block_count()]
 }
 
-/// True when `password` matches the stored hash.
-pub fn verify(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(normalize(password).as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+/// An argon2id hash in PHC format (parameters from the crate: 19 MiB, 2 passes, 1 lane,
+/// OWASP's recommended minimum), for the command line and seeding. The server hashes through
+/// `HashGate::hash`, which bounds how many run at once.
+pub fn hash(password: &str) -> String {
+    hash_with(password, &mut memory())
+}
+
+/// [`hash`] in the given working memory.
+pub fn hash_with(password: &str, memory: &mut [Block]) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .expect("a generated salt decodes");
+    let params = Params::default();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::default()
+        .hash_password_into_with_memory(normalize(password).as_bytes(), raw_salt, &mut out, memory)
+        .expect("argon2 with default parameters cannot fail");
+    PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::default().into()),
+        params: ParamsString::try_from(&params).expect("default parameters encode"),
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).expect("32 bytes is a valid output")),
     }
+    .to_string()
+}
+
+/// True when `password` matches the stored hash, computed in `memory` when it is large enough
+/// for the hash's parameters.
+pub fn verify_with(password: &str, stored: &str, memory: &mut [Block]) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+        parsed.salt,
+        parsed.hash,
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(raw_salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut own;
+    // A hash made with more memory than ours (other parameters): a buffer for this one alone.
+    let memory = if memory.len() >= params.block_count() {
+        memory
+    } else {
+        own = vec![Block::default(); params.block_count()];
+        &mut own[..]
+    };
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(normalize(password).as_bytes(), raw_salt, &mut out, memory)
+        .is_ok()
+        && bool::from(subtle::ConstantTimeEq::ct_eq(out.as_slice(), expected.as_bytes()))
 }
 
 #[cfg(test)]
@@ -119,10 +174,41 @@ mod tests {
 
     #[test]
     fn hash_is_argon2id_and_verifies() {
-        let stored = hash("correct horse battery");
-        assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery", &stored));
-        assert!(!verify("correct horse battery!", &stored));
-        assert!(!verify("anything", "not a hash"));
+        let mut memory = memory();
+        let stored = hash_with("correct horse battery", &mut memory);
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_with("correct horse battery", &stored, &mut memory));
+        assert!(!verify_with("correct horse battery!", &stored, &mut memory));
+        assert!(!verify_with("anything", "not a hash", &mut memory));
+    }
+
+    #[test]
+    fn hashes_read_the_same_as_the_crate_s_own() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let mut memory = memory();
+        // Hashes stored before the working memory was reused still verify, and new ones verify
+        // with the crate's own verifier.
+        let salt = SaltString::generate(&mut OsRng);
+        let old = Argon2::default()
+            .hash_password(normalize("été 2026 au marché").as_bytes(), &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_with("été 2026 au marché", &old, &mut memory));
+        let new = hash_with("été 2026 au marché", &mut memory);
+        let parsed = PasswordHash::new(&new).unwrap();
+        assert!(Argon2::default()
+            .verify_password(normalize("été 2026 au marché").as_bytes(), &parsed)
+            .is_ok());
+        // Other parameters (more memory than the reused buffer holds) verify too.
+        let bigger = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(32 * 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(normalize("x y z w v").as_bytes(), &salt)
+        .unwrap()
+        .to_string();
+        assert!(verify_with("x y z w v", &bigger, &mut memory));
+        assert!(!verify_with("x y z w", &bigger, &mut memory));
     }
 }

@@ -3,9 +3,11 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
 use super::{now, Error, Result};
 use crate::db::schema::rate_limits::dsl as r;
-use crate::db::{AnyConnection, DbError};
+use crate::db::AnyConnection;
 
 /// A limit: at most `max` events per `window`.
 #[derive(Debug, Clone, Copy)]
@@ -14,78 +16,76 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Failed sign-ins per account (NIST asks for at most 100 consecutive failures).
+/// Sign-in attempts per account; a successful one forgets the failures before it (NIST asks for
+/// at most 100 consecutive failures).
 pub const LOGIN_PER_ACCOUNT: Limit = Limit {
     max: 10,
     window: Duration::minutes(15),
 };
-/// Failed sign-ins per client address.
+/// Sign-in attempts per client address; a successful one gives its slot back, so this counts
+/// failures.
 pub const LOGIN_PER_IP: Limit = Limit {
     max: 50,
     window: Duration::minutes(15),
 };
-/// New accounts per client address.
+/// Sign-up attempts per client address (each costs a password hash).
 pub const SIGNUP_PER_IP: Limit = Limit {
     max: 20,
     window: Duration::hours(1),
 };
 
-/// Fails with `Throttled` when `bucket` has reached its limit in the current window.
-pub fn check(conn: &mut AnyConnection, bucket: &str, limit: Limit) -> Result<()> {
-    let row = r::rate_limits
-        .filter(r::bucket.eq(bucket))
-        .select((r::window_start, r::hits))
-        .first::<(chrono::NaiveDateTime, i64)>(conn)
-        .optional()?;
-    if let Some((start, hits)) = row {
-        let ends = start + limit.window;
-        let current = now();
-        if ends > current && hits >= limit.max {
-            return Err(Error::Throttled {
-                retry_after_secs: (ends - current).num_seconds().max(1),
-            });
-        }
+/// Counts one attempt in `bucket` and fails with `Throttled` when it goes past the limit.
+///
+/// Count first, then decide, in one statement: parallel attempts each see the count their own
+/// increment made, so at most `limit.max` of them pass in a window however many race (checking
+/// before and counting after let them all through). The row stays in the database, so every node
+/// of a PostgreSQL deployment shares it. A refused attempt counts too, up to the window's end.
+pub fn hit(conn: &mut AnyConnection, bucket: &str, limit: Limit) -> Result<()> {
+    let current = now();
+    let window_open_since = current - limit.window;
+    // Same window: one more. Expired window: a new one, starting at one.
+    let template = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (#1, #2, 1) \
+        ON CONFLICT (bucket) DO UPDATE SET \
+        hits = CASE WHEN rate_limits.window_start > #3 THEN rate_limits.hits + 1 ELSE 1 END, \
+        window_start = CASE WHEN rate_limits.window_start > #3 THEN rate_limits.window_start \
+        ELSE excluded.window_start END \
+        RETURNING window_start, hits";
+    let counted: Counted = match conn {
+        AnyConnection::Postgresql(pg) => diesel::sql_query(template.replace('#', "$"))
+            .bind::<Text, _>(bucket)
+            .bind::<Timestamp, _>(current)
+            .bind::<Timestamp, _>(window_open_since)
+            .get_result(pg)?,
+        AnyConnection::Sqlite(lite) => diesel::sql_query(template.replace('#', "?"))
+            .bind::<Text, _>(bucket)
+            .bind::<Timestamp, _>(current)
+            .bind::<Timestamp, _>(window_open_since)
+            .get_result(lite)?,
+    };
+    if counted.hits > limit.max {
+        let ends = counted.window_start + limit.window;
+        return Err(Error::Throttled {
+            retry_after_secs: (ends - current).num_seconds().max(1),
+        });
     }
     Ok(())
 }
 
-/// Counts one event in `bucket`, starting a new window when the old one is over.
-pub fn record(conn: &mut AnyConnection, bucket: &str, limit: Limit) -> Result<()> {
-    let current = now();
-    let window_open_since = current - limit.window;
-    // Same window: add one. Expired window: start again at one.
-    let bumped = diesel::update(
-        r::rate_limits
-            .filter(r::bucket.eq(bucket))
-            .filter(r::window_start.gt(window_open_since)),
-    )
-    .set(r::hits.eq(r::hits + 1))
-    .execute(conn)?;
-    if bumped > 0 {
-        return Ok(());
-    }
-    let restarted = diesel::update(r::rate_limits.filter(r::bucket.eq(bucket)))
-        .set((r::window_start.eq(current), r::hits.eq(1)))
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = Timestamp)]
+    window_start: chrono::NaiveDateTime,
+    #[diesel(sql_type = BigInt)]
+    hits: i64,
+}
+
+/// Gives back the slot an attempt took, when it should not count (a per-address failure limit
+/// after a successful sign-in).
+pub fn release(conn: &mut AnyConnection, bucket: &str) -> Result<()> {
+    diesel::update(r::rate_limits.filter(r::bucket.eq(bucket)).filter(r::hits.gt(0)))
+        .set(r::hits.eq(r::hits - 1))
         .execute(conn)?;
-    if restarted > 0 {
-        return Ok(());
-    }
-    // A savepoint, so that losing an insert race to another node does not abort our transaction.
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(r::rate_limits)
-            .values((r::bucket.eq(bucket), r::window_start.eq(current), r::hits.eq(1)))
-            .execute(c)
-    });
-    match inserted.map_err(DbError::from) {
-        Ok(_) => Ok(()),
-        Err(DbError::AlreadyExists) => {
-            diesel::update(r::rate_limits.filter(r::bucket.eq(bucket)))
-                .set(r::hits.eq(r::hits + 1))
-                .execute(conn)?;
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(())
 }
 
 /// Forgets a bucket (after a successful sign-in, the account's failures no longer count).

@@ -208,11 +208,15 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
             .path_and_query()
             .map(|pq| pq.as_str().to_string())
             .unwrap_or_else(|| path.clone()),
-        client: parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|ci| ci.0.ip().to_string())
-            .unwrap_or_else(|| "local".into()),
+        client: super::client_ip::client_address(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|ci| ci.0.ip()),
+            &parts.headers,
+            &state.config.trusted_proxies,
+            state.config.forwarded_header,
+        ),
         state: state.clone(),
     };
 

@@ -64,6 +64,7 @@ impl ErrorView {
                 "throttled",
                 Msg::new("error-throttled").arg("minutes", (retry_after_secs + 59) / 60),
             ),
+            Error::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy", Msg::new("error-busy")),
             Error::Db(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -79,7 +80,9 @@ impl ErrorView {
                 _ => Vec::new(),
             },
             retry_after: match error {
-                Error::Throttled { retry_after_secs } => Some(*retry_after_secs),
+                Error::Throttled { retry_after_secs } | Error::Busy { retry_after_secs } => {
+                    Some(*retry_after_secs)
+                }
                 _ => None,
             },
         }
@@ -142,6 +145,7 @@ pub fn render_page(ctx: &Ctx, view: &ErrorView) -> Response {
         StatusCode::NOT_FOUND => "error-title-not-found",
         StatusCode::FORBIDDEN => "error-title-forbidden",
         StatusCode::TOO_MANY_REQUESTS => "error-title-throttled",
+        StatusCode::SERVICE_UNAVAILABLE => "error-title-busy",
         StatusCode::INTERNAL_SERVER_ERROR => "error-title-internal",
         _ => "error-title-generic",
     });

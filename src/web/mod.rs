@@ -2,6 +2,7 @@
 //! `domain` and results into responses; they hold no rules of their own.
 
 pub mod api;
+pub mod client_ip;
 pub mod content;
 pub mod context;
 pub mod error;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// The HTTP client deliveries go through, built on first use from this instance's
     /// configuration (see `federation::deliver`).
     pub delivery_client: std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>,
+    /// Bounds password hashing (sign-in, sign-up, account deletion) to a few at once.
+    pub hashing: domain::hashing::HashGate,
 }
 
 impl AppState {
@@ -59,12 +62,13 @@ impl AppState {
         }
         Ok(Arc::new(AppState {
             db,
-            config,
             i18n: I18n::load(),
             secret,
             federation: tokio::sync::OnceCell::new(),
             deliveries_queued: tokio::sync::Notify::new(),
             delivery_client: std::sync::OnceLock::new(),
+            hashing: domain::hashing::HashGate::new(config.password_hash_slots, config.password_hash_wait),
+            config,
         }))
     }
 }

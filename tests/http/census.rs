@@ -11,9 +11,9 @@ use plenum::domain::Error;
 
 use crate::common::{Browser, TestApp};
 
-const BOUNDARY: &str = "XplenumX";
+pub(crate) const BOUNDARY: &str = "XplenumX";
 
-async fn upload(b: &mut Browser, csv: &str) -> crate::common::Page {
+pub(crate) async fn upload(b: &mut Browser, csv: &str) -> crate::common::Page {
     b.get("/admin/census").await;
     let body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"census.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{BOUNDARY}--\r\n"
@@ -30,7 +30,7 @@ async fn upload(b: &mut Browser, csv: &str) -> crate::common::Page {
     b.send(request).await
 }
 
-async fn entries(app: &TestApp) -> i64 {
+pub(crate) async fn entries(app: &TestApp) -> i64 {
     app.db(|c| Ok::<_, Error>(census_entries::table.count().get_result(c)?))
         .await
 }

@@ -53,8 +53,14 @@ impl Allow {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_config(|_| {}).await
+    }
+
+    /// An application whose configuration `change` adjusts first (limits, trusted proxies).
+    pub async fn with_config(change: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDatabase::fresh();
-        let config = Config::for_local(&db.url, "127.0.0.1:8080".parse().expect("address"));
+        let mut config = Config::for_local(&db.url, "127.0.0.1:8080".parse().expect("address"));
+        change(&mut config);
         let state = tokio::task::spawn_blocking(move || AppState::new(config))
             .await
             .expect("join")
@@ -74,6 +80,8 @@ impl TestApp {
             cookies: BTreeMap::new(),
             secret: self.state.secret.clone(),
             accept_language: "en".into(),
+            peer: None,
+            headers: Vec::new(),
         }
     }
 
@@ -85,9 +93,15 @@ impl TestApp {
             display_name: format!("{username} display"),
             password: PASSWORD.into(),
         };
-        accounts::sign_up(&self.state.db, form, role, &format!("fixture-{username}"))
-            .await
-            .expect("fixture account")
+        accounts::sign_up(
+            &self.state.db,
+            &self.state.hashing,
+            form,
+            role,
+            &format!("fixture-{username}"),
+        )
+        .await
+        .expect("fixture account")
     }
 
     /// A signed-in browser for a new citizen.
@@ -208,6 +222,10 @@ pub struct Browser {
     pub cookies: BTreeMap<String, String>,
     secret: Vec<u8>,
     pub accept_language: String,
+    /// The TCP peer the server sees (none: as with a request that came from no socket).
+    pub peer: Option<std::net::SocketAddr>,
+    /// Headers added to every request (e.g. what a reverse proxy adds).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Browser {
@@ -222,6 +240,14 @@ impl Browser {
             request
                 .headers_mut()
                 .insert(header::COOKIE, cookie.parse().expect("cookie header"));
+        }
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        for (name, value) in &self.headers {
+            request
+                .headers_mut()
+                .append(*name, value.parse().expect("header value"));
         }
         if !request.headers().contains_key(header::ACCEPT_LANGUAGE) {
             request.headers_mut().insert(

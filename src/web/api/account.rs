@@ -43,7 +43,15 @@ pub struct TokenRequest {
 
 /// Exchanges an e-mail and password for a token, with the same throttling as signing in.
 pub async fn create_token(ctx: Ctx, ApiJson(body): ApiJson<TokenRequest>) -> Result<Response, AppError> {
-    let user = match accounts::sign_in(&ctx.state.db, &body.email, &body.password, &ctx.client).await {
+    let user = match accounts::sign_in(
+        &ctx.state.db,
+        &ctx.state.hashing,
+        &body.email,
+        &body.password,
+        &ctx.client,
+    )
+    .await
+    {
         Ok(user) => user,
         // A wrong e-mail or password is a 401 for API clients, with the same message.
         Err(Error::Forbidden(msg)) if msg.key == "error-login-failed" => {

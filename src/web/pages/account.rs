@@ -125,11 +125,7 @@ struct DeleteForm {
 
 async fn delete(ctx: Ctx, Form(form): Form<DeleteForm>) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
-    let result = ctx
-        .state
-        .db
-        .write(move |c| accounts::delete_account(c, &user, &form.password))
-        .await;
+    let result = accounts::delete_account(&ctx.state.db, &ctx.state.hashing, &user, &form.password).await;
     match result {
         Ok(()) => {
             let mut response = see_other("/", "account-deleted");

@@ -62,7 +62,14 @@ struct SignupForm {
 
 async fn signup(ctx: Ctx, Form(form): Form<SignupForm>) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
-    let result = accounts::sign_up(&ctx.state.db, form.account.clone(), ROLE_CITIZEN, &ctx.client).await;
+    let result = accounts::sign_up(
+        &ctx.state.db,
+        &ctx.state.hashing,
+        form.account.clone(),
+        ROLE_CITIZEN,
+        &ctx.client,
+    )
+    .await;
     match result {
         Ok(user) => {
             let secret = ctx.state.db.write(move |c| sessions::create(c, &user.id)).await?;
@@ -122,7 +129,15 @@ struct LoginForm {
 
 async fn login(ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
-    match accounts::sign_in(&ctx.state.db, &form.email, &form.password, &ctx.client).await {
+    match accounts::sign_in(
+        &ctx.state.db,
+        &ctx.state.hashing,
+        &form.email,
+        &form.password,
+        &ctx.client,
+    )
+    .await
+    {
         Ok(user) => {
             // A new session on every sign-in: an old cookie planted by someone else is useless.
             if let Some(old) = ctx.session.clone() {

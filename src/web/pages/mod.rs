@@ -6,6 +6,7 @@ pub mod auth;
 pub mod budgets;
 pub mod home;
 pub mod layout;
+mod next;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
@@ -18,6 +19,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
+
+pub use next::safe_next;
 
 use super::AppState;
 use crate::domain::FieldError;
@@ -61,14 +64,6 @@ pub fn render<T: Template>(page: &T) -> Response {
 pub fn see_other(to: &str, notice: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
-}
-
-/// A local path to return to, never another site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".into(),
-    }
 }
 
 /// Form errors translated for a template: field name → message.

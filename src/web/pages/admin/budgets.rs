@@ -337,6 +337,8 @@ struct BudgetAdminPage<'a> {
     summary: Vec<SummaryItem>,
     followed: Vec<Followed>,
     statuses: [&'static str; 5],
+    /// The ballot file is offered only once the vote is over.
+    ballots_sealed: bool,
 }
 
 impl BudgetAdminPage<'_> {
@@ -395,7 +397,9 @@ async fn budget_page(
         field(ctx, &translated, "cost", "text", &form.cost),
     ];
     let title = budget.title.clone();
+    let ballots_sealed = budget_results::ballots_sealed(&detail);
     Ok(render(&BudgetAdminPage {
+        ballots_sealed,
         layout: Layout::new(ctx, title),
         detail,
         budget,
@@ -438,7 +442,7 @@ pub async fn add_project(
     }
 }
 
-/// The budget as a `.pb` file at any time (staff): projects and the ballots so far.
+/// The budget as a `.pb` file (staff): projects and ballots, once the vote is over.
 pub async fn export(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let key = ctx.state.config.secret_key.clone();
@@ -447,7 +451,8 @@ pub async fn export(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErr
         .db
         .read(move |conn| {
             let budget = budgets::find(conn, &id)?;
-            let (text, _) = budgets::ballot_log(conn, &key, &budget)?;
+            let detail = processes::detail_by_id(conn, &budget.process_id)?;
+            let (text, _) = budget_results::staff_ballot_log(conn, &key, &detail, &budget)?;
             Ok::<_, Error>((budget.slug, text))
         })
         .await?;

@@ -2,6 +2,7 @@
 //! verify a person seen at the town hall, revoke a verification.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -55,42 +56,31 @@ async fn show(ctx: &Ctx, report: Option<ImportReport>, error: Option<String>) ->
     }))
 }
 
-/// Replaces the census with an uploaded CSV. The upload is written to a temporary file and read
-/// line by line; a file with a malformed line changes nothing.
+/// Replaces the census with an uploaded CSV. The upload is hashed line by line as it arrives:
+/// the plaintext census never touches the disk (no temporary file to protect or leave behind).
+/// A file with a malformed line, or an upload cut off before its end, changes nothing.
 pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppError> {
     let staff = ctx.require_staff()?.clone();
-    let path = std::env::temp_dir().join(format!("plenum-census-{}.csv", crate::domain::new_id()));
-    let mut received = 0usize;
-    {
-        use std::io::Write;
-        let mut out = std::fs::File::create(&path)
-            .map_err(|e| AppError(Error::Db(crate::db::DbError::Task(e.to_string()))))?;
-        while let Ok(Some(mut field)) = multipart.next_field().await {
-            if field.name() != Some("file") {
-                continue;
-            }
-            while let Ok(Some(chunk)) = field.chunk().await {
-                received += chunk.len();
-                out.write_all(&chunk)
-                    .map_err(|e| AppError(Error::Db(crate::db::DbError::Task(e.to_string()))))?;
-            }
-        }
+    let key = ctx.state.config.secret_key.clone();
+    // A few chunks in flight: the reader hashes while the next ones arrive.
+    let (chunks, arriving) = tokio::sync::mpsc::channel::<Bytes>(4);
+    let reading = tokio::task::spawn_blocking(move || {
+        let mut input = ChunkReader::new(arriving);
+        let census = census::read(&mut input, &key, |_| {});
+        (census, input.received)
+    });
+    let complete = forward_file(&mut multipart, chunks).await;
+    let (census, received) = reading
+        .await
+        .map_err(|e| AppError(Error::Db(crate::db::DbError::Task(e.to_string()))))?;
+    if !complete {
+        let page = show(&ctx, None, Some(ctx.tr.t("census-upload-incomplete"))).await?;
+        return Ok(with_status(page, StatusCode::BAD_REQUEST));
     }
     if received == 0 {
-        let _ = std::fs::remove_file(&path);
         let page = show(&ctx, None, Some(ctx.tr.t("census-file-required"))).await?;
         return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let key = ctx.state.config.secret_key.clone();
-    let read_path = path.clone();
-    let census = tokio::task::spawn_blocking(move || {
-        let file = std::fs::File::open(&read_path)
-            .map_err(|e| Error::Db(crate::db::DbError::Task(e.to_string())))?;
-        census::read(file, &key, |_| {})
-    })
-    .await
-    .map_err(|e| AppError(Error::Db(crate::db::DbError::Task(e.to_string()))))?;
-    let _ = std::fs::remove_file(&path);
     let census = census?;
     let report = census.report.clone();
     if report.error_count > 0 {
@@ -102,6 +92,68 @@ pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppE
         .write(move |conn| census::replace(conn, &census, Some(&staff)))
         .await?;
     Ok(see_other("/admin/census", "census-imported"))
+}
+
+/// Sends the `file` field's bytes to the reader. False when the upload broke off (a dropped
+/// connection, a body without its closing boundary): what arrived is then only part of the
+/// census, and importing it would expire everyone missing from it.
+async fn forward_file(multipart: &mut Multipart, chunks: tokio::sync::mpsc::Sender<Bytes>) -> bool {
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return true,
+            Err(_) => return false,
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    // The reader stops early on a file that is not text; the rest is not needed,
+                    // but the upload must still be read to its end to know it was whole.
+                    let _ = chunks.send(chunk).await;
+                }
+                Ok(None) => break,
+                Err(_) => return false,
+            }
+        }
+    }
+}
+
+/// The upload as a blocking `Read`, for the CSV reader on its own thread.
+struct ChunkReader {
+    arriving: tokio::sync::mpsc::Receiver<Bytes>,
+    current: Bytes,
+    received: usize,
+}
+
+impl ChunkReader {
+    fn new(arriving: tokio::sync::mpsc::Receiver<Bytes>) -> ChunkReader {
+        ChunkReader {
+            arriving,
+            current: Bytes::new(),
+            received: 0,
+        }
+    }
+}
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.arriving.blocking_recv() {
+                Some(chunk) => {
+                    self.received += chunk.len();
+                    self.current = chunk;
+                }
+                // The sender is gone: the upload ended (or the request was abandoned).
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len());
+        out[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
 }
 
 #[derive(Debug, Deserialize)]
