@@ -76,6 +76,40 @@ pub fn report(
     }
 }
 
+/// A report another server forwarded (`Flag`): filed under that server's actor, with the
+/// server named in the details so staff see where it came from. Once per actor and item, like a
+/// citizen's. `comment` is the reporter's text, already plain.
+pub fn report_from_server(
+    conn: &mut AnyConnection,
+    reporter: &User,
+    server: &str,
+    kind: &str,
+    target_id: &str,
+    comment: &str,
+) -> Result<()> {
+    let mut details: String = format!("[{server}] {}", comment.trim());
+    if let Some((cut, _)) = details.char_indices().nth(2_000) {
+        details.truncate(cut);
+    }
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(new_id()),
+                reports::reporter_id.eq(&reporter.id),
+                reports::target_kind.eq(kind),
+                reports::target_id.eq(target_id),
+                reports::reason.eq("other"),
+                reports::details.eq(details.trim()),
+                reports::created_at.eq(now()),
+            ))
+            .execute(c)
+    });
+    match inserted.map_err(DbError::from) {
+        Ok(_) | Err(DbError::AlreadyExists) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Reports awaiting a decision, oldest first.
 pub fn open_reports(conn: &mut AnyConnection) -> Result<Vec<Report>> {
     Ok(reports::table

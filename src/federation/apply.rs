@@ -71,9 +71,11 @@ pub async fn apply(data: &Data<FedState>, actor: RemoteActor, activity: Value) -
         "Announce" => on_announce(data, actor, activity).await,
         "Update" => on_update(data, actor, activity).await,
         "Delete" => on_delete(&state, actor, activity).await,
+        // A report from another server's user: into the moderation queue.
+        "Flag" => super::flag::on_flag(&state, site, actor, activity).await,
         // A vote against (Lemmy): shown apart, never an endorsement.
         "Dislike" => on_reaction(&state, site, actor, activity, crate::domain::reactions::AGAINST).await,
-        // Any other type (Lemmy's `Add`, `Block`, `Flag`, Mastodon's `Move`…) passed the same
+        // Any other type (Lemmy's `Add`, `Block`, Mastodon's `Move`…) passed the same
         // checks; it is acknowledged and ignored, as Mastodon does.
         _ => {
             tracing::info!(kind = %kind, activity = %activity["id"], "activity type we do not act on: ignored");
@@ -699,13 +701,15 @@ async fn on_announce(data: &Data<FedState>, actor: RemoteActor, announce: Value)
     }
     let id = announce["id"].as_str().unwrap_or_default().to_string();
     let actor_id = actor.ap_id.clone();
+    if let Some(object) = trusted_object(data, &actor, &object).await? {
+        mirror_object(data, &process, object).await?;
+    }
+    // Recorded once mirrored: a refused object leaves no trace (the mirror's upserts are
+    // idempotent, so a copy racing this one changes nothing twice).
     state
         .db
         .write(move |conn| record_received(conn, &id, &actor_id, "Announce"))
         .await?;
-    if let Some(object) = trusted_object(data, &actor, &object).await? {
-        mirror_object(data, &process, object).await?;
-    }
     Ok(())
 }
 
@@ -736,11 +740,12 @@ async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Value) -> 
             .await?;
         return Ok(());
     }
+    mirror_object(data, &process, object).await?;
     state
         .db
         .write(move |conn| record_received(conn, &id, &actor_id, "Update"))
         .await?;
-    mirror_object(data, &process, object).await
+    Ok(())
 }
 
 /// A remote person edits their reply: the comment here takes the new (sanitised) text.

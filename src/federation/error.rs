@@ -82,6 +82,10 @@ impl From<crate::domain::Error> for FedError {
             D::Forbidden(msg) => FedError::forbidden(format!("not allowed: {}", msg.key)),
             D::Invalid(fields) => FedError::bad(format!("invalid: {fields:?}")),
             D::Conflict(msg) => FedError::new(StatusCode::CONFLICT, msg.key),
+            D::Throttled { .. } => FedError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many of these from your server: try again later",
+            ),
             other => {
                 tracing::error!(error = %other, "federation: internal error");
                 FedError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL)

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod attestation;
 pub mod deliver;
 pub mod error;
+pub mod flag;
 pub mod follow;
 pub mod inbox;
 pub mod keys;

@@ -3,7 +3,8 @@
 //! Any GET that carries an HTTP signature (either scheme) is verified: a bad one is a `401`, a
 //! signer from a blocked server a `403`. With `PLENUM_AUTHORIZED_FETCH=true`, a request for
 //! activity JSON must be signed, so a blocked server cannot read what it is refused by asking
-//! anonymously. Discovery stays open (WebFinger, NodeInfo, the instance actor): a peer must be
+//! anonymously; the same goes for the JSON API and published results (`results.json`), which a
+//! signed-in person or a signed request still reads. Discovery stays open (WebFinger, NodeInfo, the instance actor): a peer must be
 //! able to fetch the key it will check our own signed fetches with, or two secure servers would
 //! wait on each other.
 
@@ -44,12 +45,35 @@ fn is_federation_get(parts: &axum::http::request::Parts) -> bool {
     crate::web::content::wants_activity_json(&parts.headers) || answers_only_activity_json(parts.uri.path())
 }
 
+/// The JSON API and published results carry the same data as the federation documents: with
+/// authorized fetch, a refused server must not read them anonymously either. The API's own
+/// description stays open.
+fn is_public_data_api(path: &str) -> bool {
+    path.starts_with("/api/v1/") || path.ends_with("/results.json")
+}
+
+/// A person signed in (session or API token), as the context layer found them.
+fn signed_in(parts: &axum::http::request::Parts) -> bool {
+    parts
+        .extensions
+        .get::<crate::web::context::Ctx>()
+        .is_some_and(|ctx| ctx.user.is_some())
+}
+
 pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     if parts.method != axum::http::Method::GET || always_open(parts.uri.path()) {
         return next.run(Request::from_parts(parts, body)).await;
     }
     if !signatures::is_signed(&parts.headers) {
+        if state.config.authorized_fetch && is_public_data_api(parts.uri.path()) && !signed_in(&parts) {
+            tracing::info!(path = %parts.uri.path(), "anonymous API read refused (authorized fetch)");
+            return FedError::new(
+                StatusCode::UNAUTHORIZED,
+                "this server answers its data API to signed requests and signed-in people only (authorized fetch)",
+            )
+            .into_response();
+        }
         if state.config.authorized_fetch && is_federation_get(&parts) {
             tracing::info!(path = %parts.uri.path(), "unsigned fetch refused (authorized fetch)");
             return FedError::new(

@@ -601,3 +601,150 @@ async fn the_method_of_a_signed_request_is_covered() {
     t.refuses("a GET's signature on a POST", post, 401).await;
     t.report();
 }
+
+/// Finding 8: a followed process attached comments to another town's proposals, under a third
+/// server's person's name.
+#[tokio::test]
+async fn a_followed_process_cannot_attach_comments_elsewhere_or_under_borrowed_names() {
+    use plenum::db::schema::remote_comments;
+    use plenum::federation::mirror;
+    let mut t = Town::new().await;
+    let group = t.peer.actor("process-a");
+    let ours = format!("{}/proposals/a1", t.peer.base);
+    let theirs = "http://other.example/proposals/b1".to_string();
+    let (g, o, th) = (group.clone(), ours.clone(), theirs.clone());
+    t.app
+        .db(move |c| {
+            let a = mirror::upsert_process(c, &json!({"id": g, "name": "A"}), &format!("{g}/inbox"), None)?;
+            mirror::set_follow_state(c, &a.id, "accepted")?;
+            let b = mirror::upsert_process(
+                c,
+                &json!({"id": "http://other.example/processes/b", "name": "B"}),
+                "http://other.example/processes/b/inbox",
+                None,
+            )?;
+            let page = |id: &str, author: &str| json!({"id": id, "type": "Page", "name": "P", "attributedTo": author});
+            mirror::upsert_proposal(c, &a, &page(&o, &format!("{g}/../users/eve")), "eve")?;
+            mirror::upsert_proposal(c, &b, &page(&th, "http://other.example/users/bob"), "bob")?;
+            Ok::<_, Error>(())
+        })
+        .await;
+    async fn comments(t: &Town) -> i64 {
+        t.app
+            .db(|c| Ok::<_, Error>(remote_comments::table.count().get_result::<i64>(c)?))
+            .await
+    }
+    fn announce(t: &Town, n: u32, author: String, parent: &str) -> Value {
+        let note = json!({
+            "id": format!("{}/notes/{n}", t.peer.base),
+            "type": "Note",
+            "attributedTo": author,
+            "inReplyTo": parent,
+            "content": "relayed",
+        });
+        t.peer
+            .activity("process-a", "Announce", json!({"type": "Create", "object": note}))
+    }
+    let before = comments(&t).await;
+    let elsewhere = announce(&t, 1, t.peer.actor("eve"), &theirs);
+    t.refuses(
+        "comment under another process's proposal",
+        t.signed_post("process-a", &elsewhere),
+        403,
+    )
+    .await;
+    let borrowed = announce(&t, 2, "http://third.example/users/carol".into(), &ours);
+    t.refuses(
+        "comment embedded under a third server's name",
+        t.signed_post("process-a", &borrowed),
+        403,
+    )
+    .await;
+    assert_eq!(comments(&t).await, before, "no comment stored");
+    let fine = announce(&t, 3, t.peer.actor("eve"), &ours);
+    t.accepts(
+        "comment under its own proposal",
+        t.signed_post("process-a", &fine),
+    )
+    .await;
+    assert_eq!(comments(&t).await, before + 1);
+    t.report();
+}
+
+/// Abuse reports across servers: a `Flag` joins the moderation queue, named by its server,
+/// once per server and item, and a server cannot flood the queue.
+#[tokio::test]
+async fn flags_from_other_servers_reach_moderation_once_and_are_rate_limited() {
+    use plenum::db::schema::reports;
+    let mut t = Town::new().await;
+    let flag = |t: &Town, object: Value| {
+        let mut f = t.peer.activity("mallory", "Flag", object);
+        f["content"] = json!("<p>Spam, <b>clearly</b></p>");
+        f
+    };
+    async fn reports_now(t: &Town) -> Vec<(String, String)> {
+        t.app
+            .db(|c| {
+                Ok::<_, Error>(
+                    reports::table
+                        .select((reports::target_kind, reports::details))
+                        .load::<(String, String)>(c)?,
+                )
+            })
+            .await
+    }
+    // Mastodon names the account and the statuses; only our proposal becomes a report.
+    let first = flag(
+        &t,
+        json!([t.peer.actor("eve"), t.proposal, "http://other.example/notes/9"]),
+    );
+    t.accepts("Flag of a proposal", t.signed_post("mallory", &first))
+        .await;
+    let again = flag(&t, json!(t.proposal));
+    t.accepts("the same report again", t.signed_post("mallory", &again))
+        .await;
+    let stored = reports_now(&t).await;
+    assert_eq!(stored.len(), 1, "one report per server and item: {stored:?}");
+    assert_eq!(stored[0].0, "proposal");
+    assert!(
+        stored[0].1.starts_with(&format!("[{}]", t.peer.host())),
+        "{}",
+        stored[0].1
+    );
+    assert!(
+        stored[0].1.contains("Spam, clearly") && !stored[0].1.contains('<'),
+        "{}",
+        stored[0].1
+    );
+    // 30 an hour per server: the rest are refused with 429 and nothing stored.
+    for _ in 0..28 {
+        let f = flag(&t, json!(t.proposal));
+        t.accepts("within the hourly limit", t.signed_post("mallory", &f))
+            .await;
+    }
+    let over = flag(&t, json!(t.proposal));
+    t.refuses("the 31st Flag of the hour", t.signed_post("mallory", &over), 429)
+        .await;
+    t.report();
+}
+
+/// With authorized fetch, the JSON API and published results are not read anonymously either.
+#[tokio::test]
+async fn authorized_fetch_covers_the_json_api_and_results() {
+    let app = TestApp::with_config(|c| c.authorized_fetch = true).await;
+    app.process("budget-2026", Allow::ALL).await;
+    let mut anonymous = app.browser();
+    anonymous.get("/api/v1/processes").await.assert_status(401);
+    anonymous
+        .get("/api/v1/processes/budget-2026")
+        .await
+        .assert_status(401);
+    anonymous
+        .get("/processes/budget-2026/budgets/x/results.json")
+        .await
+        .assert_status(401);
+    anonymous.get("/api/openapi.json").await.assert_status(200);
+    anonymous.get("/processes/budget-2026").await.assert_status(200);
+    let (mut citizen, _) = app.citizen("alice").await;
+    citizen.get("/api/v1/processes").await.assert_status(200);
+}

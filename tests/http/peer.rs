@@ -38,10 +38,10 @@ fn new_key() -> PKey<Private> {
 }
 
 impl Peer {
-    /// Starts the server with actors `mallory` and `eve`.
+    /// Starts the server with people `mallory` and `eve`, and `process-a`, a process (`Group`).
     pub async fn start() -> Peer {
         let shared = Arc::new(Mutex::new(Shared::default()));
-        for name in ["mallory", "eve"] {
+        for name in ["mallory", "eve", "process-a"] {
             shared.lock().unwrap().keys.insert(name.into(), new_key());
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -121,7 +121,7 @@ async fn actor(
     let body = json!({
         "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
         "id": id,
-        "type": "Person",
+        "type": if name.starts_with("process") { "Group" } else { "Person" },
         "preferredUsername": name,
         "name": name,
         "inbox": format!("{id}/inbox"),
