@@ -36,6 +36,7 @@ error-already-exists = This already exists.
 error-required = This field is required.
 error-too-short = Please write at least { $min } characters.
 error-too-long = Please write at most { $max } characters.
+error-control-characters = Please remove the invisible control characters (such as NUL) from this text.
 error-email = Please enter an e-mail address such as name@example.org.
 error-email-taken = An account already uses this e-mail address. Sign in instead, or use another address.
 error-handle = Use 3 to 40 lowercase letters, digits, hyphens or underscores, starting with a letter or digit.

@@ -36,6 +36,7 @@ error-already-exists = Cet élément existe déjà.
 error-required = Ce champ est obligatoire.
 error-too-short = Merci d'écrire au moins { $min } caractères.
 error-too-long = Merci d'écrire au plus { $max } caractères.
+error-control-characters = Merci de retirer de ce texte les caractères de contrôle invisibles (comme NUL).
 error-email = Merci de saisir une adresse électronique, par exemple nom@exemple.fr.
 error-email-taken = Un compte utilise déjà cette adresse. Connectez-vous, ou utilisez une autre adresse.
 error-handle = Utilisez de 3 à 40 lettres minuscules, chiffres, tirets ou tirets bas, en commençant par une lettre ou un chiffre.

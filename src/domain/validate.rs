@@ -19,7 +19,9 @@ impl Validator {
     /// Text that must be present and between `min` and `max` characters once trimmed.
     pub fn text(&mut self, field: &'static str, value: &str, min: usize, max: usize) {
         let len = value.trim().chars().count();
-        if len == 0 {
+        if has_control_characters(value) {
+            self.add(field, Msg::new("error-control-characters"));
+        } else if len == 0 {
             self.add(field, Msg::new("error-required"));
         } else if len < min {
             self.add(field, Msg::new("error-too-short").arg("min", min));
@@ -30,7 +32,9 @@ impl Validator {
 
     /// Optional text: only the maximum applies.
     pub fn optional_text(&mut self, field: &'static str, value: &str, max: usize) {
-        if value.trim().chars().count() > max {
+        if has_control_characters(value) {
+            self.add(field, Msg::new("error-control-characters"));
+        } else if value.trim().chars().count() > max {
             self.add(field, Msg::new("error-too-long").arg("max", max));
         }
     }
@@ -45,6 +49,14 @@ impl Validator {
 }
 
 /// Lowercase letters, digits, `-` and `_`, 3 to 40 characters: safe in URLs and `acct:` names.
+/// Control characters other than line breaks and tabs: no one types them, PostgreSQL refuses
+/// NUL in text (a 500 instead of a message), and some terminals and logs act on the others.
+pub fn has_control_characters(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 pub fn is_handle(value: &str) -> bool {
     (3..=40).contains(&value.len())
         && value
