@@ -47,6 +47,7 @@ census-not-text = This line cannot be read as CSV text.
 census-header = The first line must name every column.
 census-field-count = { $found } fields instead of { $expected }.
 census-empty-value = The value for “{ $column }” is empty.
+census-value-too-long = The value for “{ $column }” is longer than { $max } characters.
 census-empty = The file has no one in it.
 census-has-errors = { $count } malformed lines: nothing was imported.
 census-not-verified = These details could not be verified. Check what you typed; if it is right, the town hall can verify you in person.

@@ -47,6 +47,7 @@ census-not-text = Cette ligne ne peut pas être lue comme du texte CSV.
 census-header = La première ligne doit nommer chaque colonne.
 census-field-count = { $found } champs au lieu de { $expected }.
 census-empty-value = La valeur de « { $column } » est vide.
+census-value-too-long = La valeur de « { $column } » dépasse { $max } caractères.
 census-empty = Le fichier ne contient personne.
 census-has-errors = { $count } lignes mal formées : rien n'a été importé.
 census-not-verified = Ces informations n'ont pas pu être vérifiées. Vérifiez votre saisie ; si elle est juste, la mairie peut vous vérifier sur place.

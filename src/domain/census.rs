@@ -92,6 +92,9 @@ pub struct ReadCensus {
 
 /// Reads a CSV census (header line with the column names; `,` or `;` between fields) one line
 /// at a time, keeping only the hashes. `progress` is called every 10,000 lines.
+/// The longest value a census column may hold.
+pub const MAX_VALUE_CHARS: usize = 200;
+
 pub fn read<R: Read>(input: R, key: &[u8], mut progress: impl FnMut(usize)) -> Result<ReadCensus> {
     let mut input = std::io::BufReader::with_capacity(1 << 16, input);
     // The separator is whichever of `;` and `,` the header uses (French spreadsheets write `;`).
@@ -153,6 +156,17 @@ pub fn read<R: Read>(input: R, key: &[u8], mut progress: impl FnMut(usize)) -> R
                 Msg::new("census-field-count")
                     .arg("expected", columns.len())
                     .arg("found", record.len()),
+            )
+        } else if let Some((_, c)) = record
+            .iter()
+            .zip(&columns)
+            .find(|(v, _)| v.chars().count() > MAX_VALUE_CHARS)
+        {
+            // No identifier, date or postcode is this long: a wrong file, or a hostile one.
+            Some(
+                Msg::new("census-value-too-long")
+                    .arg("column", c.as_str())
+                    .arg("max", MAX_VALUE_CHARS),
             )
         } else {
             record

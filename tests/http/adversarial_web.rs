@@ -359,3 +359,74 @@ async fn oversize_and_malformed_forms_are_refused_with_nothing_stored() {
         assert!(!page.status.is_redirection(), "{twin:?} was accepted");
     }
 }
+
+/// Hostile files through the staff upload forms: each refused with a message, and what was
+/// stored before (a census, the budgets) stays as it was.
+#[tokio::test]
+async fn hostile_census_and_pb_uploads_are_refused_and_keep_what_was_there() {
+    use plenum::domain::budgets;
+    let app = TestApp::new().await;
+    let (mut staff, _) = app.staff("sam").await;
+    let census = "document;birth_date;postcode\nAB123;01/02/1990;31000\nCD456;1985-04-03;31100\n";
+    crate::census::upload(&mut staff, census).await.assert_status(303);
+    let entries = crate::census::entries(&app).await;
+    let long_field = "x".repeat(1_000_000);
+    let hostile_census = [
+        (
+            "binary with NUL",
+            "\u{0}\u{1}\u{2}PK\u{3}\u{4}garbage\u{0}".to_string(),
+        ),
+        ("a header only", "document;birth_date;postcode\n".to_string()),
+        (
+            "rows of the wrong width",
+            "document;birth_date;postcode\nAB1;01/02/1990\nCD2;1;2;3;4\n".to_string(),
+        ),
+        (
+            "a one-megabyte field",
+            format!("document;birth_date;postcode\n{long_field};01/02/1990;31000\n"),
+        ),
+        ("no header at all", "AB123;01/02/1990;31000\n".to_string()),
+    ];
+    for (what, file) in &hostile_census {
+        let page = crate::census::upload(&mut staff, file).await;
+        assert!(page.status.is_client_error(), "census {what}: {}", page.status);
+        assert_eq!(
+            crate::census::entries(&app).await,
+            entries,
+            "census {what} changed the census"
+        );
+    }
+
+    let (detail, _) = crate::budgets::budget_process(&app, -1, 7).await;
+    let path = format!(
+        "/admin/processes/{}/budgets/import?csrf={}",
+        detail.process.id,
+        staff.csrf()
+    );
+    let count = || {
+        let id = detail.process.id.clone();
+        app.db(move |c| budgets::for_process(c, &id))
+    };
+    let before = count().await.len();
+    let head = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n";
+    let hostile_pb = [
+        ("a cost that is no number", format!("{head}p1;sixty;Trees\nVOTES\nvoter_id;vote\n1;p1\n")),
+        ("a negative cost", format!("{head}p1;-60;Pays us\nVOTES\nvoter_id;vote\n1;p1\n")),
+        ("a vote for no project", format!("{head}p1;60;Trees\nVOTES\nvoter_id;vote\n1;p9\n")),
+        ("the same voter twice", format!("{head}p1;60;Trees\nVOTES\nvoter_id;vote\n1;p1\n1;p1\n")),
+        ("no sections", "just some text\n".to_string()),
+        ("empty", String::new()),
+        ("binary", "\u{0}\u{ff}\u{fe}META\u{0}".to_string()),
+        (
+            "cumulative points that wrap",
+            "META\nkey;value\nbudget;100\nvote_type;cumulative\nmax_sum_points;10\nPROJECTS\nproject_id;cost;name\n\
+             p1;60;Trees\np2;50;Bench\nVOTES\nvoter_id;vote;points\n1;p1,p2;18446744073709551615,11\n"
+                .to_string(),
+        ),
+    ];
+    for (what, file) in &hostile_pb {
+        let page = staff.send(crate::budgets::import_request(&path, file)).await;
+        assert!(page.status.is_client_error(), ".pb {what}: {}", page.status);
+        assert_eq!(count().await.len(), before, ".pb {what} imported something");
+    }
+}

@@ -723,7 +723,7 @@ async fn staff_promote_an_accepted_proposal_to_a_project() {
 }
 
 /// A multipart upload of `file` with the import form's other fields, as a browser sends it.
-fn import_request(path: &str, file: &str) -> axum::http::Request<axum::body::Body> {
+pub(crate) fn import_request(path: &str, file: &str) -> axum::http::Request<axum::body::Body> {
     let boundary = "plenumBoundary7MA4YWxk";
     let mut body = String::new();
     for (name, value) in [
