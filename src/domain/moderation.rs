@@ -57,6 +57,18 @@ pub fn report(
         }
         _ => return Err(Error::NotFound),
     }
+    insert_once(conn, reporter, kind, target_id, &form.reason, form.details.trim())
+}
+
+/// Stores a report unless this reporter already reported the item (a repeat changes nothing).
+fn insert_once(
+    conn: &mut AnyConnection,
+    reporter: &User,
+    kind: &str,
+    target_id: &str,
+    reason: &str,
+    details: &str,
+) -> Result<()> {
     let inserted = conn.transaction(|c| {
         diesel::insert_into(reports::table)
             .values((
@@ -64,8 +76,8 @@ pub fn report(
                 reports::reporter_id.eq(&reporter.id),
                 reports::target_kind.eq(kind),
                 reports::target_id.eq(target_id),
-                reports::reason.eq(&form.reason),
-                reports::details.eq(form.details.trim()),
+                reports::reason.eq(reason),
+                reports::details.eq(details),
                 reports::created_at.eq(now()),
             ))
             .execute(c)
@@ -91,23 +103,7 @@ pub fn report_from_server(
     if let Some((cut, _)) = details.char_indices().nth(2_000) {
         details.truncate(cut);
     }
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(reports::table)
-            .values((
-                reports::id.eq(new_id()),
-                reports::reporter_id.eq(&reporter.id),
-                reports::target_kind.eq(kind),
-                reports::target_id.eq(target_id),
-                reports::reason.eq("other"),
-                reports::details.eq(details.trim()),
-                reports::created_at.eq(now()),
-            ))
-            .execute(c)
-    });
-    match inserted.map_err(DbError::from) {
-        Ok(_) | Err(DbError::AlreadyExists) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
+    insert_once(conn, reporter, kind, target_id, "other", details.trim())
 }
 
 /// Reports awaiting a decision, oldest first.

@@ -44,17 +44,15 @@ impl Town {
         let app = TestApp::new().await;
         app.process("budget-2026", Allow::ALL).await;
         let (mut citizen, _) = app.citizen("alice").await;
-        let created = citizen
-            .post(
-                "/processes/budget-2026/proposals",
-                &[
-                    ("title", "Benches by the river"),
-                    ("body", "Three benches, facing west."),
-                ],
+        let path = citizen
+            .propose(
+                "budget-2026",
+                "Benches by the river",
+                "Three benches, facing west.",
             )
             .await;
         let base = app.state.config.base();
-        let proposal = format!("{base}{}", created.location().split('?').next().expect("path"));
+        let proposal = format!("{base}{path}");
         Town {
             process: format!("{base}/processes/budget-2026"),
             proposal,

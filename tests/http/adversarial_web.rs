@@ -26,16 +26,13 @@ async fn counts(app: &TestApp) -> [i64; 5] {
 
 /// Alice's proposal in an open process, and the path of its page.
 async fn alice_proposal(alice: &mut Browser) -> String {
-    let created = alice
-        .post(
-            "/processes/budget-2026/proposals",
-            &[
-                ("title", "A fountain for the square"),
-                ("body", "Drinking water for everyone, all summer."),
-            ],
+    alice
+        .propose(
+            "budget-2026",
+            "A fountain for the square",
+            "Drinking water for everyone, all summer.",
         )
-        .await;
-    created.location().split('?').next().expect("path").to_string()
+        .await
 }
 
 #[tokio::test]
@@ -216,24 +213,13 @@ async fn stored_script_in_any_field_is_never_served_as_markup() {
     assert!(signup.status.is_redirection(), "sign-up: {}", signup.status);
     let mut pages = Vec::new();
     for (n, payload) in payloads.iter().enumerate() {
-        let created = browser
-            .post(
-                "/processes/budget-2026/proposals",
-                &[
-                    ("title", &format!("Proposal {n} {payload}")),
-                    (
-                        "body",
-                        &format!("A long enough body. {payload} And more text after it."),
-                    ),
-                ],
+        let path = browser
+            .propose(
+                "budget-2026",
+                &format!("Proposal {n} {payload}"),
+                &format!("A long enough body. {payload} And more text after it."),
             )
             .await;
-        let path = created.location().split('?').next().expect("created").to_string();
-        assert!(
-            path.starts_with("/proposals/"),
-            "payload {n} not stored: {}",
-            created.status
-        );
         browser
             .post(
                 &format!("{path}/comments"),

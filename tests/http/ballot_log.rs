@@ -3,34 +3,10 @@
 
 use chrono::Duration;
 use diesel::prelude::*;
-use plenum::domain::processes::{self, PhaseForm, ProcessDetail};
-use plenum::domain::{now, Error};
+use plenum::domain::Error;
 
-use crate::budgets::{budget_process, cast};
+use crate::budgets::{budget_process, cast, move_vote};
 use crate::common::TestApp;
-
-async fn move_vote(app: &TestApp, detail: &ProcessDetail, from_days: i64, to_days: i64) {
-    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
-    app.state
-        .db
-        .write(move |c| {
-            processes::update_phase(
-                c,
-                &pid,
-                &phase_id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() + Duration::days(from_days),
-                    ends_at: now() + Duration::days(to_days),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )
-        })
-        .await
-        .expect("phase moved");
-}
 
 #[tokio::test]
 async fn staff_ballot_download_is_refused_while_the_vote_runs_even_with_live_tallies() {
@@ -67,10 +43,10 @@ async fn staff_ballot_download_is_refused_while_the_vote_runs_even_with_live_tal
     assert!(!admin_page.body.contains("ballots.pb"), "no link during the vote");
 
     // A vote still to come keeps the file closed too.
-    move_vote(&app, &detail, 2, 9).await;
+    move_vote(&app, &detail, Duration::days(2), Duration::days(9)).await;
     staff.get(&log).await.assert_status(409);
 
-    move_vote(&app, &detail, -3, -1).await;
+    move_vote(&app, &detail, Duration::days(-3), Duration::days(-1)).await;
     let exported = staff.get(&log).await;
     exported.assert_status(200);
     let election = plenum::budgeting::pabulib::parse_str(&exported.body).expect("a .pb file");

@@ -609,7 +609,8 @@ async fn no_linking_attack_on_a_copy_of_the_database_pairs_voters_and_ballots_be
     );
 
     // Close and publish; the attacker has the published log.
-    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
+    crate::budgets::close_vote(&app, &detail).await;
+    let pid = detail.process.id.clone();
     let (key, b, base) = (
         app.state.config.secret_key.clone(),
         budget.clone(),
@@ -619,19 +620,6 @@ async fn no_linking_attack_on_a_copy_of_the_database_pairs_voters_and_ballots_be
         .state
         .db
         .write(move |c| {
-            processes::update_phase(
-                c,
-                &pid,
-                &phase_id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() - Duration::days(3),
-                    ends_at: now() - Duration::hours(1),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )?;
             let detail = processes::detail_by_id(c, &pid)?;
             budget_results::publish(c, &key, &base, &detail, &b)?;
             Ok::<_, Error>(budgets::ballot_log(c, &key, &b)?.0)

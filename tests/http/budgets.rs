@@ -174,26 +174,7 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
         .assert_status(403);
 
     // Close the vote, compare, publish.
-    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
-    app.state
-        .db
-        .write(move |c| {
-            processes::update_phase(
-                c,
-                &pid,
-                &phase_id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() - Duration::days(3),
-                    ends_at: now() - Duration::hours(1),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )
-        })
-        .await
-        .unwrap();
+    close_vote(&app, &detail).await;
     cast(&mut b, &["a"]).await.assert_status(403);
     let compare = staff.get(&format!("/admin/budgets/{}/compare", budget.id)).await;
     compare
@@ -785,7 +766,12 @@ async fn staff_import_a_pb_file_and_a_bad_one_is_refused_with_its_line() {
 }
 
 /// Ends the vote phase of `detail` an hour ago.
-async fn close_vote(app: &TestApp, detail: &ProcessDetail) {
+pub(crate) async fn close_vote(app: &TestApp, detail: &ProcessDetail) {
+    move_vote(app, detail, Duration::days(-3), Duration::hours(-1)).await;
+}
+
+/// Moves the vote phase of `detail` to run from `starts` to `ends` from now.
+pub(crate) async fn move_vote(app: &TestApp, detail: &ProcessDetail, starts: Duration, ends: Duration) {
     let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
     app.state
         .db
@@ -796,8 +782,8 @@ async fn close_vote(app: &TestApp, detail: &ProcessDetail) {
                 &phase_id,
                 &PhaseForm {
                     kind: "vote".into(),
-                    starts_at: now() - Duration::days(3),
-                    ends_at: now() - Duration::hours(1),
+                    starts_at: now() + starts,
+                    ends_at: now() + ends,
                     proposals_enabled: false,
                     endorsements_enabled: false,
                     comments_enabled: false,
@@ -805,7 +791,7 @@ async fn close_vote(app: &TestApp, detail: &ProcessDetail) {
             )
         })
         .await
-        .expect("close the vote");
+        .expect("move the vote");
 }
 
 /// A cumulative budget `slug` (10 points, live tallies) with projects A and B in the open

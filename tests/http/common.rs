@@ -307,6 +307,28 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// Writes a proposal in process `slug` through its form; returns the path of its page.
+    pub async fn propose(&mut self, slug: &str, title: &str, body: &str) -> String {
+        let created = self
+            .post(
+                &format!("/processes/{slug}/proposals"),
+                &[("title", title), ("body", body)],
+            )
+            .await;
+        let path = created
+            .location()
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            path.starts_with("/proposals/"),
+            "proposal not created: {}",
+            created.status
+        );
+        path
+    }
+
     /// Posts exactly these fields (no CSRF token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, String)]) -> Page {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
