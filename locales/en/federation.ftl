@@ -94,3 +94,9 @@ against-count = { $count ->
 }
 federation-answer-news = Official answer to “{ $title }”: { $state }. { $answer }
 federation-phase-news = “{ $process }”: phase { $phase }, from { $start } to { $end }.
+
+federation-report-title = Report it to its town
+federation-report-reason = What is wrong with this proposal
+federation-report-hint = Sent to the town that hosts it, as a report from this instance (not from you by name).
+federation-report-submit = Send the report
+notice-federation-report-forwarded = The report was sent to the proposal’s town.

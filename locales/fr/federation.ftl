@@ -94,3 +94,9 @@ against-count = { $count ->
 }
 federation-answer-news = Réponse officielle à « { $title } » : { $state }. { $answer }
 federation-phase-news = « { $process } » : phase { $phase }, du { $start } au { $end }.
+
+federation-report-title = La signaler à sa commune
+federation-report-reason = Ce qui pose problème dans cette proposition
+federation-report-hint = Envoyé à la commune qui l’héberge, comme un signalement de cette instance (pas à votre nom).
+federation-report-submit = Envoyer le signalement
+notice-federation-report-forwarded = Le signalement a été envoyé à la commune de la proposition.

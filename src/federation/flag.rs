@@ -1,7 +1,8 @@
 //! `Flag`: a user of another server (Mastodon, Lemmy) reports a proposal or a comment of ours.
 //! The report joins the staff moderation queue beside citizens' reports, filed under the
 //! reporting server's actor and naming that server. A server may send at most
-//! `FLAGS_PER_SERVER` reports an hour, so one server cannot flood the queue.
+//! `FLAGS_PER_SERVER` reports an hour, so one server cannot flood the queue. The other way,
+//! staff here forward a report about a mirrored proposal to the town it comes from (`forward`).
 
 use std::sync::Arc;
 
@@ -80,4 +81,33 @@ fn exists(found: crate::domain::Result<()>) -> crate::domain::Result<bool> {
         Err(crate::domain::Error::NotFound) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// Staff report a mirrored proposal to its own town: a `Flag` queued to the process's inbox.
+/// `reason` is what staff wrote (plain text, 5 to 1,000 characters).
+pub async fn forward(
+    state: &Arc<AppState>,
+    remote_proposal_id: &str,
+    reason: &str,
+) -> crate::domain::Result<()> {
+    let mut v = crate::domain::validate::Validator::new();
+    v.text("reason", reason, 5, 1_000);
+    v.finish()?;
+    let site = Site::of(&state.config);
+    let (id, reason) = (remote_proposal_id.to_string(), reason.trim().to_string());
+    state
+        .db
+        .write(move |conn| {
+            let proposal = super::mirror::find_proposal(conn, &id)?;
+            let process = super::mirror::find_process(conn, &proposal.remote_process_id)?;
+            let target = super::outbox::RemoteTarget {
+                proposal: &proposal.ap_id,
+                group: &process.ap_id,
+                inbox: &process.inbox,
+            };
+            super::outbox::flag_remote(conn, &site, target, &proposal.author_ap_id, &reason)
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
 }

@@ -417,6 +417,41 @@ pub fn unfollow(
     Ok(())
 }
 
+/// Staff here report a proposal of another town to that town (`Flag`, as Mastodon and Lemmy send
+/// reports): from the instance actor, naming the proposal and its author, to the process's inbox.
+pub fn flag_remote(
+    conn: &mut AnyConnection,
+    site: &Site,
+    target: RemoteTarget<'_>,
+    author: &str,
+    reason: &str,
+) -> Result<()> {
+    let signer = instance_signer(site);
+    let (row, id) = queue::new_activity(&site.base);
+    let objects: Vec<&str> = [target.proposal, author]
+        .into_iter()
+        .filter(|o| !o.is_empty())
+        .collect();
+    let flag = json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": "Flag",
+        "actor": signer.actor_id,
+        "object": objects,
+        "content": reason,
+        "to": [target.group],
+    });
+    queue::enqueue(
+        conn,
+        &site.domain,
+        &row,
+        &signer,
+        &flag,
+        [target.inbox.to_string()],
+    )?;
+    Ok(())
+}
+
 /// A proposal of another town that a citizen here acts on: its id, its process, and the
 /// process's inbox.
 #[derive(Debug, Clone, Copy)]

@@ -399,3 +399,64 @@ async fn a_burst_of_endorsements_makes_one_update_with_the_final_counts() {
     assert_eq!(body["object"]["bindingEndorsements"], 3, "with the final count");
     assert!(body["id"].as_str().expect("id").contains("/activities/"));
 }
+
+/// Staff forward a report about a mirrored proposal to the town it comes from, as a `Flag`
+/// from the instance actor to the process's inbox; citizens cannot.
+#[tokio::test]
+async fn staff_forward_a_report_about_a_mirrored_proposal_to_its_town() {
+    use plenum::federation::mirror;
+    let app = TestApp::new().await;
+    let group = "http://other.example/processes/parks";
+    let proposal_ap_id = "http://other.example/proposals/p1";
+    let remote_id = app
+        .db(move |c| {
+            let process = mirror::upsert_process(c, &json!({"id": group, "name": "Parks"}), &format!("{group}/inbox"), None)?;
+            let page = json!({"id": proposal_ap_id, "type": "Page", "name": "Pave the park", "attributedTo": "http://other.example/users/bob"});
+            mirror::upsert_proposal(c, &process, &page, "bob")?;
+            Ok::<_, Error>(mirror::find_proposal_by_ap_id(c, proposal_ap_id)?.expect("mirrored").id)
+        })
+        .await;
+    let path = format!("/admin/federation/report/{remote_id}");
+    let (mut citizen, _) = app.citizen("alice").await;
+    citizen
+        .post(&path, &[("reason", "This is advertising, not a proposal.")])
+        .await
+        .assert_status(403);
+    let (mut staff, _) = app.staff("sam").await;
+    staff.post(&path, &[("reason", "no")]).await.assert_status(422);
+    let page = staff
+        .post(&path, &[("reason", "This is advertising, not a proposal.")])
+        .await;
+    page.assert_status(303);
+    let (bodies, inboxes) = app
+        .db(|c| {
+            let bodies: Vec<String> = outbound_activities::table
+                .filter(outbound_activities::kind.eq("Flag"))
+                .select(outbound_activities::body)
+                .load(c)?;
+            let inboxes: Vec<String> = deliveries::table.select(deliveries::inbox).load(c)?;
+            Ok::<_, Error>((bodies, inboxes))
+        })
+        .await;
+    assert_eq!(
+        bodies.len(),
+        1,
+        "one Flag queued (the refused attempts queued nothing)"
+    );
+    let flag: serde_json::Value = serde_json::from_str(&bodies[0]).expect("json");
+    assert_eq!(flag["actor"], format!("{}/actor", app.state.config.base()));
+    assert_eq!(flag["object"][0], proposal_ap_id);
+    assert_eq!(flag["object"][1], "http://other.example/users/bob");
+    assert_eq!(flag["content"], "This is advertising, not a proposal.");
+    assert_eq!(inboxes, vec![format!("{group}/inbox")]);
+    staff
+        .get(&format!("/remote/proposals/{remote_id}"))
+        .await
+        .assert_contains("forward-reason");
+    let mut visitor = app.browser();
+    let shown = visitor.get(&format!("/remote/proposals/{remote_id}")).await;
+    assert!(
+        !shown.body.contains("forward-reason"),
+        "the form is for staff only"
+    );
+}

@@ -164,6 +164,25 @@ pub async fn unfollow_process(ctx: Ctx, Path(id): Path<String>) -> Result<Respon
 }
 
 #[derive(Debug, Deserialize)]
+pub struct ForwardInput {
+    reason: String,
+}
+
+/// Staff forward a report about a mirrored proposal to the town it comes from.
+pub async fn forward_report(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<ForwardInput>,
+) -> Result<Response, AppError> {
+    ctx.require_staff()?;
+    crate::federation::flag::forward(&ctx.state, &id, &input.reason).await?;
+    Ok(see_other(
+        &format!("/remote/proposals/{id}"),
+        "federation-report-forwarded",
+    ))
+}
+
+#[derive(Debug, Deserialize)]
 pub struct PeerInput {
     host: String,
     /// `allow`, `block` or `remove`.

@@ -41,6 +41,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/admin/federation/unfollow/{id}",
             post(federation::unfollow_process),
         )
+        .route("/admin/federation/report/{id}", post(federation::forward_report))
         .route("/admin/federation/peers", post(federation::set_peer))
         .route("/admin/federation/mode", post(federation::set_mode))
         .route(
