@@ -146,10 +146,16 @@ pub fn script_free(html: &str) -> Result<(), String> {
                 return Err(format!("an event attribute {name}"));
             }
             if ["href", "src", "action", "formaction", "xlink:href", "srcset"].contains(&name) {
-                let url: String = decode_entities(value)
+                // As a browser reads it (WHATWG URL): leading and trailing C0 controls and
+                // spaces dropped, tabs and newlines removed anywhere; nothing else is ignored,
+                // so `java\u{e}script:` is a relative URL, not a script.
+                let decoded = decode_entities(value);
+                let url: String = decoded
+                    .trim_matches(|c: char| c <= ' ')
                     .chars()
-                    .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-                    .collect();
+                    .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 if ["javascript:", "vbscript:", "data:"]
                     .iter()
                     .any(|s| url.starts_with(s))
@@ -178,7 +184,8 @@ fn decode_entities(value: &str) -> String {
         let decoded = match entity {
             "amp" => Some('&'),
             "colon" => Some(':'),
-            "tab" | "newline" => Some(' '),
+            "tab" => Some('\t'),
+            "newline" => Some('\n'),
             _ => entity
                 .strip_prefix("#x")
                 .and_then(|h| u32::from_str_radix(h, 16).ok())
