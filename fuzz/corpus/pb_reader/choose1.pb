@@ -1,0 +1,12 @@
+META
+key;value
+num_projects;1
+num_votes;1
+budget;10
+vote_type;choose-1
+PROJECTS
+project_id;cost
+1;5
+VOTES
+voter_id;vote
+1;1

@@ -1,0 +1,15 @@
+META
+key;value
+num_projects;2
+num_votes;2
+budget;1000
+vote_type;cumulative
+max_sum_points;10
+PROJECTS
+project_id;cost;score
+a;500;7
+b;600;3
+VOTES
+voter_id;vote;points
+1;a,b;5,5
+2;b;10

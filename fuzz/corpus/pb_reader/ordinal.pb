@@ -1,0 +1,19 @@
+META
+key;value
+description;tiny
+num_projects;3
+num_votes;2
+budget;100
+vote_type;ordinal
+rule;greedy
+min_length;1
+max_length;3
+PROJECTS
+project_id;cost;name
+1;40;"A; quoted"
+2;60;B
+3;30;C
+VOTES
+voter_id;vote
+v1;3,1,2
+v2;2

@@ -1,0 +1,11 @@
+META
+key;value
+num_projects;1
+budget;18446744073709551616
+vote_type;cumulative
+PROJECTS
+project_id;cost
+1;99999999999999999999999
+VOTES
+voter_id;vote;points
+1;1,1;18446744073709551615,1

@@ -1,0 +1,15 @@
+META
+key;value
+num_projects;2
+num_votes;1
+budget;10
+vote_type;scoring
+min_points;-2
+max_points;2
+PROJECTS
+project_id;cost
+1;5
+2;6
+VOTES
+voter_id;vote;points
+1;1,2;2,-1

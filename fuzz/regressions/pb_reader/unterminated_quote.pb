@@ -1,0 +1,4 @@
+META
+key;value
+"unterminated;x
+PROJECTS

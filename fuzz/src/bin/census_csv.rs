@@ -1,0 +1,5 @@
+fn main() {
+    afl::fuzz!(|data: &[u8]| {
+        plenum_fuzz::census_csv(data);
+    });
+}
