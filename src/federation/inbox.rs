@@ -112,7 +112,6 @@ async fn receive(
             "activity already received",
         )));
     }
-    signatures::precheck(&claim, &parts, Some(&bytes), &state.config.base()).map_err(with)?;
     let data = super::data(state).await.map_err(|e| with(e.into()))?;
     let result = receive_verified(&data, &claim, &parts, &bytes, json, stored_signer).await;
     result.map_err(|e| {

@@ -132,6 +132,11 @@ pub fn verify(
     public_key_pem: &str,
 ) -> Result<(), FedError> {
     precheck(claim, parts, body, base)?;
+    verify_signature(claim, parts, base, public_key_pem)
+}
+
+/// The signature itself, with `public_key_pem`; what `precheck` checks is taken as checked.
+fn verify_signature(claim: &Claim, parts: &Parts, base: &str, public_key_pem: &str) -> Result<(), FedError> {
     match &claim.parsed {
         Parsed::Cavage(params) => cavage::verify(params, parts, public_key_pem),
         Parsed::Rfc9421(params) => rfc9421::verify(params, parts, base, public_key_pem),
@@ -194,7 +199,8 @@ fn fresh(unix_time: i64) -> Result<(), FedError> {
 /// Verifies the request with its signer's key: the actor is fetched (or read from our cache)
 /// and, if the signature fails, fetched again once, in case the key rotated since we cached it
 /// (not if we fetched it within the last minute). Returns the signer. The inbox and signed GETs
-/// both go through here, after `precheck`.
+/// both go through here. `precheck` runs first, once: a malformed, stale or misaddressed request
+/// is refused before any key is fetched, and never causes a refetch.
 pub async fn verify_by_signer(
     data: &activitypub_federation::config::Data<super::FedState>,
     claim: &Claim,
@@ -205,6 +211,7 @@ pub async fn verify_by_signer(
     use activitypub_federation::fetch::object_id::ObjectId;
     // Our public address (the `Data` derefs to the application state).
     let base = data.app_data().config.base();
+    precheck(claim, parts, body, &base)?;
     let signer = ObjectId::<super::actors::RemoteActor>::parse(claim.owner())
         .map_err(|_| unauthorized("keyId is not a URL"))?;
     // The signer as the caller already read it from our database, if fetched recently enough
@@ -214,7 +221,7 @@ pub async fn verify_by_signer(
         Some(actor) => actor,
         None => signer.dereference(data).await.map_err(key_unavailable)?,
     };
-    let first = verify(claim, parts, body, &base, &actor.public_key_pem);
+    let first = verify_signature(claim, parts, &base, &actor.public_key_pem);
     if first.is_ok() {
         return Ok(actor);
     }
@@ -224,7 +231,7 @@ pub async fn verify_by_signer(
     }
     // The key may have been rotated since we fetched it.
     let actor = signer.dereference_forced(data).await.map_err(key_unavailable)?;
-    verify(claim, parts, body, &base, &actor.public_key_pem)?;
+    verify_signature(claim, parts, &base, &actor.public_key_pem)?;
     Ok(actor)
 }
 
