@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::AppState;
 use crate::config::Config;
 use crate::domain::{accounts, sessions};
-use crate::web::AppState;
 
 #[derive(Parser)]
 #[command(

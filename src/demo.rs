@@ -4,6 +4,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use crate::app::AppState;
 use crate::config::Config;
 use crate::db::schema::users;
 use crate::db::AnyConnection;
@@ -11,7 +12,6 @@ use crate::domain::accounts::{self, NewAccount, User};
 use crate::domain::processes::{self, PhaseForm, ProcessForm};
 use crate::domain::proposals::{self, ProposalForm};
 use crate::domain::{comments, endorsements, now, password, sessions, Error};
-use crate::web::AppState;
 
 const ADMIN_EMAIL: &str = "accueil@ville-demo.fr";
 

@@ -3,6 +3,7 @@
 //! Layers: `web` (HTTP) and `federation` (ActivityPub) call `domain` (the rules), which uses `db`.
 //! `budgeting` holds the pure vote-counting rules.
 
+pub mod app;
 pub mod budgeting;
 pub mod cli;
 pub mod config;

@@ -19,13 +19,13 @@ use super::error::FedError;
 use super::mirror::{self, RemoteProcess};
 use super::outbox::{self, Event, Site};
 use super::{urls, FedState};
+use crate::app::AppState;
 use crate::db::schema::{comments, followers, processes, received_activities, remote_actors, users};
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
 use crate::domain::{
     comments as comment_rules, endorsements, new_id, now, processes as process_rules, proposals,
 };
-use crate::web::AppState;
 
 /// The id of an embedded object or a bare link.
 pub fn id_of(value: &Value) -> Option<&str> {

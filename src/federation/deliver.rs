@@ -23,7 +23,7 @@ use reqwest_middleware::ClientWithMiddleware;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::web::AppState;
+use crate::app::AppState;
 
 /// How long one delivery may take (connect and answer), as the crate's own client.
 const TIMEOUT: Duration = Duration::from_secs(10);

@@ -13,10 +13,10 @@ use super::actors::RemoteActor;
 use super::apply::{id_of, record_received, remote_user};
 use super::error::FedError;
 use super::outbox::Site;
+use crate::app::AppState;
 use crate::db::AnyConnection;
 use crate::domain::throttle::{self, Limit};
 use crate::domain::{comments, moderation, proposals};
-use crate::web::AppState;
 
 /// Reports one server may send in an hour.
 pub const FLAGS_PER_SERVER: Limit = Limit {

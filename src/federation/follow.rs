@@ -13,7 +13,7 @@ use super::error::FedError;
 use super::mirror::{self, RemoteProcess};
 use super::outbox::{self, Site};
 use super::FedState;
-use crate::web::AppState;
+use crate::app::AppState;
 
 /// Resolves `address` (`slug@town.example`, `@slug@town.example` or the process URL), records
 /// the process and queues our `Follow`. Following again re-sends the `Follow`.

@@ -23,7 +23,7 @@ use super::apply;
 use super::error::FedError;
 use super::signatures::{self, Scheme};
 use super::{policy, urls, FedState};
-use crate::web::AppState;
+use crate::app::AppState;
 
 /// Largest activity we accept. Real activities are a few kilobytes.
 pub const MAX_ACTIVITY_BYTES: usize = 256 * 1024;

@@ -9,6 +9,7 @@
 pub mod actors;
 pub mod apply;
 pub mod attestation;
+pub mod content;
 pub mod deliver;
 pub mod error;
 pub mod flag;
@@ -29,18 +30,8 @@ use std::sync::Arc;
 
 use activitypub_federation::config::{Data, FederationConfig};
 
-use crate::web::AppState;
-
-/// What the crate hands back to our handlers: the application state.
-#[derive(Clone)]
-pub struct FedState(pub Arc<AppState>);
-
-impl std::ops::Deref for FedState {
-    type Target = AppState;
-    fn deref(&self) -> &AppState {
-        &self.0
-    }
-}
+use crate::app::AppState;
+pub use crate::app::FedState;
 
 /// The crate's configuration for this instance, built once per process.
 pub async fn config(state: &Arc<AppState>) -> anyhow::Result<FederationConfig<FedState>> {

@@ -12,30 +12,12 @@ use serde_json::{json, Value};
 use super::keys::Owner;
 use super::queue::{self, Signer};
 use super::{actors, objects, urls};
-use crate::config::Config;
 use crate::db::schema::{followers, processes, proposals};
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
 use crate::domain::{comments, processes as process_rules, proposals as proposal_rules, Result};
 
-/// Where we are: what ids are built from and what counts as local.
-#[derive(Debug, Clone)]
-pub struct Site {
-    pub base: String,
-    pub domain: String,
-    /// The town's logo, shown as the avatar of its processes.
-    pub logo: Option<String>,
-}
-
-impl Site {
-    pub fn of(config: &Config) -> Site {
-        Site {
-            base: config.base(),
-            domain: config.domain(),
-            logo: config.logo_url.clone(),
-        }
-    }
-}
+pub use crate::app::Site;
 
 /// Something changed that followers of a process should hear about.
 #[derive(Debug, Clone)]

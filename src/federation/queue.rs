@@ -25,10 +25,10 @@ use super::deliver::{self, SigningKey};
 use super::error::FedError;
 use super::keys::{self, Owner};
 use super::{policy, urls, FedState};
+use crate::app::AppState;
 use crate::db::schema::{deliveries, outbound_activities};
 use crate::db::AnyConnection;
 use crate::domain::{new_id, now, Result};
-use crate::web::AppState;
 
 /// A delivery is given up after this many failed attempts.
 pub const MAX_ATTEMPTS: i32 = 12;

@@ -14,9 +14,9 @@ use serde_json::{json, Value};
 
 use super::error::FedError;
 use super::{actors, inbox, objects, queue, urls};
+use crate::app::AppState;
 use crate::db::schema::{followers, proposals, users};
 use crate::domain::{accounts, comments, processes, proposals as proposal_rules, Error};
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -300,7 +300,7 @@ async fn comment(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, FedError> {
     let base = base(&state);
-    let wants_json = crate::web::content::wants_activity_json(&headers);
+    let wants_json = crate::federation::content::wants_activity_json(&headers);
     let lookup = id.clone();
     let found = state
         .db

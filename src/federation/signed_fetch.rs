@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use super::error::FedError;
 use super::signatures::{self, Claim};
 use super::{policy, urls};
-use crate::web::AppState;
+use crate::app::AppState;
 
 /// Paths answered to anyone, signed or not.
 fn always_open(path: &str) -> bool {
@@ -42,7 +42,8 @@ fn answers_only_activity_json(path: &str) -> bool {
 
 /// A GET for activity JSON: asked for by `Accept`, or on a path that serves nothing else.
 fn is_federation_get(parts: &axum::http::request::Parts) -> bool {
-    crate::web::content::wants_activity_json(&parts.headers) || answers_only_activity_json(parts.uri.path())
+    crate::federation::content::wants_activity_json(&parts.headers)
+        || answers_only_activity_json(parts.uri.path())
 }
 
 /// The JSON API and published results carry the same data as the federation documents: with
@@ -54,10 +55,7 @@ fn is_public_data_api(path: &str) -> bool {
 
 /// A person signed in (session or API token), as the context layer found them.
 fn signed_in(parts: &axum::http::request::Parts) -> bool {
-    parts
-        .extensions
-        .get::<crate::web::context::Ctx>()
-        .is_some_and(|ctx| ctx.user.is_some())
+    parts.extensions.get::<crate::app::SignedIn>().is_some()
 }
 
 pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {

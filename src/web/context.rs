@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::error::{AppError, ErrorView};
-use super::AppState;
+use crate::app::AppState;
 use crate::domain::accounts::User;
 use crate::domain::{sessions, Error, Msg};
 use crate::i18n::Tr;
@@ -271,6 +271,9 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
         }
     }
 
+    if ctx.user.is_some() {
+        parts.extensions.insert(crate::app::SignedIn);
+    }
     parts.extensions.insert(ctx.clone());
     let response = next.run(Request::from_parts(parts, body)).await;
     finish_with_ctx(&ctx, response, existing_visitor.is_none(), is_api)

@@ -6,7 +6,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
 
-use super::AppState;
+use crate::app::AppState;
 
 /// No inline script or style anywhere: the pages work without JavaScript, and the CSP says so.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data: https:; \

@@ -755,7 +755,7 @@ async fn ballots_stored_in_the_clear_by_an_older_version_are_sealed_at_start_up(
         .unwrap();
     // The server starts again on the same database.
     let config = app.state.config.clone();
-    let restarted = tokio::task::spawn_blocking(move || plenum::web::AppState::new(config))
+    let restarted = tokio::task::spawn_blocking(move || plenum::app::AppState::new(config))
         .await
         .unwrap()
         .expect("restart");

@@ -13,13 +13,13 @@ use chrono::Duration;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+use plenum::app::AppState;
 use plenum::config::Config;
 use plenum::db::testing::TestDatabase;
 use plenum::domain::accounts::{self, NewAccount, User, ROLE_ADMIN};
 use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
 use plenum::domain::{now, Error};
 use plenum::web::context::{csrf_token, SESSION_COOKIE, VISITOR_COOKIE};
-use plenum::web::AppState;
 
 /// A password that passes the rules, for test accounts.
 pub const PASSWORD: &str = "correct horse battery staple";

@@ -20,9 +20,9 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
+use crate::app::AppState;
 use crate::domain::{Error, FieldError, Msg};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// The OpenAPI document, served as is.
 pub const OPENAPI: &str = include_str!("openapi.json");

@@ -12,10 +12,10 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
+use crate::app::AppState;
 use crate::domain::{accounts, export, sessions, Error};
 use crate::web::context::{set_cookie, Ctx, SESSION_COOKIE};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

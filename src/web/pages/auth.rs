@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, safe_next, see_other, FormErrors};
+use crate::app::AppState;
 use crate::domain::accounts::{self, NewAccount, ROLE_CITIZEN};
 use crate::domain::{password, sessions, Error};
 use crate::web::context::{set_cookie, Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

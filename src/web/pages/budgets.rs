@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::render;
+use crate::app::AppState;
 use crate::budgeting::amount::Decimal;
 use crate::domain::ballots::{self, CheckedBallot};
 use crate::domain::budget_results::{self, Published, Tally};
@@ -21,7 +22,6 @@ use crate::domain::processes::{self, Capability, ProcessDetail};
 use crate::domain::{now, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

@@ -9,11 +9,11 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::render;
+use crate::app::AppState;
 use crate::domain::now;
 use crate::domain::processes::{self, ProcessDetail};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/", get(home))

@@ -22,7 +22,7 @@ use axum::Router;
 
 pub use next::safe_next;
 
-use super::AppState;
+use crate::app::AppState;
 use crate::domain::FieldError;
 use crate::i18n::Tr;
 

@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::render;
+use crate::app::AppState;
 use crate::domain::processes::{self, Capability, Phase, ProcessDetail};
 use crate::domain::proposals::{self, ListPage, ListQuery, Sort};
 use crate::domain::{now, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/processes/{slug}", get(show))
@@ -111,7 +111,7 @@ async fn show(
     Query(params): Query<ListParams>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
-    if crate::web::content::wants_activity_json(&headers) {
+    if crate::federation::content::wants_activity_json(&headers) {
         return actor(&ctx, slug).await;
     }
     let staff = ctx.is_staff();

@@ -13,6 +13,7 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
+use crate::app::AppState;
 use crate::domain::comments::{self, CommentForm, ThreadItem};
 use crate::domain::moderation::{self, ReportForm};
 use crate::domain::processes::{self, Capability, ProcessDetail};
@@ -20,7 +21,6 @@ use crate::domain::proposals::{self, Listed, ProposalForm, Version};
 use crate::domain::{endorsements, now, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -227,7 +227,7 @@ async fn show(
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
-    if crate::web::content::wants_activity_json(&headers) {
+    if crate::federation::content::wants_activity_json(&headers) {
         return page_json(&ctx, id).await;
     }
     let (detail, item) = load(&ctx, id).await?;

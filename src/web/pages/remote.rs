@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, see_other};
+use crate::app::AppState;
 use crate::domain::validate::Validator;
 use crate::domain::{new_id, Error};
 use crate::federation::mirror::{
@@ -22,7 +23,6 @@ use crate::federation::outbox::{self, RemoteTarget};
 use crate::federation::urls;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

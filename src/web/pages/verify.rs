@@ -11,10 +11,10 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::{render, see_other};
+use crate::app::AppState;
 use crate::domain::{census, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/account/verify", get(form).post(submit))

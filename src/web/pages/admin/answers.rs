@@ -122,7 +122,7 @@ pub async fn save(
                 &site,
                 Event::News {
                     process_id: proposal.process_id.clone(),
-                    html: crate::web::content::news_html(&text, &link),
+                    html: crate::federation::content::news_html(&text, &link),
                 },
             )?;
             Ok(())

@@ -1,8 +1,8 @@
 //! Staff pages of budgets: create a budget and its projects, export it, compare the rules on
 //! the real ballots, publish the outcome.
 
+use crate::federation::content::escape;
 use crate::federation::outbox::{self, Event};
-use crate::web::content::escape;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::{header, StatusCode};

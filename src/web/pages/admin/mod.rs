@@ -21,12 +21,12 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::{render, FormErrors};
+use crate::app::AppState;
 use crate::domain::moderation as moderation_rules;
 use crate::domain::processes::{self as process_rules, ProcessDetail};
 use crate::domain::{Error, FieldError};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()

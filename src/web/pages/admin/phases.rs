@@ -227,7 +227,7 @@ async fn save(
                         &site,
                         Event::News {
                             process_id: pid.clone(),
-                            html: crate::web::content::news_html(&text, &link),
+                            html: crate::federation::content::news_html(&text, &link),
                         },
                     )?;
                     Ok(())
