@@ -109,3 +109,5 @@ account-delete = Delete my account
 account-delete-intro = Your personal data is erased and your endorsements are withdrawn. Your proposals and comments stay in the public record, without your name. This cannot be undone.
 field-password-confirm = Confirm with your password
 account-delete-submit = Delete my account for good
+proposal-edit-conflict-current = This is the version saved now:
+proposal-edit-conflict-again = Your text is kept in the form below. Save it again to replace the version above with it.

@@ -109,3 +109,5 @@ account-delete = Supprimer mon compte
 account-delete-intro = Vos données personnelles sont effacées et vos soutiens retirés. Vos propositions et commentaires restent publics, sans votre nom. C'est définitif.
 field-password-confirm = Confirmez avec votre mot de passe
 account-delete-submit = Supprimer définitivement mon compte
+proposal-edit-conflict-current = Voici la version enregistrée maintenant :
+proposal-edit-conflict-again = Votre texte est conservé dans le formulaire ci-dessous. Enregistrez-le à nouveau pour remplacer la version ci-dessus.

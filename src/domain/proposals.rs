@@ -208,24 +208,32 @@ pub fn check_editable(detail: &ProcessDetail, proposal: &Proposal, user: &User) 
 }
 
 /// Saves a new version written by its author; every version stays in the history.
+/// `expected_version` is the version the author's form was written against: if the stored one
+/// is newer (an edit from another device, another tab), the edit is refused with a conflict and
+/// nothing is saved, whichever way it came (HTML form or JSON API).
 pub fn edit(
     conn: &mut AnyConnection,
     detail: &ProcessDetail,
     proposal: &Proposal,
     user: &User,
+    expected_version: i32,
     form: &ProposalForm,
 ) -> Result<Proposal> {
     count_cache::forget_all();
     check_editable(detail, proposal, user)?;
+    if proposal.version != expected_version {
+        return Err(Error::Conflict(Msg::new("error-edited-meanwhile")));
+    }
     let category_id = validate(detail, form)?;
     let at = now();
     let title = form.title.trim();
     let body = form.body.trim();
-    // Only the author's edit that read the latest version wins; a stale form is refused.
+    // The version filter makes the check and the write one statement: of two edits that read
+    // the same version, only the first to commit wins.
     let changed = diesel::update(
         proposals::table
             .filter(proposals::id.eq(&proposal.id))
-            .filter(proposals::version.eq(proposal.version)),
+            .filter(proposals::version.eq(expected_version)),
     )
     .set((
         proposals::title.eq(title),
@@ -233,7 +241,7 @@ pub fn edit(
         proposals::body_html.eq(crate::markdown::render(body)),
         proposals::search_text.eq(crate::markdown::search_text(&[title, body])),
         proposals::category_id.eq(&category_id),
-        proposals::version.eq(proposal.version + 1),
+        proposals::version.eq(expected_version + 1),
         proposals::updated_at.eq(at),
     ))
     .execute(conn)?;
@@ -322,6 +330,22 @@ pub fn find_listed(conn: &mut AnyConnection, id: &str, include_hidden: bool) -> 
         proposal,
         author_name: author_name.filter(|n| !n.is_empty()),
     })
+}
+
+/// A proposal and its process as `viewer` may see them: hidden proposals and proposals of
+/// unpublished processes exist for staff only (for anyone else they are not found).
+pub fn visible_to(
+    conn: &mut AnyConnection,
+    id: &str,
+    viewer: Option<&User>,
+) -> Result<(ProcessDetail, Listed)> {
+    let staff = viewer.is_some_and(User::is_admin);
+    let listed = find_listed(conn, id, staff)?;
+    let detail = super::processes::detail_by_id(conn, &listed.proposal.process_id)?;
+    if !detail.process.published && !staff {
+        return Err(Error::NotFound);
+    }
+    Ok((detail, listed))
 }
 
 pub fn versions(conn: &mut AnyConnection, proposal_id: &str) -> Result<Vec<Version>> {

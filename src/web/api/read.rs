@@ -55,29 +55,12 @@ pub async fn process(ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, 
 }
 
 pub async fn load_process(ctx: &Ctx, slug: String) -> Result<ProcessDetail, AppError> {
-    let staff = ctx.is_staff();
-    Ok(ctx
-        .state
-        .db
-        .read(move |conn| processes::detail_by_slug(conn, &slug, staff))
-        .await?)
+    Ok(crate::app::processes::view(&ctx.state, ctx.user.as_ref(), slug).await?)
 }
 
 /// A proposal and its process, if the caller may see them (hidden ones and drafts: staff only).
 pub async fn load_proposal(ctx: &Ctx, id: String) -> Result<(ProcessDetail, Listed), AppError> {
-    let staff = ctx.is_staff();
-    Ok(ctx
-        .state
-        .db
-        .read(move |conn| {
-            let listed = proposals::find_listed(conn, &id, staff)?;
-            let detail = processes::detail_by_id(conn, &listed.proposal.process_id)?;
-            if !detail.process.published && !staff {
-                return Err(Error::NotFound);
-            }
-            Ok::<_, Error>((detail, listed))
-        })
-        .await?)
+    Ok(crate::app::proposals::view(&ctx.state, ctx.user.as_ref(), id).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]

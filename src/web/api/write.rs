@@ -1,7 +1,7 @@
 //! What a signed-in citizen can change: proposals, endorsements, comments, reports.
 //! Endorsing is `PUT` and un-endorsing `DELETE` on one resource, so repeating either is harmless.
 
-use crate::federation::outbox::{self, Event};
+use crate::app;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -11,10 +11,10 @@ use serde_json::json;
 
 use super::read::{load_process, load_proposal};
 use super::ApiJson;
-use crate::domain::comments::{self, CommentForm};
+use crate::domain::comments::CommentForm;
 use crate::domain::moderation::{self, ReportForm};
-use crate::domain::proposals::{self, ProposalForm};
-use crate::domain::{endorsements, Error, Msg};
+use crate::domain::proposals::ProposalForm;
+use crate::domain::{Error, Msg};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -25,17 +25,7 @@ pub async fn create_proposal(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let detail = load_process(&ctx, slug).await?;
-    let site = ctx.state.site();
-    let proposal = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let proposal = proposals::create(conn, &detail, &user, &form)?;
-            outbox::after(conn, &site, Event::ProposalCreated(proposal.id.clone()))?;
-            Ok::<_, Error>(proposal)
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let proposal = app::proposals::create(&ctx.state, user, detail, form).await?;
     Ok((StatusCode::CREATED, Json(proposal)).into_response())
 }
 
@@ -55,65 +45,33 @@ pub async fn edit_proposal(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
-    let site = ctx.state.site();
-    let proposal = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let current = proposals::find(conn, &listed.proposal.id)?;
-            proposals::check_editable(&detail, &current, &user)?;
-            if current.version != body.version {
-                return Err(Error::Conflict(Msg::new("error-edited-meanwhile")));
-            }
-            let edited = proposals::edit(conn, &detail, &current, &user, &body.form)?;
-            outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
-            Ok(edited)
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let proposal = app::proposals::edit(
+        &ctx.state,
+        user,
+        detail,
+        listed.proposal.id,
+        body.version,
+        body.form,
+    )
+    .await?;
     Ok(Json(proposal).into_response())
 }
 
 pub async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (_, listed) = load_proposal(&ctx, id).await?;
-    let site = ctx.state.site();
-    let proposal = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let current = proposals::find(conn, &listed.proposal.id)?;
-            proposals::withdraw(conn, &current, &user)?;
-            outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
-            proposals::find(conn, &current.id)
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let proposal = app::proposals::withdraw(&ctx.state, user, listed.proposal.id).await?;
     Ok(Json(proposal).into_response())
 }
 
 async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
-    let site = ctx.state.site();
-    let (changed, count) = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let current = proposals::find(conn, &listed.proposal.id)?;
-            let changed = if on {
-                endorsements::endorse(conn, &detail, &current, &user)?
-            } else {
-                endorsements::unendorse(conn, &detail, &current, &user)?
-            };
-            if changed {
-                outbox::after(conn, &site, Event::CountsChanged(current.id.clone()))?;
-            }
-            Ok::<_, Error>((changed, proposals::find(conn, &current.id)?.endorsement_count))
-        })
-        .await?;
-    ctx.state.deliveries_ready();
-    Ok(Json(json!({"endorsed": on, "changed": changed, "endorsement_count": count})).into_response())
+    let done = app::endorsements::set(&ctx.state, user, detail, listed.proposal.id, on).await?;
+    Ok(
+        Json(json!({"endorsed": on, "changed": done.changed, "endorsement_count": done.count}))
+            .into_response(),
+    )
 }
 
 pub async fn endorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -131,17 +89,7 @@ pub async fn comment(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
-    let site = ctx.state.site();
-    let comment = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let comment = comments::add(conn, &detail, &listed.proposal, &user, &form)?;
-            outbox::after(conn, &site, Event::CommentCreated(comment.id.clone()))?;
-            Ok::<_, Error>(comment)
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let comment = app::comments::add(&ctx.state, user, detail, listed.proposal, form).await?;
     Ok((StatusCode::CREATED, Json(comment)).into_response())
 }
 
@@ -158,9 +106,6 @@ pub async fn report(ctx: Ctx, ApiJson(body): ApiJson<ReportBody>) -> Result<Resp
     if !moderation::KINDS.contains(&body.kind.as_str()) {
         return Err(Error::invalid("kind", Msg::new("api-error-report-kind")).into());
     }
-    ctx.state
-        .db
-        .write(move |conn| moderation::report(conn, &user, &body.kind, &body.id, &body.form))
-        .await?;
+    app::moderation::report(&ctx.state, user, body.kind, body.id, body.form).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

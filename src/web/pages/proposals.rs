@@ -1,7 +1,6 @@
 //! A proposal's page and everything a citizen does there: write, edit, withdraw, endorse,
 //! comment, report.
 
-use crate::federation::outbox::{self, Event};
 use std::sync::Arc;
 
 use askama::Template;
@@ -13,10 +12,10 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
-use crate::app::AppState;
+use crate::app::{self, AppState};
 use crate::domain::comments::{self, CommentForm, ThreadItem};
 use crate::domain::moderation::{self, ReportForm};
-use crate::domain::processes::{self, Capability, ProcessDetail};
+use crate::domain::processes::{Capability, ProcessDetail};
 use crate::domain::proposals::{self, Listed, ProposalForm, Version};
 use crate::domain::{endorsements, now, Error};
 use crate::web::context::Ctx;
@@ -38,28 +37,11 @@ pub fn router() -> Router<Arc<AppState>> {
 
 /// The proposal with its process; hidden proposals and drafts exist only for staff.
 async fn load(ctx: &Ctx, id: String) -> Result<(ProcessDetail, Listed), AppError> {
-    let staff = ctx.is_staff();
-    Ok(ctx
-        .state
-        .db
-        .read(move |conn| {
-            let listed = proposals::find_listed(conn, &id, staff)?;
-            let detail = processes::detail_by_id(conn, &listed.proposal.process_id)?;
-            if !detail.process.published && !staff {
-                return Err(Error::NotFound);
-            }
-            Ok::<_, Error>((detail, listed))
-        })
-        .await?)
+    Ok(app::proposals::view(&ctx.state, ctx.user.as_ref(), id).await?)
 }
 
 async fn load_by_slug(ctx: &Ctx, slug: String) -> Result<ProcessDetail, AppError> {
-    let staff = ctx.is_staff();
-    Ok(ctx
-        .state
-        .db
-        .read(move |conn| processes::detail_by_slug(conn, &slug, staff))
-        .await?)
+    Ok(app::processes::view(&ctx.state, ctx.user.as_ref(), slug).await?)
 }
 
 #[derive(Template)]
@@ -72,6 +54,11 @@ struct ProposalFormPage<'a> {
     /// Where the form posts.
     action: String,
     editing: bool,
+    /// Editing: the version the form was written against, sent back with it.
+    version: i32,
+    /// Editing after someone else's edit: the version now stored, shown above the form.
+    conflict: Option<Listed>,
+    conflict_message: Option<String>,
 }
 
 impl ProposalFormPage<'_> {
@@ -94,6 +81,9 @@ async fn new_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppErr
         errors: FormErrors::default(),
         action,
         editing: false,
+        version: 0,
+        conflict: None,
+        conflict_message: None,
     }))
 }
 
@@ -103,8 +93,9 @@ fn form_again(
     form: ProposalForm,
     errors: &[crate::domain::FieldError],
     action: String,
-    editing: bool,
+    version: Option<i32>,
 ) -> Response {
+    let editing = version.is_some();
     let title = ctx.tr.t(if editing { "proposal-edit" } else { "proposal-new" });
     let mut response = render(&ProposalFormPage {
         layout: Layout::new(ctx, title),
@@ -113,6 +104,9 @@ fn form_again(
         errors: FormErrors::new(&ctx.tr, errors),
         action,
         editing,
+        version: version.unwrap_or(0),
+        conflict: None,
+        conflict_message: None,
     });
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     response
@@ -125,24 +119,11 @@ async fn create(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let detail = load_by_slug(&ctx, slug).await?;
-    let result = {
-        let (detail, form) = (detail.clone(), form.clone());
-        let site = ctx.state.site();
-        ctx.state
-            .db
-            .write(move |conn| {
-                let proposal = proposals::create(conn, &detail, &user, &form)?;
-                outbox::after(conn, &site, Event::ProposalCreated(proposal.id.clone()))?;
-                Ok::<_, Error>(proposal)
-            })
-            .await
-    };
-    ctx.state.deliveries_ready();
-    match result {
+    match app::proposals::create(&ctx.state, user, detail.clone(), form.clone()).await {
         Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-created")),
         Err(Error::Invalid(errors)) => {
             let action = format!("/processes/{}/proposals", detail.process.slug);
-            Ok(form_again(&ctx, detail, form, &errors, action, false))
+            Ok(form_again(&ctx, detail, form, &errors, action, None))
         }
         Err(e) => Err(e.into()),
     }
@@ -164,31 +145,52 @@ async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErro
         errors: FormErrors::default(),
         action: format!("/proposals/{}/edit", p.id),
         editing: true,
+        version: p.version,
+        conflict: None,
+        conflict_message: None,
     }))
 }
 
-async fn edit(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(form): Form<ProposalForm>,
-) -> Result<Response, AppError> {
+/// The edit form as sent: the proposal's fields and the version they were written against.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct EditInput {
+    title: String,
+    body: String,
+    #[serde(default)]
+    category_id: Option<String>,
+    /// A number in a hidden field; read as text so that a missing or garbled one is a clear
+    /// conflict rather than a form-decoding error.
+    #[serde(default)]
+    version: String,
+}
+
+/// Saves an edit. One written against an older version than the stored one (the author edited
+/// meanwhile on another device or tab) is not saved: the form comes back with their text, the
+/// version now stored above it and a message saying so; sending it again then replaces that
+/// version, knowingly.
+async fn edit(ctx: Ctx, Path(id): Path<String>, Form(input): Form<EditInput>) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id.clone()).await?;
-    let site = ctx.state.site();
-    let result = {
-        let (detail, form) = (detail.clone(), form.clone());
-        ctx.state
-            .db
-            .write(move |conn| {
-                // Read again inside the transaction so the version check is against the latest.
-                let current = proposals::find(conn, &listed.proposal.id)?;
-                let edited = proposals::edit(conn, &detail, &current, &user, &form)?;
-                outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
-                Ok::<_, Error>(edited)
-            })
-            .await
+    let form = ProposalForm {
+        title: input.title,
+        body: input.body,
+        category_id: input.category_id,
     };
-    ctx.state.deliveries_ready();
+    let version = input.version.trim().parse::<i32>().ok();
+    let result = match version {
+        Some(v) => {
+            app::proposals::edit(
+                &ctx.state,
+                user,
+                detail.clone(),
+                listed.proposal.id.clone(),
+                v,
+                form.clone(),
+            )
+            .await
+        }
+        None => Err(Error::Conflict(crate::domain::Msg::new("error-edited-meanwhile"))),
+    };
     match result {
         Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-updated")),
         Err(Error::Invalid(errors)) => Ok(form_again(
@@ -197,8 +199,25 @@ async fn edit(
             form,
             &errors,
             format!("/proposals/{id}/edit"),
-            true,
+            version,
         )),
+        Err(Error::Conflict(msg)) => {
+            // The version now stored, as the author would read it.
+            let (detail, current) = load(&ctx, id.clone()).await?;
+            let mut response = render(&ProposalFormPage {
+                layout: Layout::new(&ctx, ctx.tr.t("proposal-edit")),
+                detail,
+                form,
+                errors: FormErrors::default(),
+                conflict_message: Some(ctx.tr.msg(&msg)),
+                action: format!("/proposals/{id}/edit"),
+                editing: true,
+                version: current.proposal.version,
+                conflict: Some(current),
+            });
+            *response.status_mut() = StatusCode::CONFLICT;
+            Ok(response)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -328,18 +347,7 @@ async fn history(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError>
 async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (_, listed) = load(&ctx, id).await?;
-    let proposal_id = listed.proposal.id.clone();
-    let site = ctx.state.site();
-    ctx.state
-        .db
-        .write(move |conn| {
-            let current = proposals::find(conn, &proposal_id)?;
-            proposals::withdraw(conn, &current, &user)?;
-            outbox::after(conn, &site, Event::ProposalChanged(current.id.clone()))?;
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    app::proposals::withdraw(&ctx.state, user, listed.proposal.id.clone()).await?;
     Ok(see_other(
         &format!("/proposals/{}", listed.proposal.id),
         "proposal-withdrawn",
@@ -357,24 +365,7 @@ async fn unendorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErro
 async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id).await?;
-    let proposal_id = listed.proposal.id.clone();
-    let site = ctx.state.site();
-    ctx.state
-        .db
-        .write(move |conn| {
-            let current = proposals::find(conn, &proposal_id)?;
-            let changed = if on {
-                endorsements::endorse(conn, &detail, &current, &user)?
-            } else {
-                endorsements::unendorse(conn, &detail, &current, &user)?
-            };
-            if changed {
-                outbox::after(conn, &site, Event::CountsChanged(current.id.clone()))?;
-            }
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    app::endorsements::set(&ctx.state, user, detail, listed.proposal.id.clone(), on).await?;
     let notice = if on { "endorsed" } else { "unendorsed" };
     Ok(see_other(&format!("/proposals/{}", listed.proposal.id), notice))
 }
@@ -386,18 +377,7 @@ async fn comment(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id).await?;
-    let proposal = listed.proposal.clone();
-    let site = ctx.state.site();
-    let created = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let comment = comments::add(conn, &detail, &proposal, &user, &form)?;
-            outbox::after(conn, &site, Event::CommentCreated(comment.id.clone()))?;
-            Ok::<_, Error>(comment)
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let created = app::comments::add(&ctx.state, user, detail, listed.proposal.clone(), form).await?;
     Ok(see_other(
         &format!("/proposals/{}", listed.proposal.id),
         &format!("comment-added#comment-{}", created.id),
@@ -441,21 +421,8 @@ async fn report(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     check_kind(&kind)?;
-    let result = {
-        let (kind, id) = (kind.clone(), id.clone());
-        ctx.state
-            .db
-            .write(move |conn| {
-                moderation::report(conn, &user, &kind, &id, &form)?;
-                // Back to the proposal the reported item belongs to.
-                Ok::<_, Error>(match kind.as_str() {
-                    "comment" => comments::find(conn, &id)?.proposal_id,
-                    _ => id,
-                })
-            })
-            .await
-    };
-    match result {
+    // Back to the proposal the reported item belongs to.
+    match app::moderation::report(&ctx.state, user, kind.clone(), id.clone(), form).await {
         Ok(proposal_id) => Ok(see_other(&format!("/proposals/{proposal_id}"), "reported")),
         Err(Error::Invalid(errors)) => {
             let mut response = render(&ReportPage {

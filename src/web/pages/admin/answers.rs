@@ -1,6 +1,6 @@
 //! The town's official answer to a proposal.
 
-use crate::federation::outbox::{self, Event};
+use crate::app;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
@@ -95,44 +95,17 @@ pub async fn save(
     Path(id): Path<String>,
     Form(input): Form<AnswerInput>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let (proposal_id, sent) = (id.clone(), input.clone());
-    let site = ctx.state.site();
-    let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
-    match ctx
-        .state
-        .db
-        .write(move |conn| {
-            proposals::answer(conn, &proposal_id, &sent.state, &sent.answer)?;
-            outbox::after(conn, &site, Event::ProposalChanged(proposal_id.clone()))?;
-            // Mastodon shows edits of a post it has, not new ones: the answer also comes as a
-            // note of the process, so it reaches followers' timelines.
-            let proposal = proposals::find(conn, &proposal_id)?;
-            let text = town_tr.t_with(
-                "federation-answer-news",
-                &[
-                    ("title", proposal.title.clone()),
-                    ("state", town_tr.t(&format!("state-{}", sent.state))),
-                    ("answer", sent.answer.clone()),
-                ],
-            );
-            let link = crate::federation::urls::proposal(&site.base, &proposal_id);
-            outbox::after(
-                conn,
-                &site,
-                Event::News {
-                    process_id: proposal.process_id.clone(),
-                    html: crate::federation::content::news_html(&text, &link),
-                },
-            )?;
-            Ok(())
-        })
-        .await
+    let staff = app::Staff::check(ctx.require_staff()?)?;
+    match app::proposals::answer(
+        &ctx.state,
+        &staff,
+        id.clone(),
+        input.state.clone(),
+        input.answer.clone(),
+    )
+    .await
     {
-        Ok(()) => Ok({
-            ctx.state.deliveries_ready();
-            see_other(&format!("/proposals/{id}"), "answer-saved")
-        }),
+        Ok(()) => Ok(see_other(&format!("/proposals/{id}"), "answer-saved")),
         Err(Error::Invalid(errors)) => {
             let response = page(&ctx, id, Some(input), &errors).await?;
             Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY))

@@ -1,8 +1,7 @@
 //! Staff pages of budgets: create a budget and its projects, export it, compare the rules on
 //! the real ballots, publish the outcome.
 
-use crate::federation::content::escape;
-use crate::federation::outbox::{self, Event};
+use crate::app;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::{header, StatusCode};
@@ -89,69 +88,12 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
 }
 
 pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let base = ctx.state.config.public_url.to_string();
-    let key = ctx.state.config.secret_key.clone();
-    let site = ctx.state.site();
-    // The summary for fediverse timelines speaks the town's language, not the staff member's.
-    let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
-    let (process, budget) = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let budget = budgets::find(conn, &id)?;
-            let detail = processes::detail_by_id(conn, &budget.process_id)?;
-            let first_time = budget.published_outcome.is_none();
-            let published = budget_results::publish(conn, &key, &base, &detail, &budget)?;
-            if first_time {
-                let summary_html =
-                    results_summary(&town_tr, &site.base, &detail.process.slug, &budget, &published);
-                outbox::after(
-                    conn,
-                    &site,
-                    Event::ResultsPublished {
-                        budget_id: budget.id.clone(),
-                        summary_html,
-                    },
-                )?;
-            }
-            Ok::<_, Error>((detail.process.slug, budget.slug))
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let (process, budget) = app::budgets::publish(&ctx.state, &staff, id).await?;
     Ok(see_other(
         &format!("/processes/{process}/budgets/{budget}/results"),
         "budget-published",
     ))
-}
-
-/// The readable summary of published results that followers' timelines show.
-fn results_summary(
-    tr: &crate::i18n::Tr,
-    base: &str,
-    process_slug: &str,
-    budget: &budgets::Budget,
-    published: &budget_results::Published,
-) -> String {
-    let selected = published.selected();
-    let funded: Vec<String> = published
-        .tallies
-        .iter()
-        .filter(|t| selected.contains(&t.code))
-        .map(|t| t.title.clone())
-        .collect();
-    let url = format!("{base}/processes/{process_slug}/budgets/{}/results", budget.slug);
-    let text = tr.t_with(
-        "federation-results-summary",
-        &[
-            ("title", published.title.clone()),
-            ("funded", funded.len().to_string()),
-            ("projects", published.tallies.len().to_string()),
-            ("ballots", published.ballots.to_string()),
-            ("list", funded.join(", ")),
-        ],
-    );
-    format!("<p>{}</p><p><a href=\"{url}\">{url}</a></p>", escape(&text))
 }
 
 /// One form field for `admin/generic_fields.html`.
@@ -475,44 +417,8 @@ pub async fn add_update(
     Path(id): Path<String>,
     Form(form): Form<UpdateForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let budget_id = id.clone();
-    let site = ctx.state.site();
-    let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
-    ctx.state
-        .db
-        .write(move |conn| {
-            let budget = budgets::find(conn, &budget_id)?;
-            let update = implementation::add_update(conn, &budget, &form)?;
-            let project = budgets::projects(conn, &budget.id)?
-                .into_iter()
-                .find(|p| p.id == update.project_id)
-                .map(|p| p.title)
-                .unwrap_or_default();
-            let html = format!(
-                "<p>{}</p>",
-                escape(&town_tr.t_with(
-                    "federation-implementation-news",
-                    &[
-                        ("project", project),
-                        ("status", town_tr.t(&format!("status-{}", update.status))),
-                        ("progress", update.progress.to_string()),
-                        ("note", update.note.clone()),
-                    ],
-                ))
-            );
-            outbox::after(
-                conn,
-                &site,
-                Event::News {
-                    process_id: budget.process_id.clone(),
-                    html,
-                },
-            )?;
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let staff = app::Staff::check(ctx.require_staff()?)?;
+    app::budgets::add_update(&ctx.state, &staff, id.clone(), form).await?;
     Ok(see_other(&format!("/admin/budgets/{id}"), "update-added"))
 }
 

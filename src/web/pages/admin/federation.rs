@@ -2,6 +2,7 @@
 //! followed processes of other towns, followers of ours, who may act from elsewhere on each
 //! process, and the delivery queue.
 
+use crate::app;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
@@ -15,7 +16,6 @@ use crate::db::schema::{followers, processes};
 use crate::domain::processes::{RulesForm, RULES};
 use crate::domain::{Error, FieldError, Msg};
 use crate::federation::mirror::{self, RemoteProcess};
-use crate::federation::outbox::{self, Event};
 use crate::federation::queue::{self, DeliveryRow};
 use crate::federation::{follow, policy};
 use crate::web::context::Ctx;
@@ -242,7 +242,7 @@ pub async fn set_eligibility(
     Path(id): Path<String>,
     Form(input): Form<EligibilityInput>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = app::Staff::check(ctx.require_staff()?)?;
     let mut hosts = Vec::new();
     for part in input
         .peer_hosts
@@ -259,22 +259,13 @@ pub async fn set_eligibility(
             }
         }
     }
-    let site = ctx.state.site();
-    ctx.state
-        .db
-        .write(move |conn| {
-            let rules = RulesForm {
-                endorse: input.rule,
-                propose: input.propose,
-                comment: input.comment,
-                vote: input.vote,
-                peer_hosts: hosts,
-            };
-            crate::domain::processes::set_rules(conn, &id, &rules)?;
-            outbox::after(conn, &site, Event::ProcessChanged(id.clone()))?;
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let rules = RulesForm {
+        endorse: input.rule,
+        propose: input.propose,
+        comment: input.comment,
+        vote: input.vote,
+        peer_hosts: hosts,
+    };
+    app::processes::set_rules(&ctx.state, &staff, id, rules).await?;
     Ok(see_other("/admin/federation", "federation-saved"))
 }

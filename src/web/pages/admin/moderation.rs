@@ -1,6 +1,6 @@
 //! Reported items and the staff decisions on them: hide, show again, or dismiss the reports.
 
-use crate::federation::outbox::{self, Event};
+use crate::app;
 use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
@@ -39,36 +39,8 @@ pub async fn decide(
     ctx: Ctx,
     Path((kind, id, action)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    if !moderation::KINDS.contains(&kind.as_str()) {
-        return Err(Error::NotFound.into());
-    }
-    let site = ctx.state.site();
-    ctx.state
-        .db
-        .write(move |conn| {
-            // Deciding on an item that no longer exists is a 404, not a silent success.
-            if moderation::describe(conn, &kind, &id)?.is_none() {
-                return Err(Error::NotFound);
-            }
-            match action.as_str() {
-                "hide" => moderation::hide(conn, &kind, &id)?,
-                "unhide" => moderation::unhide(conn, &kind, &id)?,
-                "dismiss" => moderation::dismiss(conn, &kind, &id)?,
-                _ => return Err(Error::NotFound),
-            }
-            // Followers drop a hidden proposal (Delete) and get it back when shown again.
-            if kind == "proposal" && action != "dismiss" {
-                let event = if action == "hide" {
-                    Event::ProposalRemoved(id.clone())
-                } else {
-                    Event::ProposalCreated(id.clone())
-                };
-                outbox::after(conn, &site, event)?;
-            }
-            Ok(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let decision = app::moderation::Decision::parse(&action).ok_or(Error::NotFound)?;
+    app::moderation::decide(&ctx.state, &staff, kind, id, decision).await?;
     Ok(see_other("/admin/reports", "moderation-done"))
 }

@@ -3,7 +3,7 @@
 //! Browsers send `<input type="datetime-local">` as `YYYY-MM-DDTHH:MM` and leave unticked
 //! checkboxes out, so the form is read as text here and turned into the domain's `PhaseForm`.
 
-use crate::federation::outbox::{self, Event};
+use crate::app;
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::processes::{edit_page, Rejected};
 use super::{translate, with_status, SummaryItem};
-use crate::domain::processes::{self, Phase, PhaseForm, PHASE_KINDS};
+use crate::domain::processes::{Phase, PhaseForm, PHASE_KINDS};
 use crate::domain::{Error, FieldError, Msg};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
@@ -196,43 +196,10 @@ async fn save(
     phase_id: Option<String>,
     input: PhaseInput,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = app::Staff::check(ctx.require_staff()?)?;
     let result = match input.to_form() {
         Ok(form) => {
-            let (pid, target) = (process_id.clone(), phase_id.clone());
-            let site = ctx.state.site();
-            let town_tr = ctx.state.i18n.tr(&ctx.state.config.default_locale);
-            ctx.state
-                .db
-                .write(move |conn| {
-                    match target {
-                        Some(phase) => processes::update_phase(conn, &pid, &phase, &form)?,
-                        None => processes::add_phase(conn, &pid, &form).map(|_| ())?,
-                    }
-                    outbox::after(conn, &site, Event::ProcessChanged(pid.clone()))?;
-                    // The Group's Update changes its profile; timelines get a note.
-                    let process = processes::find_by_id(conn, &pid)?;
-                    let text = town_tr.t_with(
-                        "federation-phase-news",
-                        &[
-                            ("process", process.title.clone()),
-                            ("phase", town_tr.t(&format!("phase-{}", form.kind))),
-                            ("start", town_tr.date(&form.starts_at)),
-                            ("end", town_tr.date(&form.ends_at)),
-                        ],
-                    );
-                    let link = crate::federation::urls::process(&site.base, &process.slug);
-                    outbox::after(
-                        conn,
-                        &site,
-                        Event::News {
-                            process_id: pid.clone(),
-                            html: crate::federation::content::news_html(&text, &link),
-                        },
-                    )?;
-                    Ok(())
-                })
-                .await
+            app::processes::save_phase(&ctx.state, &staff, process_id.clone(), phase_id.clone(), form).await
         }
         Err(errors) => Err(Error::Invalid(errors)),
     };
@@ -270,18 +237,8 @@ pub async fn update(
 }
 
 pub async fn delete(ctx: Ctx, Path((id, phase_id)): Path<(String, String)>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let (pid, phase) = (id.clone(), phase_id);
-    let site = ctx.state.site();
-    ctx.state
-        .db
-        .write(move |conn| {
-            processes::delete_phase(conn, &pid, &phase)?;
-            outbox::after(conn, &site, Event::ProcessChanged(pid.clone()))?;
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    let staff = app::Staff::check(ctx.require_staff()?)?;
+    app::processes::delete_phase(&ctx.state, &staff, id.clone(), phase_id).await?;
     Ok(see_other(&format!("/admin/processes/{id}"), "phase-saved"))
 }
 

@@ -1,7 +1,7 @@
 //! Creating, editing, publishing and unpublishing a process. The edit page also holds the
 //! phase forms (see `phases.rs`), so every staff task on a process happens on one page.
 
-use crate::federation::outbox::{self, Event};
+use crate::app;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
@@ -208,20 +208,9 @@ pub async fn update(
     Path(id): Path<String>,
     Form(input): Form<ProcessInput>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = app::Staff::check(ctx.require_staff()?)?;
     let form = ProcessForm::from(input);
-    let (sent, process_id) = (form.clone(), id.clone());
-    let site = ctx.state.site();
-    match ctx
-        .state
-        .db
-        .write(move |conn| {
-            let process = processes::update(conn, &process_id, &sent)?;
-            outbox::after(conn, &site, Event::ProcessChanged(process_id.clone()))?;
-            Ok(process)
-        })
-        .await
-    {
+    match app::processes::update(&ctx.state, &staff, id.clone(), form.clone()).await {
         Ok(_) => Ok(see_other(&format!("/admin/processes/{id}"), "process-saved")),
         Err(Error::Invalid(errors)) => {
             let rejected = Rejected {
@@ -244,19 +233,8 @@ pub async fn unpublish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
 }
 
 async fn set_published(ctx: Ctx, id: String, published: bool) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let process_id = id.clone();
-    let site = ctx.state.site();
-    match ctx
-        .state
-        .db
-        .write(move |conn| {
-            processes::set_published(conn, &process_id, published)?;
-            outbox::after(conn, &site, Event::ProcessChanged(process_id.clone()))?;
-            Ok(())
-        })
-        .await
-    {
+    let staff = app::Staff::check(ctx.require_staff()?)?;
+    match app::processes::set_published(&ctx.state, &staff, id.clone(), published).await {
         Ok(()) => Ok(see_other(&format!("/admin/processes/{id}"), "process-saved")),
         // Shown on the edit page rather than an error page, so the way out (add a phase) is there.
         Err(Error::Conflict(msg)) => {

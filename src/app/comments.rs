@@ -1,0 +1,25 @@
+//! Commenting on a proposal.
+
+use super::{act, AppState};
+use crate::domain::accounts::User;
+use crate::domain::comments::{self, Comment, CommentForm};
+use crate::domain::processes::ProcessDetail;
+use crate::domain::proposals::Proposal;
+use crate::domain::Result;
+use crate::federation::outbox::Event;
+
+/// A person comments (or replies to a comment, `form.parent_id`); followers receive it.
+pub async fn add(
+    state: &AppState,
+    author: User,
+    detail: ProcessDetail,
+    proposal: Proposal,
+    form: CommentForm,
+) -> Result<Comment> {
+    act(state, move |conn, effects| {
+        let comment = comments::add(conn, &detail, &proposal, &author, &form)?;
+        effects.federate(Event::CommentCreated(comment.id.clone()));
+        Ok(comment)
+    })
+    .await
+}

@@ -1,0 +1,97 @@
+//! What staff do with a participatory process: its description, publication, phases and who
+//! may take part. Followers hear of each change (the `Group`'s `Update`); a phase change also
+//! reaches their timelines as a note of the process.
+
+use super::{act, AppState, Staff};
+use crate::domain::accounts::User;
+use crate::domain::processes::{self, PhaseForm, Process, ProcessDetail, ProcessForm, RulesForm};
+use crate::domain::Result;
+use crate::federation::outbox::Event;
+
+/// A process and its phases as `viewer` may see it (drafts: staff only).
+pub async fn view(state: &AppState, viewer: Option<&User>, slug: String) -> Result<ProcessDetail> {
+    let staff = viewer.is_some_and(User::is_admin);
+    state
+        .db
+        .read(move |conn| processes::detail_by_slug(conn, &slug, staff))
+        .await
+}
+
+pub async fn update(state: &AppState, _staff: &Staff, id: String, form: ProcessForm) -> Result<Process> {
+    act(state, move |conn, effects| {
+        let process = processes::update(conn, &id, &form)?;
+        effects.federate(Event::ProcessChanged(id));
+        Ok(process)
+    })
+    .await
+}
+
+/// Publishing needs at least one phase; the conflict says so.
+pub async fn set_published(state: &AppState, _staff: &Staff, id: String, published: bool) -> Result<()> {
+    act(state, move |conn, effects| {
+        processes::set_published(conn, &id, published)?;
+        effects.federate(Event::ProcessChanged(id));
+        Ok(())
+    })
+    .await
+}
+
+/// Adds a phase (`phase_id` `None`) or changes one.
+pub async fn save_phase(
+    state: &AppState,
+    _staff: &Staff,
+    process_id: String,
+    phase_id: Option<String>,
+    form: PhaseForm,
+) -> Result<()> {
+    let base = state.site().base;
+    let town = state.i18n.tr(&state.config.default_locale);
+    act(state, move |conn, effects| {
+        match phase_id {
+            Some(phase) => processes::update_phase(conn, &process_id, &phase, &form)?,
+            None => processes::add_phase(conn, &process_id, &form).map(|_| ())?,
+        }
+        effects.federate(Event::ProcessChanged(process_id.clone()));
+        let process = processes::find_by_id(conn, &process_id)?;
+        let news = town.t_with(
+            "federation-phase-news",
+            &[
+                ("process", process.title.clone()),
+                ("phase", town.t(&format!("phase-{}", form.kind))),
+                ("start", town.date(&form.starts_at)),
+                ("end", town.date(&form.ends_at)),
+            ],
+        );
+        let link = crate::federation::urls::process(&base, &process.slug);
+        effects.federate(Event::News {
+            process_id,
+            html: crate::federation::content::news_html(&news, &link),
+        });
+        Ok(())
+    })
+    .await
+}
+
+pub async fn delete_phase(
+    state: &AppState,
+    _staff: &Staff,
+    process_id: String,
+    phase_id: String,
+) -> Result<()> {
+    act(state, move |conn, effects| {
+        processes::delete_phase(conn, &process_id, &phase_id)?;
+        effects.federate(Event::ProcessChanged(process_id));
+        Ok(())
+    })
+    .await
+}
+
+/// Who may propose, endorse, comment and vote, and which peer towns' residents count.
+pub async fn set_rules(state: &AppState, _staff: &Staff, id: String, rules: RulesForm) -> Result<()> {
+    act(state, move |conn, effects| {
+        processes::set_rules(conn, &id, &rules)?;
+        effects.federate(Event::ProcessChanged(id));
+        Ok(())
+    })
+    .await
+}
