@@ -52,6 +52,62 @@ def wait_until(what, check, timeout=30.0, interval=0.2):
     raise AssertionError(f"timed out waiting for: {what} (last: {last!r})")
 
 
+def eventually(condition, timeout=30.0, interval=0.2):
+    """Polls `condition` until it returns a true value and returns that value; on timeout returns
+    the last (false) value instead of failing, so that a `check` states what did not happen."""
+    deadline = time.time() + timeout
+    last = None
+    while True:
+        try:
+            last = condition()
+            if last:
+                return last
+        except Exception:  # the condition may not be reachable yet
+            last = None
+        if time.time() >= deadline:
+            return last
+        time.sleep(interval)
+
+
+class Checks:
+    """Runs scenarios in order over one shared fixture and counts the checks of each.
+
+    A scenario is a function of the fixture; its docstring's first line is its title. `check`
+    passes when its condition holds, records a row in the interop matrix when given one, and
+    fails the run (AssertionError) when it does not."""
+
+    def __init__(self, matrix=None, shown_by=""):
+        self.matrix = matrix
+        self.shown_by = shown_by
+        self.counts = {}  # scenario name -> checks passed
+        self.current = None
+
+    def check(self, what, condition, detail="", row=None):
+        """`row` = (peer, activity, direction) also goes into docs/interop.md."""
+        if row and self.matrix is not None:
+            self.matrix.record(row[0], row[1], row[2], bool(condition), self.shown_by)
+        if not condition:
+            raise AssertionError(f"FAILED: {what} {detail}")
+        self.counts[self.current] = self.counts.get(self.current, 0) + 1
+        print(f"  ok  {what}")
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    def run(self, scenarios, fixture):
+        for scenario in scenarios:
+            title = (scenario.__doc__ or "").strip().splitlines()[0] if scenario.__doc__ else ""
+            self.current = scenario.__name__
+            self.counts.setdefault(self.current, 0)
+            print(f"\n== {scenario.__name__}: {title}", flush=True)
+            scenario(fixture)
+
+    def summary(self):
+        width = max((len(name) for name in self.counts), default=0)
+        return "\n".join(f"  {name:<{width}}  {n:3d}" for name, n in self.counts.items())
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
