@@ -7,7 +7,7 @@ plays 50 followers with their own inboxes, and the attacker for the rejection ca
 One function per scenario, run in order by `lib.Checks` over one fixture (`Towns`: the three
 towns, the fake server, the people and what earlier scenarios created). Each `check` tests its
 condition; state is read as JSON (the JSON API, ActivityPub documents) except where only an HTML
-page shows it: those reads go through the `html_*` helpers below. Prints each scenario's checks
+page shows it: those reads go through `lib.html_only` and the `lib.html_*` helpers. Prints each scenario's checks
 and a summary per scenario; exits non-zero on the first failure.
 """
 
@@ -24,7 +24,8 @@ import urllib.parse
 from email.utils import formatdate
 
 import lib
-from lib import eventually, get_json, request, signed_post, wait_until
+from lib import (comment_saying, comments, eventually, get_json, html_budget_id, html_follow_state, html_only,  # noqa: F401
+                 html_remote_count, html_remote_process_id, html_remote_proposals, request, signed_post, wait_until)
 
 BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -60,64 +61,6 @@ def make_process(staff, slug, title):
 def page_json(instance, proposal_id):
     """A proposal as its ActivityPub Page (with its endorsement counts)."""
     return get_json(f"{instance.base}/proposals/{proposal_id}")
-
-
-def comments(reader, proposal_id, include_hidden=False):
-    """The comments under a proposal of the reader's town, from the JSON API (staff see hidden
-    ones too, flagged; they are left out unless asked for)."""
-    r = reader.api("GET", f"/api/v1/proposals/{proposal_id}/comments")
-    assert r.status == 200, (r.status, r.text[:300])
-    return [c for c in r.json()["items"] if include_hidden or not c["hidden"]]
-
-
-def comment_saying(reader, proposal_id, text):
-    """The first shown comment whose text contains `text`, or None."""
-    return next((c for c in comments(reader, proposal_id) if text in c["body"] or text in c["body_html"]), None)
-
-
-def followers_total(instance, slug):
-    return get_json(f"{instance.base}/processes/{slug}/followers")["totalItems"]
-
-
-# --- HTML-only reads (no JSON view shows these yet) ---------------------------------------
-
-def html_only(person, path):
-    """The one way this test reads an HTML page for state: pages no JSON view covers (the staff
-    federation page, a town's pages of remote processes and proposals, staff-only details)."""
-    r = person.page(path)
-    assert r.status == 200, (path, r.status, r.text[:300])
-    return r.text
-
-
-def html_remote_process_id(person, title):
-    """The id of the town's page for a followed process (staff federation page)."""
-    m = re.search(r'<a href="/remote/processes/([^"]+)">' + re.escape(title) + "</a>", html_only(person, "/admin/federation"))
-    return m.group(1) if m else None
-
-
-def html_remote_proposals(person, rpid):
-    """Title → id of the proposals a town shows for a remote process."""
-    return {title: pid for pid, title in re.findall(r'<a href="/remote/proposals/([^"]+)">([^<]+)</a>', html_only(person, f"/remote/processes/{rpid}"))}
-
-
-def html_remote_count(person, rpid, element_id):
-    """A count shown on a town's page of a remote proposal (`federated-count`, ...)."""
-    m = re.search(rf'id="{element_id}">([^<]*)<', html_only(person, f"/remote/proposals/{rpid}"))
-    if not m:
-        return None
-    n = re.match(r"\s*(\d+)", m.group(1))
-    return int(n.group(1)) if n else 0
-
-
-def html_follow_state(person, title):
-    """The state of a follow on the staff federation page ("Followed", "Pending", ...)."""
-    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html_only(person, "/admin/federation"), re.S)
-    return m.group(1).strip() if m else None
-
-
-def html_budget_id(staff, process_id):
-    """The id of a process's (only) budget, from the staff budgets page."""
-    return re.search(r'/admin/budgets/([0-9a-f-]{36})', html_only(staff, f"/admin/processes/{process_id}/budgets")).group(1)
 
 
 class Towns:

@@ -384,6 +384,64 @@ def get_json(url, headers=None):
     return r.json()
 
 
+# --- reads of a town's state -------------------------------------------------------------
+# As JSON where Plenum offers it (the JSON API, read by a signed-in person: with authorized
+# fetch it does not answer anonymous requests); through `html_only` where only a page shows it.
+
+def comments(reader, proposal_id, include_hidden=False):
+    """The comments under a proposal of the reader's town, from the JSON API (staff see hidden
+    ones too, flagged; they are left out unless asked for)."""
+    r = reader.api("GET", f"/api/v1/proposals/{proposal_id}/comments")
+    assert r.status == 200, (r.status, r.text[:300])
+    return [c for c in r.json()["items"] if include_hidden or not c["hidden"]]
+
+
+def comment_saying(reader, proposal_id, text):
+    """The first shown comment whose text contains `text`, or None."""
+    return next((c for c in comments(reader, proposal_id) if text in c["body"] or text in c["body_html"]), None)
+
+
+# --- HTML-only reads (no JSON view shows these yet) ---------------------------------------
+
+def html_only(person, path):
+    """The one way the tests read an HTML page for state: pages no JSON view covers (the staff
+    federation page, a town's pages of remote processes and proposals, staff-only details)."""
+    r = person.page(path)
+    assert r.status == 200, (path, r.status, r.text[:300])
+    return r.text
+
+
+def html_remote_process_id(person, title):
+    """The id of the town's page for a followed process (staff federation page)."""
+    m = re.search(r'<a href="/remote/processes/([^"]+)">' + re.escape(title) + "</a>", html_only(person, "/admin/federation"))
+    return m.group(1) if m else None
+
+
+def html_remote_proposals(person, rpid):
+    """Title → id of the proposals a town shows for a remote process."""
+    return {title: pid for pid, title in re.findall(r'<a href="/remote/proposals/([^"]+)">([^<]+)</a>', html_only(person, f"/remote/processes/{rpid}"))}
+
+
+def html_remote_count(person, rpid, element_id):
+    """A count shown on a town's page of a remote proposal (`federated-count`, ...)."""
+    m = re.search(rf'id="{element_id}">([^<]*)<', html_only(person, f"/remote/proposals/{rpid}"))
+    if not m:
+        return None
+    n = re.match(r"\s*(\d+)", m.group(1))
+    return int(n.group(1)) if n else 0
+
+
+def html_follow_state(person, title):
+    """The state of a follow on the staff federation page ("Followed", "Pending", ...)."""
+    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html_only(person, "/admin/federation"), re.S)
+    return m.group(1).strip() if m else None
+
+
+def html_budget_id(staff, process_id):
+    """The id of a process's (only) budget, from the staff budgets page."""
+    return re.search(r'/admin/budgets/([0-9a-f-]{36})', html_only(staff, f"/admin/processes/{process_id}/budgets")).group(1)
+
+
 # --- HTTP signatures (draft-cavage, as Mastodon sends them) -----------------------------------
 
 def new_key():
