@@ -24,7 +24,7 @@ import urllib.parse
 from email.utils import formatdate
 
 import lib
-from lib import (comment_saying, comments, eventually, get_json, html_budget_id, html_follow_state, html_only,  # noqa: F401
+from lib import (comment_saying, comments, eventually, get_json, html_budget_id, html_follow_state, html_only,
                  html_remote_count, html_remote_process_id, html_remote_proposals, request, signed_post, wait_until)
 
 BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")

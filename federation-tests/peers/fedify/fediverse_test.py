@@ -16,7 +16,6 @@ exits non-zero on the first failure.
 import datetime
 import json
 import os
-import queue
 import re
 import subprocess
 import sys
