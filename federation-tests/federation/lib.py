@@ -1,6 +1,8 @@
 """Helpers for the multi-instance federation tests: start Plenum instances, drive them over
 HTTP (forms and the JSON API), sign ActivityPub requests as a fake remote server, and receive
-deliveries on many inboxes.
+deliveries on many inboxes. `Checks` runs a test's scenarios in order and counts the checks of
+each; `eventually` polls a condition for a check to assert; the reads of a town's state are JSON
+where Plenum offers it, and go through `html_only` where only a page shows it.
 
 Only the standard library and `cryptography` (installed with apsig from PyPI) are used: the
 signing and verifying code here is independent of the Rust crates Plenum uses.
