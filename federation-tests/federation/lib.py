@@ -1,6 +1,8 @@
 """Helpers for the multi-instance federation tests: start Plenum instances, drive them over
 HTTP (forms and the JSON API), sign ActivityPub requests as a fake remote server, and receive
-deliveries on many inboxes.
+deliveries on many inboxes. `Checks` runs a test's scenarios in order and counts the checks of
+each; `eventually` polls a condition for a check to assert; the reads of a town's state are JSON
+where Plenum offers it, and go through `html_only` where only a page shows it.
 
 Only the standard library and `cryptography` (installed with apsig from PyPI) are used: the
 signing and verifying code here is independent of the Rust crates Plenum uses.
@@ -50,6 +52,62 @@ def wait_until(what, check, timeout=30.0, interval=0.2):
             last = e
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for: {what} (last: {last!r})")
+
+
+def eventually(condition, timeout=30.0, interval=0.2):
+    """Polls `condition` until it returns a true value and returns that value; on timeout returns
+    the last (false) value instead of failing, so that a `check` states what did not happen."""
+    deadline = time.time() + timeout
+    last = None
+    while True:
+        try:
+            last = condition()
+            if last:
+                return last
+        except Exception:  # the condition may not be reachable yet
+            last = None
+        if time.time() >= deadline:
+            return last
+        time.sleep(interval)
+
+
+class Checks:
+    """Runs scenarios in order over one shared fixture and counts the checks of each.
+
+    A scenario is a function of the fixture; its docstring's first line is its title. `check`
+    passes when its condition holds, records a row in the interop matrix when given one, and
+    fails the run (AssertionError) when it does not."""
+
+    def __init__(self, matrix=None, shown_by=""):
+        self.matrix = matrix
+        self.shown_by = shown_by
+        self.counts = {}  # scenario name -> checks passed
+        self.current = None
+
+    def check(self, what, condition, detail="", row=None):
+        """`row` = (peer, activity, direction) also goes into docs/interop.md."""
+        if row and self.matrix is not None:
+            self.matrix.record(row[0], row[1], row[2], bool(condition), self.shown_by)
+        if not condition:
+            raise AssertionError(f"FAILED: {what} {detail}")
+        self.counts[self.current] = self.counts.get(self.current, 0) + 1
+        print(f"  ok  {what}")
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    def run(self, scenarios, fixture):
+        for scenario in scenarios:
+            title = (scenario.__doc__ or "").strip().splitlines()[0] if scenario.__doc__ else ""
+            self.current = scenario.__name__
+            self.counts.setdefault(self.current, 0)
+            print(f"\n== {scenario.__name__}: {title}", flush=True)
+            scenario(fixture)
+
+    def summary(self):
+        width = max((len(name) for name in self.counts), default=0)
+        return "\n".join(f"  {name:<{width}}  {n:3d}" for name, n in self.counts.items())
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -326,6 +384,64 @@ def get_json(url, headers=None):
     r = request("GET", url, headers=h)
     assert r.status == 200, (url, r.status, r.text[:300])
     return r.json()
+
+
+# --- reads of a town's state -------------------------------------------------------------
+# As JSON where Plenum offers it (the JSON API, read by a signed-in person: with authorized
+# fetch it does not answer anonymous requests); through `html_only` where only a page shows it.
+
+def comments(reader, proposal_id, include_hidden=False):
+    """The comments under a proposal of the reader's town, from the JSON API (staff see hidden
+    ones too, flagged; they are left out unless asked for)."""
+    r = reader.api("GET", f"/api/v1/proposals/{proposal_id}/comments")
+    assert r.status == 200, (r.status, r.text[:300])
+    return [c for c in r.json()["items"] if include_hidden or not c["hidden"]]
+
+
+def comment_saying(reader, proposal_id, text):
+    """The first shown comment whose text contains `text`, or None."""
+    return next((c for c in comments(reader, proposal_id) if text in c["body"] or text in c["body_html"]), None)
+
+
+# --- HTML-only reads (no JSON view shows these yet) ---------------------------------------
+
+def html_only(person, path):
+    """The one way the tests read an HTML page for state: pages no JSON view covers (the staff
+    federation page, a town's pages of remote processes and proposals, staff-only details)."""
+    r = person.page(path)
+    assert r.status == 200, (path, r.status, r.text[:300])
+    return r.text
+
+
+def html_remote_process_id(person, title):
+    """The id of the town's page for a followed process (staff federation page)."""
+    m = re.search(r'<a href="/remote/processes/([^"]+)">' + re.escape(title) + "</a>", html_only(person, "/admin/federation"))
+    return m.group(1) if m else None
+
+
+def html_remote_proposals(person, rpid):
+    """Title → id of the proposals a town shows for a remote process."""
+    return {title: pid for pid, title in re.findall(r'<a href="/remote/proposals/([^"]+)">([^<]+)</a>', html_only(person, f"/remote/processes/{rpid}"))}
+
+
+def html_remote_count(person, rpid, element_id):
+    """A count shown on a town's page of a remote proposal (`federated-count`, ...)."""
+    m = re.search(rf'id="{element_id}">([^<]*)<', html_only(person, f"/remote/proposals/{rpid}"))
+    if not m:
+        return None
+    n = re.match(r"\s*(\d+)", m.group(1))
+    return int(n.group(1)) if n else 0
+
+
+def html_follow_state(person, title):
+    """The state of a follow on the staff federation page ("Followed", "Pending", ...)."""
+    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html_only(person, "/admin/federation"), re.S)
+    return m.group(1).strip() if m else None
+
+
+def html_budget_id(staff, process_id):
+    """The id of a process's (only) budget, from the staff budgets page."""
+    return re.search(r'/admin/budgets/([0-9a-f-]{36})', html_only(staff, f"/admin/processes/{process_id}/budgets")).group(1)
 
 
 # --- HTTP signatures (draft-cavage, as Mastodon sends them) -----------------------------------

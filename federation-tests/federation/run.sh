@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Three Plenum towns federating over loopback (A on PostgreSQL, B and C on SQLite), plus a fake
-# server with 50 inboxes and crafted bad requests. See federation_test.py.
+# Three Plenum towns federating over loopback (A on PostgreSQL or SQLite, B and C on SQLite), plus
+# a fake server with 50 inboxes and crafted bad requests. See federation_test.py (one function
+# per scenario) and lib.py (the shared module).
 #
-#   PLENUM_BIN   the built binary (default: target/debug/plenum)
+#   PLENUM_BIN       the built binary (default: target/debug/plenum)
+#   PLENUM_FED_A_DB  postgres (default) or sqlite: town A's database
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

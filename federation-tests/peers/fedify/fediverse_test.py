@@ -7,14 +7,15 @@ through (DANGER_FEDERATION_ALLOW_LOCAL_IP for Plenum, allowPrivateAddress for Fe
 Town A runs with authorized fetch (signed GETs only); the Fedify user's profile also answers
 signed fetches only, so signed GETs are shown both ways.
 
-Prints one line per check, writes the Fedify rows of docs/interop.md, and exits non-zero on the
-first failure.
+One function per scenario, run in order by `lib.Checks` over one fixture (`Sites`: the two
+towns, the Fedify peer and what earlier scenarios made); each `check` tests its condition. Prints
+each scenario's checks and a summary per scenario, writes the Fedify rows of docs/interop.md, and
+exits non-zero on the first failure.
 """
 
 import datetime
 import json
 import os
-import queue
 import re
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "federation"))
 import lib  # noqa: E402
-from lib import get_json, request, wait_until  # noqa: E402
+from lib import comment_saying, eventually, get_json, html_budget_id, html_follow_state, html_remote_process_id, html_remote_proposals, request, wait_until  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -33,18 +34,14 @@ FEDIFY_VERSION = json.load(open(os.path.join(HERE, "node_modules", "@fedify", "f
 HOSTS = {"town-a.test": "127.0.0.2", "town-b.test": "127.0.0.3", "fedify.test": "127.0.0.4"}
 PEER = f"Fedify {FEDIFY_VERSION}"
 matrix = lib.InteropMatrix("fedify", f"{PEER} (Node 22), production addressing over TLS")
-checks = 0
+checks = lib.Checks()
 
 
 def check(what, condition, detail="", row=None, peer=PEER):
     """One assertion; `row` = (activity, direction) also records it in the interop matrix."""
-    global checks
     if row:
         matrix.record(peer, row[0], row[1], bool(condition), "federation-tests/peers/fedify")
-    if not condition:
-        raise AssertionError(f"FAILED: {what} {detail}")
-    checks += 1
-    print(f"  ok  {what}", flush=True)
+    checks.check(what, condition, detail)
 
 
 def iso(days):
@@ -94,12 +91,6 @@ class Peer:
             self.proc.kill()
 
 
-def follow_state(person, title):
-    html = person.page("/admin/federation").text
-    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html, re.S)
-    return m.group(1).strip() if m else None
-
-
 def make_process(staff, slug, title, phase="proposals", days=(-1, 30)):
     r = staff.form("/admin/processes", {"slug": slug, "title": title, "description": f"{title}: ideas for the town.", "scope": "", "categories": ""})
     pid = re.search(r"/admin/processes/([^?]+)", r.headers["Location"]).group(1)
@@ -110,204 +101,265 @@ def make_process(staff, slug, title, phase="proposals", days=(-1, 30)):
     return pid
 
 
-def main():
-    workdir = tempfile.mkdtemp(prefix="plenum-fediverse-")
-    pki = lib.TestPKI(workdir)
-    pki.trust_everywhere()
-    lib.ensure_hosts(HOSTS)
-    sites = {name: lib.ProductionSite(name, address, *pki.issue(name)) for name, address in HOSTS.items()}
-    sites["town-a.test"].extra_env = {"PLENUM_AUTHORIZED_FETCH": "true"}
-    backend = os.environ.get("PLENUM_TEST_DB", "sqlite")
-    a = lib.Instance("a", BIN, workdir, backend, [], production=sites["town-a.test"])
-    b = lib.Instance("b", BIN, workdir, "sqlite", [], production=sites["town-b.test"])
-    peer = None
-    try:
-        for town in (a, b):
+class Sites:
+    """The fixture every scenario shares: towns `a` (authorized fetch) and `b`, the Fedify peer
+    (started by `lookup`), and what earlier scenarios made."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        pki = lib.TestPKI(workdir)
+        pki.trust_everywhere()
+        lib.ensure_hosts(HOSTS)
+        self.sites = {name: lib.ProductionSite(name, address, *pki.issue(name)) for name, address in HOSTS.items()}
+        self.sites["town-a.test"].extra_env = {"PLENUM_AUTHORIZED_FETCH": "true"}
+        self.backend = os.environ.get("PLENUM_TEST_DB", "sqlite")
+        self.a = lib.Instance("a", BIN, workdir, self.backend, [], production=self.sites["town-a.test"])
+        self.b = lib.Instance("b", BIN, workdir, "sqlite", [], production=self.sites["town-b.test"])
+        self.peer = None
+        self.group_url = f"{self.a.base}/processes/budget-2026"
+        self.acct = "budget-2026@town-a.test"
+
+    def start(self):
+        for town in (self.a, self.b):
             town.start()
             town.create_admin()
-        print(f"== production addressing: {a.base} ({backend}, authorized fetch), {b.base}, https://fedify.test")
-        pid = make_process(a.staff, "budget-2026", "Budget 2026")
-        a.staff.form(f"/admin/processes/{pid}/publish", {})
-        group_url = f"{a.base}/processes/budget-2026"
-        acct = "budget-2026@town-a.test"
+        print(f"== production addressing: {self.a.base} ({self.backend}, authorized fetch), {self.b.base}, https://fedify.test")
+        self.pid = make_process(self.a.staff, "budget-2026", "Budget 2026")
+        self.a.staff.form(f"/admin/processes/{self.pid}/publish", {})
 
-        print("== discovery")
-        wf = get_json(f"{a.base}/.well-known/webfinger?resource=acct:{acct}")
-        self_link = next(l for l in wf["links"] if l.get("rel") == "self")
-        check("WebFinger answers the process's acct: with a self link equal to the actor id",
-              wf["subject"] == f"acct:{acct}" and self_link["href"] == group_url and self_link["type"] == lib.AP, wf)
-        links = get_json(f"{a.base}/.well-known/nodeinfo")
-        ni = get_json(links["links"][0]["href"])
-        check("NodeInfo 2.1 names the software and the activitypub protocol",
-              ni["version"] == "2.1" and ni["software"]["name"] == "plenum" and "activitypub" in ni["protocols"], ni)
-        r = request("GET", group_url, headers={"Accept": lib.AP})
-        check("authorized fetch: an unsigned request for the Group's JSON is refused (401)", r.status == 401, (r.status, r.text[:200]))
-        check("a browser still gets the HTML page", request("GET", group_url).status == 200)
-        # Federation-only collections answer JSON whatever Accept says: leaving the header out
-        # must not get around authorized fetch.
-        for collection in ("outbox", "followers", "featured", "moderators"):
-            r = request("GET", f"{group_url}/{collection}")
-            check(f"authorized fetch: an unsigned GET of the {collection} collection without Accept is refused (401)",
-                  r.status == 401, (r.status, r.text[:200]))
+    def stop(self):
+        if self.peer:
+            self.peer.stop()
+        for town in (self.a, self.b):
+            town.stop()
+            town.drop()
 
-        peer = Peer(sites["fedify.test"], f"@{acct}", os.path.join(workdir, "peer.log"))
-        peer.wait_for("the Fedify peer listens", lambda e: e["event"] == "listening")
-        found = peer.ask("lookup", "lookup", "Fedify looks the process up by acct:")
-        check("Fedify finds @budget-2026@town-a.test (WebFinger over https, then a signed GET) as a Group",
-              found.get("type") == "Group" and found.get("id") == group_url, found, row=("lookup by acct: (WebFinger + signed fetch)", "Fedify → Plenum"))
-        check("the Group shows a name, a description, an avatar, a header and its HTML page",
-              found["name"] == "Budget 2026" and "ideas for the town" in (found["summary"] or "") and found["icon"].endswith(".png")
-              and found["image"].endswith(".png") and found["url"] == group_url and found["followers"] == 0, found,
-              row=("profile: name, summary, icon, image, url, followers", "Plenum → Fedify"))
-        by_url = peer.ask(f"lookup {group_url}", "lookup", "Fedify looks the process up by URL")
-        check("Fedify finds the same Group by its URL", by_url.get("id") == group_url, by_url, row=("lookup by URL", "Fedify → Plenum"))
-        check("the icon and header are served as PNG", request("GET", found["icon"]).headers["Content-Type"] == "image/png")
+    @property
+    def proposal_id(self):
+        return self.page_url.rsplit("/", 1)[1]
 
-        print("== follow, over https with signatures both ways")
-        peer.send("follow")
-        accept = peer.wait_for("Fedify receives Plenum's Accept", lambda e: e.get("kind") == "Accept")
-        check("Fedify verified Plenum's signed Accept of its Follow", accept["actor"] == group_url, accept,
-              row=("Follow → Accept", "both"))
-        fetches = [e for e in peer.all if e["event"] == "actor-fetch"]
-        check("Plenum fetched the Fedify user's profile with a signed GET (Fedify's authorized fetch let it in)",
-              any(e["signed"] and (e["key"] or "").startswith(a.base) for e in fetches), fetches,
-              row=("signed GET (authorized fetch) of a remote actor", "Plenum → Fedify"))
-        r = request("GET", "https://fedify.test/users/ada", headers={"Accept": lib.AP})
-        check("the Fedify profile refuses unsigned fetches, so the signed one was needed", r.status == 401, r.status)
-        a_log = open(a.log_path).read()
-        check("Fedify's first knock, an RFC 9421 signature, is accepted",
-              re.search(r"inbound activity accepted.*fedify\.test.*RFC 9421", a_log) is not None, a_log[-800:],
-              row=("HTTP signature RFC 9421 (first knock)", "Fedify → Plenum"))
-        check("the Group lists its new follower", wait_until("followers counted", lambda: peer.ask("lookup", "lookup", "lookup again")["followers"] == 1))
 
-        r = b.staff.form("/admin/federation/follow", {"address": acct})
-        check("town B's staff follow the process by its acct: address", r.status == 303, r.text[:300])
-        wait_until("B's follow accepted", lambda: follow_state(b.staff, "Budget 2026") == "Followed")
-        check("town A (authorized fetch) accepted town B's follow over https", True)
+def discovery(t):
+    """WebFinger, NodeInfo, and authorized fetch on town A"""
+    a, group_url, acct = t.a, t.group_url, t.acct
+    wf = get_json(f"{a.base}/.well-known/webfinger?resource=acct:{acct}")
+    self_link = next(link for link in wf["links"] if link.get("rel") == "self")
+    check("WebFinger answers the process's acct: with a self link equal to the actor id",
+          wf["subject"] == f"acct:{acct}" and self_link["href"] == group_url and self_link["type"] == lib.AP, wf)
+    links = get_json(f"{a.base}/.well-known/nodeinfo")
+    ni = get_json(links["links"][0]["href"])
+    check("NodeInfo 2.1 names the software and the activitypub protocol",
+          ni["version"] == "2.1" and ni["software"]["name"] == "plenum" and "activitypub" in ni["protocols"], ni)
+    r = request("GET", group_url, headers={"Accept": lib.AP})
+    check("authorized fetch: an unsigned request for the Group's JSON is refused (401)", r.status == 401, (r.status, r.text[:200]))
+    check("a browser still gets the HTML page", request("GET", group_url).status == 200)
+    # Federation-only collections answer JSON whatever Accept says: leaving the header out
+    # must not get around authorized fetch.
+    for collection in ("outbox", "followers", "featured", "moderators"):
+        r = request("GET", f"{group_url}/{collection}")
+        check(f"authorized fetch: an unsigned GET of the {collection} collection without Accept is refused (401)",
+              r.status == 401, (r.status, r.text[:200]))
 
-        print("== new proposal: announced to Fedify and mirrored by town B")
-        alice = a.sign_up("alice", "Alice Martin")
-        r = alice.api("POST", "/api/v1/processes/budget-2026/proposals",
-                      {"title": "Trees on the market square", "body": "Plant twelve lime trees on the market square for shade."})
-        page_url = f"{a.base}/proposals/{r.json()['id']}"
-        wrapped = peer.wait_for("Announce(Create(Page)) reaches Fedify", lambda e: e.get("kind") == "Announce" and e.get("wrapped") == "Create")
-        check("Fedify parsed Announce(Create(Page)) with the proposal's title",
-              wrapped["objectType"] == "Page" and wrapped["name"] == "Trees on the market square", wrapped,
-              row=("Announce(Create(Page)) of a new proposal", "Plenum → Fedify"))
-        bare = peer.wait_for("Announce(Page) reaches Fedify", lambda e: e.get("kind") == "Announce" and e.get("wrapped") is None)
-        check("Fedify fetched the announced Page by its id (signed GET), with a readable summary",
-              bare["objectId"] == page_url and "lime trees" in (bare["summary"] or ""), bare,
-              row=("Announce(Page), the Page fetched by id", "Plenum → Fedify"))
-        rpid = re.search(r'<a href="/remote/processes/([^"]+)">Budget 2026</a>', b.staff.page("/admin/federation").text).group(1)
-        wait_until("B mirrors the proposal", lambda: "Trees on the market square" in b.staff.page(f"/remote/processes/{rpid}").text)
-        check("town B shows the proposal, delivered over https", True,
-              row=("Announce of a proposal to a peer town (https, authorized fetch)", "Plenum A → Plenum B"), peer="Plenum (town B)")
 
-        print("== what the Fedify user does to the proposal")
-        peer.send(f"like {page_url}")
-        wait_until("Plenum counts the like", lambda: page_count(alice, page_url, "endorsement_count") == 1)
-        check("a like counts as an endorsement under the 'open' rule", page_count(alice, page_url, "endorsement_count") == 1,
-              row=("Like → endorsement", "Fedify → Plenum"))
-        peer.send(f"reply {page_url} Lime trees are a good idea for July.")
-        wait_until("the reply appears under the proposal", lambda: "good idea for July" in request("GET", page_url).text)
-        check("a reply is shown as a comment from the fediverse user", "Ada from the fediverse" in request("GET", page_url).text,
-              row=("Create(Note) reply → comment", "Fedify → Plenum"))
-        peer.send(f"unlike {page_url}")
-        wait_until("Plenum drops the like", lambda: page_count(alice, page_url, "endorsement_count") == 0)
-        check("Undo(Like) withdraws the endorsement", True, row=("Undo(Like)", "Fedify → Plenum"))
-        peer.send(f"boost {page_url}")
-        wait_until("Plenum counts the boost", lambda: page_count(alice, page_url, "share_count") == 1)
-        check("a boost is counted as a share, not as an endorsement", page_count(alice, page_url, "endorsement_count") == 0,
-              row=("Announce (boost) → share", "Fedify → Plenum"))
-        peer.send(f"unboost {page_url}")
-        wait_until("Plenum drops the boost", lambda: page_count(alice, page_url, "share_count") == 0)
-        check("Undo(Announce) withdraws the share", True, row=("Undo(Announce)", "Fedify → Plenum"))
-        peer.send(f"dislike {page_url}")
-        wait_until("Plenum records the vote against", lambda: page_count(alice, page_url, "against_count") == 1)
-        check("a Dislike is 'against', never an endorsement",
-              page_count(alice, page_url, "endorsement_count") == 0 and page_count(alice, page_url, "federated_count") == 0,
-              row=("Dislike → against", "Fedify → Plenum"))
-        update = peer.wait_for("count updates reach Fedify", lambda e: e.get("kind") == "Update", timeout=30)
-        check("Fedify receives the process's Update of the proposal", update["actor"] == group_url,
-              row=("Update(Page) with new counts", "Plenum → Fedify"))
+def lookup(t):
+    """Fedify looks the process up, by acct: and by URL"""
+    group_url, acct = t.group_url, t.acct
+    peer = t.peer = Peer(t.sites["fedify.test"], f"@{acct}", os.path.join(t.workdir, "peer.log"))
+    peer.wait_for("the Fedify peer listens", lambda e: e["event"] == "listening")
+    found = peer.ask("lookup", "lookup", "Fedify looks the process up by acct:")
+    check("Fedify finds @budget-2026@town-a.test (WebFinger over https, then a signed GET) as a Group",
+          found.get("type") == "Group" and found.get("id") == group_url, found, row=("lookup by acct: (WebFinger + signed fetch)", "Fedify → Plenum"))
+    check("the Group shows a name, a description, an avatar, a header and its HTML page",
+          found["name"] == "Budget 2026" and "ideas for the town" in (found["summary"] or "") and found["icon"].endswith(".png")
+          and found["image"].endswith(".png") and found["url"] == group_url and found["followers"] == 0, found,
+          row=("profile: name, summary, icon, image, url, followers", "Plenum → Fedify"))
+    by_url = peer.ask(f"lookup {group_url}", "lookup", "Fedify looks the process up by URL")
+    check("Fedify finds the same Group by its URL", by_url.get("id") == group_url, by_url, row=("lookup by URL", "Fedify → Plenum"))
+    check("the icon and header are served as PNG", request("GET", found["icon"]).headers["Content-Type"] == "image/png")
 
-        print("== official answers and phase changes reach timelines as notes of the process")
-        pid_of_page = page_url.rsplit("/", 1)[1]
-        r = a.staff.form(f"/admin/proposals/{pid_of_page}/answer", {"state": "accepted", "answer": "The parks department will plant them in March."})
-        check("A's staff answer the proposal officially", r.status == 303, r.text[:300])
-        answer = peer.wait_for("the answer note reaches Fedify", lambda e: e.get("kind") == "Create" and "Official answer" in (e.get("content") or ""))
-        check("Fedify receives the official answer as a Note in the process's name",
-              "plant them in March" in answer["content"] and answer["actor"] == group_url, answer,
-              row=("official answer as Create(Note)", "Plenum → Fedify"))
-        r = a.staff.form(f"/admin/processes/{pid}/phases", {"kind": "vote", "starts_at": iso(31), "ends_at": iso(45)})
-        check("A's staff add a vote phase", r.status == 303, r.text[:300])
-        phase = peer.wait_for("the phase note reaches Fedify", lambda e: e.get("kind") == "Create" and "phase Vote" in (e.get("content") or ""))
-        check("Fedify receives the phase change as a Note", phase["actor"] == group_url, phase,
-              row=("phase change as Create(Note)", "Plenum → Fedify"))
 
-        print("== requests from Fedify spoiled after signing are refused")
-        for spec in ("rfc9421", "draft-cavage-http-signatures-12"):
-            for what in ("body", "date", "key"):
-                t = peer.ask(f"tamper {spec} {what} {a.base}/inbox {page_url}", "tampered", f"tampered {spec} {what}")
-                check(f"{spec}, {what} changed → {t.get('status')} {t.get('reason', '')[:60]}", t.get("status") == 401, t,
-                      row=(f"tampered {what} ({'RFC 9421' if spec == 'rfc9421' else 'draft-cavage'}) refused", "Fedify → Plenum"))
-            good = peer.ask(f"tamper {spec} none {a.base}/inbox {page_url}", "tampered", f"untampered {spec}")
-            check(f"the same request unspoiled ({spec}) is accepted", good.get("status") == 202, good)
+def follow(t):
+    """follow, over https with signatures both ways"""
+    a, peer, group_url = t.a, t.peer, t.group_url
+    peer.send("follow")
+    accept = peer.wait_for("Fedify receives Plenum's Accept", lambda e: e.get("kind") == "Accept")
+    check("Fedify verified Plenum's signed Accept of its Follow", accept["actor"] == group_url, accept,
+          row=("Follow → Accept", "both"))
+    fetches = [e for e in peer.all if e["event"] == "actor-fetch"]
+    check("Plenum fetched the Fedify user's profile with a signed GET (Fedify's authorized fetch let it in)",
+          any(e["signed"] and (e["key"] or "").startswith(a.base) for e in fetches), fetches,
+          row=("signed GET (authorized fetch) of a remote actor", "Plenum → Fedify"))
+    r = request("GET", "https://fedify.test/users/ada", headers={"Accept": lib.AP})
+    check("the Fedify profile refuses unsigned fetches, so the signed one was needed", r.status == 401, r.status)
+    # Which signature scheme a request came with is only in the server's log.
+    a_log = open(a.log_path).read()
+    check("Fedify's first knock, an RFC 9421 signature, is accepted",
+          re.search(r"inbound activity accepted.*fedify\.test.*RFC 9421", a_log) is not None, a_log[-800:],
+          row=("HTTP signature RFC 9421 (first knock)", "Fedify → Plenum"))
+    check("the Group lists its new follower", eventually(lambda: peer.ask("lookup", "lookup", "lookup again")["followers"] == 1))
 
-        print("== signed budget results, verified by Fedify")
-        vid = make_process(a.staff, "vote-2025", "District budget 2025", phase="vote", days=(-10, -1))
-        a.staff.form(f"/admin/processes/{vid}/phases", {"kind": "results", "starts_at": iso(-1), "ends_at": iso(30)})
-        a.staff.form(f"/admin/processes/{vid}/publish", {})
-        pb = os.path.join(ROOT, "tests/data/pabulib/files/France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb")
-        a.cli("admin", "import-budget", "--process", "vote-2025", "--slug", "district", "--title", "District 17", "--rule", "greedy", pb)
-        peer.send("follow @vote-2025@town-a.test")
-        peer.wait_for("the vote's Accept", lambda e: e.get("kind") == "Accept" and e.get("actor") == f"{a.base}/processes/vote-2025")
-        budget_id = re.search(r'/admin/budgets/([0-9a-f-]{36})', a.staff.page(f"/admin/processes/{vid}/budgets").text).group(1)
-        check("A's staff publish the results", a.staff.form(f"/admin/budgets/{budget_id}/publish", {}).status == 303)
-        doc = peer.wait_for("the results reach Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Document")
-        note = peer.wait_for("the results note reaches Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Note" and "District 17" in (e.get("content") or ""))
-        check("Fedify receives the results note, readable in a timeline", "District 17" in (note["content"] or ""), note,
-              row=("Create(Note) summary of results", "Plenum → Fedify"))
-        proof = peer.ask(f"verify-proof {doc['objectId']}", "proof", "Fedify verifies the results' proof")
-        check("Fedify's verifyObject accepts the FEP-8b32 proof (eddsa-jcs-2022) of the published results",
-              proof.get("verified") is True and proof.get("hasProof") is True, proof,
-              row=("Create(Document) results with FEP-8b32 proof, verified", "Plenum → Fedify"))
 
-        from apsig import ProofVerifier
-        fetched_doc = peer.ask(f"fetch {doc['objectId']}", "fetched", "Fedify fetches the results document")["document"]
-        key = next(k for k in by_id(peer, f"{a.base}/processes/vote-2025")["assertionMethod"] if k["id"] == fetched_doc["proof"]["verificationMethod"])
-        ok = ProofVerifier(key["publicKeyMultibase"]).verify(dict(fetched_doc)) is not None
-        check("apsig (PyPI) verifies the same proof", ok, row=("FEP-8b32 proof of results verified by apsig", "Plenum → apsig"), peer="apsig 0.6.0")
+def town_b_follows(t):
+    """town B follows the process of town A (authorized fetch)"""
+    b = t.b
+    r = b.staff.form("/admin/federation/follow", {"address": t.acct})
+    check("town B's staff follow the process by its acct: address", r.status == 303, r.text[:300])
+    check("town A (authorized fetch) accepted town B's follow over https",
+          eventually(lambda: html_follow_state(b.staff, "Budget 2026") == "Followed"), html_follow_state(b.staff, "Budget 2026"))
 
-        print("== every object Plenum serves keeps all its properties through JSON-LD expansion (pyld)")
-        import jsonld_check
-        jsonld_check.use_offline_contexts(peer.ask("contexts", "contexts", "Fedify's preloaded contexts")["contexts"])
-        r = alice.api("POST", f"/api/v1/proposals/{page_url.rsplit('/', 1)[1]}/comments", {"body": "I will water them."})
-        comment_url = f"{a.base}/comments/{r.json()['id']}"
-        announce_id = wrapped["id"]
-        served = {
-            "instance actor (Application)": f"{a.base}/actor",
-            "process (Group)": group_url,
-            "citizen (Person)": f"{a.base}/users/alice",
-            "proposal (Page)": page_url,
-            "comment (Note)": comment_url,
-            "results (Document with proof)": doc["objectId"],
-            "results summary (Note)": note["objectId"],
-            "stored activity (Announce)": announce_id,
-            "outbox (OrderedCollection)": f"{group_url}/outbox",
-            "followers (collection)": f"{group_url}/followers",
-            "moderators (collection)": f"{group_url}/moderators",
-            "featured (collection)": f"{group_url}/featured",
-        }
-        for kind, url in served.items():
-            document = by_id(peer, url)
-            lost = jsonld_check.dropped_properties(document)
-            check(f"{kind}: nothing dropped by JSON-LD expansion", not lost, f"{url} loses {lost}",
-                  row=(f"JSON-LD expansion of the {kind}", "Plenum → pyld"), peer="pyld 3.3.0")
 
-        print(f"\nfediverse tests ({PEER} on Node 22, production addressing): {checks} checks passed")
+def new_proposal(t):
+    """new proposal: announced to Fedify and mirrored by town B"""
+    a, b, peer = t.a, t.b, t.peer
+    t.alice = alice = a.sign_up("alice", "Alice Martin")
+    r = alice.api("POST", "/api/v1/processes/budget-2026/proposals",
+                  {"title": "Trees on the market square", "body": "Plant twelve lime trees on the market square for shade."})
+    t.page_url = page_url = f"{a.base}/proposals/{r.json()['id']}"
+    wrapped = t.wrapped = peer.wait_for("Announce(Create(Page)) reaches Fedify", lambda e: e.get("kind") == "Announce" and e.get("wrapped") == "Create")
+    check("Fedify parsed Announce(Create(Page)) with the proposal's title",
+          wrapped["objectType"] == "Page" and wrapped["name"] == "Trees on the market square", wrapped,
+          row=("Announce(Create(Page)) of a new proposal", "Plenum → Fedify"))
+    bare = peer.wait_for("Announce(Page) reaches Fedify", lambda e: e.get("kind") == "Announce" and e.get("wrapped") is None)
+    check("Fedify fetched the announced Page by its id (signed GET), with a readable summary",
+          bare["objectId"] == page_url and "lime trees" in (bare["summary"] or ""), bare,
+          row=("Announce(Page), the Page fetched by id", "Plenum → Fedify"))
+    rpid = wait_until("B's page for the process", lambda: html_remote_process_id(b.staff, "Budget 2026"))
+    check("town B shows the proposal, delivered over https",
+          eventually(lambda: "Trees on the market square" in html_remote_proposals(b.staff, rpid)), sorted(html_remote_proposals(b.staff, rpid)),
+          row=("Announce of a proposal to a peer town (https, authorized fetch)", "Plenum A → Plenum B"), peer="Plenum (town B)")
+
+
+def fediverse_actions(t):
+    """what the Fedify user does to the proposal: like, reply, boost, dislike, and their undos"""
+    peer, alice, page_url, pid = t.peer, t.alice, t.page_url, t.proposal_id
+
+    def count(field):
+        return page_count(alice, page_url, field)
+    peer.send(f"like {page_url}")
+    wait_until("Plenum counts the like", lambda: count("endorsement_count") == 1)
+    check("a like counts as an endorsement under the 'open' rule", count("endorsement_count") == 1,
+          row=("Like → endorsement", "Fedify → Plenum"))
+    peer.send(f"reply {page_url} Lime trees are a good idea for July.")
+    reply = wait_until("the reply appears under the proposal", lambda: comment_saying(alice, pid, "good idea for July"))
+    check("a reply is shown as a comment from the fediverse user", reply["author_name"] == "Ada from the fediverse", reply,
+          row=("Create(Note) reply → comment", "Fedify → Plenum"))
+    peer.send(f"unlike {page_url}")
+    check("Undo(Like) withdraws the endorsement", eventually(lambda: count("endorsement_count") == 0), count("endorsement_count"),
+          row=("Undo(Like)", "Fedify → Plenum"))
+    peer.send(f"boost {page_url}")
+    wait_until("Plenum counts the boost", lambda: count("share_count") == 1)
+    check("a boost is counted as a share, not as an endorsement", count("endorsement_count") == 0,
+          row=("Announce (boost) → share", "Fedify → Plenum"))
+    peer.send(f"unboost {page_url}")
+    check("Undo(Announce) withdraws the share", eventually(lambda: count("share_count") == 0), count("share_count"),
+          row=("Undo(Announce)", "Fedify → Plenum"))
+    peer.send(f"dislike {page_url}")
+    wait_until("Plenum records the vote against", lambda: count("against_count") == 1)
+    check("a Dislike is 'against', never an endorsement",
+          count("endorsement_count") == 0 and count("federated_count") == 0,
+          row=("Dislike → against", "Fedify → Plenum"))
+    update = peer.wait_for("count updates reach Fedify", lambda e: e.get("kind") == "Update", timeout=30)
+    check("Fedify receives the process's Update of the proposal", update["actor"] == t.group_url,
+          row=("Update(Page) with new counts", "Plenum → Fedify"))
+
+
+def answers_and_phases(t):
+    """official answers and phase changes reach timelines as notes of the process"""
+    a, peer, group_url = t.a, t.peer, t.group_url
+    r = a.staff.form(f"/admin/proposals/{t.proposal_id}/answer", {"state": "accepted", "answer": "The parks department will plant them in March."})
+    check("A's staff answer the proposal officially", r.status == 303, r.text[:300])
+    answer = peer.wait_for("the answer note reaches Fedify", lambda e: e.get("kind") == "Create" and "Official answer" in (e.get("content") or ""))
+    check("Fedify receives the official answer as a Note in the process's name",
+          "plant them in March" in answer["content"] and answer["actor"] == group_url, answer,
+          row=("official answer as Create(Note)", "Plenum → Fedify"))
+    r = a.staff.form(f"/admin/processes/{t.pid}/phases", {"kind": "vote", "starts_at": iso(31), "ends_at": iso(45)})
+    check("A's staff add a vote phase", r.status == 303, r.text[:300])
+    phase = peer.wait_for("the phase note reaches Fedify", lambda e: e.get("kind") == "Create" and "phase Vote" in (e.get("content") or ""))
+    check("Fedify receives the phase change as a Note", phase["actor"] == group_url, phase,
+          row=("phase change as Create(Note)", "Plenum → Fedify"))
+
+
+def tampered_requests(t):
+    """requests from Fedify spoiled after signing are refused"""
+    a, peer, page_url = t.a, t.peer, t.page_url
+    for spec in ("rfc9421", "draft-cavage-http-signatures-12"):
+        for what in ("body", "date", "key"):
+            r = peer.ask(f"tamper {spec} {what} {a.base}/inbox {page_url}", "tampered", f"tampered {spec} {what}")
+            check(f"{spec}, {what} changed → {r.get('status')} {r.get('reason', '')[:60]}", r.get("status") == 401, r,
+                  row=(f"tampered {what} ({'RFC 9421' if spec == 'rfc9421' else 'draft-cavage'}) refused", "Fedify → Plenum"))
+        good = peer.ask(f"tamper {spec} none {a.base}/inbox {page_url}", "tampered", f"untampered {spec}")
+        check(f"the same request unspoiled ({spec}) is accepted", good.get("status") == 202, good)
+
+
+def budget_results(t):
+    """signed budget results, verified by Fedify"""
+    a, peer = t.a, t.peer
+    vid = make_process(a.staff, "vote-2025", "District budget 2025", phase="vote", days=(-10, -1))
+    a.staff.form(f"/admin/processes/{vid}/phases", {"kind": "results", "starts_at": iso(-1), "ends_at": iso(30)})
+    a.staff.form(f"/admin/processes/{vid}/publish", {})
+    pb = os.path.join(ROOT, "tests/data/pabulib/files/France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb")
+    a.cli("admin", "import-budget", "--process", "vote-2025", "--slug", "district", "--title", "District 17", "--rule", "greedy", pb)
+    peer.send("follow @vote-2025@town-a.test")
+    peer.wait_for("the vote's Accept", lambda e: e.get("kind") == "Accept" and e.get("actor") == f"{a.base}/processes/vote-2025")
+    budget_id = html_budget_id(a.staff, vid)
+    check("A's staff publish the results", a.staff.form(f"/admin/budgets/{budget_id}/publish", {}).status == 303)
+    doc = t.doc = peer.wait_for("the results reach Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Document")
+    note = t.note = peer.wait_for("the results note reaches Fedify", lambda e: e.get("kind") == "Create" and e.get("objectType") == "Note" and "District 17" in (e.get("content") or ""))
+    check("Fedify receives the results note, readable in a timeline", "District 17" in (note["content"] or ""), note,
+          row=("Create(Note) summary of results", "Plenum → Fedify"))
+    proof = peer.ask(f"verify-proof {doc['objectId']}", "proof", "Fedify verifies the results' proof")
+    check("Fedify's verifyObject accepts the FEP-8b32 proof (eddsa-jcs-2022) of the published results",
+          proof.get("verified") is True and proof.get("hasProof") is True, proof,
+          row=("Create(Document) results with FEP-8b32 proof, verified", "Plenum → Fedify"))
+
+    from apsig import ProofVerifier
+    fetched_doc = peer.ask(f"fetch {doc['objectId']}", "fetched", "Fedify fetches the results document")["document"]
+    key = next(k for k in by_id(peer, f"{a.base}/processes/vote-2025")["assertionMethod"] if k["id"] == fetched_doc["proof"]["verificationMethod"])
+    ok = ProofVerifier(key["publicKeyMultibase"]).verify(dict(fetched_doc)) is not None
+    check("apsig (PyPI) verifies the same proof", ok, row=("FEP-8b32 proof of results verified by apsig", "Plenum → apsig"), peer="apsig 0.6.0")
+
+
+def json_ld(t):
+    """every object Plenum serves keeps all its properties through JSON-LD expansion (pyld)"""
+    a, peer, group_url = t.a, t.peer, t.group_url
+    import jsonld_check
+    jsonld_check.use_offline_contexts(peer.ask("contexts", "contexts", "Fedify's preloaded contexts")["contexts"])
+    r = t.alice.api("POST", f"/api/v1/proposals/{t.proposal_id}/comments", {"body": "I will water them."})
+    comment_url = f"{a.base}/comments/{r.json()['id']}"
+    served = {
+        "instance actor (Application)": f"{a.base}/actor",
+        "process (Group)": group_url,
+        "citizen (Person)": f"{a.base}/users/alice",
+        "proposal (Page)": t.page_url,
+        "comment (Note)": comment_url,
+        "results (Document with proof)": t.doc["objectId"],
+        "results summary (Note)": t.note["objectId"],
+        "stored activity (Announce)": t.wrapped["id"],
+        "outbox (OrderedCollection)": f"{group_url}/outbox",
+        "followers (collection)": f"{group_url}/followers",
+        "moderators (collection)": f"{group_url}/moderators",
+        "featured (collection)": f"{group_url}/featured",
+    }
+    for kind, url in served.items():
+        document = by_id(peer, url)
+        lost = jsonld_check.dropped_properties(document)
+        check(f"{kind}: nothing dropped by JSON-LD expansion", not lost, f"{url} loses {lost}",
+              row=(f"JSON-LD expansion of the {kind}", "Plenum → pyld"), peer="pyld 3.3.0")
+
+
+SCENARIOS = [discovery, lookup, follow, town_b_follows, new_proposal, fediverse_actions,
+             answers_and_phases, tampered_requests, budget_results, json_ld]
+
+
+def main():
+    sites = Sites(tempfile.mkdtemp(prefix="plenum-fediverse-"))
+    try:
+        sites.start()
+        checks.run(SCENARIOS, sites)
+        print(f"\nfediverse tests ({PEER} on Node 22, production addressing): {checks.total} checks passed in {len(checks.counts)} scenarios")
+        print(checks.summary())
     except Exception:
-        for path in [a.log_path, b.log_path, os.path.join(workdir, "peer.log")]:
+        for path in [sites.a.log_path, sites.b.log_path, os.path.join(sites.workdir, "peer.log")]:
             try:
                 print(f"\n--- {path} (last 30 lines)")
                 print("".join(open(path).readlines()[-30:]))
@@ -317,11 +369,7 @@ def main():
     finally:
         if os.environ.get("PLENUM_INTEROP_DOC", "1") != "0":
             matrix.write(os.path.join(ROOT, "docs", "interop.md"))
-        if peer:
-            peer.stop()
-        for town in (a, b):
-            town.stop()
-            town.drop()
+        sites.stop()
 
 
 def by_id(peer, url):
