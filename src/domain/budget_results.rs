@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::accounts::User;
 use super::budgets::{self, Budget};
 use super::processes::ProcessDetail;
 use super::{now, Error, Msg, Result};
@@ -63,6 +64,16 @@ fn tallies_of(election: &Election, profile: &Profile) -> Vec<Tally> {
 pub fn compare(conn: &mut AnyConnection, secret_key: &[u8], budget: &Budget) -> Result<Vec<Outcome>> {
     let profile = counting_profile(&budgets::election(conn, secret_key, budget)?.0)?;
     Ok(COMPARED.iter().map(|r| rules::run(&profile, *r)).collect())
+}
+
+/// Whether `viewer` may see a budget's running tallies. Everyone may where the town chose live
+/// tallies, and once the results are published; staff also once the vote is closed (to compare
+/// the rules on the real ballots before publishing). Until then nobody, staff included: a tally
+/// read during the vote could steer it.
+pub fn tallies_visible(budget: &Budget, detail: &ProcessDetail, viewer: Option<&User>) -> bool {
+    budget.live_tallies
+        || budget.published_outcome.is_some()
+        || (viewer.is_some_and(User::is_admin) && vote_closed(detail))
 }
 
 /// True once the process has had a vote phase and none is open now.

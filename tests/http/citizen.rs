@@ -82,6 +82,7 @@ async fn citizen_proposes_edits_and_history_keeps_versions() {
             &[
                 ("title", "Shaded benches in the park"),
                 ("body", "A new body with **bold** words and more detail."),
+                ("version", "1"),
             ],
         )
         .await;

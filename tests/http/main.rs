@@ -17,4 +17,5 @@ mod federation;
 mod peer;
 mod proxies;
 mod redirects;
+mod rules;
 mod throttle;

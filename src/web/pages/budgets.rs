@@ -127,7 +127,7 @@ async fn page(
         let user = ctx.user.clone();
         let key = ctx.state.config.secret_key.clone();
         let b = budget.clone();
-        let show_tallies = budget.live_tallies || budget.published_outcome.is_some();
+        let show_tallies = budget_results::tallies_visible(&budget, &detail, user.as_ref());
         ctx.state
             .db
             .read(move |conn| {

@@ -176,21 +176,18 @@ async fn edit(ctx: Ctx, Path(id): Path<String>, Form(input): Form<EditInput>) ->
         body: input.body,
         category_id: input.category_id,
     };
+    // Versions start at 1: a form without one was written against no version we know of, and
+    // is refused as stale (after the check that the sender is the author).
     let version = input.version.trim().parse::<i32>().ok();
-    let result = match version {
-        Some(v) => {
-            app::proposals::edit(
-                &ctx.state,
-                user,
-                detail.clone(),
-                listed.proposal.id.clone(),
-                v,
-                form.clone(),
-            )
-            .await
-        }
-        None => Err(Error::Conflict(crate::domain::Msg::new("error-edited-meanwhile"))),
-    };
+    let result = app::proposals::edit(
+        &ctx.state,
+        user,
+        detail.clone(),
+        listed.proposal.id.clone(),
+        version.unwrap_or(0),
+        form.clone(),
+    )
+    .await;
     match result {
         Ok(p) => Ok(see_other(&format!("/proposals/{}", p.id), "proposal-updated")),
         Err(Error::Invalid(errors)) => Ok(form_again(

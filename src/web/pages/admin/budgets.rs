@@ -40,7 +40,7 @@ struct ComparePage<'a> {
 }
 
 pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = ctx.require_staff()?.clone();
     let key = ctx.state.config.secret_key.clone();
     let (detail, budget, outcomes, ballots) = ctx
         .state
@@ -49,7 +49,7 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
             let budget = budgets::find(conn, &id)?;
             let detail = processes::detail_by_id(conn, &budget.process_id)?;
             // Hidden tallies stay hidden from everyone, staff included, until the close.
-            if !budget.live_tallies && !budget_results::vote_closed(&detail) {
+            if !budget_results::tallies_visible(&budget, &detail, Some(&staff)) {
                 return Err(Error::Forbidden(crate::domain::Msg::new("denied-tallies-hidden")));
             }
             let outcomes = budget_results::compare(conn, &key, &budget)?;
