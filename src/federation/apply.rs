@@ -438,6 +438,10 @@ async fn on_create(
     create: Value,
 ) -> Result<(), FedError> {
     let note = &create["object"];
+    // A post in one of our processes by a person elsewhere (Lemmy): maybe a proposal.
+    if note["type"].as_str() == Some("Page") && actor.kind != "Group" {
+        return super::posted::on_create_page(data, site, actor, create).await;
+    }
     // What a followed process publishes: signed results, or news for timelines.
     if note["type"].as_str() == Some("Document")
         || (actor.kind == "Group" && id_of(&note["inReplyTo"]).is_none())
