@@ -238,6 +238,11 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
                         if endorsements::unendorse(conn, &detail, &proposal, &user)? {
                             outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
                             notify = true;
+                        } else {
+                            // Lemmy undoes a downvote too with `Undo(Like)` (a fresh `Like`
+                            // of the post inside): without an endorsement, it is the vote against.
+                            let kind = crate::domain::reactions::AGAINST;
+                            notify = withdraw_reaction(conn, &site, &user, proposal_id, kind)?;
                         }
                     }
                 }

@@ -245,15 +245,6 @@ fn not_on(inboxes: Vec<String>, hosts: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Whether the last change to a proposal was staff's (an official answer or state set with
-/// it) rather than its author's (an edit, a withdrawal): both stamp `updated_at`, the answer
-/// also `answered_at`, in the same statement.
-pub fn changed_by_staff(proposal: &crate::domain::proposals::Proposal) -> bool {
-    proposal
-        .answered_at
-        .is_some_and(|at| (proposal.updated_at - at).num_seconds().abs() <= 1)
-}
-
 /// The `Page` as Lemmy shows it: Lemmy keeps only the text, so the state and the official
 /// answer are written under the body (in `content` and in the Markdown `source` it prefers).
 pub fn page_for_lemmy(page: &Value, proposal: &crate::domain::proposals::Proposal) -> Value {
@@ -319,16 +310,12 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     let (row, id) = queue::new_activity(&site.base);
     let update = to_followers(&id, "Update", &group, page.clone());
     let mut sent = queue::enqueue_for(conn, &site.domain, CLASSIC, &row, &signer, &update, inboxes.clone())?;
-    // Lemmy takes an edit from its author and a staff change from a moderator, both on this
-    // server; a proposal by someone elsewhere (or by nobody now) is not sent to it.
-    let actor = if changed_by_staff(&proposal) {
-        moderator(conn, site)?
-    } else {
-        None
-    };
-    let actor = actor.or_else(|| (author != group && origin.is_empty()).then_some(author.clone()));
-    if let (Some(actor), true) = (actor, origin.is_empty()) {
-        let inner = person_activity(site, "Update", &actor, &group, page_for_lemmy(&page, &proposal));
+    // Lemmy takes a post's new version from its author only (`actor` = `attributedTo`; a
+    // moderator may only lock, feature or remove it), staff's answers included: it is sent in
+    // the author's name, by the process that holds the proposal. A proposal by someone
+    // elsewhere, or by an account since deleted, is not sent to it.
+    if author != group && origin.is_empty() {
+        let inner = person_activity(site, "Update", &author, &group, page_for_lemmy(&page, &proposal));
         sent += announce_for_lemmy(conn, site, &signer, &group, inner, &inboxes)?;
     }
     Ok(sent)
