@@ -67,7 +67,11 @@ pub async fn form_of_inbox(state: &Arc<AppState>, inbox: &str) -> &'static str {
     let host = super::urls::host_of(&url);
     let key = host.clone();
     if let Ok(Some((software, at))) = state.db.read(move |conn| cached(conn, &key)).await {
-        let fresh_for = if software == UNREADABLE { UNKNOWN_FOR } else { KNOWN_FOR };
+        let fresh_for = if software == UNREADABLE {
+            UNKNOWN_FOR
+        } else {
+            KNOWN_FOR
+        };
         if now() - at < fresh_for {
             return form_of_software(&software);
         }

@@ -9,9 +9,9 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::forms::{CLASSIC, LEMMY};
 use super::keys::Owner;
 use super::queue::{self, Signer};
-use super::forms::{CLASSIC, LEMMY};
 use super::{actors, objects, urls};
 use crate::config::Config;
 use crate::db::schema::{followers, processes, proposals, users};
@@ -173,7 +173,15 @@ fn announce(
         // Lemmy answers 400 to an announced bare object (it fetches it expecting an activity).
         let (row, id) = queue::new_activity(&site.base);
         let bare = to_followers(&id, "Announce", group, json!(object_id));
-        sent += queue::enqueue_for(conn, &site.domain, CLASSIC, &row, signer, &bare, inboxes.iter().cloned())?;
+        sent += queue::enqueue_for(
+            conn,
+            &site.domain,
+            CLASSIC,
+            &row,
+            signer,
+            &bare,
+            inboxes.iter().cloned(),
+        )?;
     }
     Ok(sent)
 }
@@ -192,7 +200,15 @@ fn announce_for_lemmy(
     queue::record(conn, &inner_row, signer, &inner)?;
     let (row, id) = queue::new_activity(&site.base);
     let wrapped = to_followers(&id, "Announce", group, inner);
-    queue::enqueue_for(conn, &site.domain, LEMMY, &row, signer, &wrapped, inboxes.iter().cloned())
+    queue::enqueue_for(
+        conn,
+        &site.domain,
+        LEMMY,
+        &row,
+        signer,
+        &wrapped,
+        inboxes.iter().cloned(),
+    )
 }
 
 /// The row id of an activity built with [`queue::new_activity`]: the last segment of its id.
@@ -261,7 +277,10 @@ pub fn page_for_lemmy(page: &Value, proposal: &crate::domain::proposals::Proposa
     }
     let content = format!("{}{html}", page["content"].as_str().unwrap_or_default());
     page["content"] = Value::String(content);
-    let source = format!("{}{markdown}", page["source"]["content"].as_str().unwrap_or_default());
+    let source = format!(
+        "{}{markdown}",
+        page["source"]["content"].as_str().unwrap_or_default()
+    );
     page["source"] = json!({ "content": source, "mediaType": "text/markdown" });
     page
 }
@@ -275,7 +294,11 @@ fn proposal_created(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
     let author = page["attributedTo"].clone();
     // A post from another server made a proposal here: its server has it already.
-    let origin: Vec<String> = author.as_str().and_then(|a| foreign_host(site, a)).into_iter().collect();
+    let origin: Vec<String> = author
+        .as_str()
+        .and_then(|a| foreign_host(site, a))
+        .into_iter()
+        .collect();
     let inboxes = not_on(inboxes, &origin);
     let (create_row, create_id) = queue::new_activity(&site.base);
     let create = json!({
@@ -309,7 +332,15 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     let inboxes = not_on(inboxes, &origin);
     let (row, id) = queue::new_activity(&site.base);
     let update = to_followers(&id, "Update", &group, page.clone());
-    let mut sent = queue::enqueue_for(conn, &site.domain, CLASSIC, &row, &signer, &update, inboxes.clone())?;
+    let mut sent = queue::enqueue_for(
+        conn,
+        &site.domain,
+        CLASSIC,
+        &row,
+        &signer,
+        &update,
+        inboxes.clone(),
+    )?;
     // Lemmy takes a post's new version from its author only (`actor` = `attributedTo`; a
     // moderator may only lock, feature or remove it), staff's answers included: it is sent in
     // the author's name, by the process that holds the proposal. A proposal by someone
@@ -361,7 +392,15 @@ fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     let page_id = urls::proposal(&site.base, proposal_id);
     let (row, id) = queue::new_activity(&site.base);
     let delete = to_followers(&id, "Delete", &group, json!(page_id));
-    let mut sent = queue::enqueue_for(conn, &site.domain, CLASSIC, &row, &signer, &delete, inboxes.clone())?;
+    let mut sent = queue::enqueue_for(
+        conn,
+        &site.domain,
+        CLASSIC,
+        &row,
+        &signer,
+        &delete,
+        inboxes.clone(),
+    )?;
     // For Lemmy a moderator's `Delete` with a `summary` is a removal (without one, the
     // author deleting their own post).
     if let Some(actor) = moderator(conn, site)? {
@@ -380,7 +419,11 @@ fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> R
     };
     let note = objects::comment_note(conn, &site.base, &comment)?;
     // A reply from another server is not announced back to it.
-    let origin: Vec<String> = note["id"].as_str().and_then(|id| foreign_host(site, id)).into_iter().collect();
+    let origin: Vec<String> = note["id"]
+        .as_str()
+        .and_then(|id| foreign_host(site, id))
+        .into_iter()
+        .collect();
     let inboxes = not_on(inboxes, &origin);
     let (create_row, create_id) = queue::new_activity(&site.base);
     let create = json!({
@@ -415,7 +458,15 @@ fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> R
         "to": [urls::PUBLIC],
         "cc": [format!("{group}/followers")],
     });
-    let mut sent = queue::enqueue_for(conn, &site.domain, CLASSIC, &row, &signer, &update, inboxes.clone())?;
+    let mut sent = queue::enqueue_for(
+        conn,
+        &site.domain,
+        CLASSIC,
+        &row,
+        &signer,
+        &update,
+        inboxes.clone(),
+    )?;
     // Lemmy takes a community's changes from one of its moderators, announced.
     if let Some(moderator) = moderator(conn, site)? {
         let inner = person_activity(site, "Update", &moderator, &group, actor);

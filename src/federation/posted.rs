@@ -130,6 +130,9 @@ mod tests {
     fn a_post_keeps_its_markdown_source_else_the_text_of_its_html() {
         let page = json!({ "content": "<p>Hi</p>", "source": { "content": "**Hi**", "mediaType": "text/markdown" } });
         assert_eq!(markdown_of(&page), "**Hi**");
-        assert_eq!(markdown_of(&json!({ "content": "<p>Hello there</p>" })).trim(), "Hello there");
+        assert_eq!(
+            markdown_of(&json!({ "content": "<p>Hello there</p>" })).trim(),
+            "Hello there"
+        );
     }
 }

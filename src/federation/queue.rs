@@ -265,7 +265,16 @@ fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
     diesel::update(deliveries::table.filter(deliveries::id.eq_any(&ids)))
         .set(deliveries::locked_until.eq(at + chrono::Duration::seconds(CLAIM_SECS)))
         .execute(conn)?;
-    type ClaimedRow = (String, String, i32, String, String, String, String, Option<String>);
+    type ClaimedRow = (
+        String,
+        String,
+        i32,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
     let rows: Vec<ClaimedRow> = deliveries::table
         .inner_join(outbound_activities::table)
         .filter(deliveries::id.eq_any(&ids))
@@ -337,7 +346,13 @@ enum Outcome {
     Failed(deliver::Failed),
 }
 
-fn mark_failed(conn: &mut AnyConnection, id: &str, attempts: i32, failed: &deliver::Failed, base_secs: u64) -> Result<()> {
+fn mark_failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    attempts: i32,
+    failed: &deliver::Failed,
+    base_secs: u64,
+) -> Result<()> {
     let attempts = attempts + 1;
     let give_up = failed.permanent || attempts >= MAX_ATTEMPTS;
     let next = now() + chrono::Duration::from_std(backoff(base_secs, attempts)).unwrap_or_default();
