@@ -27,7 +27,7 @@ async fn write<T: Send + 'static>(
 async fn followed_process(app: &TestApp) -> String {
     let detail = app.process("budget-2026", Allow::ALL).await;
     let process_id = detail.process.id.clone();
-    write(&app, move |c| {
+    write(app, move |c| {
         for (actor, inbox) in [
             ("http://lemmy.example/u/ada", LEMMY_INBOX),
             ("http://town.example/actor", OTHER_INBOX),
