@@ -382,6 +382,15 @@ diesel::table! {
         body -> Text,
         coalesce_key -> Nullable<Text>,
         created_at -> Timestamp,
+        form -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    peer_software (host) {
+        host -> Text,
+        software -> Text,
+        fetched_at -> Timestamp,
     }
 }
 
@@ -501,6 +510,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     received_activities,
     outbound_activities,
     deliveries,
+    peer_software,
     federation_peers,
     reactions,
     census_entries,

@@ -144,7 +144,9 @@ pub fn process_json(
         "currentPhase": detail.phase_at(at).map(|p| p.kind.clone()),
         // What Lemmy and Mastodon look for on a group.
         "featured": format!("{id}/featured"),
-        "postingRestrictedToMods": false,
+        // Lemmy lets its users post in the community only when this is false: true unless the
+        // process takes proposals from the fediverse now (see `posted`).
+        "postingRestrictedToMods": !super::posted::takes_fediverse_proposals(detail, at),
         "sensitive": false,
         // Mastodon's avatar and header: the town's logo, else Plenum's ballot box.
         "icon": match logo {

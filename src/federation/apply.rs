@@ -238,6 +238,11 @@ async fn on_undo(state: &Arc<AppState>, site: Site, actor: RemoteActor, undo: Va
                         if endorsements::unendorse(conn, &detail, &proposal, &user)? {
                             outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
                             notify = true;
+                        } else {
+                            // Lemmy undoes a downvote too with `Undo(Like)` (a fresh `Like`
+                            // of the post inside): without an endorsement, it is the vote against.
+                            let kind = crate::domain::reactions::AGAINST;
+                            notify = withdraw_reaction(conn, &site, &user, proposal_id, kind)?;
                         }
                     }
                 }
@@ -438,6 +443,10 @@ async fn on_create(
     create: Value,
 ) -> Result<(), FedError> {
     let note = &create["object"];
+    // A post in one of our processes by a person elsewhere (Lemmy): maybe a proposal.
+    if note["type"].as_str() == Some("Page") && actor.kind != "Group" {
+        return super::posted::on_create_page(data, site, actor, create).await;
+    }
     // What a followed process publishes: signed results, or news for timelines.
     if note["type"].as_str() == Some("Document")
         || (actor.kind == "Group" && id_of(&note["inReplyTo"]).is_none())

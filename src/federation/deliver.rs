@@ -84,6 +84,9 @@ impl SigningKey {
 pub struct Failed {
     pub reason: String,
     pub permanent: bool,
+    /// The receiver answered and refused the activity (a 4xx): final, and shown to staff as
+    /// refused with the receiver's answer, not as delivered.
+    pub refused: bool,
 }
 
 #[derive(Debug)]
@@ -140,8 +143,8 @@ fn headers(inbox: &Url) -> Result<HeaderMap, String> {
 }
 
 /// Signs `body` with `key` and POSTs it to `inbox`. A 2xx answer is delivered; a 4xx other
-/// than 408/429 means the server refuses it for good (logged, not retried, as the crate and
-/// Mastodon do); anything else is worth another try.
+/// than 408/429 means the server refuses it for good (not retried, as the crate and Mastodon
+/// do, and reported as refused with the server's answer); anything else is worth another try.
 pub async fn post(state: &AppState, key: &SigningKey, inbox: &Url, body: Vec<u8>) -> Result<(), Failed> {
     static SIGNATURE: OnceLock<SignatureConfig> = OnceLock::new();
     let signature = SIGNATURE
@@ -155,6 +158,7 @@ pub async fn post(state: &AppState, key: &SigningKey, inbox: &Url, body: Vec<u8>
     let headers = headers(inbox).map_err(|reason| Failed {
         reason,
         permanent: true,
+        refused: false,
     })?;
     let signer = key.clone();
     let request = client
@@ -172,10 +176,12 @@ pub async fn post(state: &AppState, key: &SigningKey, inbox: &Url, body: Vec<u8>
         .map_err(|e: SendError| Failed {
             reason: e.to_string(),
             permanent: true,
+            refused: false,
         })?;
     let response = client.execute(request).await.map_err(|e| Failed {
         reason: e.to_string(),
         permanent: false,
+        refused: false,
     })?;
     let status = response.status();
     if status.is_success() {
@@ -193,10 +199,62 @@ pub async fn post(state: &AppState, key: &SigningKey, inbox: &Url, body: Vec<u8>
         && status != StatusCode::TOO_MANY_REQUESTS
     {
         tracing::info!(%inbox, %status, answer = %text, "delivery refused by the receiver, not retried");
-        return Ok(());
+        return Err(Failed {
+            reason: format!("{status}: {text}"),
+            permanent: true,
+            refused: true,
+        });
     }
     Err(Failed {
         reason: format!("{status}: {text}"),
         permanent: false,
+        refused: false,
     })
+}
+
+/// Largest NodeInfo document read.
+const NODEINFO_MAX_BYTES: usize = 64 * 1024;
+
+async fn small_json(client: &ClientWithMiddleware, url: &str) -> Option<serde_json::Value> {
+    let response = client
+        .get(url)
+        .timeout(TIMEOUT)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    let bytes = response.bytes().await.ok()?;
+    if bytes.len() > NODEINFO_MAX_BYTES {
+        return None;
+    }
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The `software.name` a server gives in its NodeInfo (2.x, found through
+/// `/.well-known/nodeinfo` on the inbox's origin), through the delivery client and its
+/// address checks. `None` when it has none or it cannot be read.
+pub async fn nodeinfo_software(state: &AppState, inbox: &Url) -> Option<String> {
+    let client = client(state);
+    let origin = inbox.origin().ascii_serialization();
+    let links = small_json(client, &format!("{origin}/.well-known/nodeinfo")).await?;
+    let href = links["links"]
+        .as_array()?
+        .iter()
+        .filter(|l| {
+            l["rel"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("http://nodeinfo.diaspora.software/ns/schema/2."))
+        })
+        .filter_map(|l| l["href"].as_str())
+        .next_back()?
+        .to_string();
+    // Only on the same server: a NodeInfo elsewhere says nothing about this one.
+    if Url::parse(&href).ok()?.origin() != inbox.origin() {
+        return None;
+    }
+    let info = small_json(client, &href).await?;
+    info["software"]["name"].as_str().map(|n| n.to_ascii_lowercase())
 }

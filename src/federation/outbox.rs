@@ -9,10 +9,11 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::forms::{CLASSIC, LEMMY};
 use super::keys::Owner;
 use super::queue::{self, Signer};
 use super::{actors, objects, urls};
-use crate::db::schema::{followers, processes, proposals};
+use crate::db::schema::{followers, processes, proposals, users};
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
 use crate::domain::{comments, processes as process_rules, proposals as proposal_rules, Result};
@@ -151,11 +152,119 @@ fn announce(
         inboxes.iter().cloned(),
     )?;
     if let Some(object_id) = object_id {
+        // Lemmy answers 400 to an announced bare object (it fetches it expecting an activity).
         let (row, id) = queue::new_activity(&site.base);
         let bare = to_followers(&id, "Announce", group, json!(object_id));
-        sent += queue::enqueue(conn, &site.domain, &row, signer, &bare, inboxes.iter().cloned())?;
+        sent += queue::enqueue_for(
+            conn,
+            &site.domain,
+            CLASSIC,
+            &row,
+            signer,
+            &bare,
+            inboxes.iter().cloned(),
+        )?;
     }
     Ok(sent)
+}
+
+/// The process announces a person's activity to the peers that take the Lemmy forms (FEP-1b12
+/// as Lemmy reads it: the inner activity by a `Person`, embedded, stored at its id).
+fn announce_for_lemmy(
+    conn: &mut AnyConnection,
+    site: &Site,
+    signer: &Signer,
+    group: &str,
+    inner: Value,
+    inboxes: &[String],
+) -> Result<usize> {
+    let (inner_row, _) = inner_row(&inner);
+    queue::record(conn, &inner_row, signer, &inner)?;
+    let (row, id) = queue::new_activity(&site.base);
+    let wrapped = to_followers(&id, "Announce", group, inner);
+    queue::enqueue_for(
+        conn,
+        &site.domain,
+        LEMMY,
+        &row,
+        signer,
+        &wrapped,
+        inboxes.iter().cloned(),
+    )
+}
+
+/// The row id of an activity built with [`queue::new_activity`]: the last segment of its id.
+fn inner_row(activity: &Value) -> (String, String) {
+    let id = activity["id"].as_str().unwrap_or_default().to_string();
+    (id.rsplit('/').next().unwrap_or_default().to_string(), id)
+}
+
+/// A person's activity about something in the process, as Lemmy wants it inside the
+/// community's `Announce`.
+fn person_activity(site: &Site, kind: &str, actor: &str, group: &str, object: Value) -> Value {
+    let (_, id) = queue::new_activity(&site.base);
+    json!({
+        "@context": urls::context(),
+        "id": id,
+        "type": kind,
+        "actor": actor,
+        "object": object,
+        "to": [urls::PUBLIC],
+        "cc": [group],
+        "audience": group,
+    })
+}
+
+/// Who speaks for the town's staff to Lemmy: the longest-standing administrator, listed in the
+/// process's `moderators` collection (Lemmy checks a moderator's changes against it).
+fn moderator(conn: &mut AnyConnection, site: &Site) -> Result<Option<String>> {
+    Ok(users::table
+        .filter(users::role.eq(crate::domain::accounts::ROLE_ADMIN))
+        .filter(users::deleted_at.is_null())
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(users::username)
+        .first::<String>(conn)
+        .optional()?
+        .map(|u| urls::person(&site.base, &u)))
+}
+
+/// The server an object came from, when it is not this one: it is never sent its own object
+/// back (Lemmy refuses it: "cant accept local object from remote instance").
+fn foreign_host(site: &Site, id: &str) -> Option<String> {
+    let host = urls::host_of_str(id);
+    (!host.is_empty() && host != site.domain).then_some(host)
+}
+
+/// `inboxes` without those on the servers in `hosts`.
+fn not_on(inboxes: Vec<String>, hosts: &[String]) -> Vec<String> {
+    inboxes
+        .into_iter()
+        .filter(|inbox| !hosts.contains(&urls::host_of_str(inbox)))
+        .collect()
+}
+
+/// The `Page` as Lemmy shows it: Lemmy keeps only the text, so the state and the official
+/// answer are written under the body (in `content` and in the Markdown `source` it prefers).
+pub fn page_for_lemmy(page: &Value, proposal: &crate::domain::proposals::Proposal) -> Value {
+    let mut page = page.clone();
+    if proposal.state == crate::domain::proposals::STATE_PUBLISHED && proposal.answer_html.is_none() {
+        return page;
+    }
+    let state = &proposal.state;
+    let mut html = format!("<hr><p><strong>State: {state}</strong></p>");
+    let mut markdown = format!("\n\n---\n\n**State: {state}**");
+    if let (Some(answer_html), Some(answer)) = (&proposal.answer_html, &proposal.answer) {
+        html.push_str(&format!("<p><strong>Official answer</strong></p>{answer_html}"));
+        markdown.push_str(&format!("\n\n**Official answer**\n\n{answer}"));
+    }
+    let content = format!("{}{html}", page["content"].as_str().unwrap_or_default());
+    page["content"] = Value::String(content);
+    let source = format!(
+        "{}{markdown}",
+        page["source"]["content"].as_str().unwrap_or_default()
+    );
+    page["source"] = json!({ "content": source, "mediaType": "text/markdown" });
+    page
 }
 
 fn proposal_created(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
@@ -166,6 +275,13 @@ fn proposal_created(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     let proposal = proposal_rules::find(conn, proposal_id)?;
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
     let author = page["attributedTo"].clone();
+    // A post from another server made a proposal here: its server has it already.
+    let origin: Vec<String> = author
+        .as_str()
+        .and_then(|a| foreign_host(site, a))
+        .into_iter()
+        .collect();
+    let inboxes = not_on(inboxes, &origin);
     let (create_row, create_id) = queue::new_activity(&site.base);
     let create = json!({
         "@context": urls::context(),
@@ -193,9 +309,29 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
         return proposal_removed(conn, site, proposal_id);
     }
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
+    let author = page["attributedTo"].as_str().unwrap_or_default().to_string();
+    let origin: Vec<String> = foreign_host(site, &author).into_iter().collect();
+    let inboxes = not_on(inboxes, &origin);
     let (row, id) = queue::new_activity(&site.base);
-    let update = to_followers(&id, "Update", &group, page);
-    queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
+    let update = to_followers(&id, "Update", &group, page.clone());
+    let mut sent = queue::enqueue_for(
+        conn,
+        &site.domain,
+        CLASSIC,
+        &row,
+        &signer,
+        &update,
+        inboxes.clone(),
+    )?;
+    // Lemmy takes a post's new version from its author only (`actor` = `attributedTo`; a
+    // moderator may only lock, feature or remove it), staff's answers included: it is sent in
+    // the author's name, by the process that holds the proposal. A proposal by someone
+    // elsewhere, or by an account since deleted, is not sent to it.
+    if author != group && origin.is_empty() {
+        let inner = person_activity(site, "Update", &author, &group, page_for_lemmy(&page, &proposal));
+        sent += announce_for_lemmy(conn, site, &signer, &group, inner, &inboxes)?;
+    }
+    Ok(sent)
 }
 
 /// How long count updates wait for more changes before they are sent.
@@ -213,7 +349,8 @@ fn counts_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> R
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
     let (row, id) = queue::new_activity(&site.base);
     let update = to_followers(&id, "Update", &group, page);
-    queue::enqueue_coalesced(
+    // Lemmy keeps its own counts and shows none of ours: not sent to it.
+    let sent = queue::enqueue_coalesced(
         conn,
         &site.domain,
         &format!("counts:{proposal_id}"),
@@ -222,7 +359,11 @@ fn counts_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> R
         &signer,
         &update,
         inboxes,
-    )
+    )?;
+    if sent > 0 {
+        queue::set_form(conn, &row, CLASSIC)?;
+    }
+    Ok(sent)
 }
 
 fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<usize> {
@@ -230,14 +371,26 @@ fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     let Some((inboxes, signer, group)) = followed(conn, site, &process_id)? else {
         return Ok(0);
     };
+    let page_id = urls::proposal(&site.base, proposal_id);
     let (row, id) = queue::new_activity(&site.base);
-    let delete = to_followers(
-        &id,
-        "Delete",
-        &group,
-        json!(urls::proposal(&site.base, proposal_id)),
-    );
-    queue::enqueue(conn, &site.domain, &row, &signer, &delete, inboxes)
+    let delete = to_followers(&id, "Delete", &group, json!(page_id));
+    let mut sent = queue::enqueue_for(
+        conn,
+        &site.domain,
+        CLASSIC,
+        &row,
+        &signer,
+        &delete,
+        inboxes.clone(),
+    )?;
+    // For Lemmy a moderator's `Delete` with a `summary` is a removal (without one, the
+    // author deleting their own post).
+    if let Some(actor) = moderator(conn, site)? {
+        let mut inner = person_activity(site, "Delete", &actor, &group, json!(page_id));
+        inner["summary"] = json!("Removed by the town's moderators");
+        sent += announce_for_lemmy(conn, site, &signer, &group, inner, &inboxes)?;
+    }
+    Ok(sent)
 }
 
 fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> Result<usize> {
@@ -247,6 +400,13 @@ fn comment_created(conn: &mut AnyConnection, site: &Site, comment_id: &str) -> R
         return Ok(0);
     };
     let note = objects::comment_note(conn, &site.base, &comment)?;
+    // A reply from another server is not announced back to it.
+    let origin: Vec<String> = note["id"]
+        .as_str()
+        .and_then(|id| foreign_host(site, id))
+        .into_iter()
+        .collect();
+    let inboxes = not_on(inboxes, &origin);
     let (create_row, create_id) = queue::new_activity(&site.base);
     let create = json!({
         "@context": urls::context(),
@@ -280,7 +440,21 @@ fn process_changed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> R
         "to": [urls::PUBLIC],
         "cc": [format!("{group}/followers")],
     });
-    queue::enqueue(conn, &site.domain, &row, &signer, &update, inboxes)
+    let mut sent = queue::enqueue_for(
+        conn,
+        &site.domain,
+        CLASSIC,
+        &row,
+        &signer,
+        &update,
+        inboxes.clone(),
+    )?;
+    // Lemmy takes a community's changes from one of its moderators, announced.
+    if let Some(moderator) = moderator(conn, site)? {
+        let inner = person_activity(site, "Update", &moderator, &group, actor);
+        sent += announce_for_lemmy(conn, site, &signer, &group, inner, &inboxes)?;
+    }
+    Ok(sent)
 }
 
 /// The signed results `Document` (FEP-8b32 proof inside, as published), created by the process,
@@ -305,7 +479,8 @@ fn results_published(
     })?;
     let (row, id) = queue::new_activity(&site.base);
     let create = to_followers(&id, "Create", &group, document);
-    let sent = queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)?;
+    // Lemmy takes no object created by a community itself.
+    let sent = queue::enqueue_for(conn, &site.domain, CLASSIC, &row, &signer, &create, inboxes)?;
     Ok(sent + news(conn, site, &budget.process_id, summary_html)?)
 }
 
@@ -330,7 +505,7 @@ fn news(conn: &mut AnyConnection, site: &Site, process_id: &str, html: &str) -> 
     queue::record(conn, &note_row, &signer, &note)?;
     let (row, id) = queue::new_activity(&site.base);
     let create = to_followers(&id, "Create", &group, note);
-    queue::enqueue(conn, &site.domain, &row, &signer, &create, inboxes)
+    queue::enqueue_for(conn, &site.domain, CLASSIC, &row, &signer, &create, inboxes)
 }
 
 /// The process accepts a follow; the whole `Follow` is embedded (Lemmy checks it).

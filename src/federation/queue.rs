@@ -109,6 +109,31 @@ pub fn enqueue(
     Ok(targets.len())
 }
 
+/// Like [`enqueue`], for the peers that take `form` only ([`super::forms`]): the worker skips
+/// the deliveries to the others.
+#[allow(clippy::too_many_arguments)]
+pub fn enqueue_for(
+    conn: &mut AnyConnection,
+    local_domain: &str,
+    form: &str,
+    row_id: &str,
+    signer: &Signer,
+    body: &Value,
+    inboxes: impl IntoIterator<Item = String>,
+) -> Result<usize> {
+    let sent = enqueue(conn, local_domain, row_id, signer, body, inboxes)?;
+    set_form(conn, row_id, form)?;
+    Ok(sent)
+}
+
+/// Marks a stored activity as meant for the peers of one form.
+pub fn set_form(conn: &mut AnyConnection, row_id: &str, form: &str) -> Result<()> {
+    diesel::update(outbound_activities::table.filter(outbound_activities::id.eq(row_id)))
+        .set(outbound_activities::form.eq(Some(form)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Like [`enqueue`], for activities that only refresh something (endorsement counts): sent after
 /// `delay`, and while a previous one with the same `key` has not started sending, that one takes
 /// the new body instead of a second activity being queued. A burst of endorsements so becomes one
@@ -195,6 +220,8 @@ struct Claimed {
     ap_id: String,
     signer_kind: String,
     signer_id: String,
+    /// The peers this activity is for ([`super::forms`]); `None` for every peer.
+    form: Option<String>,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -238,7 +265,17 @@ fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
     diesel::update(deliveries::table.filter(deliveries::id.eq_any(&ids)))
         .set(deliveries::locked_until.eq(at + chrono::Duration::seconds(CLAIM_SECS)))
         .execute(conn)?;
-    let rows: Vec<(String, String, i32, String, String, String, String)> = deliveries::table
+    type ClaimedRow = (
+        String,
+        String,
+        i32,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<ClaimedRow> = deliveries::table
         .inner_join(outbound_activities::table)
         .filter(deliveries::id.eq_any(&ids))
         .select((
@@ -249,12 +286,13 @@ fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
             outbound_activities::ap_id,
             outbound_activities::signer_kind,
             outbound_activities::signer_id,
+            outbound_activities::form,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(id, inbox, attempts, body, ap_id, signer_kind, signer_id)| Claimed {
+            |(id, inbox, attempts, body, ap_id, signer_kind, signer_id, form)| Claimed {
                 id,
                 inbox,
                 attempts,
@@ -262,6 +300,7 @@ fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
                 ap_id,
                 signer_kind,
                 signer_id,
+                form,
             },
         )
         .collect())
@@ -279,21 +318,55 @@ fn mark_delivered(conn: &mut AnyConnection, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A delivery that was not sent because its peer takes the activity's other form: nothing
+/// went wrong, and nothing is retried.
+fn mark_skipped(conn: &mut AnyConnection, id: &str, reason: &str) -> Result<()> {
+    diesel::update(deliveries::table.filter(deliveries::id.eq(id)))
+        .set((
+            deliveries::state.eq(STATE_SKIPPED),
+            deliveries::locked_until.eq(None::<NaiveDateTime>),
+            deliveries::last_error.eq(Some(reason)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Delivery states besides `pending`, `delivered` and `failed` (given up after retries): the
+/// receiver answered 4xx (final; `last_error` keeps its answer), or the peer takes the
+/// activity's other form.
+pub const STATE_REFUSED: &str = "refused";
+pub const STATE_SKIPPED: &str = "skipped";
+
+/// How one send ended.
+#[derive(Debug)]
+enum Outcome {
+    Delivered,
+    /// Not sent: the peer takes the other form.
+    Skipped(String),
+    Failed(deliver::Failed),
+}
+
 fn mark_failed(
     conn: &mut AnyConnection,
     id: &str,
     attempts: i32,
-    error: &str,
+    failed: &deliver::Failed,
     base_secs: u64,
-    permanent: bool,
 ) -> Result<()> {
     let attempts = attempts + 1;
-    let give_up = permanent || attempts >= MAX_ATTEMPTS;
+    let give_up = failed.permanent || attempts >= MAX_ATTEMPTS;
     let next = now() + chrono::Duration::from_std(backoff(base_secs, attempts)).unwrap_or_default();
-    let error: String = error.chars().take(500).collect();
+    let error: String = failed.reason.chars().take(500).collect();
+    let state = if failed.refused {
+        STATE_REFUSED
+    } else if give_up {
+        "failed"
+    } else {
+        "pending"
+    };
     diesel::update(deliveries::table.filter(deliveries::id.eq(id)))
         .set((
-            deliveries::state.eq(if give_up { "failed" } else { "pending" }),
+            deliveries::state.eq(state),
             deliveries::attempts.eq(attempts),
             deliveries::next_attempt_at.eq(next),
             deliveries::locked_until.eq(None::<NaiveDateTime>),
@@ -389,16 +462,34 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
                 .cloned();
             let data = &data;
             async move {
-                let outcome = send(data, state, signer, &item).await;
+                let outcome = match &item.form {
+                    Some(form) => {
+                        let takes = super::forms::form_of_inbox(state, &item.inbox).await;
+                        if takes == form {
+                            None
+                        } else {
+                            Some(Outcome::Skipped(format!(
+                                "not sent: this peer takes the {takes} form, this is the {form} one"
+                            )))
+                        }
+                    }
+                    None => None,
+                };
+                let outcome = match outcome {
+                    Some(skipped) => skipped,
+                    None => match send(data, state, signer, &item).await {
+                        Ok(()) => Outcome::Delivered,
+                        Err(failed) => Outcome::Failed(failed),
+                    },
+                };
                 let id = item.id.clone();
                 let attempts = item.attempts;
                 let result = state
                     .db
                     .write(move |conn| match &outcome {
-                        Ok(()) => mark_delivered(conn, &id),
-                        Err((error, permanent)) => {
-                            mark_failed(conn, &id, attempts, error, base_secs, *permanent)
-                        }
+                        Outcome::Delivered => mark_delivered(conn, &id),
+                        Outcome::Skipped(reason) => mark_skipped(conn, &id, reason),
+                        Outcome::Failed(failed) => mark_failed(conn, &id, attempts, failed, base_secs),
                     })
                     .await;
                 if let Err(e) = result {
@@ -439,17 +530,25 @@ async fn load_signer(
     )))
 }
 
+fn given_up(reason: impl ToString) -> deliver::Failed {
+    deliver::Failed {
+        reason: reason.to_string(),
+        permanent: true,
+        refused: false,
+    }
+}
+
 /// Signs and sends one delivery. The error says whether retrying could help.
 async fn send(
     data: &Data<FedState>,
     state: &AppState,
     signer: Option<(LocalSigner, SigningKey)>,
     item: &Claimed,
-) -> std::result::Result<(), (String, bool)> {
-    let (signer, key) = signer.ok_or_else(|| ("no key to sign with".to_string(), true))?;
-    let inbox = Url::parse(&item.inbox).map_err(|e| (format!("bad inbox address: {e}"), true))?;
-    let body: Value = serde_json::from_str(&item.body).map_err(|e| (e.to_string(), true))?;
-    let id = Url::parse(&item.ap_id).map_err(|e| (e.to_string(), true))?;
+) -> std::result::Result<(), deliver::Failed> {
+    let (signer, key) = signer.ok_or_else(|| given_up("no key to sign with"))?;
+    let inbox = Url::parse(&item.inbox).map_err(|e| given_up(format!("bad inbox address: {e}")))?;
+    let body: Value = serde_json::from_str(&item.body).map_err(given_up)?;
+    let id = Url::parse(&item.ap_id).map_err(given_up)?;
     let activity = StoredActivity {
         id,
         actor: signer.id.clone(),
@@ -458,13 +557,11 @@ async fn send(
     // The crate decides whether this inbox may be sent to at all (local, private, refused).
     let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox.clone()], data)
         .await
-        .map_err(|e| (e.to_string(), true))?;
+        .map_err(given_up)?;
     if tasks.is_empty() {
-        return Err(("inbox address refused (private, local or invalid)".into(), true));
+        return Err(given_up("inbox address refused (private, local or invalid)"));
     }
-    deliver::post(state, &key, &inbox, item.body.clone().into_bytes())
-        .await
-        .map_err(|f| (f.reason, f.permanent))
+    deliver::post(state, &key, &inbox, item.body.clone().into_bytes()).await
 }
 
 /// Counts by state, for staff.

@@ -201,15 +201,22 @@ async fn process_outbox(
             for proposal in &list {
                 let page = objects::proposal_page(conn, &base, proposal)?;
                 let page_id = urls::proposal(&base, &proposal.id);
+                // Addressed as when they were sent: Lemmy's parser requires `to` and `cc` on
+                // both, and drops an item without them.
                 items.push(json!({
                     "id": format!("{page_id}#announce"),
                     "type": "Announce",
                     "actor": group,
                     "to": [urls::PUBLIC],
+                    "cc": [format!("{group}/followers")],
+                    "audience": group,
                     "object": {
                         "id": format!("{page_id}#create"),
                         "type": "Create",
                         "actor": page["attributedTo"],
+                        "to": page["to"],
+                        "cc": page["cc"],
+                        "audience": group,
                         "object": page,
                     },
                 }));

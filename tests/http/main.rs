@@ -15,6 +15,7 @@ mod census_upload;
 mod citizen;
 mod federation;
 mod peer;
+mod peer_forms;
 mod proxies;
 mod redirects;
 mod rules;

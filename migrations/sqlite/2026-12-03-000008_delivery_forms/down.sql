@@ -1,0 +1,2 @@
+DROP TABLE peer_software;
+ALTER TABLE outbound_activities DROP COLUMN form;

@@ -1,0 +1,138 @@
+//! A post in a process by someone of another server (a Lemmy user posting in the community):
+//! a proposal, where the process takes proposals from anyone now.
+//!
+//! Lemmy sends its user's `Create(Page)` to the community's inbox. Where the process's rule for
+//! proposals is `open` and its current phase takes proposals, the page becomes a proposal by
+//! that person's remote account, announced to the other followers like any new proposal (never
+//! back to the author's server, which has it). Elsewhere it is refused, and the `Group`
+//! advertises `postingRestrictedToMods: true` so that Lemmy does not offer posting at all.
+
+use activitypub_federation::config::Data;
+use axum::http::StatusCode;
+use chrono::NaiveDateTime;
+use serde_json::Value;
+
+use super::actors::RemoteActor;
+use super::apply::{id_of, record_received, remote_user};
+use super::error::FedError;
+use super::outbox::{self, Event, Site};
+use super::{urls, FedState};
+use crate::domain::processes::{self as process_rules, Capability, ProcessDetail};
+use crate::domain::proposals::{self as proposal_rules, ProposalForm};
+
+/// Whether people of other servers may post proposals in this process now.
+pub fn takes_fediverse_proposals(detail: &ProcessDetail, at: NaiveDateTime) -> bool {
+    detail.process.rule_for(Capability::CreateProposal) == "open"
+        && detail.check(Capability::CreateProposal, at).is_ok()
+}
+
+/// The slug of the local process a page is posted in: its `audience`, else the first local
+/// process among its recipients.
+fn posted_in(site: &Site, page: &Value, create: &Value) -> Option<String> {
+    let prefix = format!("{}/processes/", site.base);
+    let slug = |id: &str| {
+        let rest = id.strip_prefix(&prefix)?;
+        (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
+    };
+    let mut candidates: Vec<&str> = Vec::new();
+    for field in [&page["audience"], &create["audience"]] {
+        candidates.extend(id_of(field));
+    }
+    for field in [&page["to"], &page["cc"], &create["to"], &create["cc"]] {
+        match field {
+            Value::Array(items) => candidates.extend(items.iter().filter_map(Value::as_str)),
+            Value::String(one) => candidates.push(one),
+            _ => {}
+        }
+    }
+    candidates.into_iter().find_map(slug)
+}
+
+/// The Markdown of a post: its `source` when it has Markdown, else the text of its HTML.
+fn markdown_of(page: &Value) -> String {
+    let source = &page["source"];
+    if source["mediaType"].as_str() == Some("text/markdown") {
+        if let Some(text) = source["content"].as_str() {
+            return text.to_string();
+        }
+    }
+    crate::markdown::plain_text(page["content"].as_str().unwrap_or_default())
+}
+
+/// A remote person's `Create(Page)` in one of our processes.
+pub async fn on_create_page(
+    data: &Data<FedState>,
+    site: Site,
+    actor: RemoteActor,
+    create: Value,
+) -> Result<(), FedError> {
+    let page = create["object"].clone();
+    let page_id = id_of(&page).unwrap_or_default().to_string();
+    if urls::host_of_str(&page_id) != actor.host {
+        return Err(FedError::forbidden("object id is not on the actor's server"));
+    }
+    if id_of(&page["attributedTo"]) != Some(actor.ap_id.as_str()) {
+        return Err(FedError::forbidden("the post is attributed to someone else"));
+    }
+    let slug = posted_in(&site, &page, &create)
+        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "the post is not in a process here"))?;
+    let form = ProposalForm {
+        title: crate::markdown::plain_text(page["name"].as_str().unwrap_or_default()),
+        body: markdown_of(&page),
+        ..Default::default()
+    };
+    let id = create["id"].as_str().unwrap_or_default().to_string();
+    let state = data.0.clone();
+    state
+        .db
+        .write(move |conn| {
+            let detail = process_rules::detail_by_slug(conn, &slug, false)?;
+            if !takes_fediverse_proposals(&detail, crate::domain::now()) {
+                return Err(FedError::forbidden(
+                    "this process does not take proposals from other servers now",
+                ));
+            }
+            record_received(conn, &id, &actor.ap_id, "Create")?;
+            let user = remote_user(conn, &actor)?;
+            let proposal = proposal_rules::create(conn, &detail, &user, &form)?;
+            outbox::after(conn, &site, Event::ProposalCreated(proposal.id))?;
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn site() -> Site {
+        Site {
+            base: "https://town.example".into(),
+            domain: "town.example".into(),
+            logo: None,
+        }
+    }
+
+    #[test]
+    fn a_post_is_in_its_audience_or_else_the_first_local_process_it_is_sent_to() {
+        let page = json!({ "audience": "https://town.example/processes/ideas" });
+        assert_eq!(posted_in(&site(), &page, &json!({})).as_deref(), Some("ideas"));
+        let page = json!({ "to": ["https://lemmy.example/c/x", "https://town.example/processes/parks"] });
+        assert_eq!(posted_in(&site(), &page, &json!({})).as_deref(), Some("parks"));
+        let page = json!({ "to": ["https://town.example/processes/parks/outbox"] });
+        assert_eq!(posted_in(&site(), &page, &json!({})), None);
+    }
+
+    #[test]
+    fn a_post_keeps_its_markdown_source_else_the_text_of_its_html() {
+        let page = json!({ "content": "<p>Hi</p>", "source": { "content": "**Hi**", "mediaType": "text/markdown" } });
+        assert_eq!(markdown_of(&page), "**Hi**");
+        assert_eq!(
+            markdown_of(&json!({ "content": "<p>Hello there</p>" })).trim(),
+            "Hello there"
+        );
+    }
+}
