@@ -17,8 +17,20 @@ cargo afl build --release --bin "$target"
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export AFL_AUTORESUME=1 AFL_NO_UI=1
 mkdir -p "out/$target"
-cargo afl fuzz -i "corpus/$target" -o "out/$target" -V "$seconds" "target/release/$target" \
+# CPU time, not wall time, is what "how long it ran" means on a shared machine: GNU time reports
+# user and system seconds of afl-fuzz and of every process it waited for (the fork server and the
+# target it runs), and each run's figure is added to out/TARGET/cpu_seconds.log.
+command -v /usr/bin/time > /dev/null || { echo "needs GNU time (Debian: apt-get install time)" >&2; exit 2; }
+start=$(date +%s)
+/usr/bin/time -f '%U %S' -o "out/$target/time.txt" \
+  cargo afl fuzz -i "corpus/$target" -o "out/$target" -V "$seconds" "target/release/$target" \
   > "out/$target/fuzz.log" 2>&1 || { tail -30 "out/$target/fuzz.log" >&2; exit 1; }
+wall=$(( $(date +%s) - start ))
+cpu=$(awk 'END { printf "%.0f", $1 + $2 }' "out/$target/time.txt")
+echo "$(date -u +%FT%TZ) cpu_seconds=$cpu wall_seconds=$wall" >> "out/$target/cpu_seconds.log"
+echo "cpu_seconds $cpu"
+echo "wall_seconds $wall"
+echo "cpu_seconds_total $(sed -n 's/.*cpu_seconds=\([0-9]*\).*/\1/p' "out/$target/cpu_seconds.log" | awk '{ s += $1 } END { print s }')"
 
 stats="out/$target/default/fuzzer_stats"
 for key in run_time execs_done execs_per_sec corpus_count saved_crashes saved_hangs; do

@@ -5,6 +5,7 @@ mod common;
 mod accounts;
 mod admin;
 mod adversarial;
+mod adversarial_attestation;
 mod adversarial_web;
 mod api;
 mod ballot_log;

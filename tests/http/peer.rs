@@ -25,6 +25,8 @@ pub const SECRET_PAGE: &str = "INTERNAL-ONLY-PAGE-7f3a";
 struct Shared {
     keys: HashMap<String, PKey<Private>>,
     hits: HashMap<String, usize>,
+    /// The instance actor's RSA key and the Ed25519 key it attests residency with (FEP-8b32).
+    instance: Option<(PKey<Private>, ed25519_dalek::SigningKey)>,
 }
 
 pub struct Peer {
@@ -44,6 +46,7 @@ impl Peer {
         for name in ["mallory", "eve", "process-a"] {
             shared.lock().unwrap().keys.insert(name.into(), new_key());
         }
+        shared.lock().unwrap().instance = Some((new_key(), plenum::budgeting::proof::new_key()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         // A name, not an IP literal: the federation library fetches from domains only.
         let port = listener.local_addr().expect("address").port();
@@ -51,6 +54,7 @@ impl Peer {
         let app = axum::Router::new()
             .route("/users/{name}", axum::routing::get(actor))
             .route("/page", axum::routing::get(page))
+            .route("/actor", axum::routing::get(instance_actor))
             .with_state((shared.clone(), base.clone()));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -95,6 +99,34 @@ impl Peer {
         self.private(name)
     }
 
+    /// The instance actor, `http://localhost:port/actor`: the issuer of this town's residency
+    /// attestations.
+    pub fn instance_actor(&self) -> String {
+        format!("{}/actor", self.base)
+    }
+
+    /// The Ed25519 key the instance actor publishes in `assertionMethod`.
+    pub fn attesting_key(&self) -> ed25519_dalek::SigningKey {
+        self.shared
+            .lock()
+            .unwrap()
+            .instance
+            .as_ref()
+            .expect("instance")
+            .1
+            .clone()
+    }
+
+    /// A residency attestation for `subject` issued now by this town, as Plenum issues one.
+    pub fn attest(&self, subject: &str) -> Value {
+        self.attest_at(subject, chrono::Utc::now())
+    }
+
+    /// The same, issued at `at` (valid from `at` for `attestation::VALID_DAYS`).
+    pub fn attest_at(&self, subject: &str, at: chrono::DateTime<chrono::Utc>) -> Value {
+        plenum::federation::attestation::issue(&self.base, &self.attesting_key(), subject, at)
+    }
+
     /// An activity by `name` with a fresh id on this server.
     pub fn activity(&self, name: &str, kind: &str, object: Value) -> Value {
         json!({
@@ -126,6 +158,39 @@ async fn actor(
         "name": name,
         "inbox": format!("{id}/inbox"),
         "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
+    });
+    (
+        [(header::CONTENT_TYPE, "application/activity+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The instance actor, with the Ed25519 key of its residency attestations in `assertionMethod`
+/// (what Plenum's own instance actor publishes).
+async fn instance_actor(State((shared, base)): State<(Arc<Mutex<Shared>>, String)>) -> Response {
+    let mut shared = shared.lock().unwrap();
+    *shared.hits.entry("/actor".into()).or_default() += 1;
+    let (rsa, ed) = shared.instance.as_ref().expect("instance");
+    let pem = String::from_utf8(rsa.public_key_to_pem().expect("pem")).expect("utf-8");
+    let id = format!("{base}/actor");
+    let body = json!({
+        "@context": [
+            "https://www.w3.org/ns/activitystreams",
+            "https://w3id.org/security/v1",
+            "https://w3id.org/security/multikey/v1"
+        ],
+        "id": id,
+        "type": "Application",
+        "preferredUsername": "localhost",
+        "inbox": format!("{base}/inbox"),
+        "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
+        "assertionMethod": [{
+            "id": plenum::federation::attestation::key_id(&base),
+            "type": "Multikey",
+            "controller": id,
+            "publicKeyMultibase": plenum::budgeting::proof::public_multibase(&ed.verifying_key()),
+        }],
     });
     (
         [(header::CONTENT_TYPE, "application/activity+json")],
