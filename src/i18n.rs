@@ -91,6 +91,14 @@ impl I18n {
         Some((text, errors))
     }
 
+    /// The translations loaded once for the whole process: the request handlers' state and the
+    /// delivery side (which writes a few words into what peers show, in the town's language)
+    /// share them.
+    pub fn shared() -> Arc<I18n> {
+        static SHARED: std::sync::OnceLock<Arc<I18n>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(I18n::load).clone()
+    }
+
     /// A translator bound to one language.
     pub fn tr(self: &Arc<Self>, lang: &str) -> Tr {
         let lang = SUPPORTED.iter().copied().find(|l| *l == lang).unwrap_or("en");

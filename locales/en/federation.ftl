@@ -102,3 +102,6 @@ federation-report-reason = What is wrong with this proposal
 federation-report-hint = Sent to the town that hosts it, as a report from this instance (not from you by name).
 federation-report-submit = Send the report
 notice-federation-report-forwarded = The report was sent to the proposal’s town.
+# Written under a proposal's text in the copy Lemmy shows (it keeps only the text).
+federation-lemmy-state = State: { $state }
+federation-lemmy-official-answer = Official answer

@@ -102,3 +102,6 @@ federation-report-reason = Ce qui pose problème dans cette proposition
 federation-report-hint = Envoyé à la commune qui l’héberge, comme un signalement de cette instance (pas à votre nom).
 federation-report-submit = Envoyer le signalement
 notice-federation-report-forwarded = Le signalement a été envoyé à la commune de la proposition.
+# Écrit sous le texte d’une proposition dans la copie que Lemmy affiche (il n’en garde que le texte).
+federation-lemmy-state = État : { $state }
+federation-lemmy-official-answer = Réponse officielle

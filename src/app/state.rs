@@ -46,7 +46,7 @@ impl AppState {
         }
         Ok(Arc::new(AppState {
             db,
-            i18n: I18n::load(),
+            i18n: I18n::shared(),
             secret,
             federation: tokio::sync::OnceCell::new(),
             deliveries_queued: tokio::sync::Notify::new(),
@@ -87,6 +87,8 @@ pub struct Site {
     pub domain: String,
     /// The town's logo, shown as the avatar of its processes.
     pub logo: Option<String>,
+    /// The town's language, for the few words Plenum writes into what peers show.
+    pub locale: String,
 }
 
 impl Site {
@@ -95,6 +97,7 @@ impl Site {
             base: config.base(),
             domain: config.domain(),
             logo: config.logo_url.clone(),
+            locale: config.default_locale.clone(),
         }
     }
 }

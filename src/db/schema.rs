@@ -387,6 +387,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    posted_proposals (ap_id) {
+        ap_id -> Text,
+        proposal_id -> Text,
+    }
+}
+
+diesel::table! {
     peer_software (host) {
         host -> Text,
         software -> Text,
@@ -465,6 +472,7 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(categories -> processes (process_id));
 diesel::joinable!(phases -> processes (process_id));
 diesel::joinable!(proposals -> processes (process_id));
+diesel::joinable!(posted_proposals -> proposals (proposal_id));
 diesel::joinable!(proposals -> users (author_id));
 diesel::joinable!(proposals -> categories (category_id));
 diesel::joinable!(proposal_versions -> proposals (proposal_id));
@@ -511,6 +519,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbound_activities,
     deliveries,
     peer_software,
+    posted_proposals,
     federation_peers,
     reactions,
     census_entries,

@@ -9,7 +9,7 @@ use super::accounts::User;
 use super::processes::{Capability, ProcessDetail};
 use super::validate::Validator;
 use super::{new_id, now, Error, Msg, Result};
-use crate::db::schema::{proposal_versions, proposals, users};
+use crate::db::schema::{posted_proposals, proposal_versions, proposals, users};
 use crate::db::AnyConnection;
 
 pub const STATE_PUBLISHED: &str = "published";
@@ -314,6 +314,27 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Proposal> {
         .filter(proposals::id.eq(id))
         .select(Proposal::as_select())
         .first(conn)?)
+}
+
+/// Remembers that a proposal came from a post on another server (`ap_id`, the post's id), so that
+/// what names the post there (a reply, a vote) reaches the proposal here.
+pub fn set_origin(conn: &mut AnyConnection, proposal_id: &str, ap_id: &str) -> Result<()> {
+    diesel::insert_into(posted_proposals::table)
+        .values((
+            posted_proposals::ap_id.eq(ap_id),
+            posted_proposals::proposal_id.eq(proposal_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The proposal a post on another server became, from the post's id.
+pub fn by_origin(conn: &mut AnyConnection, ap_id: &str) -> Result<Option<String>> {
+    Ok(posted_proposals::table
+        .filter(posted_proposals::ap_id.eq(ap_id))
+        .select(posted_proposals::proposal_id)
+        .first(conn)
+        .optional()?)
 }
 
 /// A proposal with its author's name; hidden ones only for staff.

@@ -110,13 +110,21 @@ fn local_comment(conn: &mut AnyConnection, site: &Site, id: &str) -> crate::doma
         .optional()?)
 }
 
+/// The local proposal an address names: one of ours, or the post on another server it came from.
+fn named_proposal(conn: &mut AnyConnection, site: &Site, id: &str) -> crate::domain::Result<Option<String>> {
+    match local_proposal(site, id) {
+        Some(proposal) => Ok(Some(proposal)),
+        None => proposals::by_origin(conn, id),
+    }
+}
+
 /// The local proposal an address is about: the proposal itself, or the one a comment is under.
 fn local_proposal_id(
     conn: &mut AnyConnection,
     site: &Site,
     id: &str,
 ) -> crate::domain::Result<Option<String>> {
-    if let Some(proposal) = local_proposal(site, id) {
+    if let Some(proposal) = named_proposal(conn, site, id)? {
         return Ok(Some(proposal));
     }
     let Some(comment) = local_comment(conn, site, id)? else {
@@ -377,7 +385,7 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
     let (proposal, detail, known_user) = state
         .db
         .read(move |conn| {
-            let proposal_id = local_proposal(&site_, &object)
+            let proposal_id = named_proposal(conn, &site_, &object)?
                 .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here"))?;
             let proposal = proposals::find(conn, &proposal_id)?;
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
@@ -403,10 +411,21 @@ async fn on_like(data: &Data<FedState>, site: Site, actor: RemoteActor, like: Va
             // Under `peers` the attestation was checked above: its host is the actor's and a
             // listed peer, so the rule gives `peer`.
             let class = class_for(&rule, &actor.host);
-            if endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))? {
+            let endorsed = endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))?;
+            if endorsed {
                 if let Some(host) = &attested_by {
                     endorsements::set_attested_by(conn, &id, host)?;
                 }
+            }
+            // Lemmy turns a downvote into an upvote with a plain `Like`, no `Undo` first: one
+            // vote per person, so the vote against goes.
+            let switched = crate::domain::reactions::remove(
+                conn,
+                &proposal.id,
+                &user,
+                crate::domain::reactions::AGAINST,
+            )?;
+            if endorsed || switched {
                 outbox::after(conn, &site, Event::CountsChanged(proposal.id))?;
             }
             Ok::<_, FedError>(())
@@ -673,7 +692,7 @@ async fn on_reaction(
     state
         .db
         .write(move |conn| {
-            let proposal_id = local_proposal(&site, &object).ok_or_else(|| {
+            let proposal_id = named_proposal(conn, &site, &object)?.ok_or_else(|| {
                 FedError::new(
                     StatusCode::NOT_FOUND,
                     "only proposals can be boosted or voted on here",
@@ -685,7 +704,18 @@ async fn on_reaction(
                 return Err(FedError::new(StatusCode::NOT_FOUND, "no such proposal"));
             }
             let user = remote_user(conn, &actor)?;
-            if crate::domain::reactions::add(conn, &proposal, &user, kind, &id)? {
+            let added = crate::domain::reactions::add(conn, &proposal, &user, kind, &id)?;
+            // And an upvote into a downvote with a plain `Dislike`: the endorsement goes, where
+            // the phase still lets endorsements change (after it they stay as counted).
+            let switched = kind == crate::domain::reactions::AGAINST && {
+                let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+                match endorsements::unendorse(conn, &detail, &proposal, &user) {
+                    Ok(removed) => removed,
+                    Err(crate::domain::Error::Forbidden(_)) => false,
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            if added || switched {
                 outbox::after(conn, &site, Event::CountsChanged(proposal_id))?;
             }
             Ok::<_, FedError>(())

@@ -244,18 +244,26 @@ fn not_on(inboxes: Vec<String>, hosts: &[String]) -> Vec<String> {
 }
 
 /// The `Page` as Lemmy shows it: Lemmy keeps only the text, so the state and the official
-/// answer are written under the body (in `content` and in the Markdown `source` it prefers).
-pub fn page_for_lemmy(page: &Value, proposal: &crate::domain::proposals::Proposal) -> Value {
+/// answer are written under the body (in `content` and in the Markdown `source` it prefers), in
+/// the town's language.
+pub fn page_for_lemmy(page: &Value, proposal: &crate::domain::proposals::Proposal, locale: &str) -> Value {
     let mut page = page.clone();
     if proposal.state == crate::domain::proposals::STATE_PUBLISHED && proposal.answer_html.is_none() {
         return page;
     }
-    let state = &proposal.state;
-    let mut html = format!("<hr><p><strong>State: {state}</strong></p>");
-    let mut markdown = format!("\n\n---\n\n**State: {state}**");
+    let tr = crate::i18n::I18n::shared().tr(locale);
+    let state = tr.t_with(
+        "federation-lemmy-state",
+        &[("state", tr.t(&format!("state-{}", proposal.state)))],
+    );
+    let state_html = super::content::escape(&state);
+    let mut html = format!("<hr><p><strong>{state_html}</strong></p>");
+    let mut markdown = format!("\n\n---\n\n**{state}**");
     if let (Some(answer_html), Some(answer)) = (&proposal.answer_html, &proposal.answer) {
-        html.push_str(&format!("<p><strong>Official answer</strong></p>{answer_html}"));
-        markdown.push_str(&format!("\n\n**Official answer**\n\n{answer}"));
+        let heading = tr.t("federation-lemmy-official-answer");
+        let heading_html = super::content::escape(&heading);
+        html.push_str(&format!("<p><strong>{heading_html}</strong></p>{answer_html}"));
+        markdown.push_str(&format!("\n\n**{heading}**\n\n{answer}"));
     }
     let content = format!("{}{html}", page["content"].as_str().unwrap_or_default());
     page["content"] = Value::String(content);
@@ -328,7 +336,13 @@ fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) ->
     // the author's name, by the process that holds the proposal. A proposal by someone
     // elsewhere, or by an account since deleted, is not sent to it.
     if author != group && origin.is_empty() {
-        let inner = person_activity(site, "Update", &author, &group, page_for_lemmy(&page, &proposal));
+        let inner = person_activity(
+            site,
+            "Update",
+            &author,
+            &group,
+            page_for_lemmy(&page, &proposal, &site.locale),
+        );
         sent += announce_for_lemmy(conn, site, &signer, &group, inner, &inboxes)?;
     }
     Ok(sent)

@@ -95,6 +95,7 @@ pub async fn on_create_page(
             record_received(conn, &id, &actor.ap_id, "Create")?;
             let user = remote_user(conn, &actor)?;
             let proposal = proposal_rules::create(conn, &detail, &user, &form)?;
+            proposal_rules::set_origin(conn, &proposal.id, &page_id)?;
             outbox::after(conn, &site, Event::ProposalCreated(proposal.id))?;
             Ok::<_, FedError>(())
         })
@@ -113,6 +114,7 @@ mod tests {
             base: "https://town.example".into(),
             domain: "town.example".into(),
             logo: None,
+            locale: "en".into(),
         }
     }
 

@@ -239,7 +239,7 @@ def main():
         check("staff answer the proposal officially (accepted)", r.status == 303, r.text[:300])
         body = wait_until("the answer on Lemmy", lambda: (lambda b: b if "install them in April" in b else None)(lemmy.post(lemmy_p1)["post"].get("body") or ""), timeout=60, interval=1)
         check("the official answer and the new state reach Lemmy (Announce(Update(Page)) in the author's name)",
-              "State: accepted" in body and "install them in April" in body, body,
+              "State: Accepted" in body and "install them in April" in body, body,
               row=("Announce(Update(Page)) in the author's name: official answer, state", "Plenum → Lemmy"))
 
         print("== withdrawal and moderation removal")
@@ -247,8 +247,8 @@ def main():
         lemmy_fountain = lemmy_post_by_name(lemmy, cid, "Repair the old fountain")["post"]["id"]
         r = alice.api("POST", f"/api/v1/proposals/{fountain}/withdraw")
         check("the author withdraws a proposal", r.status in (200, 204), r.text[:300])
-        wait_until("the withdrawal on Lemmy", lambda: "State: withdrawn" in (lemmy.post(lemmy_fountain)["post"].get("body") or ""), timeout=60, interval=1)
-        check("Lemmy shows the proposal as withdrawn", "State: withdrawn" in lemmy.post(lemmy_fountain)["post"]["body"],
+        wait_until("the withdrawal on Lemmy", lambda: "State: Withdrawn" in (lemmy.post(lemmy_fountain)["post"].get("body") or ""), timeout=60, interval=1)
+        check("Lemmy shows the proposal as withdrawn", "State: Withdrawn" in lemmy.post(lemmy_fountain)["post"]["body"],
               row=("Announce(Update(Page)) by the author: withdrawal", "Plenum → Lemmy"))
         bike = existing["A bike lane on Station Road"]
         lemmy_bike = lemmy_post_by_name(lemmy, cid, "A bike lane on Station Road")["post"]["id"]
@@ -295,6 +295,16 @@ def main():
         p = proposal(alice, trees)
         check("a downvote counts 'against', never as an endorsement",
               p["against_count"] == 1 and p["endorsement_count"] == 0 and p["federated_count"] == 0, p, row=("Dislike (downvote) → against", "Lemmy → Plenum"))
+        lemmy.ok("POST", "/post/like", {"post_id": lemmy_trees, "score": 1})
+        wait_until("the switch to an upvote", lambda: proposal(alice, trees)["federated_count"] == 1, timeout=60, interval=1)
+        p = proposal(alice, trees)
+        check("switching a downvote to an upvote leaves one vote, the upvote",
+              p["federated_count"] == 1 and p["against_count"] == 0, p, row=("Like replacing a Dislike (vote switched)", "Lemmy → Plenum"))
+        lemmy.ok("POST", "/post/like", {"post_id": lemmy_trees, "score": -1})
+        wait_until("the switch to a downvote", lambda: proposal(alice, trees)["against_count"] == 1, timeout=60, interval=1)
+        p = proposal(alice, trees)
+        check("switching an upvote to a downvote leaves one vote, the downvote",
+              p["federated_count"] == 0 and p["against_count"] == 1, p, row=("Dislike replacing a Like (vote switched)", "Lemmy → Plenum"))
         lemmy.ok("POST", "/post/like", {"post_id": lemmy_trees, "score": 0})
         wait_until("the downvote undone", lambda: proposal(alice, trees)["against_count"] == 0, timeout=60, interval=1)
         check("undoing the downvote withdraws it", proposal(alice, trees)["against_count"] == 0, row=("Undo(Dislike)", "Lemmy → Plenum"))
@@ -312,6 +322,16 @@ def main():
                                                                   if p["title"] == "A swimming pond in the north park"), None), timeout=60, interval=1)
         check("the Lemmy post becomes a proposal by the Lemmy user", "swimming pond" in found["body"] and found["author_name"], found,
               row=("Create(Page) in an open process → proposal", "Lemmy → Plenum"))
+        pond_post = j["post_view"]["post"]["id"]
+        lemmy.ok("POST", "/comment", {"post_id": pond_post, "content": "The north park floods in spring, mind the level."})
+        reply = wait_until("the comment on the Lemmy post in Plenum", lambda: next((c for c in plenum_comments(alice, found["id"]) if "floods in spring" in c["body"]), None), timeout=60, interval=1)
+        check("a comment on the Lemmy post reaches the proposal it became", reply is not None, reply,
+              row=("Create(Note) under a Lemmy user's post → comment on its proposal", "Lemmy → Plenum"))
+        # (Lemmy counts its author's upvote of their own post already, so the vote tried is a downvote.)
+        lemmy.ok("POST", "/post/like", {"post_id": pond_post, "score": -1})
+        wait_until("the downvote of the Lemmy post", lambda: proposal(alice, found["id"])["against_count"] == 1, timeout=60, interval=1)
+        check("a vote on the Lemmy post counts on its proposal", proposal(alice, found["id"])["against_count"] == 1,
+              row=("Dislike of a Lemmy user's post → vote against its proposal", "Lemmy → Plenum"))
 
         print("== what the staff federation page says about Lemmy")
         rows = wait_until("deliveries settled", lambda: (lambda rs: rs if rs and not any("Waiting" in " ".join(r) for r in rs) else None)(deliveries_to(staff, "lemmy.test")), timeout=60, interval=1)
