@@ -482,6 +482,27 @@ def mastodon_and_lemmy_shapes(t):
             "object": {"id": f"{lemmy}/activities/dislike/1", "type": "Like", "actor": lemmy, "object": page1}, "audience": f"{a.base}/processes/budget-2026"}
     r = signed_post(f"{a.base}/processes/budget-2026/inbox", undo, lkey, fake.key)
     check("Lemmy's Undo(Like) of that vote withdraws it", r.status == 202 and page_json(a, p1)["againstCount"] == before_against, r.text, row=("Lemmy-shaped", "Undo(Like) withdrawing a Dislike", "→ Plenum"))
+    # Lemmy switches a vote with a plain Like or Dislike, no Undo first: one vote per person.
+    inbox_b = f"{a.base}/processes/budget-2026/inbox"
+    audience = f"{a.base}/processes/budget-2026"
+    base_fed = page_json(a, p1)["federatedEndorsements"]
+    vote = lambda kind, n: {"@context": AS, "id": f"{lemmy}/activities/{kind.lower()}/{n}", "type": kind, "actor": lemmy, "object": page1, "audience": audience}
+    r = signed_post(inbox_b, vote("Like", 2), lkey, fake.key)
+    check("a Lemmy upvote counts apart", r.status == 202 and page_json(a, p1)["federatedEndorsements"] == base_fed + 1, r.text)
+    r = signed_post(inbox_b, vote("Dislike", 2), lkey, fake.key)
+    page = page_json(a, p1)
+    check("a Dislike after a Like replaces it (one vote per person)",
+          r.status == 202 and page["federatedEndorsements"] == base_fed and page["againstCount"] == before_against + 1, (r.text, page),
+          row=("Lemmy-shaped", "Dislike switching an upvote", "→ Plenum"))
+    r = signed_post(inbox_b, vote("Like", 3), lkey, fake.key)
+    page = page_json(a, p1)
+    check("a Like after a Dislike replaces it (one vote per person)",
+          r.status == 202 and page["federatedEndorsements"] == base_fed + 1 and page["againstCount"] == before_against, (r.text, page),
+          row=("Lemmy-shaped", "Like switching a downvote", "→ Plenum"))
+    undo = {"@context": AS, "id": f"{lemmy}/activities/undo/3", "type": "Undo", "actor": lemmy,
+            "object": {"id": f"{lemmy}/activities/like/3", "type": "Like", "actor": lemmy, "object": page1}, "audience": audience}
+    r = signed_post(inbox_b, undo, lkey, fake.key)
+    check("and its Undo(Like) leaves no vote", r.status == 202 and page_json(a, p1)["federatedEndorsements"] == base_fed, r.text)
     before_fed = page_json(a, p1)["federatedEndorsements"]
     like_masto = {"@context": AS, "id": f"{masto}#likes/1", "type": "Like", "actor": masto, "object": page1}
     r = signed_post(author_inbox, like_masto, mkey, fake.key)
