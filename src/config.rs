@@ -54,6 +54,9 @@ pub struct Config {
     /// or `forwarded` (RFC 7239). Only that one is read: a proxy passes the other one on as the
     /// client wrote it.
     pub forwarded_header: ForwardedHeader,
+    /// Who may read `/metrics` (Prometheus text): `PLENUM_METRICS_ALLOW`, addresses or CIDR
+    /// ranges of the scrapers. Empty, the default: the endpoint answers 404 to everyone.
+    pub metrics_allow: Vec<ipnet::IpNet>,
 }
 
 /// The header a trusted proxy adds the client's address to.
@@ -90,6 +93,7 @@ struct FileConfig {
     password_hash_wait_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     forwarded_header: Option<String>,
+    metrics_allow: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -241,22 +245,8 @@ impl Config {
             })?,
             None => from_file.password_hash_wait_ms.unwrap_or(DEFAULT_HASH_WAIT_MS),
         };
-        let proxies: Vec<String> = match env("PLENUM_TRUSTED_PROXIES") {
-            Some(v) => v.split(',').map(str::to_string).collect(),
-            None => from_file.trusted_proxies.unwrap_or_default(),
-        };
-        let trusted_proxies = proxies
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                crate::web::client_ip::parse_range(p).ok_or(ConfigError::Invalid {
-                    name: "PLENUM_TRUSTED_PROXIES",
-                    what: "address or CIDR range",
-                    value: p.to_string(),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let trusted_proxies = address_ranges("PLENUM_TRUSTED_PROXIES", from_file.trusted_proxies)?;
+        let metrics_allow = address_ranges("PLENUM_METRICS_ALLOW", from_file.metrics_allow)?;
         let forwarded_header = match pick("PLENUM_FORWARDED_HEADER", from_file.forwarded_header) {
             None => ForwardedHeader::XForwardedFor,
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {
@@ -275,6 +265,7 @@ impl Config {
             password_hash_slots,
             password_hash_wait: std::time::Duration::from_millis(password_hash_wait_ms),
             trusted_proxies,
+            metrics_allow,
             forwarded_header,
             authorized_fetch,
             tls,
@@ -309,6 +300,7 @@ impl Config {
             password_hash_slots: default_hash_slots(),
             password_hash_wait: std::time::Duration::from_millis(DEFAULT_HASH_WAIT_MS),
             trusted_proxies: Vec::new(),
+            metrics_allow: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
         }
     }
@@ -478,6 +470,30 @@ fn parse_bool(text: &str) -> Option<bool> {
 
 fn is_hex_color(value: &str) -> bool {
     value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// A list of addresses or CIDR ranges, from the environment variable `name` (comma-separated) or
+/// else the configuration file's list.
+fn address_ranges(
+    name: &'static str,
+    from_file: Option<Vec<String>>,
+) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let values: Vec<String> = match std::env::var(name).ok().filter(|v| !v.is_empty()) {
+        Some(v) => v.split(',').map(str::to_string).collect(),
+        None => from_file.unwrap_or_default(),
+    };
+    values
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            crate::web::client_ip::parse_range(p).ok_or(ConfigError::Invalid {
+                name,
+                what: "address or CIDR range",
+                value: p.to_string(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

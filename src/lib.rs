@@ -13,4 +13,5 @@ pub mod domain;
 pub mod federation;
 pub mod i18n;
 pub mod markdown;
+pub mod metrics;
 pub mod web;

@@ -165,6 +165,36 @@ impl Db {
         self.backend
     }
 
+    /// Whether this node can serve: the database answers and has every migration this binary
+    /// knows (a node started before an upgrade's migration ran is not ready for the new code's
+    /// queries, nor the new node for an old schema).
+    pub async fn ready(&self) -> Result<(), DbError> {
+        self.read(|conn| {
+            let pending = match conn {
+                AnyConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+                AnyConnection::Postgresql(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+            }
+            .map_err(|e| DbError::Migration(e.to_string()))?;
+            if pending {
+                return Err(DbError::Migration("migrations not applied yet".into()));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Each pool's size and idle connections, for the metrics: `(pool, connections, idle)`.
+    /// On PostgreSQL readers and writers are one pool.
+    pub fn pool_state(&self) -> Vec<(&'static str, u32, u32)> {
+        let readers = self.readers.state();
+        let mut pools = vec![("readers", readers.connections, readers.idle_connections)];
+        if self.backend == Backend::Sqlite {
+            let writers = self.writers.state();
+            pools.push(("writer", writers.connections, writers.idle_connections));
+        }
+        pools
+    }
+
     fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.writers.get()?;
         let result = match &mut *conn {

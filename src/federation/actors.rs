@@ -364,9 +364,24 @@ impl Object for RemoteActor {
                     .set(row.clone())
                     .execute(conn)?;
                 if updated == 0 {
-                    diesel::insert_into(remote_actors::table)
-                        .values(row)
-                        .execute(conn)?;
+                    // Two nodes of one town can hear from a new actor at the same moment: both
+                    // find no row, one insert wins. The other's insert runs in a savepoint, so its
+                    // unique violation leaves the transaction usable, and it writes its copy over
+                    // the winner's (both were fetched from the actor's server just now).
+                    let inserted = conn.transaction(|c| {
+                        diesel::insert_into(remote_actors::table)
+                            .values(row.clone())
+                            .execute(c)
+                    });
+                    match inserted.map_err(crate::db::DbError::from) {
+                        Ok(_) => {}
+                        Err(crate::db::DbError::AlreadyExists) => {
+                            diesel::update(remote_actors::table.filter(remote_actors::ap_id.eq(&id)))
+                                .set(row)
+                                .execute(conn)?;
+                        }
+                        Err(other) => return Err(other.into()),
+                    }
                 }
                 Ok::<_, crate::domain::Error>(())
             })

@@ -482,6 +482,12 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
                         Err(failed) => Outcome::Failed(failed),
                     },
                 };
+                crate::metrics::record_delivery(match &outcome {
+                    Outcome::Delivered => "delivered",
+                    Outcome::Skipped(_) => "skipped",
+                    Outcome::Failed(failed) if failed.refused => "refused",
+                    Outcome::Failed(_) => "failed",
+                });
                 let id = item.id.clone();
                 let attempts = item.attempts;
                 let result = state

@@ -5,6 +5,7 @@ pub mod api;
 pub mod client_ip;
 pub mod context;
 pub mod error;
+pub mod ops;
 pub mod pages;
 pub mod security;
 
@@ -26,6 +27,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(pages::router())
         .merge(api::router())
         .merge(crate::federation::routes::router())
+        .merge(ops::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::federation::signed_fetch::guard,
@@ -38,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             state.clone(),
             security::headers_layer,
         ))
+        .layer(middleware::from_fn(ops::count_requests))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -52,13 +55,13 @@ pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
     tracing::info!(address = %address, public = %state.config.public_url, tls = state.config.tls.is_some(), "Plenum is listening");
     match &state.config.tls {
         Some(files) => {
-            // Our own TLS: no reverse proxy needed. Stops on Ctrl-C / SIGINT like the plain server.
+            // Our own TLS: no reverse proxy needed. Stops on SIGTERM / SIGINT like the plain server.
             let tls = axum_server::tls_openssl::OpenSSLConfig::from_pem_file(&files.cert, &files.key)
                 .map_err(|e| anyhow::anyhow!("cannot load the TLS certificate or key: {e}"))?;
             let handle = axum_server::Handle::new();
             let stopper = handle.clone();
             tokio::spawn(async move {
-                let _ = tokio::signal::ctrl_c().await;
+                stop_signal().await;
                 stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
             axum_server::bind_openssl(address, tls)
@@ -69,11 +72,34 @@ pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
         None => {
             let listener = tokio::net::TcpListener::bind(address).await?;
             axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
+                .with_graceful_shutdown(stop_signal())
                 .await?;
         }
     }
     Ok(())
+}
+
+/// SIGTERM (what systemd, Docker and an orchestrator's rolling restart send) or SIGINT (Ctrl-C):
+/// stop taking connections and finish the requests under way, so that a node leaving a cluster
+/// loses no answer a client is waiting for.
+async fn stop_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the server gracefully");
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("stopping: finishing the requests under way");
 }

@@ -37,7 +37,6 @@ pub fn router() -> Router<Arc<AppState>> {
             "/static/header.png",
             get(|| png(include_bytes!("../../../static/header.png"))),
         )
-        .route("/health", get(|| async { "ok" }))
         .merge(home::router())
         .merge(auth::router())
         .merge(account::router())
