@@ -30,8 +30,9 @@ struct Args {
     /// The `plenum` binary to start (build it with --release for real figures).
     #[arg(long, default_value = "target/release/plenum")]
     plenum: PathBuf,
-    /// Databases to run on: sqlite, postgres or both.
-    #[arg(long, value_delimiter = ',', default_values_t = vec!["sqlite".to_string(), "postgres".to_string()])]
+    /// Setups to run: `sqlite`, `postgres` (one node), `postgres-3` (three nodes on one
+    /// PostgreSQL database behind HAProxy).
+    #[arg(long, value_delimiter = ',', default_values_t = vec!["sqlite".to_string(), "postgres".to_string(), "postgres-3".to_string()])]
     db: Vec<String>,
     /// Small data and 1 s scenarios: keeps the harness working in CI; figures mean nothing.
     #[arg(long)]
@@ -141,7 +142,13 @@ async fn main() -> anyhow::Result<()> {
 
 impl Bench {
     async fn on(&mut self, db: &str) -> anyhow::Result<()> {
-        std::env::set_var("PLENUM_TEST_DB", db);
+        let (engine, nodes) = match db {
+            "sqlite" => ("sqlite", 1),
+            "postgres" => ("postgres", 1),
+            "postgres-3" => ("postgres", 3),
+            other => anyhow::bail!("unknown setup {other}: sqlite, postgres or postgres-3"),
+        };
+        std::env::set_var("PLENUM_TEST_DB", engine);
         // PostgreSQL on the same machine, as one server runs it: over loopback without TLS
         // (libpq's default `sslmode=prefer` encrypts every query when the server has a
         // certificate, as Debian's has: a fifth of Plenum's CPU in OpenSSL in a profile).
@@ -170,7 +177,7 @@ impl Bench {
             size.proposals * size.comments_per_proposal,
             started.elapsed().as_secs_f64()
         ));
-        if db == "postgres" {
+        if engine == "postgres" {
             // A database that has been running has been vacuumed and analysed by autovacuum:
             // row estimates for the planner, and the visibility map that lets the list's
             // covering indexes answer without visiting the table. Just after a bulk load it
@@ -181,7 +188,11 @@ impl Bench {
             conn.batch_execute("VACUUM (ANALYZE)")?;
         }
         let log = std::env::temp_dir().join(format!("plenum-bench-{db}.log"));
-        let server = Server::start(&self.args.plenum, &database.url, &log, None)?;
+        let server = if nodes > 1 {
+            Server::cluster(&self.args.plenum, &database.url, &log, nodes)?
+        } else {
+            Server::start(&self.args.plenum, &database.url, &log, None)?
+        };
         tokio::time::sleep(Duration::from_secs(2)).await;
         let idle = server.cost_at_rest();
         self.rows.push(Row {
@@ -198,8 +209,17 @@ impl Bench {
                 max_ms: 0.0,
                 first_error: None,
             },
-            goal: "RSS ≤ 25 MB".into(),
-            met: idle.peak_rss_mb <= 25.0,
+            // Several nodes: HAProxy's RSS is in the sum too, so the goal reads each node's own memory.
+            goal: if nodes > 1 {
+                "private ≤ 25 MB a node".into()
+            } else {
+                "RSS ≤ 25 MB".into()
+            },
+            met: if nodes > 1 {
+                idle.peak_private_mb <= 25.0 * nodes as f64
+            } else {
+                idle.peak_rss_mb <= 25.0
+            },
             cost: idle,
             checked: "ok".into(),
         });
@@ -270,7 +290,7 @@ impl Bench {
         make: Make,
         per_second: Option<f64>,
     ) -> (Outcome, Cost) {
-        let usage = Usage::watch(server.pid());
+        let usage = Usage::watch(server);
         on_measure(server, self.seconds);
         let outcome = client::run_paced(clients, self.seconds, expect, make, per_second).await;
         (outcome, usage.finish())
@@ -554,7 +574,7 @@ impl Bench {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             signed.get(i).cloned()
         });
-        let usage = Usage::watch(pid);
+        let usage = Usage::watch_pids(vec![pid]);
         let outcome = client::run_paced(clients, self.seconds, &[202], make, None).await;
         let cost = usage.finish();
         let counted = counted().await? - before;
@@ -619,7 +639,7 @@ impl Bench {
             }
         };
         let expected = 2 * followers as u64;
-        let usage = Usage::watch(server.pid());
+        let usage = Usage::watch(&server);
         // A profile of the deliveries covers about the goal's 3 s (not the crash run below).
         on_measure(&server, Duration::from_secs(3));
         let started = Instant::now();
@@ -647,7 +667,11 @@ impl Bench {
             },
         );
 
-        // The same, with the sender killed mid-way.
+        // The same, with the sender killed mid-way (one node: with several, the cluster test
+        // kills one of three, federation-tests/cluster).
+        if server.is_cluster() {
+            return Ok(server);
+        }
         let mut server = server;
         let before = receivers.seen().await?;
         let started = Instant::now();
@@ -740,6 +764,69 @@ fn count_received(pool: &plenum::db::Db) -> anyhow::Result<i64> {
 
 fn print_table(rows: &[Row]) {
     println!("\n{}", markdown(rows));
+    println!("{}", side_by_side(rows));
+}
+
+/// One line per scenario, one column per setup, and each setup's ratio to SQLite's figure
+/// (throughput for requests, seconds for the fan-out): the three setups measured in one run.
+fn side_by_side(rows: &[Row]) -> String {
+    let mut setups: Vec<&str> = Vec::new();
+    let mut scenarios: Vec<&str> = Vec::new();
+    for r in rows {
+        if !setups.contains(&r.db.as_str()) {
+            setups.push(&r.db);
+        }
+        if r.clients > 0 && !scenarios.contains(&r.scenario.as_str()) {
+            scenarios.push(&r.scenario);
+        }
+    }
+    let name = |setup: &str| match setup {
+        "sqlite" => "SQLite".to_string(),
+        "postgres" => "PostgreSQL, 1 node".to_string(),
+        "postgres-3" => "PostgreSQL, 3 nodes + HAProxy".to_string(),
+        other => other.to_string(),
+    };
+    let mut out = String::from("| scenario |");
+    for setup in &setups {
+        out.push_str(&format!(" {} |", name(setup)));
+    }
+    for setup in setups.iter().filter(|s| **s != "sqlite") {
+        out.push_str(&format!(" {} ÷ SQLite |", name(setup)));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(setups.len() + setups.iter().filter(|s| **s != "sqlite").count()));
+    out.push('\n');
+    for scenario in scenarios {
+        let fan_out = scenario.starts_with("fan-out");
+        let figure = |setup: &str| {
+            rows.iter()
+                .find(|r| r.db == setup && r.scenario == scenario)
+                .map(|r| {
+                    if fan_out {
+                        r.outcome.seconds
+                    } else {
+                        r.outcome.per_second
+                    }
+                })
+        };
+        out.push_str(&format!("| {scenario} |"));
+        for setup in &setups {
+            out.push_str(&match figure(setup) {
+                Some(v) if fan_out => format!(" {v:.2} s |"),
+                Some(v) => format!(" {v:.0}/s |"),
+                None => " – |".into(),
+            });
+        }
+        for setup in setups.iter().filter(|s| **s != "sqlite") {
+            out.push_str(&match (figure(setup), figure("sqlite")) {
+                // For throughput a ratio below 1 is slower; for the fan-out's seconds, above 1.
+                (Some(v), Some(base)) if base > 0.0 => format!(" {:.2} |", v / base),
+                _ => " – |".into(),
+            });
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn markdown(rows: &[Row]) -> String {
@@ -805,9 +892,10 @@ fn write_doc(path: &PathBuf, bench: &Bench) -> anyhow::Result<()> {
         })
         .unwrap_or_default();
     let block = format!(
-        "{start}\nRun {when}, commit `{commit}`, {} cores ({cpu}), `{}` s per scenario, command `bash bench/run.sh`.\n\n{}\n{}\n\n```json\n{}\n```\n{end}",
+        "{start}\nRun {when}, commit `{commit}`, {} cores ({cpu}), `{}` s per scenario, command `bash bench/run.sh`.\n\nSide by side (requests per second, or seconds for a fan-out; the ratio is to SQLite's figure):\n\n{}\nEvery row:\n\n{}\n{}\n\n```json\n{}\n```\n{end}",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         bench.seconds.as_secs(),
+        side_by_side(&bench.rows),
         markdown(&bench.rows),
         bench.notes.iter().map(|n| format!("- {n}")).collect::<Vec<_>>().join("\n"),
         serde_json::to_string_pretty(&bench.rows)?,

@@ -7,8 +7,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// One `plenum serve`, or several on one database behind HAProxy (`base` is then the balancer's
+/// address, and memory and CPU are those of every node and the balancer together).
 pub struct Server {
-    child: Child,
+    nodes: Vec<Child>,
+    balancer: Option<Child>,
     pub base: String,
 }
 
@@ -25,29 +28,87 @@ impl Server {
     pub fn start(binary: &Path, database_url: &str, log: &Path, port: Option<u16>) -> anyhow::Result<Server> {
         let port = port.unwrap_or_else(free_port);
         let base = format!("http://localhost:{port}");
+        let node = start_node(binary, database_url, log, port, &base)?;
+        let server = Server {
+            nodes: vec![node],
+            balancer: None,
+            base,
+        };
+        wait_for_port(port, log)?;
+        Ok(server)
+    }
+
+    /// `count` nodes on one database behind HAProxy (Debian's `haproxy`, round robin, as
+    /// `docs/operations.md` configures it): every node calls itself by the balancer's address.
+    pub fn cluster(binary: &Path, database_url: &str, log: &Path, count: usize) -> anyhow::Result<Server> {
+        let port = free_port();
+        let base = format!("http://localhost:{port}");
+        let ports: Vec<u16> = (0..count).map(|_| free_port()).collect();
+        let mut server = Server {
+            nodes: Vec::new(),
+            balancer: None,
+            base,
+        };
+        for (i, node_port) in ports.iter().enumerate() {
+            server
+                .nodes
+                .push(start_node(binary, database_url, log, *node_port, &server.base)?);
+            // The first applies the migrations; the others start on a database that has them.
+            if i == 0 {
+                wait_for_port(*node_port, log)?;
+            }
+        }
+        for node_port in &ports {
+            wait_for_port(*node_port, log)?;
+        }
+        let servers: String = ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("    server n{} 127.0.0.1:{p} check\n", i + 1))
+            .collect();
+        let config = format!(
+            "global\n    maxconn 8192\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    \
+             timeout server 60s\n    retries 3\n    option redispatch 1\n    retry-on conn-failure\n    \
+             option http-keep-alive\nfrontend town\n    bind 127.0.0.1:{port}\n    default_backend nodes\n\
+             backend nodes\n    balance roundrobin\n    option httpchk GET /health\n    \
+             http-check expect status 200\n    default-server inter 1s fall 2 rise 2\n{servers}"
+        );
+        let config_path = log.with_extension("haproxy.cfg");
+        std::fs::write(&config_path, config)?;
         let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
-        let mut command = Command::new(binary);
-        command
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("PLENUM_BIND", format!("127.0.0.1:{port}"))
-            .env("PLENUM_PUBLIC_URL", &base)
-            .env("PLENUM_SECRET_KEY", "benchmark-secret-key-0123456789abcdef0123")
-            .env("PLENUM_DEFAULT_LOCALE", "en")
-            .env("PLENUM_LOG", "warn")
-            .env("PLENUM_FEDERATION_ALLOW_PRIVATE", "*")
-            .stdout(Stdio::from(log_file.try_clone()?))
-            .stderr(Stdio::from(log_file));
-        let child = command.spawn()?;
-        let server = Server { child, base };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let haproxy = if Path::new("/usr/sbin/haproxy").exists() {
+            "/usr/sbin/haproxy"
+        } else {
+            "haproxy"
+        };
+        server.balancer = Some(
+            Command::new(haproxy)
+                .args(["-db", "-f"])
+                .arg(&config_path)
+                .stdout(Stdio::from(log_file.try_clone()?))
+                .stderr(Stdio::from(log_file))
+                .spawn()
+                .map_err(|e| {
+                    anyhow::anyhow!("haproxy did not start ({e}); Debian: apt-get install haproxy")
+                })?,
+        );
+        wait_for_port(port, log)?;
+        // Until its first health checks pass HAProxy has no node to send to.
+        let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            if answers_ok(port, "/health") {
                 return Ok(server);
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(200));
         }
-        anyhow::bail!("plenum did not start within 60 s (see {})", log.display())
+        anyhow::bail!(
+            "HAProxy sent no request to a node within 30 s (see {})",
+            log.display()
+        )
+    }
+
+    pub fn is_cluster(&self) -> bool {
+        self.nodes.len() > 1
     }
 
     pub fn port(&self) -> u16 {
@@ -58,14 +119,23 @@ impl Server {
             .unwrap_or(0)
     }
 
+    /// The first node's process (the one a profile follows).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.nodes[0].id()
     }
 
-    /// Resident memory now, in bytes.
+    /// Every process the setup runs: the nodes, and the balancer if there is one.
+    pub fn pids(&self) -> Vec<u32> {
+        self.nodes
+            .iter()
+            .chain(self.balancer.iter())
+            .map(|c| c.id())
+            .collect()
+    }
+
     /// What the server holds now, for rows measured at rest (no CPU counted).
     pub fn cost_at_rest(&self) -> Cost {
-        let memory = memory_of(self.pid());
+        let memory = memory_of_all(&self.pids());
         Cost {
             peak_rss_mb: memory.rss as f64 / 1_048_576.0,
             peak_private_mb: memory.private as f64 / 1_048_576.0,
@@ -74,9 +144,65 @@ impl Server {
     }
 
     pub fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in self.nodes.iter_mut().chain(self.balancer.iter_mut()) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
+}
+
+fn start_node(
+    binary: &Path,
+    database_url: &str,
+    log: &Path,
+    port: u16,
+    public: &str,
+) -> anyhow::Result<Child> {
+    let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+    let mut command = Command::new(binary);
+    command
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("PLENUM_BIND", format!("127.0.0.1:{port}"))
+        .env("PLENUM_PUBLIC_URL", public)
+        .env("PLENUM_SECRET_KEY", "benchmark-secret-key-0123456789abcdef0123")
+        .env("PLENUM_DEFAULT_LOCALE", "en")
+        .env("PLENUM_LOG", "warn")
+        .env("PLENUM_FEDERATION_ALLOW_PRIVATE", "*")
+        .stdout(Stdio::from(log_file.try_clone()?))
+        .stderr(Stdio::from(log_file));
+    Ok(command.spawn()?)
+}
+
+/// Whether `GET path` on the port answers 200 (one plain HTTP/1.0 request).
+fn answers_ok(port: u16, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes())
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.ends_with(b" 200")
+}
+
+fn wait_for_port(port: u16, log: &Path) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    anyhow::bail!(
+        "nothing listens on port {port} after 60 s (see {})",
+        log.display()
+    )
 }
 
 impl Drop for Server {
@@ -114,6 +240,20 @@ fn memory_of(pid: u32) -> Memory {
     }
 }
 
+/// The memory of several processes, added up.
+fn memory_of_all(pids: &[u32]) -> Memory {
+    pids.iter()
+        .map(|pid| memory_of(*pid))
+        .fold(Memory::default(), |a, m| Memory {
+            rss: a.rss + m.rss,
+            private: a.private + m.private,
+        })
+}
+
+fn cpu_ticks_of_all(pids: &[u32]) -> u64 {
+    pids.iter().map(|pid| cpu_ticks(*pid)).sum()
+}
+
 /// CPU time (user + system) of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -129,14 +269,14 @@ fn cpu_ticks(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// Samples a process's memory every 50 ms while a scenario runs.
+/// Samples the memory of a server's processes every 50 ms while a scenario runs.
 pub struct Usage {
     stop: Arc<AtomicBool>,
     peak: Arc<AtomicU64>,
     peak_private: Arc<AtomicU64>,
     started: Instant,
     ticks_before: u64,
-    pid: u32,
+    pids: Vec<u32>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -151,15 +291,19 @@ pub struct Cost {
 }
 
 impl Usage {
-    pub fn watch(pid: u32) -> Usage {
+    pub fn watch(server: &Server) -> Usage {
+        Usage::watch_pids(server.pids())
+    }
+
+    pub fn watch_pids(pids: Vec<u32>) -> Usage {
         let stop = Arc::new(AtomicBool::new(false));
-        let now = memory_of(pid);
+        let now = memory_of_all(&pids);
         let peak = Arc::new(AtomicU64::new(now.rss));
         let peak_private = Arc::new(AtomicU64::new(now.private));
-        let (s, p, pp) = (stop.clone(), peak.clone(), peak_private.clone());
+        let (s, p, pp, watched) = (stop.clone(), peak.clone(), peak_private.clone(), pids.clone());
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
-                let now = memory_of(pid);
+                let now = memory_of_all(&watched);
                 p.fetch_max(now.rss, Ordering::Relaxed);
                 pp.fetch_max(now.private, Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(50));
@@ -170,8 +314,8 @@ impl Usage {
             peak,
             peak_private,
             started: Instant::now(),
-            ticks_before: cpu_ticks(pid),
-            pid,
+            ticks_before: cpu_ticks_of_all(&pids),
+            pids,
             thread: Some(thread),
         }
     }
@@ -183,8 +327,8 @@ impl Usage {
         }
         let wall = self.started.elapsed().as_secs_f64();
         let ticks_per_sec = 100.0; // USER_HZ on Linux
-        let cpu = (cpu_ticks(self.pid).saturating_sub(self.ticks_before)) as f64 / ticks_per_sec;
-        let now = memory_of(self.pid);
+        let cpu = (cpu_ticks_of_all(&self.pids).saturating_sub(self.ticks_before)) as f64 / ticks_per_sec;
+        let now = memory_of_all(&self.pids);
         Cost {
             peak_rss_mb: self.peak.load(Ordering::Relaxed).max(now.rss) as f64 / 1_048_576.0,
             peak_private_mb: self.peak_private.load(Ordering::Relaxed).max(now.private) as f64 / 1_048_576.0,
