@@ -50,7 +50,7 @@ async fn metrics(State(state): State<Arc<AppState>>, request: Request) -> Respon
         return StatusCode::NOT_FOUND.into_response();
     }
     let mut text = crate::metrics::render();
-    match state.db.read(|conn| crate::federation::queue::counts(conn)).await {
+    match state.db.read(crate::federation::queue::counts).await {
         Ok(counts) => {
             text.push_str(
                 "# HELP plenum_deliveries_queued Deliveries in the shared queue, by state (all nodes).\n",
