@@ -9,7 +9,7 @@ use crate::db::AnyConnection;
 /// Why `user` may not act (a message that also says how to become eligible), or `None`.
 ///
 /// People of other servers are not judged here: federation counts their support in a class
-/// of its own (see `federation::apply::class_for`).
+/// of its own (see `federation::inbound::class_for`).
 pub fn denial(
     conn: &mut AnyConnection,
     detail: &ProcessDetail,

@@ -6,17 +6,18 @@
 
 use std::sync::Arc;
 
-use chrono::Duration;
-use serde_json::Value;
-
 use super::actors::RemoteActor;
-use super::apply::{id_of, record_received, remote_user};
 use super::error::FedError;
+use super::inbound::{record_received, remote_user};
 use super::outbox::Site;
+use super::protocol::Flag;
+use super::FedState;
 use crate::app::AppState;
 use crate::db::AnyConnection;
 use crate::domain::throttle::{self, Limit};
 use crate::domain::{comments, moderation, proposals};
+use activitypub_federation::config::Data;
+use chrono::Duration;
 
 /// Reports one server may send in an hour.
 pub const FLAGS_PER_SERVER: Limit = Limit {
@@ -28,23 +29,14 @@ pub const FLAGS_PER_SERVER: Limit = Limit {
 /// reported account and statuses in `object`, Lemmy one post or comment). Objects that are not
 /// ours (accounts, other servers' posts) are passed over.
 pub async fn on_flag(
-    state: &Arc<AppState>,
+    data: &Data<FedState>,
     site: Site,
     actor: RemoteActor,
-    flag: Value,
+    flag: Flag,
 ) -> Result<(), FedError> {
-    let named: Vec<String> = match &flag["object"] {
-        Value::Array(items) => items.iter().filter_map(id_of).map(str::to_string).collect(),
-        other => id_of(other).map(str::to_string).into_iter().collect(),
-    };
-    let comment = crate::markdown::plain_text(
-        flag["content"]
-            .as_str()
-            .or_else(|| flag["summary"].as_str())
-            .unwrap_or_default(),
-    );
-    let id = flag["id"].as_str().unwrap_or_default().to_string();
-    state
+    let comment = crate::markdown::plain_text(flag.comment());
+    let (id, named) = (flag.id, flag.object.0);
+    data.0
         .db
         .write(move |conn| {
             throttle::hit(conn, &format!("flag:{}", actor.host), FLAGS_PER_SERVER)?;

@@ -12,6 +12,7 @@ use super::actors::RemoteActor;
 use super::error::FedError;
 use super::mirror::{self, RemoteProcess};
 use super::outbox::{self, Site};
+use super::protocol::{Object, OrderedCollection};
 use super::FedState;
 use crate::app::AppState;
 
@@ -75,21 +76,20 @@ pub async fn unfollow(state: &Arc<AppState>, id: &str) -> Result<(), FedError> {
 pub async fn backfill(state: &Arc<AppState>, process: &RemoteProcess) -> Result<usize, FedError> {
     let data = super::data(state).await?;
     let outbox = Url::parse(&format!("{}/outbox", process.ap_id)).map_err(|_| FedError::bad("bad outbox"))?;
-    let collection: Value = fetch_object_http::<FedState, Value>(&outbox, &data).await?.object;
-    let items = collection["orderedItems"].as_array().cloned().unwrap_or_default();
+    let collection: OrderedCollection = fetch_object_http::<FedState, OrderedCollection>(&outbox, &data)
+        .await?
+        .object;
     let mut count = 0;
-    for item in items {
-        let mut object = item["object"].clone();
-        if matches!(object["type"].as_str(), Some("Create" | "Update")) {
-            object = object["object"].clone();
-        }
-        let Some(id) = super::apply::id_of(&object) else {
+    for item in collection.ordered_items {
+        // Each item is an activity (`Announce(Create(x))`): what matters is x.
+        let object = Object::from_json(item.raw["object"].clone()).unwrap_create_or_update();
+        let Some(id) = object.id() else {
             continue;
         };
-        if super::urls::host_of_str(id) != process.host || !object.is_object() {
+        if super::urls::host_of_str(id) != process.host || !object.raw.is_object() {
             continue;
         }
-        super::apply::mirror_object(&data, process, object).await?;
+        super::inbound::mirror_object(&data, process, object).await?;
         count += 1;
     }
     Ok(count)

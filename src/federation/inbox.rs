@@ -19,8 +19,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::actors::RemoteActor;
-use super::apply;
 use super::error::FedError;
+use super::inbound;
+use super::protocol::{self, Activity};
 use super::signatures::{self, Scheme};
 use super::{policy, urls, FedState};
 use crate::app::AppState;
@@ -63,7 +64,7 @@ async fn receive(
     let json: Value = serde_json::from_slice(&bytes)
         .map_err(|e| reject(FedError::bad(format!("body is not JSON: {e}"))))?;
     let id = json["id"].as_str().unwrap_or_default().to_string();
-    let actor = apply::id_of(&json["actor"]).unwrap_or_default().to_string();
+    let actor = protocol::id_of(&json["actor"]).unwrap_or_default().to_string();
     let with = |e: FedError| (e, id.clone(), actor.clone());
     if !json["type"].is_string() {
         return Err(with(FedError::bad("activity without a type")));
@@ -72,6 +73,9 @@ async fn receive(
         (Ok(i), Ok(a)) => (i, a),
         _ => return Err(with(FedError::bad("activity id and actor must be URLs"))),
     };
+    // Read into its type once: an activity of a type we do not act on reads as `Other`.
+    let activity = protocol::read(json)
+        .map_err(|e| with(FedError::bad(format!("the activity could not be read: {e}"))))?;
     let claim = signatures::claim(&parts.headers).map_err(with)?;
     // One actor cannot sign for another, even where the two share a key.
     if claim.owner() != actor {
@@ -90,7 +94,7 @@ async fn receive(
         .read(move |conn| -> Result<_, crate::domain::Error> {
             Ok((
                 policy::load(conn)?,
-                apply::already_received(conn, &seen_id)?,
+                inbound::already_received(conn, &seen_id)?,
                 RemoteActor::find(conn, &signer_id)?,
             ))
         })
@@ -113,7 +117,7 @@ async fn receive(
         )));
     }
     let data = super::data(state).await.map_err(|e| with(e.into()))?;
-    let result = receive_verified(&data, &claim, &parts, &bytes, json, stored_signer).await;
+    let result = receive_verified(&data, &claim, &parts, &bytes, activity, stored_signer).await;
     result.map_err(|e| {
         // Two copies racing: the second one's record of the id fails on the primary key.
         if e.status == StatusCode::CONFLICT {
@@ -133,9 +137,9 @@ async fn receive_verified(
     claim: &signatures::Claim,
     parts: &axum::http::request::Parts,
     body: &Bytes,
-    json: Value,
+    activity: Activity,
     stored_signer: Option<RemoteActor>,
 ) -> Result<(), FedError> {
     let actor = signatures::verify_by_signer(data, claim, parts, Some(body), stored_signer).await?;
-    apply::apply(data, actor, json).await
+    inbound::apply(data, actor, activity).await
 }

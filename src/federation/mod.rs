@@ -4,10 +4,10 @@
 //! signatures (with `http-signature-normalization`), Digest checks, bounded fetches that refuse
 //! private addresses, WebFinger lookups. Plenum keeps what the crate keeps in memory in its
 //! database instead: remote actors, the delivery queue (see `queue`), the ids of activities
-//! already applied. Layers: `inbox` → `apply` (domain rules) ; domain events → `outbox` → `queue`.
+//! already applied. Layers: `inbox` (checks) → `protocol` (typed activities) → `inbound` (one file
+//! per activity: its rules and effect); domain events → `outbox` → `queue`.
 
 pub mod actors;
-pub mod apply;
 pub mod attestation;
 pub mod content;
 pub mod deliver;
@@ -15,6 +15,7 @@ pub mod error;
 pub mod flag;
 pub mod follow;
 pub mod forms;
+pub mod inbound;
 pub mod inbox;
 pub mod keys;
 pub mod mirror;
@@ -22,6 +23,7 @@ pub mod objects;
 pub mod outbox;
 pub mod policy;
 pub mod posted;
+pub mod protocol;
 pub mod queue;
 pub mod routes;
 pub mod signatures;

@@ -10,12 +10,12 @@
 use activitypub_federation::config::Data;
 use axum::http::StatusCode;
 use chrono::NaiveDateTime;
-use serde_json::Value;
 
 use super::actors::RemoteActor;
-use super::apply::{id_of, record_received, remote_user};
 use super::error::FedError;
+use super::inbound::{record_received, remote_user};
 use super::outbox::{self, Event, Site};
+use super::protocol::{Create, Object};
 use super::{urls, FedState};
 use crate::domain::processes::{self as process_rules, Capability, ProcessDetail};
 use crate::domain::proposals::{self as proposal_rules, ProposalForm};
@@ -28,35 +28,29 @@ pub fn takes_fediverse_proposals(detail: &ProcessDetail, at: NaiveDateTime) -> b
 
 /// The slug of the local process a page is posted in: its `audience`, else the first local
 /// process among its recipients.
-fn posted_in(site: &Site, page: &Value, create: &Value) -> Option<String> {
+fn posted_in(site: &Site, page: &Object, create: &Create) -> Option<String> {
     let prefix = format!("{}/processes/", site.base);
     let slug = |id: &str| {
         let rest = id.strip_prefix(&prefix)?;
         (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
     };
-    let mut candidates: Vec<&str> = Vec::new();
-    for field in [&page["audience"], &create["audience"]] {
-        candidates.extend(id_of(field));
-    }
-    for field in [&page["to"], &page["cc"], &create["to"], &create["cc"]] {
-        match field {
-            Value::Array(items) => candidates.extend(items.iter().filter_map(Value::as_str)),
-            Value::String(one) => candidates.push(one),
-            _ => {}
-        }
-    }
-    candidates.into_iter().find_map(slug)
+    let audiences = [page.audience.id(), create.audience.id()].into_iter().flatten();
+    let recipients = [&page.to, &page.cc, &create.to, &create.cc]
+        .into_iter()
+        .flat_map(|list| list.iter());
+    audiences.chain(recipients).find_map(slug)
 }
 
 /// The Markdown of a post: its `source` when it has Markdown, else the text of its HTML.
-fn markdown_of(page: &Value) -> String {
-    let source = &page["source"];
-    if source["mediaType"].as_str() == Some("text/markdown") {
-        if let Some(text) = source["content"].as_str() {
-            return text.to_string();
+fn markdown_of(page: &Object) -> String {
+    if let Some(source) = &page.source {
+        if source.media_type.as_deref() == Some("text/markdown") {
+            if let Some(text) = &source.content {
+                return text.clone();
+            }
         }
     }
-    crate::markdown::plain_text(page["content"].as_str().unwrap_or_default())
+    crate::markdown::plain_text(page.content_html())
 }
 
 /// A remote person's `Create(Page)` in one of our processes.
@@ -64,24 +58,24 @@ pub async fn on_create_page(
     data: &Data<FedState>,
     site: Site,
     actor: RemoteActor,
-    create: Value,
+    create: Create,
 ) -> Result<(), FedError> {
-    let page = create["object"].clone();
-    let page_id = id_of(&page).unwrap_or_default().to_string();
+    let page = &create.object;
+    let page_id = page.id.id_or_empty().to_string();
     if urls::host_of_str(&page_id) != actor.host {
         return Err(FedError::forbidden("object id is not on the actor's server"));
     }
-    if id_of(&page["attributedTo"]) != Some(actor.ap_id.as_str()) {
+    if !page.attributed_to.is(&actor.ap_id) {
         return Err(FedError::forbidden("the post is attributed to someone else"));
     }
-    let slug = posted_in(&site, &page, &create)
+    let slug = posted_in(&site, page, &create)
         .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "the post is not in a process here"))?;
     let form = ProposalForm {
-        title: crate::markdown::plain_text(page["name"].as_str().unwrap_or_default()),
-        body: markdown_of(&page),
+        title: crate::markdown::plain_text(page.name.as_deref().unwrap_or_default()),
+        body: markdown_of(page),
         ..Default::default()
     };
-    let id = create["id"].as_str().unwrap_or_default().to_string();
+    let id = create.id.clone();
     let state = data.0.clone();
     state
         .db
@@ -118,22 +112,35 @@ mod tests {
         }
     }
 
+    fn create() -> Create {
+        serde_json::from_value(
+            json!({ "id": "https://lemmy.example/a/1", "actor": "https://lemmy.example/u/d" }),
+        )
+        .unwrap()
+    }
+
+    fn page(json: serde_json::Value) -> Object {
+        Object::from_json(json)
+    }
+
     #[test]
     fn a_post_is_in_its_audience_or_else_the_first_local_process_it_is_sent_to() {
-        let page = json!({ "audience": "https://town.example/processes/ideas" });
-        assert_eq!(posted_in(&site(), &page, &json!({})).as_deref(), Some("ideas"));
-        let page = json!({ "to": ["https://lemmy.example/c/x", "https://town.example/processes/parks"] });
-        assert_eq!(posted_in(&site(), &page, &json!({})).as_deref(), Some("parks"));
-        let page = json!({ "to": ["https://town.example/processes/parks/outbox"] });
-        assert_eq!(posted_in(&site(), &page, &json!({})), None);
+        let p = page(json!({ "audience": "https://town.example/processes/ideas" }));
+        assert_eq!(posted_in(&site(), &p, &create()).as_deref(), Some("ideas"));
+        let p = page(json!({ "to": ["https://lemmy.example/c/x", "https://town.example/processes/parks"] }));
+        assert_eq!(posted_in(&site(), &p, &create()).as_deref(), Some("parks"));
+        let p = page(json!({ "to": ["https://town.example/processes/parks/outbox"] }));
+        assert_eq!(posted_in(&site(), &p, &create()), None);
     }
 
     #[test]
     fn a_post_keeps_its_markdown_source_else_the_text_of_its_html() {
-        let page = json!({ "content": "<p>Hi</p>", "source": { "content": "**Hi**", "mediaType": "text/markdown" } });
-        assert_eq!(markdown_of(&page), "**Hi**");
+        let p = page(
+            json!({ "content": "<p>Hi</p>", "source": { "content": "**Hi**", "mediaType": "text/markdown" } }),
+        );
+        assert_eq!(markdown_of(&p), "**Hi**");
         assert_eq!(
-            markdown_of(&json!({ "content": "<p>Hello there</p>" })).trim(),
+            markdown_of(&page(json!({ "content": "<p>Hello there</p>" }))).trim(),
             "Hello there"
         );
     }

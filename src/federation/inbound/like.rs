@@ -1,0 +1,153 @@
+//! `Like` of one of our proposals: an endorsement by a person of another server, counted in the
+//! class the process's rule gives it (docs/federation.md, "Classes of an endorsement"). Under a
+//! `peers` rule the `Like` must carry a residency attestation from a listed peer town.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::fetch_object_http;
+use axum::http::StatusCode;
+use serde_json::Value;
+use url::Url;
+
+use super::addresses::named_proposal;
+use super::record_received;
+use super::remote_user::{known_remote_user, remote_user};
+use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
+use crate::federation::actors::{self, RemoteActor};
+use crate::federation::error::FedError;
+use crate::federation::outbox::{self, Event, Site};
+use crate::federation::protocol::Like;
+use crate::federation::{urls, FedState};
+
+pub async fn on_like(
+    data: &Data<FedState>,
+    site: Site,
+    actor: RemoteActor,
+    like: Like,
+) -> Result<(), FedError> {
+    let state = data.0.clone();
+    let object = like.object.id_or_empty().to_string();
+    // Everything that can be read is read first, outside the single writer: the proposal, its
+    // process (whose rule decides the class) and the remote account if there is one. Under
+    // `peers` the attestation is checked before the write too (it may need a fetch).
+    let (site_, actor_) = (site.clone(), actor.clone());
+    let (proposal, detail, known_user) = state
+        .db
+        .read(move |conn| {
+            let proposal_id = named_proposal(conn, &site_, &object)?
+                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here"))?;
+            let proposal = proposals::find(conn, &proposal_id)?;
+            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+            Ok::<_, FedError>((proposal, detail, known_remote_user(conn, &actor_)?))
+        })
+        .await?;
+    let rule = actors::Eligibility::of(&detail.process);
+    let attested_by = if rule.rule == "peers" {
+        Some(attested_host(data, &actor, like.residency.as_ref(), &rule.peer_hosts).await?)
+    } else {
+        None
+    };
+    let id = like.id;
+    state
+        .db
+        .write(move |conn| {
+            record_received(conn, &id, &actor.ap_id, "Like")?;
+            // The proposal as it is now (it may have been withdrawn or hidden since the read).
+            let proposal = proposals::find(conn, &proposal.id)?;
+            let user = match known_user {
+                Some(user) => user,
+                None => remote_user(conn, &actor)?,
+            };
+            // Under `peers` the attestation was checked above: its host is the actor's and a
+            // listed peer, so the rule gives `peer`.
+            let class = class_for(&rule, &actor.host);
+            let endorsed = endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))?;
+            if endorsed {
+                if let Some(host) = &attested_by {
+                    endorsements::set_attested_by(conn, &id, host)?;
+                }
+            }
+            // Lemmy turns a downvote into an upvote with a plain `Like`, no `Undo` first: one
+            // vote per person, so the vote against goes.
+            let switched = reactions::remove(conn, &proposal.id, &user, reactions::AGAINST)?;
+            if endorsed || switched {
+                outbox::after(conn, &site, Event::CountsChanged(proposal.id))?;
+            }
+            Ok::<_, FedError>(())
+        })
+        .await?;
+    state.deliveries_queued.notify_waiters();
+    Ok(())
+}
+
+/// The class a remote endorsement counts in, by the process's rule.
+pub fn class_for(rule: &actors::Eligibility, actor_host: &str) -> &'static str {
+    match rule.rule.as_str() {
+        "open" => endorsements::CLASS_OPEN,
+        "peers" if rule.peer_hosts.iter().any(|h| h == actor_host) => endorsements::CLASS_PEER,
+        _ => endorsements::CLASS_FEDERATED,
+    }
+}
+
+/// Under a `peers` rule, the attestation a `Like` carries: checked against the issuing town's
+/// key, fetched from its instance actor. Returns the issuing host when it checks out.
+async fn attested_host(
+    data: &Data<FedState>,
+    actor: &RemoteActor,
+    attestation: Option<&Value>,
+    peer_hosts: &[String],
+) -> Result<String, FedError> {
+    let issuer_doc = match attestation
+        .and_then(|a| a["issuer"].as_str())
+        .and_then(|i| Url::parse(i).ok())
+    {
+        // Only the actor's own server may vouch for it; anything else is refused below, unfetched.
+        Some(issuer) if urls::host_of(&issuer) == actor.host => {
+            fetch_object_http::<FedState, Value>(&issuer, data)
+                .await
+                .ok()
+                .map(|r| r.object)
+        }
+        _ => None,
+    };
+    crate::federation::attestation::check(
+        attestation,
+        &actor.ap_id,
+        issuer_doc.as_ref(),
+        peer_hosts,
+        chrono::Utc::now(),
+    )
+    .map(|()| actor.host.clone())
+    .map_err(|refusal| FedError::forbidden(format!("not counted as a peer-town resident: {refusal}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(name: &str, peers: &[&str]) -> actors::Eligibility {
+        actors::Eligibility {
+            rule: name.into(),
+            peer_hosts: peers.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn remote_endorsements_count_by_the_process_rule() {
+        assert_eq!(
+            class_for(&rule("residents", &[]), "b.example"),
+            endorsements::CLASS_FEDERATED
+        );
+        assert_eq!(
+            class_for(&rule("peers", &["b.example"]), "b.example"),
+            endorsements::CLASS_PEER
+        );
+        assert_eq!(
+            class_for(&rule("peers", &["b.example"]), "c.example"),
+            endorsements::CLASS_FEDERATED
+        );
+        assert_eq!(
+            class_for(&rule("open", &[]), "mastodon.example"),
+            endorsements::CLASS_OPEN
+        );
+    }
+}
