@@ -38,7 +38,7 @@ pub async fn post_inbox(State(state): State<Arc<AppState>>, request: Request<Bod
             StatusCode::ACCEPTED.into_response()
         }
         Err((e, id, actor)) => {
-            tracing::warn!(status = e.status.as_u16(), reason = %e.reason, activity = %id, actor = %actor, "inbound activity rejected");
+            tracing::warn!(status = e.status().as_u16(), reason = %e.reason(), activity = %id, actor = %actor, "inbound activity rejected");
             e.into_response()
         }
     }
@@ -56,10 +56,9 @@ async fn receive(
     let bytes = axum::body::to_bytes(body, MAX_ACTIVITY_BYTES)
         .await
         .map_err(|_| {
-            reject(FedError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("activity larger than {MAX_ACTIVITY_BYTES} bytes"),
-            ))
+            reject(FedError::too_large(format!(
+                "activity larger than {MAX_ACTIVITY_BYTES} bytes"
+            )))
         })?;
     let json: Value = serde_json::from_slice(&bytes)
         .map_err(|e| reject(FedError::bad(format!("body is not JSON: {e}"))))?;
@@ -79,8 +78,7 @@ async fn receive(
     let claim = signatures::claim(&parts.headers).map_err(with)?;
     // One actor cannot sign for another, even where the two share a key.
     if claim.owner() != actor {
-        return Err(with(FedError::new(
-            StatusCode::UNAUTHORIZED,
+        return Err(with(FedError::unauthorized(
             "the signing key does not belong to the activity's actor",
         )));
     }
@@ -111,17 +109,14 @@ async fn receive(
         )));
     }
     if seen {
-        return Err(with(FedError::new(
-            StatusCode::CONFLICT,
-            "activity already received",
-        )));
+        return Err(with(FedError::conflict("activity already received")));
     }
     let data = super::data(state).await.map_err(|e| with(e.into()))?;
     let result = receive_verified(&data, &claim, &parts, &bytes, activity, stored_signer).await;
     result.map_err(|e| {
         // Two copies racing: the second one's record of the id fails on the primary key.
-        if e.status == StatusCode::CONFLICT {
-            with(FedError::new(StatusCode::CONFLICT, "activity already received"))
+        if matches!(e, FedError::Conflict(_)) {
+            with(FedError::conflict("activity already received"))
         } else {
             with(e)
         }

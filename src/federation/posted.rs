@@ -8,7 +8,6 @@
 //! advertises `postingRestrictedToMods: true` so that Lemmy does not offer posting at all.
 
 use activitypub_federation::config::Data;
-use axum::http::StatusCode;
 use chrono::NaiveDateTime;
 
 use super::actors::RemoteActor;
@@ -69,7 +68,7 @@ pub async fn on_create_page(
         return Err(FedError::forbidden("the post is attributed to someone else"));
     }
     let slug = posted_in(&site, page, &create)
-        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "the post is not in a process here"))?;
+        .ok_or_else(|| FedError::not_found("the post is not in a process here"))?;
     let form = ProposalForm {
         title: crate::markdown::plain_text(page.name.as_deref().unwrap_or_default()),
         body: markdown_of(page),

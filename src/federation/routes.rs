@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -66,7 +66,7 @@ async fn webfinger(
         .strip_prefix("acct:")
         .and_then(|r| r.strip_suffix(&format!("@{domain}")))
         .map(str::to_string)
-        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "unknown resource"))?;
+        .ok_or_else(|| FedError::not_found("unknown resource"))?;
     let base = base(&state);
     let lookup = name.clone();
     let found = state
@@ -88,7 +88,7 @@ async fn webfinger(
             }
         })
         .await?;
-    let (kind, id, page) = found.ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such account"))?;
+    let (kind, id, page) = found.ok_or_else(|| FedError::not_found("no such account"))?;
     let body = json!({
         "subject": format!("acct:{name}@{domain}"),
         "aliases": [id],
@@ -393,7 +393,7 @@ async fn activity(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
             Ok::<_, Error>((!carries_hidden_content(conn, &base, &value)?).then_some(value))
         })
         .await?
-        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such activity"))?;
+        .ok_or_else(|| FedError::not_found("no such activity"))?;
     Ok(activity_json(&value))
 }
 

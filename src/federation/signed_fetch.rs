@@ -11,7 +11,6 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -66,17 +65,13 @@ pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: N
     if !signatures::is_signed(&parts.headers) {
         if state.config.authorized_fetch && is_public_data_api(parts.uri.path()) && !signed_in(&parts) {
             tracing::info!(path = %parts.uri.path(), "anonymous API read refused (authorized fetch)");
-            return FedError::new(
-                StatusCode::UNAUTHORIZED,
-                "this server answers its data API to signed requests and signed-in people only (authorized fetch)",
+            return FedError::unauthorized("this server answers its data API to signed requests and signed-in people only (authorized fetch)",
             )
             .into_response();
         }
         if state.config.authorized_fetch && is_federation_get(&parts) {
             tracing::info!(path = %parts.uri.path(), "unsigned fetch refused (authorized fetch)");
-            return FedError::new(
-                StatusCode::UNAUTHORIZED,
-                "this server answers signed requests only (authorized fetch): sign the GET with your actor's key",
+            return FedError::unauthorized("this server answers signed requests only (authorized fetch): sign the GET with your actor's key",
             )
             .into_response();
         }
@@ -92,7 +87,7 @@ pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: N
             next.run(Request::from_parts(parts, body)).await
         }
         Err(e) => {
-            tracing::warn!(path = %parts.uri.path(), key = %key, status = e.status.as_u16(), reason = %e.reason, "signed fetch refused");
+            tracing::warn!(path = %parts.uri.path(), key = %key, status = e.status().as_u16(), reason = %e.reason(), "signed fetch refused");
             e.into_response()
         }
     }
@@ -104,8 +99,7 @@ async fn check(
     parts: &axum::http::request::Parts,
     claim: &Claim,
 ) -> Result<(), FedError> {
-    let signer = url::Url::parse(claim.owner())
-        .map_err(|_| FedError::new(StatusCode::UNAUTHORIZED, "keyId is not a URL"))?;
+    let signer = url::Url::parse(claim.owner()).map_err(|_| FedError::unauthorized("keyId is not a URL"))?;
     let host = urls::host_of(&signer);
     let rules = state.db.read(policy::load).await?;
     if !rules.allows(&host) {

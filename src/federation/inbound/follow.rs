@@ -3,7 +3,6 @@
 //! answers our own `Follow` with.
 
 use activitypub_federation::config::Data;
-use axum::http::StatusCode;
 use diesel::prelude::*;
 
 use super::addresses::local_process_slug;
@@ -24,7 +23,7 @@ pub async fn on_follow(
     follow: Follow,
 ) -> Result<(), FedError> {
     let slug = local_process_slug(&site, follow.object.id_or_empty())
-        .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only processes can be followed here"))?;
+        .ok_or_else(|| FedError::not_found("only processes can be followed here"))?;
     let state = data.0.clone();
     state
         .db

@@ -4,7 +4,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
-use axum::http::StatusCode;
 use serde_json::Value;
 use url::Url;
 
@@ -34,7 +33,7 @@ pub async fn on_like(
         .db
         .read(move |conn| {
             let proposal_id = named_proposal(conn, &site_, &object)?
-                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "only proposals can be endorsed here"))?;
+                .ok_or_else(|| FedError::not_found("only proposals can be endorsed here"))?;
             let proposal = proposals::find(conn, &proposal_id)?;
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
             Ok::<_, FedError>((proposal, detail, known_remote_user(conn, &actor_)?))

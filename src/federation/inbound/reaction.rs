@@ -3,7 +3,6 @@
 //! apart from endorsements, sent to followers with the debounced counts.
 
 use activitypub_federation::config::Data;
-use axum::http::StatusCode;
 
 use super::addresses::named_proposal;
 use super::{record_received, remote_user};
@@ -28,16 +27,12 @@ pub async fn on_reaction(
     state
         .db
         .write(move |conn| {
-            let proposal_id = named_proposal(conn, &site, &object)?.ok_or_else(|| {
-                FedError::new(
-                    StatusCode::NOT_FOUND,
-                    "only proposals can be boosted or voted on here",
-                )
-            })?;
+            let proposal_id = named_proposal(conn, &site, &object)?
+                .ok_or_else(|| FedError::not_found("only proposals can be boosted or voted on here"))?;
             record_received(conn, &vote.id, &actor.ap_id, kind)?;
             let proposal = proposals::find(conn, &proposal_id)?;
             if proposal.hidden {
-                return Err(FedError::new(StatusCode::NOT_FOUND, "no such proposal"));
+                return Err(FedError::not_found("no such proposal"));
             }
             let user = remote_user(conn, &actor)?;
             let added = reactions::add(conn, &proposal, &user, kind, &vote.id)?;

@@ -3,7 +3,6 @@
 //! `Update(Note)` of it takes the new text.
 
 use activitypub_federation::config::Data;
-use axum::http::StatusCode;
 
 use super::addresses::{local_comment, local_proposal_id};
 use super::{record_received, remote_user};
@@ -42,7 +41,7 @@ pub async fn on_reply(
         .db
         .write(move |conn| {
             let proposal_id = local_proposal_id(conn, &site, &in_reply_to)?
-                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "the reply is not to a proposal here"))?;
+                .ok_or_else(|| FedError::not_found("the reply is not to a proposal here"))?;
             record_received(conn, &id, &actor.ap_id, "Create")?;
             let proposal = proposals::find(conn, &proposal_id)?;
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
@@ -81,9 +80,9 @@ pub async fn on_reply_edited(
             let user_id = actor
                 .local_user_id
                 .clone()
-                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no reply of this actor here"))?;
+                .ok_or_else(|| FedError::not_found("no reply of this actor here"))?;
             let comment_id = comment_rules::find_remote(conn, &note_id, &user_id)?
-                .ok_or_else(|| FedError::new(StatusCode::NOT_FOUND, "no such reply here"))?;
+                .ok_or_else(|| FedError::not_found("no such reply here"))?;
             record_received(conn, &id, &actor.ap_id, "Update")?;
             comment_rules::edit_remote(conn, &comment_id, text)?;
             Ok::<_, FedError>(())

@@ -13,7 +13,7 @@
 //! (tries RFC 9421, then draft-cavage) gets through on its second try.
 
 use axum::body::Bytes;
-use axum::http::{request::Parts, HeaderMap, StatusCode};
+use axum::http::{request::Parts, HeaderMap};
 
 use super::error::FedError;
 
@@ -69,7 +69,7 @@ impl Claim {
 }
 
 fn unauthorized(reason: impl Into<String>) -> FedError {
-    FedError::new(StatusCode::UNAUTHORIZED, reason)
+    FedError::unauthorized(reason)
 }
 
 /// The value of a header that must come at most once: two headers of one name are refused,
@@ -239,7 +239,7 @@ pub async fn verify_by_signer(
 /// learns that we could not check the signature (never the fetched body, which would make us a
 /// proxy for any address the `keyId` names).
 fn key_unavailable(e: FedError) -> FedError {
-    tracing::info!(reason = %e.reason, status = e.status.as_u16(), "signer's key could not be fetched");
+    tracing::info!(reason = %e.reason(), status = e.status().as_u16(), "signer's key could not be fetched");
     unauthorized("the signing key could not be fetched from the signer's server")
 }
 

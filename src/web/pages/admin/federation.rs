@@ -145,7 +145,10 @@ pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<
                 &ctx,
                 Some(ctx.tr.t_with(
                     "federation-follow-failed",
-                    &[("address", input.address.clone()), ("reason", e.reason)],
+                    &[
+                        ("address", input.address.clone()),
+                        ("reason", e.reason().to_string()),
+                    ],
                 )),
             )
             .await
@@ -157,7 +160,7 @@ pub async fn unfollow_process(ctx: Ctx, Path(id): Path<String>) -> Result<Respon
     ctx.require_staff()?;
     follow::unfollow(&ctx.state, &id).await.map_err(|e| {
         AppError(Error::Conflict(
-            Msg::new("federation-error").arg("reason", e.reason),
+            Msg::new("federation-error").arg("reason", e.reason().to_string()),
         ))
     })?;
     Ok(see_other("/admin/federation", "federation-saved"))
