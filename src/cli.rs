@@ -224,7 +224,7 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                 display_name: name,
                 password: password.clone(),
             };
-            let user = accounts::sign_up(&state.db, &state.hashing, form, accounts::ROLE_ADMIN, "cli")
+            let user = accounts::sign_up(&state.db, &state.hashing, form, accounts::Role::Admin, "cli")
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!(

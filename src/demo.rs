@@ -76,7 +76,7 @@ fn account(
     username: &str,
     name: &str,
     email: &str,
-    role: &str,
+    role: accounts::Role,
 ) -> Result<User, Error> {
     // Demo citizens get a random password nobody knows; only the staff account is usable.
     let prepared = accounts::prepare_account(&NewAccount {
@@ -117,7 +117,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
         "accueil",
         "Services de la ville",
         ADMIN_EMAIL,
-        accounts::ROLE_ADMIN,
+        accounts::Role::Admin,
     )?;
     let people = [
         ("camille", "Camille Martin"),
@@ -134,7 +134,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
             username,
             name,
             &format!("{username}@exemple.fr"),
-            accounts::ROLE_CITIZEN,
+            accounts::Role::Citizen,
         )?);
     }
 
@@ -216,7 +216,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
     proposals::answer(
         conn,
         &created[7].id,
-        proposals::STATE_EVALUATING,
+        proposals::ProposalState::Evaluating.as_str(),
         "Les services techniques étudient les emplacements possibles avec l'association des paralysés de France.",
     )?;
 
@@ -234,8 +234,8 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
     processes::set_published(conn, &berges.id, true)?;
     let detail = processes::detail_by_id(conn, &berges.id)?;
     let ideas = [
-        ("Une aire de pique-nique sous les saules", proposals::STATE_ACCEPTED, "Acceptée : l'aire sera aménagée au printemps, avec six tables dont deux accessibles."),
-        ("Un ponton de baignade", proposals::STATE_REJECTED, "Rejetée : la qualité de l'eau ne permet pas la baignade, selon les analyses de l'agence régionale de santé."),
+        ("Une aire de pique-nique sous les saules", proposals::ProposalState::Accepted.as_str(), "Acceptée : l'aire sera aménagée au printemps, avec six tables dont deux accessibles."),
+        ("Un ponton de baignade", proposals::ProposalState::Rejected.as_str(), "Rejetée : la qualité de l'eau ne permet pas la baignade, selon les analyses de l'agence régionale de santé."),
     ];
     for (i, (title, state, answer)) in ideas.iter().enumerate() {
         let p = proposals::create(

@@ -9,11 +9,17 @@ use super::{new_id, now, password, throttle, Error, Msg, Result};
 use crate::db::schema::{endorsements, processes, proposals, users};
 use crate::db::{AnyConnection, Db};
 
-/// Roles: citizens take part; admins (town staff) run processes and moderate.
-pub const ROLE_CITIZEN: &str = "citizen";
-pub const ROLE_ADMIN: &str = "admin";
-/// A person of another server who acted here (endorsed, replied): no password, no sign-in.
-pub const ROLE_REMOTE: &str = "remote";
+super::stored::stored_enum! {
+    /// What an account is, stored in `users.role`.
+    pub enum Role {
+        /// Takes part.
+        Citizen = "citizen",
+        /// Town staff: runs processes and moderates.
+        Admin = "admin",
+        /// A person of another server who acted here (endorsed, replied): no password, no sign-in.
+        Remote = "remote",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
@@ -32,8 +38,19 @@ pub struct User {
 }
 
 impl User {
+    /// The stored role; one this version does not know reads as `Citizen` (no staff right
+    /// is ever given by an unknown value).
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Citizen)
+    }
+
     pub fn is_admin(&self) -> bool {
-        self.role == ROLE_ADMIN
+        self.role() == Role::Admin
+    }
+
+    /// A person of another server: never signs in here.
+    pub fn is_remote(&self) -> bool {
+        self.role() == Role::Remote
     }
 }
 
@@ -90,7 +107,7 @@ fn check_fields(form: &NewAccount) -> Result<PreparedAccount> {
 }
 
 /// Stores a prepared account, refusing an e-mail or name already taken.
-pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: &str) -> Result<User> {
+pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: Role) -> Result<User> {
     let email_taken = users::table
         .filter(users::email.eq(&account.email))
         .count()
@@ -122,7 +139,7 @@ pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: 
         email: Some(account.email),
         display_name: account.display_name,
         password_hash: Some(account.password_hash),
-        role: role.to_string(),
+        role: role.as_str().to_string(),
         locale: None,
         blocked: false,
         created_at: now(),
@@ -150,7 +167,7 @@ pub async fn sign_up(
     db: &Db,
     hashing: &HashGate,
     form: NewAccount,
-    role: &'static str,
+    role: Role,
     client: &str,
 ) -> Result<User> {
     let mut prepared = check_fields(&form)?;
@@ -263,7 +280,7 @@ pub fn set_locale(conn: &mut AnyConnection, user_id: &str, locale: Option<&str>)
 /// Makes an existing account staff, or creates a staff account; used by `plenum admin`.
 pub fn make_admin(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
     diesel::update(users::table.filter(users::id.eq(user_id)))
-        .set(users::role.eq(ROLE_ADMIN))
+        .set(users::role.eq(Role::Admin.as_str()))
         .execute(conn)?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::User;
 use super::budgets::{self, Budget};
-use super::processes::ProcessDetail;
+use super::processes::{PhaseKind, ProcessDetail};
 use super::{now, Error, Msg, Result};
 use crate::budgeting::pabulib::Election;
 use crate::budgeting::{rules, Outcome, Profile, Rule, Utility};
@@ -79,7 +79,11 @@ pub fn tallies_visible(budget: &Budget, detail: &ProcessDetail, viewer: Option<&
 /// True once the process has had a vote phase and none is open now.
 pub fn vote_closed(detail: &ProcessDetail) -> bool {
     let at = now();
-    let votes: Vec<_> = detail.phases.iter().filter(|p| p.kind == "vote").collect();
+    let votes: Vec<_> = detail
+        .phases
+        .iter()
+        .filter(|p| p.kind() == PhaseKind::Vote)
+        .collect();
     !votes.is_empty() && votes.iter().all(|p| p.ends_at <= at)
 }
 
@@ -88,7 +92,10 @@ pub fn vote_closed(detail: &ProcessDetail) -> bool {
 /// whatever the live-tallies setting (a live tally is only an aggregate).
 pub fn ballots_sealed(detail: &ProcessDetail) -> bool {
     let at = now();
-    detail.phases.iter().any(|p| p.kind == "vote" && p.ends_at > at)
+    detail
+        .phases
+        .iter()
+        .any(|p| p.kind() == PhaseKind::Vote && p.ends_at > at)
 }
 
 /// The ballot log (`.pb` text and its SHA-256) for staff, refused until the vote is over.

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::proposals::ProposalState;
 use super::validate::{is_handle, Validator};
 use super::{new_id, now, Error, Msg, Result};
 use crate::budgeting::amount::Decimal;
@@ -281,7 +282,7 @@ pub fn promotable(conn: &mut AnyConnection, budget: &Budget) -> Result<Vec<(Stri
     let taken: Vec<String> = taken.into_iter().flatten().collect();
     let accepted: Vec<(String, String)> = proposals::table
         .filter(proposals::process_id.eq(&budget.process_id))
-        .filter(proposals::state.eq("accepted"))
+        .filter(proposals::state.eq(ProposalState::Accepted.as_str()))
         .filter(proposals::hidden.eq(false))
         .order(proposals::created_at.asc())
         .select((proposals::id, proposals::title))
@@ -299,7 +300,7 @@ pub fn add_project(conn: &mut AnyConnection, budget: &Budget, form: &ProjectForm
     let mut form = form.clone();
     if let Some(proposal_id) = form.proposal_id.clone().filter(|p| !p.is_empty()) {
         let proposal = super::proposals::find(conn, &proposal_id)?;
-        if proposal.process_id != budget.process_id || proposal.state != "accepted" {
+        if proposal.process_id != budget.process_id || proposal.state() != ProposalState::Accepted {
             return Err(Error::invalid("proposal_id", Msg::new("error-not-promotable")));
         }
         if form.title.trim().is_empty() {

@@ -398,7 +398,7 @@ pub fn verify(
 
 fn find_local(conn: &mut AnyConnection, username: &str) -> Result<User> {
     let user = super::accounts::find_by_username(conn, username.trim())?;
-    if user.role == super::accounts::ROLE_REMOTE || user.deleted_at.is_some() {
+    if user.is_remote() || user.deleted_at.is_some() {
         return Err(Error::NotFound);
     }
     Ok(user)

@@ -1,10 +1,22 @@
 //! Whether a person may act in a process, by its rule for that capability: the one place that
 //! decides it for pages, the API and federation alike.
 
-use super::accounts::{User, ROLE_REMOTE};
+use super::accounts::User;
 use super::processes::{Capability, ProcessDetail};
 use super::{census, Error, Msg, Result};
 use crate::db::AnyConnection;
+
+super::stored::stored_enum! {
+    /// Who may act, per capability of a process (stored in `processes.eligibility*`).
+    pub enum Rule {
+        /// Every account here; for endorsements, support from elsewhere counts too.
+        Open = "open",
+        /// Accounts verified against the census or at the town hall.
+        Residents = "residents",
+        /// Residents, and residents of the process's listed peer towns.
+        Peers = "peers",
+    }
+}
 
 /// Why `user` may not act (a message that also says how to become eligible), or `None`.
 ///
@@ -16,8 +28,7 @@ pub fn denial(
     capability: Capability,
     user: &User,
 ) -> Result<Option<Msg>> {
-    let rule = detail.process.rule_for(capability);
-    if rule == "open" || user.role == ROLE_REMOTE {
+    if detail.process.rule_for(capability) == Rule::Open || user.is_remote() {
         return Ok(None);
     }
     if census::is_verified(conn, &user.id)? {

@@ -24,6 +24,7 @@ pub mod reactions;
 pub mod sessions;
 pub mod settings;
 pub mod signing_keys;
+pub mod stored;
 pub mod throttle;
 pub mod validate;
 

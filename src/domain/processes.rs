@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::eligibility::Rule;
 use super::validate::{is_handle, Validator};
 use super::{new_id, now, Error, Msg, Result};
 use crate::db::schema::{categories, phases, processes, users};
@@ -22,7 +23,7 @@ pub struct Process {
     pub published: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    /// Who may endorse: `open`, `residents` or `peers` (see [`RULES`]).
+    /// Who may endorse: a [`Rule`], as text; read through [`Process::rule_for`].
     pub eligibility: String,
     pub eligibility_propose: String,
     pub eligibility_comment: String,
@@ -31,19 +32,17 @@ pub struct Process {
     pub peer_hosts: String,
 }
 
-/// Who may act, per capability. `open`: every account here (and, for endorsements, support from
-/// elsewhere counts); `residents`: accounts verified against the census or at the town hall;
-/// `peers`: residents, and residents of the listed peer towns.
-pub const RULES: &[&str] = &["open", "residents", "peers"];
-
 impl Process {
-    pub fn rule_for(&self, capability: Capability) -> &str {
-        match capability {
+    /// The rule for `capability`. A stored rule this version does not know reads as
+    /// `Residents`, the strictest: nobody gains a right from it.
+    pub fn rule_for(&self, capability: Capability) -> Rule {
+        let stored = match capability {
             Capability::CreateProposal => &self.eligibility_propose,
             Capability::Endorse => &self.eligibility,
             Capability::Comment => &self.eligibility_comment,
             Capability::Vote => &self.eligibility_vote,
-        }
+        };
+        Rule::parse(stored).unwrap_or(Rule::Residents)
     }
 }
 
@@ -70,15 +69,25 @@ pub struct Category {
     pub position: i32,
 }
 
-/// The kinds of phase a process goes through, in their usual order.
-pub const PHASE_KINDS: &[&str] = &[
-    "information",
-    "proposals",
-    "evaluation",
-    "vote",
-    "results",
-    "implementation",
-];
+super::stored::stored_enum! {
+    /// The kinds of phase a process goes through, in their usual order; stored in `phases.kind`.
+    pub enum PhaseKind {
+        Information = "information",
+        Proposals = "proposals",
+        Evaluation = "evaluation",
+        Vote = "vote",
+        Results = "results",
+        Implementation = "implementation",
+    }
+}
+
+impl Phase {
+    /// The stored kind; one this version does not know reads as `Information` (a phase that
+    /// opens nothing by its kind alone).
+    pub fn kind(&self) -> PhaseKind {
+        PhaseKind::parse(&self.kind).unwrap_or(PhaseKind::Information)
+    }
+}
 
 /// Things a citizen may do only while a phase allows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +105,7 @@ impl Capability {
             Capability::CreateProposal => phase.proposals_enabled,
             Capability::Endorse => phase.endorsements_enabled,
             Capability::Comment => phase.comments_enabled,
-            Capability::Vote => phase.kind == "vote",
+            Capability::Vote => phase.kind() == PhaseKind::Vote,
         }
     }
 
@@ -176,7 +185,7 @@ pub fn set_rules(conn: &mut AnyConnection, id: &str, form: &RulesForm) -> Result
     let chosen = [&form.endorse, &form.propose, &form.comment, &form.vote];
     if chosen
         .iter()
-        .any(|r| r.as_deref().is_some_and(|r| !RULES.contains(&r)))
+        .any(|r| r.as_deref().is_some_and(|r| Rule::parse(r).is_err()))
     {
         return Err(Error::invalid("rule", Msg::new("federation-rule-invalid")));
     }
@@ -355,7 +364,7 @@ pub fn set_published(conn: &mut AnyConnection, id: &str, published: bool) -> Res
 
 fn validate_phase(form: &PhaseForm) -> Result<()> {
     let mut v = Validator::new();
-    if !PHASE_KINDS.contains(&form.kind.as_str()) {
+    if PhaseKind::parse(&form.kind).is_err() {
         v.add("kind", Msg::new("error-phase-kind"));
     }
     if form.ends_at <= form.starts_at {

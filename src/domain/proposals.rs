@@ -12,20 +12,25 @@ use super::{new_id, now, Error, Msg, Result};
 use crate::db::schema::{posted_proposals, proposal_versions, proposals, users};
 use crate::db::AnyConnection;
 
-pub const STATE_PUBLISHED: &str = "published";
-pub const STATE_EVALUATING: &str = "evaluating";
-pub const STATE_ACCEPTED: &str = "accepted";
-pub const STATE_REJECTED: &str = "rejected";
-pub const STATE_WITHDRAWN: &str = "withdrawn";
-pub const STATES: &[&str] = &[
-    STATE_PUBLISHED,
-    STATE_EVALUATING,
-    STATE_ACCEPTED,
-    STATE_REJECTED,
-    STATE_WITHDRAWN,
-];
-/// States staff may give in an official answer.
-pub const ANSWER_STATES: &[&str] = &[STATE_EVALUATING, STATE_ACCEPTED, STATE_REJECTED];
+super::stored::stored_enum! {
+    /// Where a proposal stands, stored in `proposals.state`.
+    pub enum ProposalState {
+        Published = "published",
+        Evaluating = "evaluating",
+        Accepted = "accepted",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl ProposalState {
+    /// States staff may give in an official answer.
+    pub const ANSWERS: &'static [ProposalState] = &[
+        ProposalState::Evaluating,
+        ProposalState::Accepted,
+        ProposalState::Rejected,
+    ];
+}
 
 pub const PER_PAGE: i64 = 20;
 
@@ -62,13 +67,19 @@ pub struct Proposal {
 }
 
 impl Proposal {
+    /// The stored state; a state this version does not know reads as `Published` (the state
+    /// that gives no one a right staff did not grant: it can still be answered).
+    pub fn state(&self) -> ProposalState {
+        ProposalState::parse(&self.state).unwrap_or(ProposalState::Published)
+    }
+
     pub fn is_by(&self, user: &User) -> bool {
         self.author_id.as_deref() == Some(user.id.as_str())
     }
 
     /// Withdrawn and rejected proposals no longer gather support.
     pub fn is_open(&self) -> bool {
-        self.state != STATE_WITHDRAWN && self.state != STATE_REJECTED
+        !matches!(self.state(), ProposalState::Withdrawn | ProposalState::Rejected)
     }
 }
 
@@ -155,7 +166,7 @@ pub fn create(
         search_text: crate::markdown::search_text(&[&title, &body]),
         title,
         body,
-        state: STATE_PUBLISHED.into(),
+        state: ProposalState::Published.as_str().into(),
         answer: None,
         answer_html: None,
         answered_at: None,
@@ -199,7 +210,7 @@ pub fn check_editable(detail: &ProcessDetail, proposal: &Proposal, user: &User) 
     if !proposal.is_by(user) {
         return Err(Error::Forbidden(Msg::new("denied-not-author")));
     }
-    if proposal.state != STATE_PUBLISHED {
+    if proposal.state() != ProposalState::Published {
         return Err(Error::Forbidden(Msg::new("denied-answered")));
     }
     detail
@@ -259,15 +270,15 @@ pub fn withdraw(conn: &mut AnyConnection, proposal: &Proposal, user: &User) -> R
     if !proposal.is_by(user) {
         return Err(Error::Forbidden(Msg::new("denied-not-author")));
     }
-    if proposal.state == STATE_WITHDRAWN {
+    if proposal.state() == ProposalState::Withdrawn {
         return Ok(());
     }
-    if proposal.state != STATE_PUBLISHED {
+    if proposal.state() != ProposalState::Published {
         return Err(Error::Forbidden(Msg::new("denied-answered")));
     }
     diesel::update(proposals::table.filter(proposals::id.eq(&proposal.id)))
         .set((
-            proposals::state.eq(STATE_WITHDRAWN),
+            proposals::state.eq(ProposalState::Withdrawn.as_str()),
             proposals::updated_at.eq(now()),
         ))
         .execute(conn)?;
@@ -279,15 +290,18 @@ pub fn answer(conn: &mut AnyConnection, proposal_id: &str, state: &str, text: &s
     count_cache::forget_all();
     let proposal = find(conn, proposal_id)?;
     let mut v = Validator::new();
-    if !ANSWER_STATES.contains(&state) {
+    let given = ProposalState::parse(state)
+        .ok()
+        .filter(|s| ProposalState::ANSWERS.contains(s));
+    if given.is_none() {
         v.add("state", Msg::new("error-answer-state"));
     }
-    if state != STATE_EVALUATING {
+    if given != Some(ProposalState::Evaluating) {
         v.text("answer", text, 10, 10_000);
     } else {
         v.optional_text("answer", text, 10_000);
     }
-    if proposal.state == STATE_WITHDRAWN {
+    if proposal.state() == ProposalState::Withdrawn {
         v.add("state", Msg::new("error-answer-withdrawn"));
     }
     v.finish()?;
@@ -439,7 +453,7 @@ pub fn list(conn: &mut AnyConnection, process_id: &str, q: &ListQuery) -> Result
         match q.state.as_deref().filter(|s| !s.is_empty()) {
             Some(state) => query = query.filter(proposals::state.eq(state.to_string())),
             // Withdrawn proposals are shown only when asked for.
-            None => query = query.filter(proposals::state.ne(STATE_WITHDRAWN)),
+            None => query = query.filter(proposals::state.ne(ProposalState::Withdrawn.as_str())),
         }
         if let Some(c) = q.category_id.as_deref().filter(|c| !c.is_empty()) {
             query = query.filter(proposals::category_id.eq(c.to_string()));

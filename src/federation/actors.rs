@@ -72,8 +72,7 @@ pub fn proof_verifies(actor: &Value, document: &Value, controller: Option<&str>)
 /// Who may endorse a process from elsewhere, and which peer towns count as residents.
 #[derive(Debug, Clone)]
 pub struct Eligibility {
-    /// `residents`, `peers` or `open` (see `processes::RULES`).
-    pub rule: String,
+    pub rule: crate::domain::eligibility::Rule,
     pub peer_hosts: Vec<String>,
 }
 
@@ -81,7 +80,7 @@ impl Eligibility {
     /// Read off the process row, which holds the endorsing rule and the peer list.
     pub fn of(process: &crate::domain::processes::Process) -> Eligibility {
         Eligibility {
-            rule: process.eligibility.clone(),
+            rule: process.rule_for(crate::domain::processes::Capability::Endorse),
             peer_hosts: process
                 .peer_hosts
                 .split([',', ' ', '\n'])
@@ -139,7 +138,7 @@ pub fn process_json(
             "controller": id,
             "publicKeyMultibase": crate::budgeting::proof::public_multibase(&results_key.verifying_key()),
         }],
-        "eligibility": rule.rule,
+        "eligibility": rule.rule.as_str(),
         "phases": phases,
         "currentPhase": detail.phase_at(at).map(|p| p.kind.clone()),
         // What Lemmy and Mastodon look for on a group.

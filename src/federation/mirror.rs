@@ -11,6 +11,7 @@ use crate::db::schema::{
     remote_comments, remote_endorsements, remote_processes, remote_proposals, remote_results,
 };
 use crate::db::AnyConnection;
+use crate::domain::eligibility::Rule;
 use crate::domain::{new_id, now, Result};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -31,6 +32,13 @@ pub struct RemoteProcess {
     pub follow_ap_id: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl RemoteProcess {
+    /// The endorsing rule the town publishes (stored only when we know it; else `residents`).
+    pub fn rule(&self) -> Rule {
+        Rule::parse(&self.eligibility).unwrap_or(Rule::Residents)
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -147,7 +155,14 @@ pub fn upsert_process(
         "[]".into()
     };
     let current = group["currentPhase"].as_str().map(|s| text(&Value::from(s), 40));
-    let eligibility = group["eligibility"].as_str().unwrap_or("residents").to_string();
+    // Only a rule we know is stored (bounded, and read back as one); anything else reads as
+    // the strictest, `residents`.
+    let eligibility = group["eligibility"]
+        .as_str()
+        .and_then(|r| Rule::parse(r).ok())
+        .unwrap_or(Rule::Residents)
+        .as_str()
+        .to_string();
     let at = now();
     if let Some(existing) = find_process_by_ap_id(conn, &ap_id)? {
         diesel::update(remote_processes::table.filter(remote_processes::id.eq(&existing.id)))

@@ -219,7 +219,7 @@ fn person_activity(site: &Site, kind: &str, actor: &str, group: &str, object: Va
 /// process's `moderators` collection (Lemmy checks a moderator's changes against it).
 fn moderator(conn: &mut AnyConnection, site: &Site) -> Result<Option<String>> {
     Ok(users::table
-        .filter(users::role.eq(crate::domain::accounts::ROLE_ADMIN))
+        .filter(users::role.eq(crate::domain::accounts::Role::Admin.as_str()))
         .filter(users::deleted_at.is_null())
         .order((users::created_at.asc(), users::id.asc()))
         .select(users::username)
@@ -248,7 +248,9 @@ fn not_on(inboxes: Vec<String>, hosts: &[String]) -> Vec<String> {
 /// the town's language.
 pub fn page_for_lemmy(page: &Value, proposal: &crate::domain::proposals::Proposal, locale: &str) -> Value {
     let mut page = page.clone();
-    if proposal.state == crate::domain::proposals::STATE_PUBLISHED && proposal.answer_html.is_none() {
+    if proposal.state() == crate::domain::proposals::ProposalState::Published
+        && proposal.answer_html.is_none()
+    {
         return page;
     }
     let tr = crate::i18n::I18n::shared().tr(locale);

@@ -16,12 +16,13 @@ use super::inbound::{record_received, remote_user};
 use super::outbox::{self, Event, Site};
 use super::protocol::{Create, Object};
 use super::{urls, FedState};
+use crate::domain::eligibility::Rule;
 use crate::domain::processes::{self as process_rules, Capability, ProcessDetail};
 use crate::domain::proposals::{self as proposal_rules, ProposalForm};
 
 /// Whether people of other servers may post proposals in this process now.
 pub fn takes_fediverse_proposals(detail: &ProcessDetail, at: NaiveDateTime) -> bool {
-    detail.process.rule_for(Capability::CreateProposal) == "open"
+    detail.process.rule_for(Capability::CreateProposal) == Rule::Open
         && detail.check(Capability::CreateProposal, at).is_ok()
 }
 

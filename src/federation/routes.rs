@@ -80,7 +80,7 @@ async fn webfinger(
                 return Ok(Some(("Group", id.clone(), id)));
             }
             match accounts::find_by_username(conn, &lookup) {
-                Ok(user) if user.role != accounts::ROLE_REMOTE && user.deleted_at.is_none() => {
+                Ok(user) if !user.is_remote() && user.deleted_at.is_none() => {
                     let id = urls::person(&base, &user.username);
                     Ok(Some(("Person", id.clone(), id)))
                 }
@@ -119,7 +119,7 @@ async fn nodeinfo(State(state): State<Arc<AppState>>) -> Result<Response, FedErr
         .db
         .read(|conn| {
             let people: i64 = users::table
-                .filter(users::role.ne(accounts::ROLE_REMOTE))
+                .filter(users::role.ne(accounts::Role::Remote.as_str()))
                 .filter(users::deleted_at.is_null())
                 .count()
                 .get_result(conn)?;
@@ -241,7 +241,7 @@ async fn moderators(uri: axum::http::Uri, State(state): State<Arc<AppState>>) ->
         .read(|conn| {
             Ok::<_, Error>(
                 users::table
-                    .filter(users::role.eq(accounts::ROLE_ADMIN))
+                    .filter(users::role.eq(accounts::Role::Admin.as_str()))
                     .filter(users::deleted_at.is_null())
                     .select(users::username)
                     .load(conn)?,
@@ -292,7 +292,7 @@ async fn person(
         .db
         .write(move |conn| {
             let user = accounts::find_by_username(conn, &username)?;
-            if user.role == accounts::ROLE_REMOTE || user.deleted_at.is_some() {
+            if user.is_remote() || user.deleted_at.is_some() {
                 return Err(Error::NotFound);
             }
             actors::person_json(conn, &base, &user)

@@ -70,7 +70,7 @@ async fn short_password_is_refused_with_the_minimum() {
 #[tokio::test]
 async fn email_already_used_is_refused() {
     let app = TestApp::new().await;
-    app.user("marie", "citizen").await;
+    app.user("marie", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     b.post(
         "/signup",
@@ -114,7 +114,7 @@ async fn form_without_csrf_token_is_refused() {
 #[tokio::test]
 async fn wrong_password_is_refused_then_throttled() {
     let app = TestApp::new().await;
-    app.user("marie", "citizen").await;
+    app.user("marie", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     for _ in 0..10 {
         b.post(

@@ -11,7 +11,7 @@ use plenum::domain::{endorsements, proposals};
 use crate::common::{Allow, Browser, TestApp, PASSWORD};
 
 async fn token_for(app: &TestApp, username: &str) -> (Browser, String) {
-    app.user(username, plenum::domain::accounts::ROLE_CITIZEN).await;
+    app.user(username, plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     let page = b
         .api(
@@ -100,7 +100,7 @@ async fn token_lifecycle() {
 #[tokio::test]
 async fn wrong_password_is_401_then_throttled() {
     let app = TestApp::new().await;
-    app.user("ines", plenum::domain::accounts::ROLE_CITIZEN).await;
+    app.user("ines", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     let body = json!({"email": "ines@example.org", "password": "not the right one at all"});
     let page = b

@@ -16,7 +16,7 @@ use tower::ServiceExt;
 use plenum::app::AppState;
 use plenum::config::Config;
 use plenum::db::testing::TestDatabase;
-use plenum::domain::accounts::{self, NewAccount, User, ROLE_ADMIN};
+use plenum::domain::accounts::{self, NewAccount, Role, User};
 use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
 use plenum::domain::{now, Error};
 use plenum::web::context::{csrf_token, SESSION_COOKIE, VISITOR_COOKIE};
@@ -86,7 +86,7 @@ impl TestApp {
     }
 
     /// Creates an account directly (fast path for fixtures).
-    pub async fn user(&self, username: &str, role: &'static str) -> User {
+    pub async fn user(&self, username: &str, role: Role) -> User {
         let form = NewAccount {
             email: format!("{username}@example.org"),
             username: username.into(),
@@ -106,7 +106,7 @@ impl TestApp {
 
     /// A signed-in browser for a new citizen.
     pub async fn citizen(&self, username: &str) -> (Browser, User) {
-        let user = self.user(username, accounts::ROLE_CITIZEN).await;
+        let user = self.user(username, Role::Citizen).await;
         let mut b = self.browser();
         b.login(&format!("{username}@example.org")).await;
         (b, user)
@@ -114,7 +114,7 @@ impl TestApp {
 
     /// A signed-in browser for a new staff member.
     pub async fn staff(&self, username: &str) -> (Browser, User) {
-        let user = self.user(username, ROLE_ADMIN).await;
+        let user = self.user(username, Role::Admin).await;
         let mut b = self.browser();
         b.login(&format!("{username}@example.org")).await;
         (b, user)

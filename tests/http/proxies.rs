@@ -73,7 +73,7 @@ async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_citizens_behind_one_proxy_get_separate_buckets() {
     let app = proxied_app().await;
-    app.user("bob", "citizen").await;
+    app.user("bob", plenum::domain::accounts::Role::Citizen).await;
     let mut guesser = browser_at(&app, PROXY, Some("198.51.100.1"));
     guesser.get("/").await;
     // Fifty failures from one address (for accounts that do not exist: no account limit).

@@ -40,7 +40,7 @@ fn assert_stays_here(location: &str, expected: &str, attack: &str) {
 #[tokio::test]
 async fn sign_in_redirect_refuses_open_redirect_encodings() {
     let app = TestApp::new().await;
-    app.user("marie", "citizen").await;
+    app.user("marie", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     for attack in ATTACKS {
         let page = b
@@ -108,7 +108,7 @@ async fn locale_switch_redirect_refuses_open_redirect_encodings() {
 #[tokio::test]
 async fn paths_of_this_site_are_still_followed_after_sign_in_and_locale() {
     let app = TestApp::new().await;
-    app.user("marie", "citizen").await;
+    app.user("marie", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     let page = b
         .post(

@@ -31,7 +31,7 @@ fn statuses(pages: &[Page]) -> Vec<u16> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_parallel_wrong_passwords_for_one_account_let_only_the_limit_through() {
     let app = TestApp::new().await;
-    app.user("marie", "citizen").await;
+    app.user("marie", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     b.get("/").await;
     let hashed_before = app.state.hashing.completed();
@@ -64,7 +64,7 @@ async fn parallel_api_token_requests_with_wrong_passwords_let_only_the_limit_thr
     // What is counted here is the limit, not the hashing bound: on a busy machine a hash may
     // wait long for a slot, and must not be told to retry (503) instead of counted.
     let app = TestApp::with_config(|c| c.password_hash_wait = Duration::from_secs(120)).await;
-    app.user("marie", "citizen").await;
+    app.user("marie", plenum::domain::accounts::Role::Citizen).await;
     let mut b = app.browser();
     b.get("/").await;
     let hashed_before = app.state.hashing.completed();

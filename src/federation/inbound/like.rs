@@ -10,6 +10,7 @@ use url::Url;
 use super::addresses::named_proposal;
 use super::record_received;
 use super::remote_user::{known_remote_user, remote_user};
+use crate::domain::eligibility::Rule;
 use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
 use crate::federation::actors::{self, RemoteActor};
 use crate::federation::error::FedError;
@@ -40,7 +41,7 @@ pub async fn on_like(
         })
         .await?;
     let rule = actors::Eligibility::of(&detail.process);
-    let attested_by = if rule.rule == "peers" {
+    let attested_by = if rule.rule == Rule::Peers {
         Some(attested_host(data, &actor, like.residency.as_ref(), &rule.peer_hosts).await?)
     } else {
         None
@@ -80,9 +81,9 @@ pub async fn on_like(
 
 /// The class a remote endorsement counts in, by the process's rule.
 pub fn class_for(rule: &actors::Eligibility, actor_host: &str) -> &'static str {
-    match rule.rule.as_str() {
-        "open" => endorsements::CLASS_OPEN,
-        "peers" if rule.peer_hosts.iter().any(|h| h == actor_host) => endorsements::CLASS_PEER,
+    match rule.rule {
+        Rule::Open => endorsements::CLASS_OPEN,
+        Rule::Peers if rule.peer_hosts.iter().any(|h| h == actor_host) => endorsements::CLASS_PEER,
         _ => endorsements::CLASS_FEDERATED,
     }
 }
@@ -123,9 +124,9 @@ async fn attested_host(
 mod tests {
     use super::*;
 
-    fn rule(name: &str, peers: &[&str]) -> actors::Eligibility {
+    fn rule(rule: Rule, peers: &[&str]) -> actors::Eligibility {
         actors::Eligibility {
-            rule: name.into(),
+            rule,
             peer_hosts: peers.iter().map(|p| p.to_string()).collect(),
         }
     }
@@ -133,19 +134,19 @@ mod tests {
     #[test]
     fn remote_endorsements_count_by_the_process_rule() {
         assert_eq!(
-            class_for(&rule("residents", &[]), "b.example"),
+            class_for(&rule(Rule::Residents, &[]), "b.example"),
             endorsements::CLASS_FEDERATED
         );
         assert_eq!(
-            class_for(&rule("peers", &["b.example"]), "b.example"),
+            class_for(&rule(Rule::Peers, &["b.example"]), "b.example"),
             endorsements::CLASS_PEER
         );
         assert_eq!(
-            class_for(&rule("peers", &["b.example"]), "c.example"),
+            class_for(&rule(Rule::Peers, &["b.example"]), "c.example"),
             endorsements::CLASS_FEDERATED
         );
         assert_eq!(
-            class_for(&rule("open", &[]), "mastodon.example"),
+            class_for(&rule(Rule::Open, &[]), "mastodon.example"),
             endorsements::CLASS_OPEN
         );
     }

@@ -52,7 +52,7 @@ fn create_remote_user(conn: &mut AnyConnection, actor: &RemoteActor) -> crate::d
             users::id.eq(&id),
             users::username.eq(&username),
             users::display_name.eq(&actor.name),
-            users::role.eq(accounts::ROLE_REMOTE),
+            users::role.eq(accounts::Role::Remote.as_str()),
             users::blocked.eq(false),
             users::created_at.eq(now()),
         ))

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::layout::Layout;
 use super::{render, safe_next, see_other, FormErrors};
 use crate::app::AppState;
-use crate::domain::accounts::{self, NewAccount, ROLE_CITIZEN};
+use crate::domain::accounts::{self, NewAccount, Role};
 use crate::domain::{password, sessions, Error};
 use crate::web::context::{set_cookie, Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::error::AppError;
@@ -66,7 +66,7 @@ async fn signup(ctx: Ctx, Form(form): Form<SignupForm>) -> Result<Response, AppE
         &ctx.state.db,
         &ctx.state.hashing,
         form.account.clone(),
-        ROLE_CITIZEN,
+        Role::Citizen,
         &ctx.client,
     )
     .await;

@@ -62,7 +62,7 @@ struct ProcessPage<'a> {
     params: ListParams,
     sort: Sort,
     sorts: [Sort; 3],
-    states: &'static [&'static str],
+    states: &'static [proposals::ProposalState],
     budgets: Vec<BudgetLine>,
 }
 
@@ -119,7 +119,7 @@ async fn show(
     let query = ListQuery {
         sort,
         category_id: Some(params.category.clone()).filter(|c| !c.is_empty()),
-        state: Some(params.state.clone()).filter(|s| proposals::STATES.contains(&s.as_str())),
+        state: Some(params.state.clone()).filter(|s| proposals::ProposalState::parse(s).is_ok()),
         text: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
         page: params.page.unwrap_or(1),
         seed: ctx.visitor_seed(),
@@ -162,7 +162,7 @@ async fn show(
         params,
         sort,
         sorts: Sort::ALL,
-        states: proposals::STATES,
+        states: proposals::ProposalState::ALL,
         budgets,
     }))
 }

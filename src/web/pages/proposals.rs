@@ -282,7 +282,7 @@ async fn show(
     let (can_edit, can_withdraw) = match &ctx.user {
         Some(u) => (
             proposals::check_editable(&detail, &item.proposal, u).is_ok(),
-            item.proposal.is_by(u) && item.proposal.state == proposals::STATE_PUBLISHED,
+            item.proposal.is_by(u) && item.proposal.state() == proposals::ProposalState::Published,
         ),
         None => (false, false),
     };

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::layout::Layout;
 use super::{render, see_other};
 use crate::app::AppState;
+use crate::domain::eligibility::Rule;
 use crate::domain::validate::Validator;
 use crate::domain::{new_id, Error};
 use crate::federation::mirror::{
@@ -94,7 +95,7 @@ async fn proposal_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
             Ok::<_, Error>((process, proposal, comments, endorsed, verified))
         })
         .await?;
-    let denial = (process.eligibility == "peers" && !verified && !endorsed)
+    let denial = (process.rule() == Rule::Peers && !verified && !endorsed)
         .then(|| ctx.tr.t("remote-peers-verify-first"));
     Ok(render(&ProposalPage {
         layout: Layout::new(&ctx, proposal.title.clone()),
@@ -121,7 +122,7 @@ async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, App
                 (true, None) => {
                     // A `peers` process counts residents of its peer towns: only a verified
                     // resident's endorsement can be vouched for, with an attestation.
-                    let attest = process.eligibility == "peers";
+                    let attest = process.rule() == Rule::Peers;
                     if attest && !crate::domain::census::is_verified(conn, &user.id)? {
                         return Err(Error::Forbidden(crate::domain::Msg::new(
                             "remote-peers-verify-first",

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{translate, with_status, SummaryItem};
 use crate::domain::processes::{self, Process};
-use crate::domain::proposals::{self, Listed, ANSWER_STATES, STATE_EVALUATING};
+use crate::domain::proposals::{self, Listed, ProposalState};
 use crate::domain::Error;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
@@ -36,8 +36,8 @@ struct AnswerPage<'a> {
 }
 
 impl AnswerPage<'_> {
-    fn states(&self) -> &'static [&'static str] {
-        ANSWER_STATES
+    fn states(&self) -> &'static [ProposalState] {
+        ProposalState::ANSWERS
     }
 }
 
@@ -58,10 +58,10 @@ async fn page(
         .await?;
     // A proposal not answered yet starts at "evaluating", the usual first answer.
     let form = form.unwrap_or_else(|| AnswerInput {
-        state: if ANSWER_STATES.contains(&item.proposal.state.as_str()) {
+        state: if ProposalState::ANSWERS.contains(&item.proposal.state()) {
             item.proposal.state.clone()
         } else {
-            STATE_EVALUATING.into()
+            ProposalState::Evaluating.as_str().into()
         },
         answer: item.proposal.answer.clone().unwrap_or_default(),
     });
@@ -69,7 +69,7 @@ async fn page(
     let (errors, mut summary) = translate(ctx, errors, "");
     for line in &mut summary {
         if line.anchor == "state" {
-            line.anchor = format!("state-{}", ANSWER_STATES[0]);
+            line.anchor = format!("state-{}", ProposalState::ANSWERS[0]);
         }
     }
     let title = ctx

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use super::super::layout::Layout;
 use super::super::{render, see_other};
 use crate::db::schema::{followers, processes};
-use crate::domain::processes::{RulesForm, RULES};
+use crate::domain::eligibility::Rule;
+use crate::domain::processes::RulesForm;
 use crate::domain::{Error, FieldError, Msg};
 use crate::federation::mirror::{self, RemoteProcess};
 use crate::federation::queue::{self, DeliveryRow};
@@ -41,7 +42,7 @@ struct FederationPage<'a> {
     peers: Vec<(String, String)>,
     followed: Vec<RemoteProcess>,
     rules: Vec<ProcessRule>,
-    rule_names: &'static [&'static str],
+    rule_names: &'static [Rule],
     counts: Vec<(String, i64)>,
     deliveries: Vec<DeliveryRow>,
     error: Option<String>,
@@ -123,7 +124,7 @@ async fn show(ctx: &Ctx, error: Option<String>) -> Result<Response, AppError> {
         peers,
         followed,
         rules,
-        rule_names: RULES,
+        rule_names: Rule::ALL,
         counts,
         deliveries,
         error,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::processes::{edit_page, Rejected};
 use super::{translate, with_status, SummaryItem};
-use crate::domain::processes::{Phase, PhaseForm, PHASE_KINDS};
+use crate::domain::processes::{Phase, PhaseForm, PhaseKind};
 use crate::domain::{Error, FieldError, Msg};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
@@ -112,7 +112,7 @@ impl PhaseView {
             delete_action,
             number,
             stored: phase.cloned(),
-            kind: PHASE_KINDS[0].into(),
+            kind: PhaseKind::ALL[0].as_str().into(),
             starts_at: String::new(),
             ends_at: String::new(),
             proposals_enabled: false,
@@ -170,8 +170,8 @@ impl PhaseView {
     }
 
     /// Kinds offered by the select.
-    pub fn kinds(&self) -> &'static [&'static str] {
-        PHASE_KINDS
+    pub fn kinds(&self) -> &'static [PhaseKind] {
+        PhaseKind::ALL
     }
 
     /// The id of a field of this form.
