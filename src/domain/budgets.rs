@@ -52,32 +52,21 @@ pub struct BudgetProject {
     pub proposal_id: Option<String>,
 }
 
-/// How a ballot is filled in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BallotType {
-    /// Choose between `min_choices` and `max_choices` projects (0 = no maximum).
-    Approval,
-    /// Choose projects whose total cost fits the budget.
-    Knapsack,
-    /// Distribute exactly `points` points.
-    Cumulative,
-    /// Choose exactly one project.
-    Choose1,
+super::stored::stored_enum! {
+    /// How a ballot is filled in; stored in `budgets.ballot_type`.
+    pub enum BallotType {
+        /// Choose between `min_choices` and `max_choices` projects (0 = no maximum).
+        Approval = "approval",
+        /// Choose projects whose total cost fits the budget.
+        Knapsack = "knapsack",
+        /// Distribute exactly `points` points.
+        Cumulative = "cumulative",
+        /// Choose exactly one project.
+        Choose1 = "choose-1",
+    }
 }
 
 impl BallotType {
-    pub const ALL: [&'static str; 4] = ["approval", "knapsack", "cumulative", "choose-1"];
-
-    pub fn parse(text: &str) -> Option<BallotType> {
-        match text {
-            "approval" => Some(BallotType::Approval),
-            "knapsack" => Some(BallotType::Knapsack),
-            "cumulative" => Some(BallotType::Cumulative),
-            "choose-1" => Some(BallotType::Choose1),
-            _ => None,
-        }
-    }
-
     /// The `vote_type` of the `.pb` ballot log (a knapsack ballot is an approval ballot).
     pub fn vote_type(self) -> VoteType {
         match self {
@@ -167,7 +156,7 @@ fn check_form(form: &BudgetForm) -> Result<(Decimal, BallotType, i32, i32, i32, 
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
         v.add("currency", Msg::new("error-currency"));
     }
-    let ballot_type = BallotType::parse(&form.ballot_type);
+    let ballot_type = BallotType::parse(&form.ballot_type).ok();
     if ballot_type.is_none() {
         v.add("ballot_type", Msg::new("error-choose-one"));
     }

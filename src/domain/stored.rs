@@ -19,8 +19,8 @@ impl std::fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
-/// An enum stored as text: `ALL` (in the order forms list them), `as_str`, `parse`, `Display`,
-/// `FromStr` and serialisation as its text.
+/// An enum stored as text: `ALL` (in the order forms list them), `as_str`, `parse`, `Display`
+/// and serialisation as its text.
 macro_rules! stored_enum {
     (
         $(#[$meta:meta])*
@@ -61,22 +61,9 @@ macro_rules! stored_enum {
             }
         }
 
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::domain::stored::UnknownValue;
-            fn from_str(text: &str) -> ::std::result::Result<$name, Self::Err> {
-                $name::parse(text)
-            }
-        }
-
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.as_str() == *other
             }
         }
     };

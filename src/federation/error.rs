@@ -165,11 +165,7 @@ impl From<anyhow::Error> for FedError {
 
 impl IntoResponse for FedError {
     fn into_response(self) -> Response {
-        // Only `Internal` is a 5xx, and it carries no text of ours.
-        let status = self.status();
-        match self {
-            FedError::Internal => (status, INTERNAL).into_response(),
-            other => (status, other.reason().to_string()).into_response(),
-        }
+        // Only `Internal` is a 5xx, and its reason is `INTERNAL`: no text of ours.
+        (self.status(), self.reason().to_string()).into_response()
     }
 }

@@ -332,7 +332,7 @@ async fn staff_manage_federation_citizens_cannot() {
         .db(move |c| plenum::domain::processes::find_by_id(c, &detail.process.id))
         .await;
     let rule = plenum::federation::actors::Eligibility::of(&process);
-    assert_eq!(rule.rule, "peers");
+    assert_eq!(rule.rule, plenum::domain::eligibility::Rule::Peers);
     assert_eq!(rule.peer_hosts, vec!["town-b.example", "town-c.example:8443"]);
     staff
         .post(&path, &[("rule", "everyone"), ("peer_hosts", "")])
