@@ -11,6 +11,7 @@ pub mod endorsements;
 pub mod moderation;
 pub mod processes;
 pub mod proposals;
+pub mod remote;
 pub mod state;
 
 pub use state::{AppState, FedState, SignedIn, Site};
@@ -25,12 +26,19 @@ use crate::federation::outbox::{self, Event};
 #[derive(Default)]
 pub struct Effects {
     events: Vec<Event>,
+    sent: bool,
 }
 
 impl Effects {
     /// Followers of the process concerned hear about `event`.
     pub fn federate(&mut self, event: Event) {
         self.events.push(event);
+    }
+
+    /// The action queued an activity itself (to another town's process): the delivery workers
+    /// are woken after the commit.
+    pub fn sent(&mut self) {
+        self.sent = true;
     }
 }
 
@@ -47,7 +55,7 @@ where
         .write(move |conn| {
             let mut effects = Effects::default();
             let value = change(conn, &mut effects)?;
-            let queued = !effects.events.is_empty();
+            let queued = effects.sent || !effects.events.is_empty();
             for event in effects.events {
                 outbox::after(conn, &site, event)?;
             }

@@ -293,7 +293,7 @@ pub fn cast(
     });
     match inserted.map_err(DbError::from) {
         Ok(_) => {}
-        Err(DbError::AlreadyExists) => {
+        Err(DbError::AlreadyExists(_)) => {
             diesel::update(
                 sealed_ballots::table
                     .filter(sealed_ballots::budget_id.eq(&budget.id))
@@ -320,7 +320,7 @@ pub fn cast(
             .execute(c)
     });
     match marked.map_err(DbError::from) {
-        Ok(_) | Err(DbError::AlreadyExists) => Ok(receipt),
+        Ok(_) | Err(DbError::AlreadyExists(_)) => Ok(receipt),
         Err(e) => Err(e.into()),
     }
 }

@@ -211,7 +211,9 @@ pub fn create(conn: &mut AnyConnection, process_id: &str, form: &BudgetForm) -> 
         ))
         .execute(conn)
         .map_err(|e| match crate::db::DbError::from(e) {
-            crate::db::DbError::AlreadyExists => Error::invalid("slug", Msg::new("error-slug-taken")),
+            crate::db::DbError::AlreadyExists(u) if u.covers("slug") => {
+                Error::invalid("slug", Msg::new("error-slug-taken"))
+            }
             other => other.into(),
         })?;
     find(conn, &id)
@@ -328,7 +330,9 @@ pub fn add_project(conn: &mut AnyConnection, budget: &Budget, form: &ProjectForm
         ))
         .execute(conn)
         .map_err(|e| match crate::db::DbError::from(e) {
-            crate::db::DbError::AlreadyExists => Error::invalid("code", Msg::new("error-project-code-taken")),
+            crate::db::DbError::AlreadyExists(u) if u.covers("code") => {
+                Error::invalid("code", Msg::new("error-project-code-taken"))
+            }
             other => other.into(),
         })?;
     Ok(budget_projects::table

@@ -86,7 +86,7 @@ pub fn endorse_as(
             bump(conn, &proposal.id, class, 1)?;
             Ok(true)
         }
-        Err(DbError::AlreadyExists) => Ok(false),
+        Err(DbError::AlreadyExists(_)) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }

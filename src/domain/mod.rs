@@ -92,7 +92,7 @@ impl From<DbError> for Error {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => Error::NotFound,
-            DbError::AlreadyExists => Error::Conflict(Msg::new("error-already-exists")),
+            DbError::AlreadyExists(_) => Error::Conflict(Msg::new("error-already-exists")),
             other => Error::Db(other),
         }
     }

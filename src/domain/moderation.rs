@@ -83,7 +83,7 @@ fn insert_once(
             .execute(c)
     });
     match inserted.map_err(DbError::from) {
-        Ok(_) | Err(DbError::AlreadyExists) => Ok(()),
+        Ok(_) | Err(DbError::AlreadyExists(_)) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }

@@ -216,8 +216,9 @@ pub struct ProcessForm {
     pub categories: String,
 }
 
-/// The fields staff edit on a phase.
-#[derive(Debug, Clone, Deserialize)]
+/// The fields staff edit on a phase; stored as they are (after [`validate_phase`]).
+#[derive(Debug, Clone, Deserialize, Insertable, AsChangeset)]
+#[diesel(table_name = phases)]
 pub struct PhaseForm {
     pub kind: String,
     pub starts_at: NaiveDateTime,
@@ -410,12 +411,7 @@ pub fn add_phase(conn: &mut AnyConnection, process_id: &str, form: &PhaseForm) -
             phases::id.eq(&id),
             phases::process_id.eq(process_id),
             phases::position.eq(position),
-            phases::kind.eq(&form.kind),
-            phases::starts_at.eq(form.starts_at),
-            phases::ends_at.eq(form.ends_at),
-            phases::proposals_enabled.eq(form.proposals_enabled),
-            phases::endorsements_enabled.eq(form.endorsements_enabled),
-            phases::comments_enabled.eq(form.comments_enabled),
+            form,
         ))
         .execute(conn)?;
     renumber_phases(conn, process_id)?;
@@ -440,14 +436,7 @@ pub fn update_phase(
             .filter(phases::id.eq(phase_id))
             .filter(phases::process_id.eq(process_id)),
     )
-    .set((
-        phases::kind.eq(&form.kind),
-        phases::starts_at.eq(form.starts_at),
-        phases::ends_at.eq(form.ends_at),
-        phases::proposals_enabled.eq(form.proposals_enabled),
-        phases::endorsements_enabled.eq(form.endorsements_enabled),
-        phases::comments_enabled.eq(form.comments_enabled),
-    ))
+    .set(form)
     .execute(conn)?;
     if changed == 0 {
         return Err(Error::NotFound);

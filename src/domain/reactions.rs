@@ -51,7 +51,7 @@ pub fn add(
             bump(conn, &proposal.id, kind, 1)?;
             Ok(true)
         }
-        Err(DbError::AlreadyExists) => Ok(false),
+        Err(DbError::AlreadyExists(_)) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }

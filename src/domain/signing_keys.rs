@@ -27,7 +27,7 @@ pub fn for_owner(conn: &mut AnyConnection, owner_id: &str) -> Result<SigningKey>
     });
     match inserted.map_err(DbError::from) {
         Ok(_) => Ok(key),
-        Err(DbError::AlreadyExists) => Ok(find(conn, owner_id)?.ok_or(DbError::NotFound)?),
+        Err(DbError::AlreadyExists(_)) => Ok(find(conn, owner_id)?.ok_or(DbError::NotFound)?),
         Err(e) => Err(e.into()),
     }
 }

@@ -374,7 +374,7 @@ impl Object for RemoteActor {
                     });
                     match inserted.map_err(crate::db::DbError::from) {
                         Ok(_) => {}
-                        Err(crate::db::DbError::AlreadyExists) => {
+                        Err(crate::db::DbError::AlreadyExists(_)) => {
                             diesel::update(remote_actors::table.filter(remote_actors::ap_id.eq(&id)))
                                 .set(row)
                                 .execute(conn)?;

@@ -64,7 +64,7 @@ pub fn for_owner(conn: &mut AnyConnection, owner: Owner, owner_id: &str) -> Resu
     });
     match inserted.map_err(crate::db::DbError::from) {
         Ok(_) => {}
-        Err(crate::db::DbError::AlreadyExists) => {
+        Err(crate::db::DbError::AlreadyExists(_)) => {
             return find(conn, owner, owner_id)?.ok_or(Error::NotFound);
         }
         Err(e) => return Err(e.into()),

@@ -65,6 +65,11 @@ impl Ctx {
         }
     }
 
+    /// The signed-in staff member as the application layer takes one, or 403.
+    pub fn staff(&self) -> Result<crate::app::Staff, AppError> {
+        Ok(crate::app::Staff::check(self.require_user()?)?)
+    }
+
     /// A number derived from the visitor id, stable for that browser.
     pub fn visitor_seed(&self) -> u32 {
         let digest = sessions::digest(&self.visitor);

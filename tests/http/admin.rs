@@ -328,23 +328,13 @@ async fn unpublishing_hides_the_process() {
 async fn a_proposal(app: &TestApp) -> (String, Browser) {
     app.process("budget", Allow::ALL).await;
     let (mut citizen, _) = app.citizen("nour").await;
-    let page = citizen
-        .post(
-            "/processes/budget/proposals",
-            &[
-                ("title", "Un composteur par quartier"),
-                ("body", "Pour réduire les déchets de chaque quartier."),
-            ],
+    let id = citizen
+        .propose_id(
+            "budget",
+            "Un composteur par quartier",
+            "Pour réduire les déchets de chaque quartier.",
         )
         .await;
-    page.assert_status(303);
-    let id = page
-        .location()
-        .trim_start_matches("/proposals/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
     (id, citizen)
 }
 

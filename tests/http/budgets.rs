@@ -419,6 +419,16 @@ async fn staff_create_a_budget_and_its_projects_with_clear_errors() {
         .await;
     made.assert_status(303);
     let budget_path = made.location().split('?').next().unwrap().to_string();
+    // The same address again: the unique rule that refused it is read from the engine's error
+    // (PostgreSQL's detail, SQLite's message) and reported on its field.
+    staff
+        .post(
+            &format!("/admin/processes/{pid}/budgets"),
+            &form("1000.50", "EUR"),
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("already uses this address");
     let project = |code: &'static str, cost: &'static str| {
         vec![("code", code), ("title", "A bench by the river"), ("cost", cost)]
     };
@@ -626,22 +636,13 @@ async fn staff_promote_an_accepted_proposal_to_a_project() {
     let app = TestApp::new().await;
     let detail = app.process("ideas", Allow::ALL).await;
     let (mut author, _) = app.citizen("nora").await;
-    let page = author
-        .post(
-            "/processes/ideas/proposals",
-            &[
-                ("title", "Shade sails in the playground"),
-                ("body", "Sails over the sandpit, for hot summers."),
-            ],
+    let proposal_id = author
+        .propose_id(
+            "ideas",
+            "Shade sails in the playground",
+            "Sails over the sandpit, for hot summers.",
         )
         .await;
-    let proposal_id = page
-        .location()
-        .trim_start_matches("/proposals/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
     let pid = detail.process.id.clone();
     let budget = app
         .state

@@ -207,17 +207,13 @@ async fn each_capability_follows_the_process_rule() {
         )
         .await
         .assert_status(303);
-    let created = alice
-        .post(
-            "/processes/budget-2026/proposals",
-            &[
-                ("title", "Trees on the square"),
-                ("body", "Plant trees on the market square, please."),
-            ],
+    let proposal = alice
+        .propose(
+            "budget-2026",
+            "Trees on the square",
+            "Plant trees on the market square, please.",
         )
         .await;
-    created.assert_status(303);
-    let proposal = created.location().split('?').next().expect("path").to_string();
     // The page says why not, and how to become eligible; the action is refused, nothing stored.
     alice
         .get(&proposal)

@@ -125,22 +125,13 @@ async fn markdown_is_sanitised() {
     let app = TestApp::new().await;
     app.process("budget", Allow::ALL).await;
     let (mut b, _) = app.citizen("marie").await;
-    let page = b
-        .post(
-            "/processes/budget/proposals",
-            &[
-                ("title", "Scripted proposal"),
-                ("body", "Hello <script>alert('x')</script> <img src=x onerror=alert(1)> [link](javascript:alert(1))"),
-            ],
+    let id = b
+        .propose_id(
+            "budget",
+            "Scripted proposal",
+            "Hello <script>alert('x')</script> <img src=x onerror=alert(1)> [link](javascript:alert(1))",
         )
         .await;
-    let id = page
-        .location()
-        .trim_start_matches("/proposals/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
     let page = b.get(&format!("/proposals/{id}")).await;
     assert!(!page.body.contains("<script>alert"));
     assert!(!page.body.contains("onerror"));

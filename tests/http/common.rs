@@ -329,6 +329,12 @@ impl Browser {
         path
     }
 
+    /// Like [`Browser::propose`], returning the proposal's id.
+    pub async fn propose_id(&mut self, slug: &str, title: &str, body: &str) -> String {
+        let path = self.propose(slug, title, body).await;
+        path.trim_start_matches("/proposals/").to_string()
+    }
+
     /// Posts exactly these fields (no CSRF token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, String)]) -> Page {
         let body: String = url::form_urlencoded::Serializer::new(String::new())

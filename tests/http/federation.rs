@@ -26,16 +26,13 @@ async fn discovery_and_content_negotiation() {
     let app = TestApp::new().await;
     let detail = app.process("budget-2026", Allow::ALL).await;
     let (mut citizen, _) = app.citizen("alice").await;
-    let created = citizen
-        .post(
-            "/processes/budget-2026/proposals",
-            &[
-                ("title", "Trees on the square"),
-                ("body", "Plant trees on the market square, please."),
-            ],
+    let proposal_path = citizen
+        .propose(
+            "budget-2026",
+            "Trees on the square",
+            "Plant trees on the market square, please.",
         )
         .await;
-    let proposal_path = created.location().split('?').next().expect("path").to_string();
     let mut b = app.browser();
     let domain = app.state.config.domain();
     let base = app.state.config.base();
@@ -368,16 +365,13 @@ async fn a_burst_of_endorsements_makes_one_update_with_the_final_counts() {
         .await
         .expect("follower");
     let (mut alice, _) = app.citizen("alice").await;
-    let created = alice
-        .post(
-            "/processes/budget-2026/proposals",
-            &[
-                ("title", "Trees on the square"),
-                ("body", "Plant trees on the market square, please."),
-            ],
+    let proposal = alice
+        .propose(
+            "budget-2026",
+            "Trees on the square",
+            "Plant trees on the market square, please.",
         )
         .await;
-    let proposal = created.location().split('?').next().expect("path").to_string();
     for name in ["bob", "carol", "dave"] {
         let (mut b, _) = app.citizen(name).await;
         b.post(&format!("{proposal}/endorse"), &[])

@@ -23,8 +23,9 @@ use axum::Router;
 pub use next::safe_next;
 
 use crate::app::AppState;
-use crate::domain::FieldError;
+use crate::domain::{Error, FieldError};
 use crate::i18n::Tr;
+use crate::web::error::AppError;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -63,6 +64,22 @@ pub fn render<T: Template>(page: &T) -> Response {
 pub fn see_other(to: &str, notice: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
+}
+
+/// An action's outcome as a form's handler reads it: done, or fields refused (the form is shown
+/// again with their errors, see [`unprocessable`]); any other failure goes up as it is.
+pub fn fields_refused<T>(outcome: Result<T, Error>) -> Result<Result<T, Vec<FieldError>>, AppError> {
+    match outcome {
+        Ok(value) => Ok(Ok(value)),
+        Err(Error::Invalid(errors)) => Ok(Err(errors)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A form shown again because of what the person sent.
+pub fn unprocessable(mut page: Response) -> Response {
+    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    page
 }
 
 /// Form errors translated for a template: field name → message.

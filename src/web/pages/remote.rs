@@ -13,15 +13,13 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, see_other};
-use crate::app::AppState;
+use crate::app::{self, AppState};
 use crate::domain::eligibility::Rule;
 use crate::domain::validate::Validator;
-use crate::domain::{new_id, Error};
+use crate::domain::Error;
 use crate::federation::mirror::{
     self, RemoteComment, RemotePhase, RemoteProcess, RemoteProposal, RemoteResults,
 };
-use crate::federation::outbox::{self, RemoteTarget};
-use crate::federation::urls;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -109,47 +107,14 @@ async fn proposal_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
 
 async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
-    let site = ctx.state.site();
     let back = format!("/remote/proposals/{id}");
-    ctx.state
-        .db
-        .write(move |conn| {
-            let proposal = mirror::find_proposal(conn, &id)?;
-            let process = mirror::find_process(conn, &proposal.remote_process_id)?;
-            let existing = mirror::endorsement_of(conn, &user.id, &proposal.id)?;
-            let target = target_of(&proposal, &process);
-            match (on, existing) {
-                (true, None) => {
-                    // A `peers` process counts residents of its peer towns: only a verified
-                    // resident's endorsement can be vouched for, with an attestation.
-                    let attest = process.rule() == Rule::Peers;
-                    if attest && !crate::domain::census::is_verified(conn, &user.id)? {
-                        return Err(Error::Forbidden(crate::domain::Msg::new(
-                            "remote-peers-verify-first",
-                        )));
-                    }
-                    let like = outbox::like(conn, &site, &user, target, attest)?;
-                    mirror::record_endorsement(conn, &user.id, &proposal.id, &like)?;
-                }
-                (false, Some(like)) => {
-                    outbox::undo_like(conn, &site, &user, &like, target)?;
-                    mirror::forget_endorsement(conn, &user.id, &proposal.id)?;
-                }
-                // Already in the asked state: nothing to send again.
-                _ => {}
-            }
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
-    Ok(see_other(
-        &back,
-        if on {
-            "remote-endorsed"
-        } else {
-            "remote-unendorsed"
-        },
-    ))
+    app::remote::set_endorsement(&ctx.state, user, id, on).await?;
+    let notice = if on {
+        "remote-endorsed"
+    } else {
+        "remote-unendorsed"
+    };
+    Ok(see_other(&back, notice))
 }
 
 async fn endorse(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -174,31 +139,7 @@ async fn comment(
     let mut v = Validator::new();
     v.text("body", &input.body, 1, 5_000);
     v.finish()?;
-    let site = ctx.state.site();
     let back = format!("/remote/proposals/{id}");
-    ctx.state
-        .db
-        .write(move |conn| {
-            let proposal = mirror::find_proposal(conn, &id)?;
-            let process = mirror::find_process(conn, &proposal.remote_process_id)?;
-            let html = crate::markdown::render(input.body.trim());
-            let note_id = urls::comment(&site.base, &new_id());
-            let target = target_of(&proposal, &process);
-            let note = outbox::comment(conn, &site, &user, &note_id, &html, target)?;
-            let name = format!("{} ({}@{})", user.display_name, user.username, site.domain);
-            mirror::upsert_comment(conn, &proposal, &note, &name)?;
-            Ok::<_, Error>(())
-        })
-        .await?;
-    ctx.state.deliveries_ready();
+    app::remote::comment(&ctx.state, user, id, input.body).await?;
     Ok(see_other(&back, "remote-commented"))
-}
-
-/// Where an action on a mirrored proposal goes: the proposal, its process, the process's inbox.
-fn target_of<'a>(proposal: &'a RemoteProposal, process: &'a RemoteProcess) -> RemoteTarget<'a> {
-    RemoteTarget {
-        proposal: &proposal.ap_id,
-        group: &process.ap_id,
-        inbox: &process.inbox,
-    }
 }

@@ -3,18 +3,17 @@
 use crate::app;
 use askama::Template;
 use axum::extract::{Form, Path};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{translate, with_status, SummaryItem};
+use super::{translate, SummaryItem};
 use crate::domain::processes::{self, Process};
 use crate::domain::proposals::{self, Listed, ProposalState};
 use crate::domain::Error;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 use crate::web::pages::layout::Layout;
-use crate::web::pages::{render, see_other, FormErrors};
+use crate::web::pages::{fields_refused, render, see_other, unprocessable, FormErrors};
 
 /// The answer form as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -95,21 +94,17 @@ pub async fn save(
     Path(id): Path<String>,
     Form(input): Form<AnswerInput>,
 ) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
-    match app::proposals::answer(
+    let staff = ctx.staff()?;
+    let outcome = app::proposals::answer(
         &ctx.state,
         &staff,
         id.clone(),
         input.state.clone(),
         input.answer.clone(),
     )
-    .await
-    {
+    .await;
+    match fields_refused(outcome)? {
         Ok(()) => Ok(see_other(&format!("/proposals/{id}"), "answer-saved")),
-        Err(Error::Invalid(errors)) => {
-            let response = page(&ctx, id, Some(input), &errors).await?;
-            Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Err(e) => Err(e.into()),
+        Err(errors) => Ok(unprocessable(page(&ctx, id, Some(input), &errors).await?)),
     }
 }

@@ -4,12 +4,12 @@
 use crate::app;
 use askama::Template;
 use axum::extract::{Form, Path};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::super::layout::Layout;
-use super::super::{render, see_other, FormErrors};
-use super::{translate, with_status, SummaryItem};
+use super::super::{fields_refused, render, see_other, unprocessable, FormErrors};
+use super::{translate, SummaryItem};
 use crate::budgeting::Outcome;
 use crate::domain::budget_results::{self, COMPARED};
 use crate::domain::budgets::{self, BallotType, Budget, BudgetForm, BudgetProject, ProjectForm};
@@ -88,7 +88,7 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
 }
 
 pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     let (process, budget) = app::budgets::publish(&ctx.state, &staff, id).await?;
     Ok(see_other(
         &format!("/processes/{process}/budgets/{budget}/results"),
@@ -249,21 +249,17 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     ctx.require_staff()?;
     let (process_id, f) = (id.clone(), form.clone());
-    match ctx
+    let outcome = ctx
         .state
         .db
         .write(move |conn| budgets::create(conn, &process_id, &f))
-        .await
-    {
+        .await;
+    match fields_refused(outcome)? {
         Ok(budget) => Ok(see_other(
             &format!("/admin/budgets/{}", budget.id),
             "budget-saved",
         )),
-        Err(Error::Invalid(errors)) => Ok(with_status(
-            budgets_page(&ctx, id, form, &errors).await?,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
-        Err(e) => Err(e.into()),
+        Err(errors) => Ok(unprocessable(budgets_page(&ctx, id, form, &errors).await?)),
     }
 }
 
@@ -374,13 +370,9 @@ pub async fn add_project(
             budgets::add_project(conn, &budget, &f)
         })
         .await;
-    match added {
+    match fields_refused(added)? {
         Ok(_) => Ok(see_other(&format!("/admin/budgets/{id}"), "project-added")),
-        Err(Error::Invalid(errors)) => Ok(with_status(
-            budget_page(&ctx, id, form, &errors).await?,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
-        Err(e) => Err(e.into()),
+        Err(errors) => Ok(unprocessable(budget_page(&ctx, id, form, &errors).await?)),
     }
 }
 
@@ -417,7 +409,7 @@ pub async fn add_update(
     Path(id): Path<String>,
     Form(form): Form<UpdateForm>,
 ) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     app::budgets::add_update(&ctx.state, &staff, id.clone(), form).await?;
     Ok(see_other(&format!("/admin/budgets/{id}"), "update-added"))
 }
@@ -455,7 +447,7 @@ pub async fn import(
         Ok(e) => e,
         Err(errors) => {
             let page = budgets_page(&ctx, id, BudgetForm::default(), &errors).await?;
-            return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+            return Ok(unprocessable(page));
         }
     };
     let process_id = id.clone();
@@ -474,16 +466,14 @@ pub async fn import(
             )
         })
         .await;
-    match imported {
+    match fields_refused(imported)? {
         Ok(budget) => Ok(see_other(
             &format!("/admin/budgets/{}", budget.id),
             "budget-imported",
         )),
-        Err(Error::Invalid(errors)) => Ok(with_status(
+        Err(errors) => Ok(unprocessable(
             budgets_page(&ctx, id, BudgetForm::default(), &errors).await?,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )),
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -10,7 +10,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::super::layout::Layout;
-use super::super::{render, see_other};
+use super::super::{render, see_other, unprocessable};
 use super::with_status;
 use crate::domain::census::{self, Event, ImportReport, Status};
 use crate::domain::{Error, Msg};
@@ -79,13 +79,13 @@ pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppE
     }
     if received == 0 {
         let page = show(&ctx, None, Some(ctx.tr.t("census-file-required"))).await?;
-        return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(unprocessable(page));
     }
     let census = census?;
     let report = census.report.clone();
     if report.error_count > 0 {
         let page = show(&ctx, Some(report), None).await?;
-        return Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(unprocessable(page));
     }
     ctx.state
         .db
@@ -172,7 +172,7 @@ pub async fn verify_in_person(ctx: Ctx, Form(input): Form<PersonInput>) -> Resul
         Ok(()) => Ok(see_other("/admin/census", "census-verified")),
         Err(Error::NotFound) => {
             let page = show(&ctx, None, Some(ctx.tr.msg(&Msg::new("census-no-such-account")))).await?;
-            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(unprocessable(page))
         }
         Err(e) => Err(e.into()),
     }
@@ -189,7 +189,7 @@ pub async fn revoke(ctx: Ctx, Form(input): Form<PersonInput>) -> Result<Response
         Ok(_) => Ok(see_other("/admin/census", "census-revoked")),
         Err(Error::NotFound) => {
             let page = show(&ctx, None, Some(ctx.tr.msg(&Msg::new("census-no-such-account")))).await?;
-            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(unprocessable(page))
         }
         Err(e) => Err(e.into()),
     }

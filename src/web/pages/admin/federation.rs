@@ -246,7 +246,7 @@ pub async fn set_eligibility(
     Path(id): Path<String>,
     Form(input): Form<EligibilityInput>,
 ) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     let mut hosts = Vec::new();
     for part in input
         .peer_hosts

@@ -39,7 +39,7 @@ pub async fn decide(
     ctx: Ctx,
     Path((kind, id, action)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     let decision = app::moderation::Decision::parse(&action).ok_or(Error::NotFound)?;
     app::moderation::decide(&ctx.state, &staff, kind, id, decision).await?;
     Ok(see_other("/admin/reports", "moderation-done"))

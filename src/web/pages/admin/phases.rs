@@ -5,18 +5,17 @@
 
 use crate::app;
 use axum::extract::{Form, Path};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::processes::{edit_page, Rejected};
-use super::{translate, with_status, SummaryItem};
+use super::{translate, SummaryItem};
 use crate::domain::processes::{Phase, PhaseForm, PhaseKind};
 use crate::domain::{Error, FieldError, Msg};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-use crate::web::pages::{see_other, FormErrors};
+use crate::web::pages::{fields_refused, see_other, unprocessable, FormErrors};
 
 /// What the `datetime-local` input shows and sends (minutes, no seconds).
 const INPUT_FORMAT: &str = "%Y-%m-%dT%H:%M";
@@ -196,27 +195,25 @@ async fn save(
     phase_id: Option<String>,
     input: PhaseInput,
 ) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     let result = match input.to_form() {
         Ok(form) => {
             app::processes::save_phase(&ctx.state, &staff, process_id.clone(), phase_id.clone(), form).await
         }
         Err(errors) => Err(Error::Invalid(errors)),
     };
-    match result {
+    match fields_refused(result)? {
         Ok(()) => Ok(see_other(
             &format!("/admin/processes/{process_id}"),
             "phase-saved",
         )),
-        Err(Error::Invalid(errors)) => {
+        Err(errors) => {
             let rejected = Rejected {
                 phase: Some((phase_id, input, errors)),
                 ..Rejected::default()
             };
-            let page = edit_page(&ctx, process_id, rejected).await?;
-            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(unprocessable(edit_page(&ctx, process_id, rejected).await?))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -237,7 +234,7 @@ pub async fn update(
 }
 
 pub async fn delete(ctx: Ctx, Path((id, phase_id)): Path<(String, String)>) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     app::processes::delete_phase(&ctx.state, &staff, id.clone(), phase_id).await?;
     Ok(see_other(&format!("/admin/processes/{id}"), "phase-saved"))
 }

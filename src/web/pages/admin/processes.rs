@@ -14,7 +14,7 @@ use crate::domain::{Error, FieldError, Msg};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 use crate::web::pages::layout::Layout;
-use crate::web::pages::{render, see_other, FormErrors};
+use crate::web::pages::{fields_refused, render, see_other, unprocessable, FormErrors};
 
 #[derive(Template)]
 #[template(path = "admin/process_new.html")]
@@ -62,27 +62,25 @@ pub async fn create(ctx: Ctx, Form(input): Form<ProcessInput>) -> Result<Respons
     ctx.require_staff()?;
     let form = ProcessForm::from(input);
     let sent = form.clone();
-    match ctx
+    let outcome = ctx
         .state
         .db
         .write(move |conn| processes::create(conn, &sent))
-        .await
-    {
+        .await;
+    match fields_refused(outcome)? {
         Ok(process) => Ok(see_other(
             &format!("/admin/processes/{}", process.id),
             "process-saved",
         )),
-        Err(Error::Invalid(errors)) => {
+        Err(errors) => {
             let (errors, summary) = translate(&ctx, &errors, "");
-            let page = render(&NewPage {
+            Ok(unprocessable(render(&NewPage {
                 layout: Layout::new(&ctx, ctx.tr.t("admin-process-new-title")),
                 form,
                 errors,
                 summary,
-            });
-            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+            })))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -208,19 +206,18 @@ pub async fn update(
     Path(id): Path<String>,
     Form(input): Form<ProcessInput>,
 ) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     let form = ProcessForm::from(input);
-    match app::processes::update(&ctx.state, &staff, id.clone(), form.clone()).await {
+    let outcome = app::processes::update(&ctx.state, &staff, id.clone(), form.clone()).await;
+    match fields_refused(outcome)? {
         Ok(_) => Ok(see_other(&format!("/admin/processes/{id}"), "process-saved")),
-        Err(Error::Invalid(errors)) => {
+        Err(errors) => {
             let rejected = Rejected {
                 process: Some((form, errors)),
                 ..Rejected::default()
             };
-            let page = edit_page(&ctx, id, rejected).await?;
-            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(unprocessable(edit_page(&ctx, id, rejected).await?))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -233,7 +230,7 @@ pub async fn unpublish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, App
 }
 
 async fn set_published(ctx: Ctx, id: String, published: bool) -> Result<Response, AppError> {
-    let staff = app::Staff::check(ctx.require_staff()?)?;
+    let staff = ctx.staff()?;
     match app::processes::set_published(&ctx.state, &staff, id.clone(), published).await {
         Ok(()) => Ok(see_other(&format!("/admin/processes/{id}"), "process-saved")),
         // Shown on the edit page rather than an error page, so the way out (add a phase) is there.
