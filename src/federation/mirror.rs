@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::protocol::plenum::{self, Lenient};
 use super::urls;
 use crate::db::schema::{
     remote_comments, remote_endorsements, remote_processes, remote_proposals, remote_results,
@@ -95,18 +96,16 @@ impl RemoteProcess {
     }
 }
 
-fn time_of(value: &Value) -> Option<NaiveDateTime> {
+fn time_of(value: &Lenient<String>) -> Option<NaiveDateTime> {
     value
-        .as_str()
+        .get()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
         .map(|t| t.naive_utc())
 }
 
-fn text(value: &Value, max: usize) -> String {
-    crate::markdown::plain_text(value.as_str().unwrap_or_default())
-        .chars()
-        .take(max)
-        .collect()
+/// Plain text of at most `max` characters.
+fn text(value: &str, max: usize) -> String {
+    crate::markdown::plain_text(value).chars().take(max).collect()
 }
 
 pub fn find_process_by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> Result<Option<RemoteProcess>> {
@@ -142,23 +141,24 @@ pub fn upsert_process(
     inbox: &str,
     follow_ap_id: Option<&str>,
 ) -> Result<RemoteProcess> {
-    let ap_id = group["id"].as_str().unwrap_or_default().to_string();
+    let group: plenum::Group = plenum::read(group);
+    let ap_id = group.id.id_or_empty().to_string();
     let host = urls::host_of_str(&ap_id);
-    let handle = text(&group["preferredUsername"], 100);
-    let title = text(&group["name"], 300);
-    let summary = crate::markdown::sanitize(group["summary"].as_str().unwrap_or_default());
-    let url = urls::web_link(group["url"].as_str(), &ap_id);
-    let phases = serde_json::to_string(&group["phases"]).unwrap_or_else(|_| "[]".into());
-    let phases = if group["phases"].is_array() {
-        phases
-    } else {
-        "[]".into()
-    };
-    let current = group["currentPhase"].as_str().map(|s| text(&Value::from(s), 40));
+    let handle = text(group.preferred_username.or_empty(), 100);
+    let title = text(group.name.or_empty(), 300);
+    let summary = crate::markdown::sanitize(group.summary.or_empty());
+    let url = urls::web_link(group.url.get().map(String::as_str), &ap_id);
+    let phases = group
+        .phases
+        .get()
+        .and_then(|phases| serde_json::to_string(phases).ok())
+        .unwrap_or_else(|| "[]".into());
+    let current = group.current_phase.get().map(|s| text(s, 40));
     // Only a rule we know is stored (bounded, and read back as one); anything else reads as
     // the strictest, `residents`.
-    let eligibility = group["eligibility"]
-        .as_str()
+    let eligibility = group
+        .eligibility
+        .get()
         .and_then(|r| Rule::parse(r).ok())
         .unwrap_or(Rule::Residents)
         .as_str()
@@ -229,23 +229,24 @@ pub fn upsert_proposal(
     page: &Value,
     author_name: &str,
 ) -> Result<()> {
-    let ap_id = page["id"].as_str().unwrap_or_default().to_string();
-    let updated = time_of(&page["updated"])
-        .or_else(|| time_of(&page["published"]))
+    let page: plenum::Post = plenum::read(page);
+    let ap_id = page.id.id_or_empty().to_string();
+    let updated = time_of(&page.updated)
+        .or_else(|| time_of(&page.published))
         .unwrap_or_else(now);
-    let published = time_of(&page["published"]).unwrap_or(updated);
-    let title = text(&page["name"], 300);
-    let content = crate::markdown::sanitize(page["content"].as_str().unwrap_or_default());
-    let url = urls::web_link(page["url"].as_str(), &ap_id);
-    let author = page["attributedTo"].as_str().unwrap_or_default().to_string();
-    let state = text(&page["state"], 40);
+    let published = time_of(&page.published).unwrap_or(updated);
+    let title = text(page.name.or_empty(), 300);
+    let content = crate::markdown::sanitize(page.content.or_empty());
+    let url = urls::web_link(page.url.get().map(String::as_str), &ap_id);
+    let author = page.attributed_to.id_or_empty().to_string();
+    let state = text(page.state.or_empty(), 40);
     let state = if state.is_empty() {
         "published".to_string()
     } else {
         state
     };
-    let answer = page["officialAnswer"].as_str().map(crate::markdown::sanitize);
-    let count = |key: &str| page[key].as_i64().unwrap_or(0).max(0);
+    let answer = page.official_answer.get().map(|a| crate::markdown::sanitize(a));
+    let count = |n: &Lenient<i64>| n.get().copied().unwrap_or(0).max(0);
     let existing: Option<(String, NaiveDateTime)> = remote_proposals::table
         .filter(remote_proposals::ap_id.eq(&ap_id))
         .select((remote_proposals::id, remote_proposals::updated_at))
@@ -259,9 +260,9 @@ pub fn upsert_proposal(
         remote_proposals::url.eq(&url),
         remote_proposals::state.eq(&state),
         remote_proposals::answer_html.eq(&answer),
-        remote_proposals::binding_count.eq(count("bindingEndorsements")),
-        remote_proposals::federated_count.eq(count("federatedEndorsements")),
-        remote_proposals::comment_count.eq(count("commentCount")),
+        remote_proposals::binding_count.eq(count(&page.binding_endorsements)),
+        remote_proposals::federated_count.eq(count(&page.federated_endorsements)),
+        remote_proposals::comment_count.eq(count(&page.comment_count)),
         remote_proposals::updated_at.eq(updated),
     );
     match existing {
@@ -341,7 +342,8 @@ pub fn upsert_comment(
     note: &Value,
     author_name: &str,
 ) -> Result<()> {
-    let ap_id = note["id"].as_str().unwrap_or_default().to_string();
+    let note: plenum::Post = plenum::read(note);
+    let ap_id = note.id.id_or_empty().to_string();
     let exists: i64 = remote_comments::table
         .filter(remote_comments::ap_id.eq(&ap_id))
         .count()
@@ -355,11 +357,9 @@ pub fn upsert_comment(
             remote_comments::ap_id.eq(&ap_id),
             remote_comments::remote_proposal_id.eq(&proposal.id),
             remote_comments::author_name.eq(author_name),
-            remote_comments::author_ap_id.eq(note["attributedTo"].as_str().unwrap_or_default()),
-            remote_comments::content_html.eq(crate::markdown::sanitize(
-                note["content"].as_str().unwrap_or_default(),
-            )),
-            remote_comments::created_at.eq(time_of(&note["published"]).unwrap_or_else(now)),
+            remote_comments::author_ap_id.eq(note.attributed_to.id_or_empty()),
+            remote_comments::content_html.eq(crate::markdown::sanitize(note.content.or_empty())),
+            remote_comments::created_at.eq(time_of(&note.published).unwrap_or_else(now)),
         ))
         .execute(conn)?;
     Ok(())
@@ -441,7 +441,7 @@ impl RemoteResults {
                             .as_str()
                             .is_some_and(|c| selected.iter().any(|s| s == c))
                     })
-                    .map(|t| text(&t["title"], 200))
+                    .map(|t| text(t["title"].as_str().unwrap_or_default(), 200))
                     .collect()
             })
             .unwrap_or_default()
@@ -454,15 +454,16 @@ pub fn upsert_results(
     document: &Value,
     verified: bool,
 ) -> Result<()> {
-    let ap_id = document["id"].as_str().unwrap_or_default().to_string();
+    let post: plenum::Post = plenum::read(document);
+    let ap_id = post.id.id_or_empty().to_string();
     diesel::delete(remote_results::table.filter(remote_results::ap_id.eq(&ap_id))).execute(conn)?;
     diesel::insert_into(remote_results::table)
         .values((
             remote_results::id.eq(new_id()),
             remote_results::ap_id.eq(&ap_id),
             remote_results::remote_process_id.eq(&process.id),
-            remote_results::title.eq(text(&document["name"], 300)),
-            remote_results::url.eq(urls::web_link(document["url"].as_str(), &ap_id)),
+            remote_results::title.eq(text(post.name.or_empty(), 300)),
+            remote_results::url.eq(urls::web_link(post.url.get().map(String::as_str), &ap_id)),
             remote_results::document.eq(document.to_string()),
             remote_results::verified.eq(verified),
             remote_results::received_at.eq(now()),

@@ -169,13 +169,21 @@ async fn instance_actor(State(state): State<Arc<AppState>>) -> Result<Response, 
 }
 
 async fn empty_outbox(uri: axum::http::Uri, State(state): State<Arc<AppState>>) -> Response {
-    activity_json(&json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}{}", base(&state), uri.path()),
+    activity_json(&ordered_collection(
+        format!("{}{}", base(&state), uri.path()),
+        Vec::new(),
+    ))
+}
+
+/// An `OrderedCollection` at `id` that lists its items.
+fn ordered_collection(id: String, items: Vec<Value>) -> Value {
+    json!({
+        "@context": urls::context(),
+        "id": id,
         "type": "OrderedCollection",
-        "totalItems": 0,
-        "orderedItems": [],
-    }))
+        "totalItems": items.len(),
+        "orderedItems": items,
+    })
 }
 
 /// The process's recent proposals as `Announce(Create(Page))`, newest first: what a new follower
@@ -221,13 +229,7 @@ async fn process_outbox(
                     },
                 }));
             }
-            Ok::<_, Error>(json!({
-                "@context": urls::context(),
-                "id": format!("{group}/outbox"),
-                "type": "OrderedCollection",
-                "totalItems": items.len(),
-                "orderedItems": items,
-            }))
+            Ok::<_, Error>(ordered_collection(format!("{group}/outbox"), items))
         })
         .await?;
     Ok(activity_json(&body))
@@ -248,14 +250,11 @@ async fn moderators(uri: axum::http::Uri, State(state): State<Arc<AppState>>) ->
             )
         })
         .await?;
-    let items: Vec<String> = staff.iter().map(|u| urls::person(&base, u)).collect();
-    Ok(activity_json(&json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{base}{}", uri.path()),
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    })))
+    let items = staff.iter().map(|u| json!(urls::person(&base, u))).collect();
+    Ok(activity_json(&ordered_collection(
+        format!("{base}{}", uri.path()),
+        items,
+    )))
 }
 
 /// How many follow the process; who they are is not published.

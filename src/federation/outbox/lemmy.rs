@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::{record, send, to_followers, Followed, Peers, Site};
+use super::{record, to_followers, Followed, Peers, Site};
 use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::domain::accounts::Role;
@@ -21,14 +21,9 @@ pub(super) fn announce(conn: &mut AnyConnection, site: &Site, to: &Followed, inn
         inner["id"] = json!(id);
         inner
     })?;
-    let (_, sent) = send(
-        conn,
-        site,
-        &to.signer,
-        Peers::Taking(LEMMY),
-        to.inboxes.clone(),
-        |id| to_followers(id, "Announce", &to.group, inner),
-    )?;
+    let sent = to.send(conn, site, Peers::Taking(LEMMY), |id| {
+        to_followers(id, "Announce", &to.group, inner)
+    })?;
     Ok(sent)
 }
 

@@ -154,6 +154,20 @@ struct Followed {
     group: String,
 }
 
+impl Followed {
+    /// Queues a new activity of the process, built from its id, for its followers of `peers`.
+    /// Returns how many deliveries were queued.
+    fn send(
+        &self,
+        conn: &mut AnyConnection,
+        site: &Site,
+        peers: Peers,
+        build: impl FnOnce(&str) -> Value,
+    ) -> Result<usize> {
+        Ok(send(conn, site, &self.signer, peers, self.inboxes.clone(), build)?.1)
+    }
+}
+
 /// The process's followers, or `None` when nobody follows it, so nothing needs to be built.
 fn followed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<Option<Followed>> {
     let inboxes: Vec<String> = followers::table

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{followed, lemmy, record, send, to_followers, Peers, Site};
+use super::{followed, lemmy, record, to_followers, Peers, Site};
 use crate::db::AnyConnection;
 use crate::domain::{processes as process_rules, Result};
 use crate::federation::forms::CLASSIC;
@@ -14,24 +14,17 @@ pub(super) fn process_changed(conn: &mut AnyConnection, site: &Site, process_id:
     };
     let detail = process_rules::detail_by_id(conn, process_id)?;
     let actor = actors::process_json(conn, &site.base, &detail, site.logo.as_deref())?;
-    let (_, mut sent) = send(
-        conn,
-        site,
-        &to.signer,
-        Peers::Taking(CLASSIC),
-        to.inboxes.clone(),
-        |id| {
-            let mut update = super::activity(
-                id,
-                "Update",
-                to.group.as_str(),
-                actor.clone(),
-                json!([urls::PUBLIC]),
-            );
-            update["cc"] = json!([format!("{}/followers", to.group)]);
-            update
-        },
-    )?;
+    let mut sent = to.send(conn, site, Peers::Taking(CLASSIC), |id| {
+        let mut update = super::activity(
+            id,
+            "Update",
+            to.group.as_str(),
+            actor.clone(),
+            json!([urls::PUBLIC]),
+        );
+        update["cc"] = json!([format!("{}/followers", to.group)]);
+        update
+    })?;
     // Lemmy takes a community's changes from one of its moderators, announced.
     if let Some(moderator) = lemmy::moderator(conn, site)? {
         let inner = lemmy::person_activity("Update", &moderator, &to.group, actor);
@@ -61,7 +54,7 @@ pub(super) fn results_published(
         )))
     })?;
     // Lemmy takes no object created by a community itself.
-    let (_, sent) = send(conn, site, &to.signer, Peers::Taking(CLASSIC), to.inboxes, |id| {
+    let sent = to.send(conn, site, Peers::Taking(CLASSIC), |id| {
         to_followers(id, "Create", &to.group, document)
     })?;
     Ok(sent + news(conn, site, &budget.process_id, summary_html)?)
@@ -86,7 +79,7 @@ pub(super) fn news(conn: &mut AnyConnection, site: &Site, process_id: &str, html
             "published": crate::domain::now().and_utc().to_rfc3339(),
         })
     })?;
-    let (_, sent) = send(conn, site, &to.signer, Peers::Taking(CLASSIC), to.inboxes, |id| {
+    let sent = to.send(conn, site, Peers::Taking(CLASSIC), |id| {
         to_followers(id, "Create", &to.group, note)
     })?;
     Ok(sent)

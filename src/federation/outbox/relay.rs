@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::lemmy::{self, page_for_lemmy};
-use super::{proposal_followed, record, send, to_followers, Followed, Peers, Site};
+use super::{proposal_followed, record, to_followers, Followed, Peers, Site};
 use crate::db::AnyConnection;
 use crate::domain::{comments, proposals as proposal_rules, Result};
 use crate::federation::forms::CLASSIC;
@@ -37,14 +37,9 @@ pub(super) fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_i
     let author = page["attributedTo"].as_str().unwrap_or_default().to_string();
     let from_elsewhere = foreign_host(site, &author).is_some();
     let to = not_to_origin(site, to, Some(&author));
-    let (_, mut sent) = send(
-        conn,
-        site,
-        &to.signer,
-        Peers::Taking(CLASSIC),
-        to.inboxes.clone(),
-        |id| to_followers(id, "Update", &to.group, page.clone()),
-    )?;
+    let mut sent = to.send(conn, site, Peers::Taking(CLASSIC), |id| {
+        to_followers(id, "Update", &to.group, page.clone())
+    })?;
     // Lemmy takes a post's new version from its author only (`actor` = `attributedTo`; a
     // moderator may only lock, feature or remove it), staff's answers included: it is sent in
     // the author's name, by the process that holds the proposal. A proposal by someone
@@ -90,14 +85,9 @@ pub(super) fn proposal_removed(conn: &mut AnyConnection, site: &Site, proposal_i
         return Ok(0);
     };
     let page_id = urls::proposal(&site.base, proposal_id);
-    let (_, mut sent) = send(
-        conn,
-        site,
-        &to.signer,
-        Peers::Taking(CLASSIC),
-        to.inboxes.clone(),
-        |id| to_followers(id, "Delete", &to.group, json!(page_id)),
-    )?;
+    let mut sent = to.send(conn, site, Peers::Taking(CLASSIC), |id| {
+        to_followers(id, "Delete", &to.group, json!(page_id))
+    })?;
     // For Lemmy a moderator's `Delete` with a `summary` is a removal (without one, the
     // author deleting their own post).
     if let Some(actor) = lemmy::moderator(conn, site)? {
@@ -148,20 +138,14 @@ fn announce(
     inner: Value,
     object_id: Option<&str>,
 ) -> Result<usize> {
-    let (_, mut sent) = send(conn, site, &to.signer, Peers::All, to.inboxes.clone(), |id| {
+    let mut sent = to.send(conn, site, Peers::All, |id| {
         to_followers(id, "Announce", &to.group, inner)
     })?;
     if let Some(object_id) = object_id {
         // Lemmy answers 400 to an announced bare object (it fetches it expecting an activity).
-        sent += send(
-            conn,
-            site,
-            &to.signer,
-            Peers::Taking(CLASSIC),
-            to.inboxes.clone(),
-            |id| to_followers(id, "Announce", &to.group, json!(object_id)),
-        )?
-        .1;
+        sent += to.send(conn, site, Peers::Taking(CLASSIC), |id| {
+            to_followers(id, "Announce", &to.group, json!(object_id))
+        })?;
     }
     Ok(sent)
 }

@@ -9,6 +9,7 @@
 //! and Plenum write them; the tests below read each one.
 
 mod object;
+pub mod plenum;
 
 use serde::Deserialize;
 use serde_json::Value;
