@@ -24,8 +24,8 @@ import urllib.parse
 from email.utils import formatdate
 
 import lib
-from lib import (comment_saying, comments, eventually, get_json, html_budget_id, html_follow_state, html_only,
-                 html_remote_count, html_remote_process_id, html_remote_proposals, request, signed_post, wait_until)
+from lib import (comment_saying, comments, eventually, get_json, html_budget_id, follow_state, html_only,
+                 remote_count, remote_process_id, remote_proposals, request, signed_post, wait_until)
 
 BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -162,10 +162,10 @@ def follows(t):
     r = c.staff.form("/admin/federation/follow", {"address": f"budget-2026@{a.host}"})
     check("C follows budget-2026", r.status == 303)
     check("B shows both follows accepted",
-          eventually(lambda: html_follow_state(b.staff, "Budget 2026") == "Followed" and html_follow_state(b.staff, "Metropolitan plan") == "Followed"),
-          (html_follow_state(b.staff, "Budget 2026"), html_follow_state(b.staff, "Metropolitan plan")))
-    check("C shows its follow of open-2026 accepted", eventually(lambda: html_follow_state(c.staff, "Open consultation") == "Followed"),
-          html_follow_state(c.staff, "Open consultation"))
+          eventually(lambda: follow_state(b.staff, "Budget 2026") == "accepted" and follow_state(b.staff, "Metropolitan plan") == "accepted"),
+          (follow_state(b.staff, "Budget 2026"), follow_state(b.staff, "Metropolitan plan")))
+    check("C shows its follow of open-2026 accepted", eventually(lambda: follow_state(c.staff, "Open consultation") == "accepted"),
+          follow_state(c.staff, "Open consultation"))
     check("A's staff see B's instance actor among the followers", f"{b.base}/actor" in html_only(a.staff, "/admin/federation"))
     bad = b.staff.form("/admin/federation/follow", {"address": f"nobody@{a.host}"})
     check("following an unknown address explains the failure", bad.status == 200 and "Could not follow" in bad.text, bad.text[:200])
@@ -179,19 +179,19 @@ def proposal_to_followers(t):
     r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Trees on the market square", "body": "Plant twelve lime trees on the market square. Hello shade."})
     check("Alice creates a proposal on A", r.status == 201, r.text[:300])
     t.p1 = r.json()["id"]
-    t.rb = wait_until("B's page for budget-2026", lambda: html_remote_process_id(b.staff, "Budget 2026"))
-    t.rc = wait_until("C's page for budget-2026", lambda: html_remote_process_id(c.staff, "Budget 2026"))
-    on_b = eventually(lambda: "Trees on the market square" in html_remote_proposals(b.staff, t.rb))
+    t.rb = wait_until("B's page for budget-2026", lambda: remote_process_id(b.staff, "Budget 2026"))
+    t.rc = wait_until("C's page for budget-2026", lambda: remote_process_id(c.staff, "Budget 2026"))
+    on_b = eventually(lambda: "Trees on the market square" in remote_proposals(b.staff, t.rb))
     figures["create to follower (s)"] = round(time.time() - t0, 2)
-    on_c = eventually(lambda: "Trees on the market square" in html_remote_proposals(c.staff, t.rc))
+    on_c = eventually(lambda: "Trees on the market square" in remote_proposals(c.staff, t.rc))
     check(f"new proposal shown on B and C within {figures['create to follower (s)']} s", on_b and on_c, (on_b, on_c))
-    page_b = html_only(b.staff, f"/remote/proposals/{html_remote_proposals(b.staff, t.rb)['Trees on the market square']}")
+    page_b = html_only(b.staff, f"/remote/proposals/{remote_proposals(b.staff, t.rb)['Trees on the market square']}")
     check("B shows the author and the body", "Alice Martin" in page_b and "twelve lime trees" in page_b, re.sub(r"\s+", " ", page_b[page_b.find("<main"):])[:1500])
     r = alice.api("PATCH", f"/api/v1/proposals/{t.p1}", {"version": 1, "title": "Lime trees on the market square", "body": "Plant twelve lime trees on the market square. Hello shade."})
     check("Alice edits it", r.status == 200, r.text[:300])
-    check("B shows the new title", eventually(lambda: "Lime trees on the market square" in html_remote_proposals(b.staff, t.rb)),
-          sorted(html_remote_proposals(b.staff, t.rb)))
-    t.rp1 = html_remote_proposals(b.staff, t.rb)["Lime trees on the market square"]
+    check("B shows the new title", eventually(lambda: "Lime trees on the market square" in remote_proposals(b.staff, t.rb)),
+          sorted(remote_proposals(b.staff, t.rb)))
+    t.rp1 = remote_proposals(b.staff, t.rb)["Lime trees on the market square"]
 
 
 def endorse_residents(t):
@@ -203,14 +203,14 @@ def endorse_residents(t):
     wait_until("A counts Bob apart (federated)", lambda: page_json(a, t.p1)["federatedEndorsements"] == 1)
     pj = page_json(a, t.p1)
     check("residents rule: binding 0, federated 1 on A", pj["bindingEndorsements"] == 0 and pj["federatedEndorsements"] == 1, pj)
-    check("B shows 1 from elsewhere", eventually(lambda: html_remote_count(bob, t.rp1, "federated-count") == 1),
-          html_remote_count(bob, t.rp1, "federated-count"))
+    check("B shows 1 from elsewhere", eventually(lambda: remote_count(bob, t.rp1, "federated_count") == 1),
+          remote_count(bob, t.rp1, "federated_count"))
     r = bob.form(f"/remote/proposals/{t.rp1}/endorse", {})
     check("endorsing again changes nothing", r.status == 303)
     r = bob.form(f"/remote/proposals/{t.rp1}/unendorse", {})
     check("Bob withdraws (Undo Like)", r.status == 303)
     check("A: federated back to 0", eventually(lambda: page_json(a, t.p1)["federatedEndorsements"] == 0), page_json(a, t.p1))
-    wait_until("B shows it", lambda: html_remote_count(bob, t.rp1, "federated-count") == 0)
+    wait_until("B shows it", lambda: remote_count(bob, t.rp1, "federated_count") == 0)
 
 
 def endorse_peers(t):
@@ -218,8 +218,8 @@ def endorse_peers(t):
     a, b, bob = t.a, t.b, t.bob
     r = t.alice.api("POST", "/api/v1/processes/metro-2026/proposals", {"title": "Night buses to every district", "body": "Run night buses on weekends to every district of the metropolis."})
     t.p2 = r.json()["id"]
-    rbm = wait_until("B's metro page", lambda: html_remote_process_id(b.staff, "Metropolitan plan"))
-    rp2 = wait_until("metro proposal on B", lambda: html_remote_proposals(b.staff, rbm).get("Night buses to every district"))
+    rbm = wait_until("B's metro page", lambda: remote_process_id(b.staff, "Metropolitan plan"))
+    rp2 = wait_until("metro proposal on B", lambda: remote_proposals(b.staff, rbm).get("Night buses to every district"))
     check("B tells an unverified account it must verify its residency first",
           "verify that you live here first" in html_only(bob, f"/remote/proposals/{rp2}"))
     r = bob.form(f"/remote/proposals/{rp2}/endorse", {})
@@ -243,8 +243,8 @@ def endorse_open(t):
     r = t.alice.api("POST", "/api/v1/processes/open-2026/proposals", {"title": "A library open on Sundays", "body": "Open the central library on Sunday afternoons for everyone."})
     t.p3 = r.json()["id"]
     t.target = f"{a.base}/proposals/{t.p3}"
-    rco = wait_until("C's open page", lambda: html_remote_process_id(c.staff, "Open consultation"))
-    rp3 = wait_until("open proposal on C", lambda: html_remote_proposals(c.staff, rco).get("A library open on Sundays"))
+    rco = wait_until("C's open page", lambda: remote_process_id(c.staff, "Open consultation"))
+    rp3 = wait_until("open proposal on C", lambda: remote_proposals(c.staff, rco).get("A library open on Sundays"))
     carol = c.sign_up("carol", "Carol Petit")
     carol.form(f"/remote/proposals/{rp3}/endorse", {})
     wait_until("A counts Carol (open rule)", lambda: page_json(a, t.p3)["bindingEndorsements"] == 1)
@@ -260,7 +260,7 @@ def comments_across_towns(t):
     check("Bob comments from B", r.status == 303, r.text[:200])
     comment = wait_until("A shows Bob's comment", lambda: comment_saying(t.alice, t.p1, "good shade in July"))
     check("A stores the reply under the proposal, from Bob", comment["author_name"] == "Bob Durand", comment)
-    rc1 = wait_until("C has the proposal", lambda: html_remote_proposals(c.staff, t.rc).get("Lime trees on the market square"))
+    rc1 = wait_until("C has the proposal", lambda: remote_proposals(c.staff, t.rc).get("Lime trees on the market square"))
     check("C shows the comment of a citizen of B",
           eventually(lambda: "good shade in July" in html_only(c.staff, f"/remote/proposals/{rc1}")))
 
@@ -284,15 +284,15 @@ def withdrawal_and_moderation(t):
     p4 = r.json()["id"]
     r = alice.api("POST", "/api/v1/processes/budget-2026/proposals", {"title": "Advertising billboards everywhere", "body": "Put advertising billboards on every street corner of town."})
     p5 = r.json()["id"]
-    wait_until("both reach B", lambda: {"A cycle lane on Main Street", "Advertising billboards everywhere"} <= set(html_remote_proposals(b.staff, t.rb)))
+    wait_until("both reach B", lambda: {"A cycle lane on Main Street", "Advertising billboards everywhere"} <= set(remote_proposals(b.staff, t.rb)))
     r = alice.api("POST", f"/api/v1/proposals/{p4}/withdraw")
     check("Alice withdraws a proposal", r.status == 200, r.text[:200])
-    rp4 = html_remote_proposals(b.staff, t.rb)["A cycle lane on Main Street"]
+    rp4 = remote_proposals(b.staff, t.rb)["A cycle lane on Main Street"]
     check("B shows the withdrawal", eventually(lambda: "Withdrawn" in html_only(b.staff, f"/remote/proposals/{rp4}")))
     r = a.staff.form(f"/admin/moderation/proposal/{p5}/hide", {})
     check("A's staff remove a proposal (moderation)", r.status == 303, r.text[:200])
     check("B no longer lists the deleted proposal",
-          eventually(lambda: "Advertising billboards everywhere" not in html_remote_proposals(b.staff, t.rb)))
+          eventually(lambda: "Advertising billboards everywhere" not in remote_proposals(b.staff, t.rb)))
 
 
 def fan_out(t):
@@ -575,11 +575,11 @@ def budget_results(t):
     check("B follows the voting process", r.status == 303)
     r = fake.follow("watcher", f"{a.base}/processes/vote-2025", f"{a.base}/processes/vote-2025/inbox")
     check("a fediverse-like follower follows it too", r.status == 202, r.text)
-    wait_until("both follows accepted", lambda: html_follow_state(b.staff, "District budget 2025") == "Followed" and len(fake.ids_at("watcher")) == 1)
+    wait_until("both follows accepted", lambda: follow_state(b.staff, "District budget 2025") == "accepted" and len(fake.ids_at("watcher")) == 1)
     budget_id = html_budget_id(a.staff, vid)
     r = a.staff.form(f"/admin/budgets/{budget_id}/publish", {})
     check("A's staff publish the results", r.status == 303, r.text[:300])
-    rv = html_remote_process_id(b.staff, "District budget 2025")
+    rv = remote_process_id(b.staff, "District budget 2025")
     wait_until("B shows the results", lambda: "Published results" in html_only(b.staff, f"/remote/processes/{rv}"))
     page_v = html_only(b.staff, f"/remote/processes/{rv}")
     check("B verified the results' proof against the process key", "Signature verified" in page_v and "NOT verified" not in page_v)
@@ -607,7 +607,7 @@ def unfollow(t):
     check("C stops following budget-2026 (Undo Follow)", r.status == 303, r.text[:200])
     check("A no longer lists C as a follower of budget-2026",
           eventually(lambda: f"{c.base}/actor" not in html_only(a.staff, "/admin/federation").split("Open consultation")[0]))
-    check("C no longer shows the process", html_remote_process_id(c.staff, "Budget 2026") is None)
+    check("C no longer shows the process", remote_process_id(c.staff, "Budget 2026") is None)
 
 
 SCENARIOS = [

@@ -403,40 +403,47 @@ def comment_saying(reader, proposal_id, text):
     return next((c for c in comments(reader, proposal_id) if text in c["body"] or text in c["body_html"]), None)
 
 
-# --- HTML-only reads (no JSON view shows these yet) ---------------------------------------
+# --- what a person sees on a page, and the mirrored state as JSON ---------------------------
 
 def html_only(person, path):
-    """The one way the tests read an HTML page for state: pages no JSON view covers (the staff
-    federation page, a town's pages of remote processes and proposals, staff-only details)."""
+    """A page's HTML, to check what a person is shown there (a translated state, an answer, a
+    message); state itself is read from the JSON API below."""
     r = person.page(path)
     assert r.status == 200, (path, r.status, r.text[:300])
     return r.text
 
 
-def html_remote_process_id(person, title):
-    """The id of the town's page for a followed process (staff federation page)."""
-    m = re.search(r'<a href="/remote/processes/([^"]+)">' + re.escape(title) + "</a>", html_only(person, "/admin/federation"))
-    return m.group(1) if m else None
+def api_json(person, path):
+    r = person.api("GET", path)
+    assert r.status == 200, (path, r.status, r.text[:300])
+    return r.json()
 
 
-def html_remote_proposals(person, rpid):
-    """Title → id of the proposals a town shows for a remote process."""
-    return {title: pid for pid, title in re.findall(r'<a href="/remote/proposals/([^"]+)">([^<]+)</a>', html_only(person, f"/remote/processes/{rpid}"))}
+def remote_process(person, title):
+    """A followed process as the person's town mirrors it (JSON API), by title; None if absent."""
+    return next((p for p in api_json(person, "/api/v1/remote/processes")["items"] if p["title"] == title), None)
 
 
-def html_remote_count(person, rpid, element_id):
-    """A count shown on a town's page of a remote proposal (`federated-count`, ...)."""
-    m = re.search(rf'id="{element_id}">([^<]*)<', html_only(person, f"/remote/proposals/{rpid}"))
-    if not m:
-        return None
-    n = re.match(r"\s*(\d+)", m.group(1))
-    return int(n.group(1)) if n else 0
+def remote_process_id(person, title):
+    """The id of the town's page for a followed process."""
+    process = remote_process(person, title)
+    return process["id"] if process else None
 
 
-def html_follow_state(person, title):
-    """The state of a follow on the staff federation page ("Followed", "Pending", ...)."""
-    m = re.search(re.escape(title) + r"</a>.*?</td>\s*<td>([^<]+)</td>", html_only(person, "/admin/federation"), re.S)
-    return m.group(1).strip() if m else None
+def remote_proposals(person, rpid):
+    """Title → id of the proposals a town mirrors for a followed process."""
+    return {p["title"]: p["id"] for p in api_json(person, f"/api/v1/remote/processes/{rpid}")["proposals"]}
+
+
+def remote_count(person, rpid, count):
+    """A count a town shows for a mirrored proposal (`federated_count`, `binding_count`, ...)."""
+    return api_json(person, f"/api/v1/remote/proposals/{rpid}")[count]
+
+
+def follow_state(person, title):
+    """The state of the town's follow of a process (`pending`, `accepted`, `rejected`)."""
+    process = remote_process(person, title)
+    return process["follow_state"] if process else None
 
 
 def html_budget_id(staff, process_id):

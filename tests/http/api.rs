@@ -620,6 +620,20 @@ async fn export_returns_the_callers_data() {
 }
 
 #[tokio::test]
+async fn mirrored_processes_read_as_json_and_unknown_ids_are_404() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let list = b.get("/api/v1/remote/processes").await;
+    list.assert_status(200);
+    assert_eq!(list.json()["items"], serde_json::json!([]));
+    for path in ["/api/v1/remote/processes/nope", "/api/v1/remote/proposals/nope"] {
+        let page = b.get(path).await;
+        page.assert_status(404);
+        assert!(page.json()["message"].is_string(), "{path}: {}", page.body);
+    }
+}
+
+#[tokio::test]
 async fn openapi_document_matches_the_routes() {
     let app = TestApp::new().await;
     app.process("budget", Allow::ALL).await;

@@ -24,7 +24,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "federation"))
 import lib  # noqa: E402
-from lib import comment_saying, eventually, get_json, html_budget_id, html_follow_state, html_remote_process_id, html_remote_proposals, request, wait_until  # noqa: E402
+from lib import comment_saying, eventually, get_json, html_budget_id, follow_state, remote_process_id, remote_proposals, request, wait_until  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -205,7 +205,7 @@ def town_b_follows(t):
     r = b.staff.form("/admin/federation/follow", {"address": t.acct})
     check("town B's staff follow the process by its acct: address", r.status == 303, r.text[:300])
     check("town A (authorized fetch) accepted town B's follow over https",
-          eventually(lambda: html_follow_state(b.staff, "Budget 2026") == "Followed"), html_follow_state(b.staff, "Budget 2026"))
+          eventually(lambda: follow_state(b.staff, "Budget 2026") == "accepted"), follow_state(b.staff, "Budget 2026"))
 
 
 def new_proposal(t):
@@ -223,9 +223,9 @@ def new_proposal(t):
     check("Fedify fetched the announced Page by its id (signed GET), with a readable summary",
           bare["objectId"] == page_url and "lime trees" in (bare["summary"] or ""), bare,
           row=("Announce(Page), the Page fetched by id", "Plenum → Fedify"))
-    rpid = wait_until("B's page for the process", lambda: html_remote_process_id(b.staff, "Budget 2026"))
+    rpid = wait_until("B's page for the process", lambda: remote_process_id(b.staff, "Budget 2026"))
     check("town B shows the proposal, delivered over https",
-          eventually(lambda: "Trees on the market square" in html_remote_proposals(b.staff, rpid)), sorted(html_remote_proposals(b.staff, rpid)),
+          eventually(lambda: "Trees on the market square" in remote_proposals(b.staff, rpid)), sorted(remote_proposals(b.staff, rpid)),
           row=("Announce of a proposal to a peer town (https, authorized fetch)", "Plenum A → Plenum B"), peer="Plenum (town B)")
 
 

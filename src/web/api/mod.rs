@@ -8,6 +8,7 @@
 
 mod account;
 mod read;
+mod remote;
 mod write;
 
 use std::sync::Arc;
@@ -51,6 +52,9 @@ pub fn router() -> Router<Arc<AppState>> {
             get(read::comments).post(write::comment),
         )
         .route("/api/v1/reports", post(write::report))
+        .route("/api/v1/remote/processes", get(remote::processes))
+        .route("/api/v1/remote/processes/{id}", get(remote::process))
+        .route("/api/v1/remote/proposals/{id}", get(remote::proposal))
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/me/export", get(account::export))
         .route("/api/v1/tokens", post(account::create_token))
