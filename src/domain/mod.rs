@@ -18,6 +18,7 @@ pub mod hashing;
 pub mod implementation;
 pub mod moderation;
 pub mod password;
+pub mod phases;
 pub mod processes;
 pub mod proposals;
 pub mod reactions;

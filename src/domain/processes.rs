@@ -11,6 +11,8 @@ use super::{new_id, now, Error, Msg, Result};
 use crate::db::schema::{categories, phases, processes, users};
 use crate::db::AnyConnection;
 
+pub use super::phases::{add_phase, delete_phase, update_phase, PhaseForm};
+
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = processes)]
 pub struct Process {
@@ -216,21 +218,6 @@ pub struct ProcessForm {
     pub categories: String,
 }
 
-/// The fields staff edit on a phase; stored as they are (after [`validate_phase`]).
-#[derive(Debug, Clone, Deserialize, Insertable, AsChangeset)]
-#[diesel(table_name = phases)]
-pub struct PhaseForm {
-    pub kind: String,
-    pub starts_at: NaiveDateTime,
-    pub ends_at: NaiveDateTime,
-    #[serde(default)]
-    pub proposals_enabled: bool,
-    #[serde(default)]
-    pub endorsements_enabled: bool,
-    #[serde(default)]
-    pub comments_enabled: bool,
-}
-
 fn validate_process(conn: &mut AnyConnection, form: &ProcessForm, own_id: Option<&str>) -> Result<()> {
     let mut v = Validator::new();
     let slug = form.slug.trim();
@@ -363,123 +350,8 @@ pub fn set_published(conn: &mut AnyConnection, id: &str, published: bool) -> Res
     Ok(())
 }
 
-fn validate_phase(form: &PhaseForm) -> Result<()> {
-    let mut v = Validator::new();
-    if PhaseKind::parse(&form.kind).is_err() {
-        v.add("kind", Msg::new("error-phase-kind"));
-    }
-    if form.ends_at <= form.starts_at {
-        v.add("ends_at", Msg::new("error-dates-order"));
-    }
-    v.finish()
-}
-
-/// Phases may not overlap: at any moment at most one phase decides what is allowed.
-fn check_no_overlap(
-    conn: &mut AnyConnection,
-    process_id: &str,
-    form: &PhaseForm,
-    own_id: Option<&str>,
-) -> Result<()> {
-    let others: Vec<Phase> = phases::table
-        .filter(phases::process_id.eq(process_id))
-        .select(Phase::as_select())
-        .load(conn)?;
-    let overlaps = others
-        .iter()
-        .filter(|p| Some(p.id.as_str()) != own_id)
-        .any(|p| p.starts_at < form.ends_at && form.starts_at < p.ends_at);
-    if overlaps {
-        return Err(Error::invalid("starts_at", Msg::new("error-phase-overlap")));
-    }
-    Ok(())
-}
-
-/// Adds a phase; phases are kept in date order.
-pub fn add_phase(conn: &mut AnyConnection, process_id: &str, form: &PhaseForm) -> Result<Phase> {
-    find_by_id(conn, process_id)?;
-    validate_phase(form)?;
-    check_no_overlap(conn, process_id, form, None)?;
-    let id = new_id();
-    let position: i32 = phases::table
-        .filter(phases::process_id.eq(process_id))
-        .count()
-        .get_result::<i64>(conn)? as i32
-        + 1000;
-    diesel::insert_into(phases::table)
-        .values((
-            phases::id.eq(&id),
-            phases::process_id.eq(process_id),
-            phases::position.eq(position),
-            form,
-        ))
-        .execute(conn)?;
-    renumber_phases(conn, process_id)?;
-    touch(conn, process_id)?;
-    Ok(phases::table
-        .filter(phases::id.eq(&id))
-        .select(Phase::as_select())
-        .first(conn)?)
-}
-
-/// Changes a phase's kind, dates and switches.
-pub fn update_phase(
-    conn: &mut AnyConnection,
-    process_id: &str,
-    phase_id: &str,
-    form: &PhaseForm,
-) -> Result<()> {
-    validate_phase(form)?;
-    check_no_overlap(conn, process_id, form, Some(phase_id))?;
-    let changed = diesel::update(
-        phases::table
-            .filter(phases::id.eq(phase_id))
-            .filter(phases::process_id.eq(process_id)),
-    )
-    .set(form)
-    .execute(conn)?;
-    if changed == 0 {
-        return Err(Error::NotFound);
-    }
-    renumber_phases(conn, process_id)?;
-    touch(conn, process_id)
-}
-
-pub fn delete_phase(conn: &mut AnyConnection, process_id: &str, phase_id: &str) -> Result<()> {
-    let deleted = diesel::delete(
-        phases::table
-            .filter(phases::id.eq(phase_id))
-            .filter(phases::process_id.eq(process_id)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(Error::NotFound);
-    }
-    renumber_phases(conn, process_id)?;
-    touch(conn, process_id)
-}
-
-/// Positions follow the dates. Two passes, because `(process_id, position)` is unique.
-fn renumber_phases(conn: &mut AnyConnection, process_id: &str) -> Result<()> {
-    let ordered: Vec<Phase> = phases::table
-        .filter(phases::process_id.eq(process_id))
-        .order(phases::starts_at.asc())
-        .select(Phase::as_select())
-        .load(conn)?;
-    for (i, p) in ordered.iter().enumerate() {
-        diesel::update(phases::table.filter(phases::id.eq(&p.id)))
-            .set(phases::position.eq(-(i as i32) - 1))
-            .execute(conn)?;
-    }
-    for (i, p) in ordered.iter().enumerate() {
-        diesel::update(phases::table.filter(phases::id.eq(&p.id)))
-            .set(phases::position.eq(i as i32 + 1))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
-fn touch(conn: &mut AnyConnection, process_id: &str) -> Result<()> {
+/// The process changed (its followers' copies are refreshed from `updated_at`).
+pub(super) fn touch(conn: &mut AnyConnection, process_id: &str) -> Result<()> {
     diesel::update(processes::table.filter(processes::id.eq(process_id)))
         .set(processes::updated_at.eq(now()))
         .execute(conn)?;
