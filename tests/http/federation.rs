@@ -454,3 +454,83 @@ async fn staff_forward_a_report_about_a_mirrored_proposal_to_its_town() {
         "the form is for staff only"
     );
 }
+
+/// What moderation hid is not served again through the activity that carried it: the proposal's
+/// `Create` is fetchable at its id until staff hide the proposal, then 404, and again after
+/// they show it.
+#[tokio::test]
+async fn an_activity_carrying_a_hidden_proposal_is_not_served() {
+    let app = TestApp::new().await;
+    let detail = app.process("budget-2026", Allow::ALL).await;
+    let process_id = detail.process.id.clone();
+    app.db(move |c| {
+        diesel::insert_into(followers::table)
+            .values((
+                followers::process_id.eq(&process_id),
+                followers::actor_ap_id.eq("http://localhost:1/actor"),
+                followers::inbox.eq("http://localhost:1/inbox"),
+                followers::follow_ap_id.eq("http://localhost:1/follow/1"),
+                followers::created_at.eq(now()),
+            ))
+            .execute(c)
+            .map_err(Error::from)
+    })
+    .await;
+    let (mut alice, _) = app.citizen("alice").await;
+    let id = alice
+        .propose_id(
+            "budget-2026",
+            "Trees on the square",
+            "Plant trees on the market square, please.",
+        )
+        .await;
+    let create: String = app
+        .db(|c| {
+            Ok::<_, Error>(
+                outbound_activities::table
+                    .filter(outbound_activities::kind.eq("Create"))
+                    .select(outbound_activities::id)
+                    .first(c)?,
+            )
+        })
+        .await;
+    let path = format!("/activities/{create}");
+    let mut fetcher = app.browser();
+    fetcher.send(activity_get(&path)).await.assert_status(200);
+    let (mut staff, _) = app.staff("sam").await;
+    staff
+        .post(&format!("/admin/moderation/proposal/{id}/hide"), &[])
+        .await
+        .assert_status(303);
+    fetcher.send(activity_get(&path)).await.assert_status(404);
+    staff
+        .post(&format!("/admin/moderation/proposal/{id}/unhide"), &[])
+        .await
+        .assert_status(303);
+    fetcher.send(activity_get(&path)).await.assert_status(200);
+}
+
+/// A followed town's eligibility rule is stored only when it is one we know; anything else reads
+/// as the strictest, `residents`.
+#[tokio::test]
+async fn a_followed_process_with_an_unknown_rule_reads_as_residents_only() {
+    use plenum::domain::eligibility::Rule;
+    use plenum::federation::mirror;
+    let app = TestApp::new().await;
+    let rules = app
+        .db(|c| {
+            let mut rules = Vec::new();
+            for (n, sent) in [json!("peers"), json!("everyone"), json!(7), json!("x".repeat(10_000))].into_iter().enumerate() {
+                let group = json!({"id": format!("http://other.example/processes/p{n}"), "name": "P", "eligibility": sent});
+                let process = mirror::upsert_process(c, &group, "http://other.example/inbox", None)?;
+                rules.push((process.rule(), process.eligibility.len()));
+            }
+            Ok::<_, Error>(rules)
+        })
+        .await;
+    assert_eq!(rules[0].0, Rule::Peers);
+    for (rule, stored_len) in &rules[1..] {
+        assert_eq!(*rule, Rule::Residents);
+        assert!(*stored_len <= "residents".len());
+    }
+}
