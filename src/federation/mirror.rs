@@ -147,7 +147,7 @@ pub fn upsert_process(
     let handle = text(group.preferred_username.or_empty(), 100);
     let title = text(group.name.or_empty(), 300);
     let summary = crate::markdown::sanitize(group.summary.or_empty());
-    let url = urls::web_link(group.url.get().map(String::as_str), &ap_id);
+    let url = urls::web_link(group.url.text(), &ap_id);
     let phases = group
         .phases
         .get()
@@ -164,19 +164,21 @@ pub fn upsert_process(
         .as_str()
         .to_string();
     let at = now();
+    // What the process says of itself, written on every copy received.
+    let described = (
+        remote_processes::handle.eq(&handle),
+        remote_processes::title.eq(&title),
+        remote_processes::summary_html.eq(&summary),
+        remote_processes::url.eq(&url),
+        remote_processes::inbox.eq(inbox),
+        remote_processes::current_phase.eq(&current),
+        remote_processes::phases_json.eq(&phases),
+        remote_processes::eligibility.eq(&eligibility),
+        remote_processes::updated_at.eq(at),
+    );
     if let Some(existing) = find_process_by_ap_id(conn, &ap_id)? {
         diesel::update(remote_processes::table.filter(remote_processes::id.eq(&existing.id)))
-            .set((
-                remote_processes::handle.eq(&handle),
-                remote_processes::title.eq(&title),
-                remote_processes::summary_html.eq(&summary),
-                remote_processes::url.eq(&url),
-                remote_processes::inbox.eq(inbox),
-                remote_processes::current_phase.eq(&current),
-                remote_processes::phases_json.eq(&phases),
-                remote_processes::eligibility.eq(&eligibility),
-                remote_processes::updated_at.eq(at),
-            ))
+            .set(described)
             .execute(conn)?;
         if let Some(follow) = follow_ap_id {
             diesel::update(remote_processes::table.filter(remote_processes::id.eq(&existing.id)))
@@ -192,18 +194,10 @@ pub fn upsert_process(
                 remote_processes::id.eq(new_id()),
                 remote_processes::ap_id.eq(&ap_id),
                 remote_processes::host.eq(&host),
-                remote_processes::handle.eq(&handle),
-                remote_processes::title.eq(&title),
-                remote_processes::summary_html.eq(&summary),
-                remote_processes::url.eq(&url),
-                remote_processes::inbox.eq(inbox),
-                remote_processes::current_phase.eq(&current),
-                remote_processes::phases_json.eq(&phases),
-                remote_processes::eligibility.eq(&eligibility),
                 remote_processes::follow_state.eq("pending"),
                 remote_processes::follow_ap_id.eq(follow_ap_id.unwrap_or_default()),
                 remote_processes::created_at.eq(at),
-                remote_processes::updated_at.eq(at),
+                described,
             ))
             .execute(conn)?;
     }
@@ -237,7 +231,7 @@ pub fn upsert_proposal(
     let published = time_of(&page.published).unwrap_or(updated);
     let title = text(page.name.or_empty(), 300);
     let content = crate::markdown::sanitize(page.content.or_empty());
-    let url = urls::web_link(page.url.get().map(String::as_str), &ap_id);
+    let url = urls::web_link(page.url.text(), &ap_id);
     let author = page.attributed_to.id_or_empty().to_string();
     let state = text(page.state.or_empty(), 40);
     let state = if state.is_empty() {
@@ -463,7 +457,7 @@ pub fn upsert_results(
             remote_results::ap_id.eq(&ap_id),
             remote_results::remote_process_id.eq(&process.id),
             remote_results::title.eq(text(post.name.or_empty(), 300)),
-            remote_results::url.eq(urls::web_link(post.url.get().map(String::as_str), &ap_id)),
+            remote_results::url.eq(urls::web_link(post.url.text(), &ap_id)),
             remote_results::document.eq(document.to_string()),
             remote_results::verified.eq(verified),
             remote_results::received_at.eq(now()),

@@ -13,6 +13,23 @@ use plenum::federation::policy;
 
 use crate::common::{Allow, TestApp};
 
+/// A follower whose inbox nobody answers (port 1), so that activities are queued and stored.
+async fn follower_on_port_1(app: &TestApp, process_id: String) {
+    app.db(move |c| {
+        diesel::insert_into(followers::table)
+            .values((
+                followers::process_id.eq(&process_id),
+                followers::actor_ap_id.eq("http://localhost:1/actor"),
+                followers::inbox.eq("http://localhost:1/inbox"),
+                followers::follow_ap_id.eq("http://localhost:1/follow/1"),
+                followers::created_at.eq(now()),
+            ))
+            .execute(c)
+            .map_err(Error::from)
+    })
+    .await;
+}
+
 fn activity_get(path: &str) -> Request<Body> {
     Request::builder()
         .uri(path)
@@ -348,22 +365,7 @@ async fn a_burst_of_endorsements_makes_one_update_with_the_final_counts() {
     let app = TestApp::new().await;
     let detail = app.process("budget-2026", Allow::ALL).await;
     let process_id = detail.process.id.clone();
-    app.state
-        .db
-        .write(move |c| {
-            diesel::insert_into(followers::table)
-                .values((
-                    followers::process_id.eq(&process_id),
-                    followers::actor_ap_id.eq("http://localhost:1/actor"),
-                    followers::inbox.eq("http://localhost:1/inbox"),
-                    followers::follow_ap_id.eq("http://localhost:1/follow/1"),
-                    followers::created_at.eq(now()),
-                ))
-                .execute(c)
-                .map_err(Error::from)
-        })
-        .await
-        .expect("follower");
+    follower_on_port_1(&app, process_id).await;
     let (mut alice, _) = app.citizen("alice").await;
     let proposal = alice
         .propose(
@@ -463,19 +465,7 @@ async fn an_activity_carrying_a_hidden_proposal_is_not_served() {
     let app = TestApp::new().await;
     let detail = app.process("budget-2026", Allow::ALL).await;
     let process_id = detail.process.id.clone();
-    app.db(move |c| {
-        diesel::insert_into(followers::table)
-            .values((
-                followers::process_id.eq(&process_id),
-                followers::actor_ap_id.eq("http://localhost:1/actor"),
-                followers::inbox.eq("http://localhost:1/inbox"),
-                followers::follow_ap_id.eq("http://localhost:1/follow/1"),
-                followers::created_at.eq(now()),
-            ))
-            .execute(c)
-            .map_err(Error::from)
-    })
-    .await;
+    follower_on_port_1(&app, process_id).await;
     let (mut alice, _) = app.citizen("alice").await;
     let id = alice
         .propose_id(

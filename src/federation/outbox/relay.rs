@@ -35,8 +35,8 @@ pub(super) fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_i
     }
     let page = objects::proposal_page(conn, &site.base, &proposal)?;
     let author = page["attributedTo"].as_str().unwrap_or_default().to_string();
-    let from_elsewhere = foreign_host(site, &author).is_some();
-    let to = not_to_origin(site, to, Some(&author));
+    let elsewhere = foreign_host(site, &author);
+    let to = without_host(to, elsewhere.as_deref());
     let mut sent = to.send(conn, site, Peers::Taking(CLASSIC), |id| {
         to_followers(id, "Update", &to.group, page.clone())
     })?;
@@ -44,7 +44,7 @@ pub(super) fn proposal_changed(conn: &mut AnyConnection, site: &Site, proposal_i
     // moderator may only lock, feature or remove it), staff's answers included: it is sent in
     // the author's name, by the process that holds the proposal. A proposal by someone
     // elsewhere, or by an account since deleted, is not sent to it.
-    if author != to.group && !from_elsewhere {
+    if author != to.group && elsewhere.is_none() {
         let page = page_for_lemmy(&page, &proposal, &site.locale);
         let inner = lemmy::person_activity("Update", &author, &to.group, page);
         sent += lemmy::announce(conn, site, &to, inner)?;
@@ -153,8 +153,14 @@ fn announce(
 /// The followers without those on the server `origin` comes from, when that is not this one:
 /// a server is never sent its own object back (Lemmy refuses it: "cant accept local object from
 /// remote instance").
-fn not_to_origin(site: &Site, mut to: Followed, origin: Option<&str>) -> Followed {
-    if let Some(host) = origin.and_then(|id| foreign_host(site, id)) {
+fn not_to_origin(site: &Site, to: Followed, origin: Option<&str>) -> Followed {
+    let host = origin.and_then(|id| foreign_host(site, id));
+    without_host(to, host.as_deref())
+}
+
+/// The followers without those on `host`.
+fn without_host(mut to: Followed, host: Option<&str>) -> Followed {
+    if let Some(host) = host {
         to.inboxes.retain(|inbox| urls::host_of_str(inbox) != host);
     }
     to

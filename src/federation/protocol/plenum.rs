@@ -26,6 +26,11 @@ impl<T> Lenient<T> {
 }
 
 impl Lenient<String> {
+    /// The text, if there is one.
+    pub fn text(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
     /// The text, or "" when there is none.
     pub fn or_empty(&self) -> &str {
         self.0.as_deref().unwrap_or_default()
