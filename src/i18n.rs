@@ -25,6 +25,7 @@ macro_rules! areas {
             include_str!(concat!("../locales/", $lang, "/budget.ftl")),
             include_str!(concat!("../locales/", $lang, "/federation.ftl")),
             include_str!(concat!("../locales/", $lang, "/eligibility.ftl")),
+            include_str!(concat!("../locales/", $lang, "/news.ftl")),
         ]
     };
 }

@@ -14,6 +14,7 @@ pub mod comments;
 pub mod eligibility;
 pub mod endorsements;
 pub mod export;
+pub mod feed;
 pub mod hashing;
 pub mod implementation;
 pub mod moderation;

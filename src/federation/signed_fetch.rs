@@ -3,7 +3,7 @@
 //! Any GET that carries an HTTP signature (either scheme) is verified: a bad one is a `401`, a
 //! signer from a blocked server a `403`. With `PLENUM_AUTHORIZED_FETCH=true`, a request for
 //! activity JSON must be signed, so a blocked server cannot read what it is refused by asking
-//! anonymously; the same goes for the JSON API and published results (`results.json`), which a
+//! anonymously; the same goes for the JSON API, published results (`results.json`) and the Atom feeds, which a
 //! signed-in person or a signed request still reads. Discovery stays open (WebFinger, NodeInfo, the instance actor): a peer must be
 //! able to fetch the key it will check our own signed fetches with, or two secure servers would
 //! wait on each other.
@@ -45,11 +45,11 @@ fn is_federation_get(parts: &axum::http::request::Parts) -> bool {
         || answers_only_activity_json(parts.uri.path())
 }
 
-/// The JSON API and published results carry the same data as the federation documents: with
-/// authorized fetch, a refused server must not read them anonymously either. The API's own
-/// description stays open.
+/// The JSON API, published results and the Atom feeds carry the same data as the federation
+/// documents: with authorized fetch, a refused server must not read them anonymously either. The
+/// API's own description stays open.
 fn is_public_data_api(path: &str) -> bool {
-    path.starts_with("/api/v1/") || path.ends_with("/results.json")
+    path.starts_with("/api/v1/") || path.ends_with("/results.json") || path.ends_with("/feed.atom")
 }
 
 /// A person signed in (session or API token), as the context layer found them.

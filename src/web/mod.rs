@@ -2,6 +2,7 @@
 //! `domain` and results into responses; they hold no rules of their own.
 
 pub mod api;
+pub mod atom;
 pub mod client_ip;
 pub mod context;
 pub mod error;

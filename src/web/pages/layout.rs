@@ -15,6 +15,9 @@ pub struct Layout<'a> {
     pub path: &'a str,
     /// A short confirmation shown at the top ("Your proposal is published").
     pub notice: Option<String>,
+    /// The Atom feed of what the page shows, when it has one of its own (a process's): its path
+    /// and title, announced in the head beside the town's feed.
+    pub page_feed: Option<(String, String)>,
 }
 
 /// Confirmations that a redirect may ask for with `?notice=...`.
@@ -73,7 +76,14 @@ impl<'a> Layout<'a> {
             logo_url: ctx.state.config.logo_url.as_deref(),
             path: &ctx.path,
             notice,
+            page_feed: None,
         }
+    }
+
+    /// Announces `path` as this page's own Atom feed, titled `title`.
+    pub fn with_feed(mut self, path: String, title: String) -> Layout<'a> {
+        self.page_feed = Some((path, title));
+        self
     }
 
     pub fn lang(&self) -> &'static str {

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod budgets;
+pub mod feeds;
 pub mod home;
 pub mod layout;
 mod next;
@@ -46,6 +47,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(remote::router())
         .merge(verify::router())
         .merge(budgets::router())
+        .merge(feeds::router())
         .merge(admin::router())
 }
 

@@ -154,7 +154,10 @@ async fn show(
     };
     let current = detail.phase_at(at).cloned();
     Ok(render(&ProcessPage {
-        layout: Layout::new(&ctx, detail.process.title.clone()),
+        layout: Layout::new(&ctx, detail.process.title.clone()).with_feed(
+            super::feeds::process_feed_path(&detail.process.slug),
+            ctx.tr.t("feed-link"),
+        ),
         detail,
         current,
         proposal_denial,
