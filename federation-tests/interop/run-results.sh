@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Independent check of a published budget result: starts `plenum demo` (which replays a real
 # election and publishes its signed result), downloads results.json and ballots.pb, and lets
-# apsig and pabutools (PyPI) verify the proof, the digest and the outcome.
+# apsig and pabutools (PyPI) verify the proof, the digest and the outcome; then feedparser (PyPI)
+# reads the town's and two processes' Atom feeds from the same server (check_feeds.py).
 #
 #   PLENUM_BIN      the built binary (default: target/debug/plenum)
 #   PLENUM_TEST_DB  sqlite (default) or postgres
@@ -14,8 +15,8 @@ backend="${PLENUM_TEST_DB:-sqlite}"
 log() { printf 'run-results.sh: %s\n' "$*" >&2; }
 
 venv="$root/target/interop-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, pabutools, http_message_signatures, pyld' 2>/dev/null; then
-  log "installing apsig and pabutools from PyPI into $venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import apsig, pabutools, http_message_signatures, pyld, feedparser' 2>/dev/null; then
+  log "installing apsig, pabutools and feedparser from PyPI into $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r "$here/requirements.txt"
 fi
@@ -58,3 +59,5 @@ log "backend $backend: checking $base/results.json"
 "$venv/bin/python" "$here/check_results.py" "$work/results.json" "$work/ballots.pb" "$work/actor.json"
 # Plenum's own offline check must agree.
 "$bin" verify-results "$work/results.json" "$work/ballots.pb"
+log "backend $backend: reading the Atom feeds with feedparser"
+"$venv/bin/python" "$here/check_feeds.py" "http://127.0.0.1:$port"
