@@ -45,7 +45,10 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
     println!("    e-mail:   {ADMIN_EMAIL}");
     println!("    password: {admin_password}");
     println!("  Database: {}", state.config.database_url);
-    println!("  News of every process (Atom feed): {}feed.atom", state.config.public_url);
+    println!(
+        "  News of every process (Atom feed): {}feed.atom",
+        state.config.public_url
+    );
     println!();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(crate::web::serve(state))

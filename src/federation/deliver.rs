@@ -258,3 +258,33 @@ pub async fn nodeinfo_software(state: &AppState, inbox: &Url) -> Option<String> 
     let info = small_json(client, &href).await?;
     info["software"]["name"].as_str().map(|n| n.to_ascii_lowercase())
 }
+
+/// A GET through the delivery client (its timeout, no redirects, its address checks), read up
+/// to `max_bytes`. `Err` when the server cannot be reached or does not answer in time;
+/// `Ok(None)` when it answers with anything but a 2xx (a redirect included) or too much.
+pub async fn small_get(
+    state: &AppState,
+    url: &str,
+    accept: &str,
+    max_bytes: usize,
+) -> Result<Option<Vec<u8>>, String> {
+    let mut response = client(state)
+        .get(url)
+        .timeout(TIMEOUT)
+        .header("accept", accept)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Ok(None);
+    }
+    // Read chunk by chunk: a hostile server may announce no length and send without end.
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if body.len() + chunk.len() > max_bytes {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}

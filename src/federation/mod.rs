@@ -28,6 +28,7 @@ pub mod queue;
 pub mod routes;
 pub mod signatures;
 pub mod signed_fetch;
+pub mod subscribe;
 pub mod urls;
 
 use std::sync::Arc;

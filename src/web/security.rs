@@ -13,13 +13,23 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
     style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; \
     base-uri 'self'; object-src 'none'";
 
+/// The same, for the pages with a "follow from your server" form: its answer redirects to the
+/// visitor's own server, which browsers refuse under `form-action 'self'` (they check every
+/// redirect of a form's navigation). Only https destinations are let through.
+pub const CONTENT_SECURITY_POLICY_FOLLOW: &str = "default-src 'self'; img-src 'self' data: https:; \
+    style-src 'self'; script-src 'self'; form-action 'self' https:; frame-ancestors 'none'; \
+    base-uri 'self'; object-src 'none'";
+
 pub async fn headers_layer(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    // A page may have set its own, stricter or (see `CONTENT_SECURITY_POLICY_FOLLOW`) wider.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

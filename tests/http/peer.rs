@@ -55,6 +55,10 @@ impl Peer {
             .route("/users/{name}", axum::routing::get(actor))
             .route("/page", axum::routing::get(page))
             .route("/actor", axum::routing::get(instance_actor))
+            .route(
+                "/.well-known/webfinger",
+                axum::routing::get(crate::peer_webfinger::answer),
+            )
             .with_state((shared.clone(), base.clone()));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

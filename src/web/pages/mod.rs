@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod budgets;
 pub mod feeds;
+pub mod follow;
 pub mod home;
 pub mod layout;
 mod next;
@@ -31,6 +32,7 @@ use crate::web::error::AppError;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/static/style.css", get(stylesheet))
+        .route("/static/copy.js", get(copy_script))
         .route(
             "/static/avatar.png",
             get(|| png(include_bytes!("../../../static/avatar.png"))),
@@ -48,6 +50,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(verify::router())
         .merge(budgets::router())
         .merge(feeds::router())
+        .merge(follow::router())
         .merge(admin::router())
 }
 
@@ -121,6 +124,18 @@ async fn png(bytes: &'static [u8]) -> Response {
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         bytes,
+    )
+        .into_response()
+}
+
+/// The only script: the copy button of a process's fediverse handle (progressive enhancement).
+async fn copy_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../../static/copy.js"),
     )
         .into_response()
 }

@@ -64,6 +64,7 @@ struct ProcessPage<'a> {
     sorts: [Sort; 3],
     states: &'static [proposals::ProposalState],
     budgets: Vec<BudgetLine>,
+    follow: super::follow::FollowBox,
 }
 
 /// A budget on the process page, with how far its funded projects have got.
@@ -153,7 +154,8 @@ async fn show(
         Ok(()) => super::eligibility_denial(&ctx, &detail, Capability::CreateProposal).await?,
     };
     let current = detail.phase_at(at).cloned();
-    Ok(render(&ProcessPage {
+    let follow = super::follow::FollowBox::new(&ctx, &detail.process.slug);
+    let page = render(&ProcessPage {
         layout: Layout::new(&ctx, detail.process.title.clone()).with_feed(
             super::feeds::process_feed_path(&detail.process.slug),
             ctx.tr.t("feed-link"),
@@ -167,5 +169,7 @@ async fn show(
         sorts: Sort::ALL,
         states: proposals::ProposalState::ALL,
         budgets,
-    }))
+        follow,
+    });
+    Ok(super::follow::allow_form_redirects_elsewhere(page))
 }
