@@ -152,7 +152,7 @@ fn entries(conn: &mut AnyConnection, visible: &[ProcessDetail]) -> Result<Vec<En
         }
     }
 
-    found.sort_by(|a, b| b.at.cmp(&a.at));
+    found.sort_by_key(|entry| std::cmp::Reverse(entry.at));
     found.truncate(MAX_ENTRIES);
     Ok(found)
 }
