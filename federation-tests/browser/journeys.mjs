@@ -444,6 +444,33 @@ try {
     await go(citizen, '/');
     await checkPage(citizen, 'home-citizen');
   });
+  await pj.step('follow from the fediverse: copy button, a refused entry, then off to the server', async () => {
+    // A page of its own: it ends on another server's (error) page.
+    const visitor = await newPage('fr-FR');
+    await go(visitor, `/processes/${slug}`);
+    const lang = await pageLang(visitor);
+    // The script reveals the copy button; without it the handle stays selectable text.
+    const copy = visitor.getByRole('button', { name: t(lang, 'follow-copy'), exact: true });
+    assert(await copy.isVisible(), 'the copy button is not shown');
+    const field = visitor.getByLabel(t(lang, 'follow-field'), { exact: true });
+    await field.fill('pas une adresse');
+    await clickAndLoad(visitor, visitor.getByRole('button', { name: t(lang, 'follow-submit'), exact: true }));
+    await errorTiedToField(visitor, 'account');
+    assert((await byName(visitor, 'account').then((f) => f.inputValue())) === 'pas une adresse', 'the entry was not kept');
+    await checkPage(visitor, 'follow-errors', { okStatus: [422] });
+    // Only a server: the browser goes on to its Mastodon-style page (the peer, a Plenum, has none: 404).
+    const peer = process.env.PLENUM_PEER;
+    await byName(visitor, 'account').then((f) => f.fill(peer));
+    // Waited for as a response, not a page load: Chromium reports an empty 404 as a failed load.
+    const [arrived] = await Promise.all([
+      visitor.waitForResponse((r) => r.url().includes('/authorize_interaction')),
+      visitor.getByRole('button', { name: t(lang, 'follow-submit'), exact: true }).click(),
+    ]);
+    const landed = new URL(arrived.url());
+    assert(landed.host === peer && landed.pathname === '/authorize_interaction', `landed on ${visitor.url()}`);
+    await visitor.context().close();
+    assert(landed.searchParams.get('uri') === `http://localhost:${new URL(base).port}/processes/${slug}`, `uri ${landed.searchParams.get('uri')}`);
+  });
   await pj.step('not found page', async () => {
     await go(visitor, '/processes/does-not-exist');
     await checkPage(visitor, 'not-found', { okStatus: [404] });

@@ -13,6 +13,21 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
     style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; \
     base-uri 'self'; object-src 'none'";
 
+/// [`CONTENT_SECURITY_POLICY_FOLLOW`] in test mode (`PLENUM_FEDERATION_ALLOW_PRIVATE`), where
+/// the servers a visitor is sent to are reached over http, as the federation client reaches them.
+pub const CONTENT_SECURITY_POLICY_FOLLOW_TEST: &str = "default-src 'self'; img-src 'self' data: https:; \
+    style-src 'self'; script-src 'self'; form-action 'self' https: http:; frame-ancestors 'none'; \
+    base-uri 'self'; object-src 'none'";
+
+/// The policy of the pages with a "follow from your server" form.
+pub fn follow_policy(config: &crate::config::Config) -> &'static str {
+    if config.federation_allow_private.is_empty() {
+        CONTENT_SECURITY_POLICY_FOLLOW
+    } else {
+        CONTENT_SECURITY_POLICY_FOLLOW_TEST
+    }
+}
+
 /// The same, for the pages with a "follow from your server" form: its answer redirects to the
 /// visitor's own server, which browsers refuse under `form-action 'self'` (they check every
 /// redirect of a form's navigation). Only https destinations are let through.

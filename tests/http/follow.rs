@@ -42,7 +42,27 @@ async fn the_process_page_shows_its_handle_and_the_form() {
         .get("content-security-policy")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    assert!(csp.contains("form-action 'self' https:"), "{csp}");
+    // Test mode (loopback peers over http) lets forms go to http too; production only to https.
+    assert!(csp.contains("form-action 'self' https: http:;"), "{csp}");
+    let production = TestApp::with_config(|c| c.federation_allow_private.clear()).await;
+    production.process("budget", Allow::ALL).await;
+    let page = production.browser().get("/processes/budget").await;
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(csp.contains("form-action 'self' https:;"), "{csp}");
+    let home = production.browser().get("/").await;
+    let csp = home
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("form-action 'self';"),
+        "every other page keeps its own forms: {csp}"
+    );
     app.browser()
         .get("/static/copy.js")
         .await

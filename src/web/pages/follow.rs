@@ -59,10 +59,10 @@ struct FollowForm {
 
 /// A page with a form whose answer is a redirect to another server: the policy's default
 /// `form-action 'self'` would make browsers stop at that redirect.
-pub fn allow_form_redirects_elsewhere(mut response: Response) -> Response {
+pub fn allow_form_redirects_elsewhere(ctx: &Ctx, mut response: Response) -> Response {
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(crate::web::security::CONTENT_SECURITY_POLICY_FOLLOW),
+        HeaderValue::from_static(crate::web::security::follow_policy(&ctx.state.config)),
     );
     response
 }
@@ -81,7 +81,7 @@ async fn page(ctx: &Ctx, slug: String, follow: FollowBox) -> Result<Response, Ap
         process_title: detail.process.title,
         follow,
     });
-    Ok(allow_form_redirects_elsewhere(page))
+    Ok(allow_form_redirects_elsewhere(ctx, page))
 }
 
 async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {

@@ -171,5 +171,5 @@ async fn show(
         budgets,
         follow,
     });
-    Ok(super::follow::allow_form_redirects_elsewhere(page))
+    Ok(super::follow::allow_form_redirects_elsewhere(&ctx, page))
 }
