@@ -3,6 +3,7 @@
 //! process, and the delivery queue.
 
 use crate::app;
+use crate::app::peers::PeerPolicy;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
@@ -194,23 +195,14 @@ pub struct PeerInput {
 }
 
 pub async fn set_peer(ctx: Ctx, Form(input): Form<PeerInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let Some(host) = policy::normalise_host(&input.host) else {
-        return Err(AppError(Error::Invalid(vec![FieldError {
-            field: "host",
-            msg: Msg::new("federation-host-invalid"),
-        }])));
-    };
+    let staff = ctx.staff()?;
     let choice = match input.policy.as_str() {
-        "allow" => Some("allow"),
-        "block" => Some("block"),
-        "remove" => None,
+        "allow" => PeerPolicy::Allow,
+        "block" => PeerPolicy::Block,
+        "remove" => PeerPolicy::Remove,
         _ => return Err(AppError(Error::NotFound)),
     };
-    ctx.state
-        .db
-        .write(move |conn| policy::set_peer(conn, &host, choice))
-        .await?;
+    app::peers::set_peer(&ctx.state, &staff, input.host, choice).await?;
     Ok(see_other("/admin/federation", "federation-saved"))
 }
 
@@ -220,12 +212,8 @@ pub struct ModeInput {
 }
 
 pub async fn set_mode(ctx: Ctx, Form(input): Form<ModeInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let allowlist = input.mode == "allowlist";
-    ctx.state
-        .db
-        .write(move |conn| policy::set_mode(conn, allowlist))
-        .await?;
+    let staff = ctx.staff()?;
+    app::peers::set_mode(&ctx.state, &staff, input.mode == "allowlist").await?;
     Ok(see_other("/admin/federation", "federation-saved"))
 }
 
