@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use plenum::domain::{endorsements, proposals};
 
 use crate::common::{Allow, Browser, TestApp, PASSWORD};
+use crate::town::TestTown;
 
 async fn token_for(app: &TestApp, username: &str) -> (Browser, String) {
     app.user(username, plenum::domain::accounts::Role::Citizen).await;
@@ -48,10 +49,11 @@ fn assert_error_shape(v: &Value, code: &str) {
 
 #[tokio::test]
 async fn processes_are_listed_and_read() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    app.process("ferme", Allow::NOTHING).await;
-    let mut b = app.browser();
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_process("ferme", Allow::NOTHING)
+        .await;
+    let mut b = town.browser();
     let page = b.api(Method::GET, "/api/v1/processes", None, None).await;
     page.assert_status(200);
     let slugs: HashSet<String> = page.json()["items"]
@@ -583,9 +585,11 @@ async fn random_pages_are_stable_and_cover_every_proposal_once() {
 
 #[tokio::test]
 async fn session_writes_need_the_csrf_header() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, _) = app.citizen("ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("ines")
+        .await;
+    let mut b = town.browser_of("ines");
     // With the session and the header (what `api` sends without a token): accepted.
     let ok = b
         .api(
