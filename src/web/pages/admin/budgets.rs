@@ -250,12 +250,21 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let staff = ctx.staff()?;
     let outcome = app::budgets::create(&ctx.state, &staff, id.clone(), form.clone()).await;
+    budget_made(&ctx, id, outcome, "budget-saved", form).await
+}
+
+/// After a budget was made from the form or from a file: its page, with `notice`; or the
+/// process's budgets again with what was refused and the form as sent.
+async fn budget_made(
+    ctx: &Ctx,
+    process_id: String,
+    outcome: Result<Budget, Error>,
+    notice: &str,
+    form: BudgetForm,
+) -> Result<Response, AppError> {
     match fields_refused(outcome)? {
-        Ok(budget) => Ok(see_other(
-            &format!("/admin/budgets/{}", budget.id),
-            "budget-saved",
-        )),
-        Err(errors) => Ok(unprocessable(budgets_page(&ctx, id, form, &errors).await?)),
+        Ok(budget) => Ok(see_other(&format!("/admin/budgets/{}", budget.id), notice)),
+        Err(errors) => Ok(unprocessable(budgets_page(ctx, process_id, form, &errors).await?)),
     }
 }
 
@@ -439,13 +448,5 @@ pub async fn import(
         }
     };
     let imported = app::budgets::import(&ctx.state, Some(&staff), id.clone(), form, election).await;
-    match fields_refused(imported)? {
-        Ok(budget) => Ok(see_other(
-            &format!("/admin/budgets/{}", budget.id),
-            "budget-imported",
-        )),
-        Err(errors) => Ok(unprocessable(
-            budgets_page(&ctx, id, BudgetForm::default(), &errors).await?,
-        )),
-    }
+    budget_made(&ctx, id, imported, "budget-imported", BudgetForm::default()).await
 }
