@@ -6,27 +6,10 @@ use std::collections::HashSet;
 use plenum::domain::{endorsements, proposals};
 
 use crate::common::{Allow, Browser, TestApp, PASSWORD};
-use crate::town::TestTown;
+use crate::town::{propose_checked, TestTown, PROPOSAL_BODY};
 
 async fn propose(b: &mut Browser, slug: &str, title: &str) -> String {
-    let page = b
-        .post(
-            &format!("/processes/{slug}/proposals"),
-            &[
-                ("title", title),
-                ("body", "A body long enough to explain the idea well."),
-            ],
-        )
-        .await;
-    page.assert_status(303);
-    let location = page.location().to_string();
-    assert!(location.contains("notice=proposal-created"), "{location}");
-    location
-        .trim_start_matches("/proposals/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string()
+    propose_checked(b, slug, title, PROPOSAL_BODY).await
 }
 
 #[tokio::test]

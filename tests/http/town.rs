@@ -164,22 +164,7 @@ impl TestTown {
             .people
             .get_mut(author)
             .unwrap_or_else(|| panic!("{author} is not one of the town's people"));
-        let created = person
-            .browser
-            .post(
-                &format!("/processes/{slug}/proposals"),
-                &[("title", title), ("body", body)],
-            )
-            .await;
-        created.assert_status(303);
-        let location = created.location().to_string();
-        assert!(location.contains("notice=proposal-created"), "{location}");
-        location
-            .trim_start_matches("/proposals/")
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_string()
+        propose_checked(&mut person.browser, slug, title, body).await
     }
 
     /// The process made with this slug.
@@ -211,4 +196,24 @@ impl TestTown {
             .get(username)
             .unwrap_or_else(|| panic!("{username} is not one of the town's people"))
     }
+}
+
+/// Writes a proposal through the form and checks it was created (a redirect to its page with
+/// the notice); returns its id.
+pub async fn propose_checked(browser: &mut Browser, slug: &str, title: &str, body: &str) -> String {
+    let created = browser
+        .post(
+            &format!("/processes/{slug}/proposals"),
+            &[("title", title), ("body", body)],
+        )
+        .await;
+    created.assert_status(303);
+    let location = created.location().to_string();
+    assert!(location.contains("notice=proposal-created"), "{location}");
+    location
+        .trim_start_matches("/proposals/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
