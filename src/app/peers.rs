@@ -1,9 +1,44 @@
-//! The town's federation policy, as staff set it: which other servers are allowed or blocked,
-//! and whether only the allowed ones may federate at all.
+//! What staff do about other towns: follow their processes (and stop), forward a report about
+//! a mirrored proposal to the town it comes from, and the federation policy (which servers are
+//! allowed or blocked, and whether only the allowed ones may federate at all). Following and
+//! forwarding speak to the other server; `federation::follow` and `federation::flag` hold how.
+
+use std::sync::Arc;
 
 use super::{act, AppState, Staff};
 use crate::domain::{Error, Msg, Result};
-use crate::federation::policy;
+use crate::federation::error::FedError;
+use crate::federation::mirror::RemoteProcess;
+use crate::federation::{flag, follow as following, policy};
+
+/// Follows another town's process by its address (`@slug@host`, or its URL): its actor is
+/// fetched, the process mirrored and a `Follow` sent.
+pub async fn follow(
+    state: &Arc<AppState>,
+    _staff: &Staff,
+    address: String,
+) -> Result<RemoteProcess, FedError> {
+    following::follow(state, &address).await
+}
+
+/// Stops following a mirrored process (an `Undo(Follow)` goes to its town).
+pub async fn unfollow(
+    state: &Arc<AppState>,
+    _staff: &Staff,
+    remote_process_id: String,
+) -> Result<(), FedError> {
+    following::unfollow(state, &remote_process_id).await
+}
+
+/// Sends a `Flag` about a mirrored proposal to the town it comes from, with staff's reason.
+pub async fn forward_report(
+    state: &Arc<AppState>,
+    _staff: &Staff,
+    remote_proposal_id: String,
+    reason: String,
+) -> Result<()> {
+    flag::forward(state, &remote_proposal_id, &reason).await
+}
 
 /// What staff decide about one server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

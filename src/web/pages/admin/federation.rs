@@ -19,7 +19,7 @@ use crate::domain::processes::RulesForm;
 use crate::domain::{Error, FieldError, Msg};
 use crate::federation::mirror::{self, RemoteProcess};
 use crate::federation::queue::{self, DeliveryRow};
-use crate::federation::{follow, policy};
+use crate::federation::policy;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -138,8 +138,8 @@ pub struct FollowInput {
 }
 
 pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    match follow::follow(&ctx.state, &input.address).await {
+    let staff = ctx.staff()?;
+    match app::peers::follow(&ctx.state, &staff, input.address.clone()).await {
         Ok(_) => Ok(see_other("/admin/federation", "federation-followed")),
         Err(e) => {
             tracing::info!(address = %input.address, reason = %e, "could not follow a remote process");
@@ -159,8 +159,8 @@ pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<
 }
 
 pub async fn unfollow_process(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    follow::unfollow(&ctx.state, &id).await.map_err(|e| {
+    let staff = ctx.staff()?;
+    app::peers::unfollow(&ctx.state, &staff, id).await.map_err(|e| {
         AppError(Error::Conflict(
             Msg::new("federation-error").arg("reason", e.reason().to_string()),
         ))
@@ -179,8 +179,8 @@ pub async fn forward_report(
     Path(id): Path<String>,
     Form(input): Form<ForwardInput>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    crate::federation::flag::forward(&ctx.state, &id, &input.reason).await?;
+    let staff = ctx.staff()?;
+    app::peers::forward_report(&ctx.state, &staff, id.clone(), input.reason).await?;
     Ok(see_other(
         &format!("/remote/proposals/{id}"),
         "federation-report-forwarded",
