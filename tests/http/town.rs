@@ -18,10 +18,13 @@ use std::future::{Future, IntoFuture};
 use std::ops::Deref;
 use std::pin::Pin;
 
-use plenum::domain::accounts::User;
+use axum::http::Method;
+use serde_json::json;
+
+use plenum::domain::accounts::{Role, User};
 use plenum::domain::processes::ProcessDetail;
 
-use crate::common::{Allow, Browser, TestApp};
+use crate::common::{Allow, Browser, TestApp, PASSWORD};
 
 /// The body of a proposal made by [`TestTown::with_proposal`]: long enough to pass the rules.
 pub const PROPOSAL_BODY: &str = "A body long enough to explain the idea well.";
@@ -41,6 +44,7 @@ pub struct TestTown {
     processes: BTreeMap<String, ProcessDetail>,
     people: BTreeMap<String, Person>,
     proposals: BTreeMap<String, String>,
+    tokens: BTreeMap<String, String>,
 }
 
 impl Deref for TestTown {
@@ -56,6 +60,7 @@ enum Step {
     Process(String, Allow),
     Citizen(String),
     Staff(String),
+    ApiUser(String),
     Proposal {
         slug: String,
         author: String,
@@ -89,6 +94,13 @@ impl TownPlan {
         self
     }
 
+    /// A citizen `username` who uses the JSON API: a token from `POST /api/v1/tokens` (see
+    /// [`TestTown::token`]); their browser has no session.
+    pub fn with_api_user(mut self, username: &str) -> TownPlan {
+        self.steps.push(Step::ApiUser(username.into()));
+        self
+    }
+
     /// `author` (someone made earlier in the plan) writes a proposal in process `slug` through
     /// its form; the proposal's body is [`PROPOSAL_BODY`].
     pub fn with_proposal(self, slug: &str, author: &str, title: &str) -> TownPlan {
@@ -112,6 +124,7 @@ impl TownPlan {
             processes: BTreeMap::new(),
             people: BTreeMap::new(),
             proposals: BTreeMap::new(),
+            tokens: BTreeMap::new(),
         };
         for step in self.steps {
             match step {
@@ -125,6 +138,11 @@ impl TownPlan {
                 }
                 Step::Staff(username) => {
                     let (browser, user) = town.app.staff(&username).await;
+                    town.people.insert(username, Person { browser, user });
+                }
+                Step::ApiUser(username) => {
+                    let (browser, user, token) = api_user(&town.app, &username).await;
+                    town.tokens.insert(username.clone(), token);
                     town.people.insert(username, Person { browser, user });
                 }
                 Step::Proposal {
@@ -191,6 +209,14 @@ impl TestTown {
             .clone()
     }
 
+    /// The API token of someone made with [`TownPlan::with_api_user`].
+    pub fn token(&self, username: &str) -> String {
+        self.tokens
+            .get(username)
+            .unwrap_or_else(|| panic!("{username} has no API token in the town"))
+            .clone()
+    }
+
     fn person(&self, username: &str) -> &Person {
         self.people
             .get(username)
@@ -216,4 +242,24 @@ pub async fn propose_checked(browser: &mut Browser, slug: &str, title: &str, bod
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// A new citizen `username` and an API token for them, exchanged for their password as a
+/// script would (checked created, and in the token format); the browser that asked, and the
+/// token.
+pub async fn api_user(app: &TestApp, username: &str) -> (Browser, User, String) {
+    let user = app.user(username, Role::Citizen).await;
+    let mut browser = app.browser();
+    let page = browser
+        .api(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({"email": format!("{username}@example.org"), "password": PASSWORD, "label": "tests"})),
+            None,
+        )
+        .await;
+    page.assert_status(201);
+    let token = page.json()["token"].as_str().expect("a token").to_string();
+    assert!(token.starts_with("plenum_"));
+    (browser, user, token)
 }

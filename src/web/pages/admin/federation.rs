@@ -18,8 +18,8 @@ use crate::domain::eligibility::Rule;
 use crate::domain::processes::RulesForm;
 use crate::domain::{Error, FieldError, Msg};
 use crate::federation::mirror::{self, RemoteProcess};
-use crate::federation::queue::{self, DeliveryRow};
 use crate::federation::policy;
+use crate::federation::queue::{self, DeliveryRow};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
