@@ -130,6 +130,45 @@ async fn discovery_and_content_negotiation() {
     let _ = detail;
 }
 
+/// A process's collections answer for a published process only, as the process itself does: a
+/// draft's outbox or followers are as unknown as a slug that never existed.
+#[tokio::test]
+async fn a_process_collections_are_served_for_published_processes_only() {
+    let town = TestTown::new()
+        .with_process("budget-2026", Allow::ALL)
+        .with_staff("sam")
+        .await;
+    let mut b = town.browser();
+    let base = town.state.config.base();
+    let followers = b.send(activity_get("/processes/budget-2026/followers")).await;
+    followers.assert_status(200);
+    assert_eq!(followers.json()["totalItems"], 0);
+    assert_eq!(
+        followers.json()["id"],
+        format!("{base}/processes/budget-2026/followers").as_str()
+    );
+    let moderators = b.send(activity_get("/processes/budget-2026/moderators")).await;
+    assert_eq!(
+        moderators.json()["orderedItems"][0],
+        format!("{base}/users/sam").as_str()
+    );
+    let outbox = b.send(activity_get("/processes/budget-2026/outbox")).await;
+    assert_eq!(outbox.json()["totalItems"], 0);
+
+    let id = town.detail("budget-2026").process.id.clone();
+    town.browser_of("sam")
+        .post(&format!("/admin/processes/{id}/unpublish"), &[])
+        .await
+        .assert_status(303);
+    for path in [
+        "/processes/budget-2026/followers",
+        "/processes/budget-2026/outbox",
+        "/processes/nowhere/followers",
+    ] {
+        b.send(activity_get(path)).await.assert_status(404);
+    }
+}
+
 fn inbox_post(body: String, date: Option<&str>) -> Request<Body> {
     let mut builder = Request::builder()
         .method(Method::POST)
