@@ -16,6 +16,18 @@ async fn token_for(app: &TestApp, username: &str) -> (Browser, String) {
     (browser, token)
 }
 
+/// What most of these tests start from: process `budget`, open to everything, and `ines`, a
+/// citizen with an API token (her browser, and the token).
+async fn ines_with_a_token() -> (TestTown, Browser, String) {
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let browser = town.browser_of("ines");
+    let token = town.token("ines");
+    (town, browser, token)
+}
+
 async fn create(b: &mut Browser, token: &str, slug: &str, title: &str) -> Value {
     let page = b
         .api(
@@ -140,12 +152,7 @@ async fn writes_need_authentication() {
 
 #[tokio::test]
 async fn create_read_edit_with_version_check_and_history() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let mut b = town.browser_of("ines");
-    let token = town.token("ines");
+    let (town, mut b, token) = ines_with_a_token().await;
     let created = create(&mut b, &token, "budget", "Des bancs au parc").await;
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(created["version"], 1);
@@ -221,13 +228,8 @@ async fn create_read_edit_with_version_check_and_history() {
 
 #[tokio::test]
 async fn validation_errors_list_the_fields() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
+    let (town, mut b, token) = ines_with_a_token().await;
     let detail = town.detail("budget").clone();
-    let mut b = town.browser_of("ines");
-    let token = town.token("ines");
     let page = b
         .api(
             Method::POST,
@@ -255,12 +257,7 @@ async fn validation_errors_list_the_fields() {
 
 #[tokio::test]
 async fn malformed_json_gets_a_json_error() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let b = town.browser_of("ines");
-    let token = town.token("ines");
+    let (_town, b, token) = ines_with_a_token().await;
     let send = |body: &'static str, content_type: &'static str| {
         let mut b = b.clone();
         let token = token.clone();
@@ -317,12 +314,7 @@ async fn closed_phase_is_403_with_the_reason() {
 
 #[tokio::test]
 async fn endorsement_is_idempotent_and_counts_once() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let mut author = town.browser_of("ines");
-    let author_token = town.token("ines");
+    let (town, mut author, author_token) = ines_with_a_token().await;
     let id = create(&mut author, &author_token, "budget", "Un jardin partagé").await["id"]
         .as_str()
         .unwrap()
@@ -363,12 +355,7 @@ async fn endorsement_is_idempotent_and_counts_once() {
 
 #[tokio::test]
 async fn twenty_parallel_endorsements_by_one_person_count_once() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let mut author = town.browser_of("ines");
-    let author_token = town.token("ines");
+    let (town, mut author, author_token) = ines_with_a_token().await;
     let id = create(&mut author, &author_token, "budget", "Une fontaine").await["id"]
         .as_str()
         .unwrap()
@@ -436,12 +423,7 @@ async fn endorsing_in_a_closed_phase_is_refused() {
 
 #[tokio::test]
 async fn comments_thread_and_reports() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let mut b = town.browser_of("ines");
-    let token = town.token("ines");
+    let (town, mut b, token) = ines_with_a_token().await;
     let id = create(&mut b, &token, "budget", "Plus de poubelles").await["id"]
         .as_str()
         .unwrap()
@@ -512,12 +494,7 @@ async fn comments_thread_and_reports() {
 
 #[tokio::test]
 async fn random_pages_are_stable_and_cover_every_proposal_once() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let mut b = town.browser_of("ines");
-    let token = town.token("ines");
+    let (_town, mut b, token) = ines_with_a_token().await;
     let mut all = HashSet::new();
     for i in 0..45 {
         all.insert(
@@ -626,12 +603,7 @@ async fn session_writes_need_the_csrf_header() {
 
 #[tokio::test]
 async fn export_returns_the_callers_data() {
-    let town = TestTown::new()
-        .with_process("budget", Allow::ALL)
-        .with_api_user("ines")
-        .await;
-    let mut b = town.browser_of("ines");
-    let token = town.token("ines");
+    let (_town, mut b, token) = ines_with_a_token().await;
     create(&mut b, &token, "budget", "Mes données à moi").await;
     let page = b.api(Method::GET, "/api/v1/me/export", None, Some(&token)).await;
     page.assert_status(200);
