@@ -9,6 +9,7 @@
 
 pub mod actors;
 pub mod attestation;
+pub mod collections;
 pub mod content;
 pub mod deliver;
 pub mod error;

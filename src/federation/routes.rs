@@ -13,9 +13,9 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::error::FedError;
-use super::{actors, inbox, objects, queue, urls};
+use super::{actors, collections, inbox, objects, queue, urls};
 use crate::app::AppState;
-use crate::db::schema::{followers, proposals, users};
+use crate::db::schema::{proposals, users};
 use crate::domain::{accounts, comments, processes, proposals as proposal_rules, Error};
 
 pub fn router() -> Router<Arc<AppState>> {
@@ -24,18 +24,18 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
         .route("/actor", get(instance_actor))
-        .route("/actor/outbox", get(empty_outbox))
+        .route("/actor/outbox", get(collections::empty_outbox))
         .route("/inbox", post(inbox::post_inbox))
         .route("/actor/inbox", post(inbox::post_inbox))
         .route("/processes/{slug}/inbox", post(inbox::post_inbox))
         .route("/users/{username}/inbox", post(inbox::post_inbox))
-        .route("/processes/{slug}/outbox", get(process_outbox))
-        .route("/processes/{slug}/followers", get(process_followers))
+        .route("/processes/{slug}/outbox", get(collections::process_outbox))
+        .route("/processes/{slug}/followers", get(collections::process_followers))
         // Pinned posts (Lemmy reads this collection); none yet.
-        .route("/processes/{slug}/featured", get(empty_outbox))
-        .route("/processes/{slug}/moderators", get(moderators))
+        .route("/processes/{slug}/featured", get(collections::empty_outbox))
+        .route("/processes/{slug}/moderators", get(collections::moderators))
         .route("/users/{username}", get(person))
-        .route("/users/{username}/outbox", get(empty_outbox))
+        .route("/users/{username}/outbox", get(collections::empty_outbox))
         .route("/comments/{id}", get(comment))
         .route("/activities/{id}", get(activity))
 }
@@ -52,7 +52,7 @@ pub fn activity_json(body: &Value) -> Response {
         .into_response()
 }
 
-fn base(state: &AppState) -> String {
+pub(super) fn base(state: &AppState) -> String {
     state.config.base()
 }
 
@@ -164,120 +164,6 @@ async fn instance_actor(State(state): State<Arc<AppState>>) -> Result<Response, 
     let body = state
         .db
         .write(move |conn| actors::instance_json(conn, &base, &town))
-        .await?;
-    Ok(activity_json(&body))
-}
-
-async fn empty_outbox(uri: axum::http::Uri, State(state): State<Arc<AppState>>) -> Response {
-    activity_json(&ordered_collection(
-        format!("{}{}", base(&state), uri.path()),
-        Vec::new(),
-    ))
-}
-
-/// An `OrderedCollection` at `id` that lists its items.
-fn ordered_collection(id: String, items: Vec<Value>) -> Value {
-    json!({
-        "@context": urls::context(),
-        "id": id,
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    })
-}
-
-/// The process's recent proposals as `Announce(Create(Page))`, newest first: what a new follower
-/// reads to catch up, and what Lemmy expects an outbox to hold.
-async fn process_outbox(
-    State(state): State<Arc<AppState>>,
-    Path(slug): Path<String>,
-) -> Result<Response, FedError> {
-    let base = base(&state);
-    let body = state
-        .db
-        .read(move |conn| {
-            let detail = processes::detail_by_slug(conn, &slug, false)?;
-            let group = urls::process(&base, &detail.process.slug);
-            let list: Vec<proposal_rules::Proposal> = proposals::table
-                .filter(proposals::process_id.eq(&detail.process.id))
-                .filter(proposals::hidden.eq(false))
-                .order(proposals::created_at.desc())
-                .limit(200)
-                .select(proposal_rules::Proposal::as_select())
-                .load(conn)?;
-            let mut items = Vec::with_capacity(list.len());
-            for proposal in &list {
-                let page = objects::proposal_page(conn, &base, proposal)?;
-                let page_id = urls::proposal(&base, &proposal.id);
-                // Addressed as when they were sent: Lemmy's parser requires `to` and `cc` on
-                // both, and drops an item without them.
-                items.push(json!({
-                    "id": format!("{page_id}#announce"),
-                    "type": "Announce",
-                    "actor": group,
-                    "to": [urls::PUBLIC],
-                    "cc": [format!("{group}/followers")],
-                    "audience": group,
-                    "object": {
-                        "id": format!("{page_id}#create"),
-                        "type": "Create",
-                        "actor": page["attributedTo"],
-                        "to": page["to"],
-                        "cc": page["cc"],
-                        "audience": group,
-                        "object": page,
-                    },
-                }));
-            }
-            Ok::<_, Error>(ordered_collection(format!("{group}/outbox"), items))
-        })
-        .await?;
-    Ok(activity_json(&body))
-}
-
-/// The process's moderators (Lemmy's `attributedTo` of a community): the town's staff.
-async fn moderators(uri: axum::http::Uri, State(state): State<Arc<AppState>>) -> Result<Response, FedError> {
-    let base = base(&state);
-    let staff: Vec<String> = state
-        .db
-        .read(|conn| {
-            Ok::<_, Error>(
-                users::table
-                    .filter(users::role.eq(accounts::Role::Admin.as_str()))
-                    .filter(users::deleted_at.is_null())
-                    .select(users::username)
-                    .load(conn)?,
-            )
-        })
-        .await?;
-    let items = staff.iter().map(|u| json!(urls::person(&base, u))).collect();
-    Ok(activity_json(&ordered_collection(
-        format!("{base}{}", uri.path()),
-        items,
-    )))
-}
-
-/// How many follow the process; who they are is not published.
-async fn process_followers(
-    State(state): State<Arc<AppState>>,
-    Path(slug): Path<String>,
-) -> Result<Response, FedError> {
-    let base = base(&state);
-    let body = state
-        .db
-        .read(move |conn| {
-            let detail = processes::detail_by_slug(conn, &slug, false)?;
-            let total: i64 = followers::table
-                .filter(followers::process_id.eq(&detail.process.id))
-                .count()
-                .get_result(conn)?;
-            Ok::<_, Error>(json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{}/followers", urls::process(&base, &detail.process.slug)),
-                "type": "OrderedCollection",
-                "totalItems": total,
-            }))
-        })
         .await?;
     Ok(activity_json(&body))
 }

@@ -1,7 +1,9 @@
-//! Staff pages of budgets: create a budget and its projects, export it, compare the rules on
-//! the real ballots, publish the outcome.
+//! Staff pages of budgets: create a budget (from the form or a `.pb` file) and its projects,
+//! report on their implementation, export the ballots. Comparing the rules and publishing the
+//! outcome: `budget_results.rs`.
 
 use crate::app;
+use crate::app::budgets::ImportForm;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::header;
@@ -10,91 +12,13 @@ use axum::response::{IntoResponse, Response};
 use super::super::layout::Layout;
 use super::super::{fields_refused, render, see_other, unprocessable, FormErrors};
 use super::{translate, SummaryItem};
-use crate::budgeting::Outcome;
-use crate::domain::budget_results::{self, COMPARED};
+use crate::domain::budget_results;
 use crate::domain::budgets::{self, BallotType, Budget, BudgetForm, BudgetProject, ProjectForm};
 use crate::domain::implementation::{self, Followed, UpdateForm};
 use crate::domain::processes::{self, ProcessDetail};
 use crate::domain::{Error, FieldError};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
-
-/// One row of the comparison.
-pub struct Compared {
-    pub outcome: Outcome,
-    pub name: String,
-    pub declared: bool,
-    pub percent_used: String,
-    pub percent_represented: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/budget_compare.html")]
-struct ComparePage<'a> {
-    layout: Layout<'a>,
-    detail: ProcessDetail,
-    budget: Budget,
-    rows: Vec<Compared>,
-    ballots: i64,
-    can_publish: bool,
-}
-
-pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let staff = ctx.require_staff()?.clone();
-    let key = ctx.state.config.secret_key.clone();
-    let (detail, budget, outcomes, ballots) = ctx
-        .state
-        .db
-        .read(move |conn| {
-            let budget = budgets::find(conn, &id)?;
-            let detail = processes::detail_by_id(conn, &budget.process_id)?;
-            // Hidden tallies stay hidden from everyone, staff included, until the close.
-            if !budget_results::tallies_visible(&budget, &detail, Some(&staff)) {
-                return Err(Error::Forbidden(crate::domain::Msg::new("denied-tallies-hidden")));
-            }
-            let outcomes = budget_results::compare(conn, &key, &budget)?;
-            let ballots = budgets::ballot_count(conn, &budget.id)?;
-            Ok::<_, Error>((detail, budget, outcomes, ballots))
-        })
-        .await?;
-    let declared = budget.rule();
-    let rows = outcomes
-        .into_iter()
-        .zip(COMPARED)
-        .map(|(outcome, rule)| Compared {
-            name: format!(
-                "{} ({})",
-                ctx.tr.t(&format!("rule-{}", rule.name())),
-                ctx.tr.t(&format!("utility-{}", rule.utility().name()))
-            ),
-            declared: rule == declared,
-            percent_used: format!("{:.1}", outcome.percent_budget_used()),
-            percent_represented: format!("{:.1}", outcome.percent_voters_represented()),
-            outcome,
-        })
-        .collect();
-    let can_publish = budget_results::vote_closed(&detail) && budget.published_outcome.is_none();
-    let title = ctx
-        .tr
-        .t_with("compare-title", &[("budget", budget.title.clone())]);
-    Ok(render(&ComparePage {
-        layout: Layout::new(&ctx, title),
-        detail,
-        budget,
-        rows,
-        ballots,
-        can_publish,
-    }))
-}
-
-pub async fn publish(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let staff = ctx.staff()?;
-    let (process, budget) = app::budgets::publish(&ctx.state, &staff, id).await?;
-    Ok(see_other(
-        &format!("/processes/{process}/budgets/{budget}/results"),
-        "budget-published",
-    ))
-}
 
 /// One form field for `admin/generic_fields.html`.
 pub struct FieldView {
@@ -247,19 +171,23 @@ pub async fn create(
     Path(id): Path<String>,
     Form(form): Form<BudgetForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let (process_id, f) = (id.clone(), form.clone());
-    let outcome = ctx
-        .state
-        .db
-        .write(move |conn| budgets::create(conn, &process_id, &f))
-        .await;
+    let staff = ctx.staff()?;
+    let outcome = app::budgets::create(&ctx.state, &staff, id.clone(), form.clone()).await;
+    budget_made(&ctx, id, outcome, "budget-saved", form).await
+}
+
+/// After a budget was made from the form or from a file: its page, with `notice`; or the
+/// process's budgets again with what was refused and the form as sent.
+async fn budget_made(
+    ctx: &Ctx,
+    process_id: String,
+    outcome: Result<Budget, Error>,
+    notice: &str,
+    form: BudgetForm,
+) -> Result<Response, AppError> {
     match fields_refused(outcome)? {
-        Ok(budget) => Ok(see_other(
-            &format!("/admin/budgets/{}", budget.id),
-            "budget-saved",
-        )),
-        Err(errors) => Ok(unprocessable(budgets_page(&ctx, id, form, &errors).await?)),
+        Ok(budget) => Ok(see_other(&format!("/admin/budgets/{}", budget.id), notice)),
+        Err(errors) => Ok(unprocessable(budgets_page(ctx, process_id, form, &errors).await?)),
     }
 }
 
@@ -360,16 +288,8 @@ pub async fn add_project(
     Path(id): Path<String>,
     Form(form): Form<ProjectForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let (budget_id, f) = (id.clone(), form.clone());
-    let added = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let budget = budgets::find(conn, &budget_id)?;
-            budgets::add_project(conn, &budget, &f)
-        })
-        .await;
+    let staff = ctx.staff()?;
+    let added = app::budgets::add_project(&ctx.state, &staff, id.clone(), form.clone()).await;
     match fields_refused(added)? {
         Ok(_) => Ok(see_other(&format!("/admin/budgets/{id}"), "project-added")),
         Err(errors) => Ok(unprocessable(budget_page(&ctx, id, form, &errors).await?)),
@@ -421,7 +341,7 @@ pub async fn import(
     Path(id): Path<String>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = ctx.staff()?;
     let mut form = ImportForm::default();
     let mut file: Option<Vec<u8>> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -450,38 +370,6 @@ pub async fn import(
             return Ok(unprocessable(page));
         }
     };
-    let process_id = id.clone();
-    let imported = ctx
-        .state
-        .db
-        .write(move |conn| {
-            budgets::import(
-                conn,
-                &process_id,
-                form.slug.trim(),
-                form.title.trim(),
-                form.currency.trim(),
-                form.rule.trim(),
-                &election,
-            )
-        })
-        .await;
-    match fields_refused(imported)? {
-        Ok(budget) => Ok(see_other(
-            &format!("/admin/budgets/{}", budget.id),
-            "budget-imported",
-        )),
-        Err(errors) => Ok(unprocessable(
-            budgets_page(&ctx, id, BudgetForm::default(), &errors).await?,
-        )),
-    }
-}
-
-/// The text fields of the import form.
-#[derive(Default)]
-struct ImportForm {
-    slug: String,
-    title: String,
-    currency: String,
-    rule: String,
+    let imported = app::budgets::import(&ctx.state, Some(&staff), id.clone(), form, election).await;
+    budget_made(&ctx, id, imported, "budget-imported", BudgetForm::default()).await
 }

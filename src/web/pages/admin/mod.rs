@@ -4,6 +4,7 @@
 //! are sent to the sign-in page. Each change runs in one `Db::write` transaction.
 
 mod answers;
+mod budget_results;
 mod budgets;
 mod census;
 mod federation;
@@ -77,8 +78,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin/budgets/{id}/projects", post(budgets::add_project))
         .route("/admin/budgets/{id}/updates", post(budgets::add_update))
         .route("/admin/budgets/{id}/ballots.pb", get(budgets::export))
-        .route("/admin/budgets/{id}/compare", get(budgets::compare))
-        .route("/admin/budgets/{id}/publish", post(budgets::publish))
+        .route("/admin/budgets/{id}/compare", get(budget_results::compare))
+        .route("/admin/budgets/{id}/publish", post(budget_results::publish))
 }
 
 /// A problem listed at the top of a page, linking to the field that has it.
