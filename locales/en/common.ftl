@@ -128,3 +128,16 @@ notice-answer-saved = The answer is published.
 notice-moderation-done = Done.
 notice-token-created = Your API token is created. Copy it now: it will not be shown again.
 notice-account-deleted = Your account is deleted. Thank you for your participation.
+
+## Numbers, amounts, dates and times (CLDR's English forms)
+number-group = ,
+number-decimal = .
+percent = { $number }%
+money-symbol = { $symbol }{ $number }
+money-code = { $code }{ "\u00A0" }{ $number }
+date-format = { $day } { $month } { $year }
+datetime-format = { $date }, { $time }
+time-whole-hour = { $hour12 } { $period }
+time-with-minutes = { $hour12 }:{ $minute } { $period }
+time-am = am
+time-pm = pm

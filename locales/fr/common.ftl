@@ -128,3 +128,19 @@ notice-answer-saved = La réponse est publiée.
 notice-moderation-done = C'est fait.
 notice-token-created = Votre jeton d'API est créé. Copiez-le maintenant : il ne sera plus affiché.
 notice-account-deleted = Votre compte est supprimé. Merci pour votre participation.
+
+## Numbers, amounts, dates and times (CLDR's French forms)
+number-group = { "\u202F" }
+number-decimal = ,
+percent = { $number }{ "\u202F" }%
+money-symbol = { $number }{ "\u00A0" }{ $symbol }
+money-code = { $number }{ "\u00A0" }{ $code }
+date-format = { $day ->
+    [1] 1er
+   *[other] { $day }
+} { $month } { $year }
+datetime-format = { $date } à { $time }
+time-whole-hour = { $hour } h
+time-with-minutes = { $hour } h { $minute }
+time-am = du matin
+time-pm = de l'après-midi

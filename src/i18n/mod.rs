@@ -11,6 +11,10 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
+mod format;
+
+pub use format::{moment, percent_of, DEFAULT_ZONE};
+
 /// Languages we ship, in the order offered to people.
 pub const SUPPORTED: &[&str] = &["fr", "en"];
 
@@ -18,13 +22,13 @@ pub const SUPPORTED: &[&str] = &["fr", "en"];
 macro_rules! areas {
     ($lang:literal) => {
         &[
-            include_str!(concat!("../locales/", $lang, "/common.ftl")),
-            include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
-            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
-            include_str!(concat!("../locales/", $lang, "/api.ftl")),
-            include_str!(concat!("../locales/", $lang, "/budget.ftl")),
-            include_str!(concat!("../locales/", $lang, "/federation.ftl")),
-            include_str!(concat!("../locales/", $lang, "/eligibility.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/common.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/citizen.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/admin.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/api.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/budget.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/federation.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/eligibility.ftl")),
         ]
     };
 }
@@ -105,6 +109,7 @@ impl I18n {
         Tr {
             i18n: self.clone(),
             lang,
+            zone: format::DEFAULT_ZONE,
         }
     }
 
@@ -142,6 +147,8 @@ impl I18n {
 pub struct Tr {
     i18n: Arc<I18n>,
     lang: &'static str,
+    /// The town's time zone: stored times are UTC, people read them on the town's clock.
+    zone: chrono_tz::Tz,
 }
 
 impl Tr {
@@ -197,22 +204,6 @@ impl Tr {
             self.t_with(msg.key, &args)
         }
     }
-
-    /// A date in the reader's language (day, month name, year).
-    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        let month = self.t(&format!("month-{}", chrono::Datelike::month(at)));
-        format!(
-            "{} {} {}",
-            chrono::Datelike::day(at),
-            month,
-            chrono::Datelike::year(at)
-        )
-    }
-
-    /// A date and time (UTC).
-    pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
-        format!("{} {}", self.date(at), at.format("%H:%M"))
-    }
 }
 
 /// Formatted counts of one thread, by language, message and number (see [`Tr::count`]).
@@ -260,6 +251,18 @@ impl AsCount for i64 {
 }
 
 impl AsCount for i32 {
+    fn as_count(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
+impl AsCount for u64 {
+    fn as_count(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl AsCount for u32 {
     fn as_count(&self) -> i64 {
         i64::from(*self)
     }
