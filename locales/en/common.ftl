@@ -65,15 +65,15 @@ password-contains-personal = Your password must not contain your e-mail address,
 denied-not-published = This process is not published.
 denied-proposals-closed = New proposals are not accepted during the current phase ({ $phase }). { $opens ->
     [never] No later phase accepts them.
-   *[other] They open on { $opens } (UTC).
+   *[other] They open on { $opens }.
 }
 denied-endorsements-closed = Endorsements are closed during the current phase ({ $phase }). { $opens ->
     [never] No later phase opens them.
-   *[other] They open on { $opens } (UTC).
+   *[other] They open on { $opens }.
 }
 denied-comments-closed = Comments are closed during the current phase ({ $phase }). { $opens ->
     [never] No later phase opens them.
-   *[other] They open on { $opens } (UTC).
+   *[other] They open on { $opens }.
 }
 denied-not-author = Only the author of this proposal can do this.
 denied-answered = The town has already answered this proposal, so it can no longer be changed.

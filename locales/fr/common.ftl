@@ -65,15 +65,15 @@ password-contains-personal = Votre mot de passe ne doit contenir ni votre adress
 denied-not-published = Cette démarche n'est pas publiée.
 denied-proposals-closed = Les nouvelles propositions ne sont pas acceptées pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne les accepte.
-   *[other] Elles ouvrent le { $opens } (UTC).
+   *[other] Elles ouvrent le { $opens }.
 }
 denied-endorsements-closed = Les soutiens sont fermés pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne les ouvre.
-   *[other] Ils ouvrent le { $opens } (UTC).
+   *[other] Ils ouvrent le { $opens }.
 }
 denied-comments-closed = Les commentaires sont fermés pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne les ouvre.
-   *[other] Ils ouvrent le { $opens } (UTC).
+   *[other] Ils ouvrent le { $opens }.
 }
 denied-not-author = Seul·e l'auteur·rice de cette proposition peut faire cela.
 denied-answered = La ville a déjà répondu à cette proposition : elle ne peut plus être modifiée.

@@ -18,7 +18,10 @@ pub async fn publish(state: &AppState, _staff: &Staff, budget_id: String) -> Res
     let key = state.config.secret_key.clone();
     let site_base = state.site().base;
     // The summary for fediverse timelines speaks the town's language, not the staff member's.
-    let town = state.i18n.tr(&state.config.default_locale).in_zone(state.config.timezone);
+    let town = state
+        .i18n
+        .tr(&state.config.default_locale)
+        .in_zone(state.config.timezone);
     act(state, move |conn, effects| {
         let budget = budgets::find(conn, &budget_id)?;
         let detail = processes::detail_by_id(conn, &budget.process_id)?;
@@ -58,7 +61,7 @@ fn results_summary(
             ("title", published.title.clone()),
             ("funded", funded.len().to_string()),
             ("projects", published.tallies.len().to_string()),
-            ("ballots", published.ballots.to_string()),
+            ("ballots", tr.integer(published.ballots)),
             ("list", funded.join(", ")),
         ],
     );
@@ -67,7 +70,10 @@ fn results_summary(
 
 /// Records a dated implementation update on a funded project; followers get it as a note.
 pub async fn add_update(state: &AppState, _staff: &Staff, budget_id: String, form: UpdateForm) -> Result<()> {
-    let town = state.i18n.tr(&state.config.default_locale).in_zone(state.config.timezone);
+    let town = state
+        .i18n
+        .tr(&state.config.default_locale)
+        .in_zone(state.config.timezone);
     act(state, move |conn, effects| {
         let budget = budgets::find(conn, &budget_id)?;
         let update = implementation::add_update(conn, &budget, &form)?;
@@ -83,7 +89,7 @@ pub async fn add_update(state: &AppState, _staff: &Staff, budget_id: String, for
                 &[
                     ("project", project),
                     ("status", town.t(&format!("status-{}", update.status))),
-                    ("progress", update.progress.to_string()),
+                    ("progress", town.percent(update.progress.to_string())),
                     ("note", update.note.clone()),
                 ],
             ))

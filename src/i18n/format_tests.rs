@@ -32,7 +32,11 @@ fn integers_are_grouped_by_thousands() {
         (130000, "130 000", "130,000"),
         (-1234567, "-1 234 567", "-1,234,567"),
         (i64::MAX, "9 223 372 036 854 775 807", "9,223,372,036,854,775,807"),
-        (i64::MIN, "-9 223 372 036 854 775 808", "-9,223,372,036,854,775,808"),
+        (
+            i64::MIN,
+            "-9 223 372 036 854 775 808",
+            "-9,223,372,036,854,775,808",
+        ),
     ] {
         assert_eq!(f.integer(n), fr(in_fr), "fr {n}");
         assert_eq!(e.integer(n), in_en, "en {n}");
@@ -69,7 +73,11 @@ fn amounts_in_euros_read_as_each_language_writes_them() {
         ("1234567.5", "1 234 567,50", "€1,234,567.50"),
         ("1234.50", "1 234,50", "€1,234.50"),
         ("0.005", "0,005", "€0.005"),
-        ("9223372036854775807", "9 223 372 036 854 775 807", "€9,223,372,036,854,775,807"),
+        (
+            "9223372036854775807",
+            "9 223 372 036 854 775 807",
+            "€9,223,372,036,854,775,807",
+        ),
     ] {
         assert_eq!(f.amount(text, "EUR"), euros(&fr(in_fr)), "fr {text}");
         assert_eq!(e.amount(text, "EUR"), in_en, "en {text}");
@@ -142,5 +150,8 @@ fn times_follow_paris_winter_and_summer_time() {
     assert_eq!(e.datetime(&utc(2026, 7, 14, 16, 5)), "14 July 2026, 6:05 pm");
     // Another town's zone.
     let montreal = "America/Montreal".parse().expect("a known zone");
-    assert_eq!(e.clone().in_zone(montreal).time(&utc(2026, 12, 2, 18, 30)), "1:30 pm");
+    assert_eq!(
+        e.clone().in_zone(montreal).time(&utc(2026, 12, 2, 18, 30)),
+        "1:30 pm"
+    );
 }

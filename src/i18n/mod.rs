@@ -197,12 +197,18 @@ impl Tr {
 
     /// Translates a domain message.
     pub fn msg(&self, msg: &crate::domain::Msg) -> String {
-        if msg.args.is_empty() {
-            self.t(msg.key)
-        } else {
-            let args: Vec<(&str, String)> = msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
-            self.t_with(msg.key, &args)
+        if msg.args.is_empty() && msg.shown.is_empty() {
+            return self.t(msg.key);
         }
+        let mut args: Vec<(&str, String)> = msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        for (name, value) in &msg.shown {
+            let text = match value {
+                crate::domain::Shown::Moment(at) => self.datetime(at),
+                crate::domain::Shown::Amount { value, currency } => self.amount(value, currency),
+            };
+            args.push((*name, text));
+        }
+        self.t_with(msg.key, &args)
     }
 }
 

@@ -15,6 +15,7 @@ mod census;
 mod census_upload;
 mod citizen;
 mod federation;
+mod formats;
 mod ops;
 mod peer;
 mod peer_forms;
