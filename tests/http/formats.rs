@@ -243,3 +243,112 @@ async fn phase_dates_are_the_days_of_the_town_in_time_elements() {
         .await
         .assert_contains("from <time datetime=\"2026-11-30T23:30:00Z\">1 December 2026</time>");
 }
+
+#[tokio::test]
+async fn a_proposal_that_became_a_project_shows_its_cost_in_the_readers_language() {
+    use crate::common::Allow;
+    let app = TestApp::new().await;
+    let detail = app.process("idees", Allow::ALL).await;
+    let (mut author, _) = app.citizen("nora").await;
+    let proposal_id = author
+        .propose_id(
+            "idees",
+            "Voiles d'ombrage",
+            "Des voiles au-dessus du bac à sable.",
+        )
+        .await;
+    let pid = detail.process.id.clone();
+    let budget = app
+        .state
+        .db
+        .write(move |c| {
+            budgets::create(
+                c,
+                &pid,
+                &BudgetForm {
+                    slug: "idees-budget".into(),
+                    title: "Budget des idées".into(),
+                    amount: "500000".into(),
+                    currency: "EUR".into(),
+                    ballot_type: "approval".into(),
+                    rule: "greedy".into(),
+                    ..BudgetForm::default()
+                },
+            )
+        })
+        .await
+        .expect("a budget");
+    let (mut staff, _) = app.staff("agent").await;
+    staff
+        .post(
+            &format!("/admin/proposals/{proposal_id}/answer"),
+            &[("state", "accepted"), ("answer", "Oui, la ville les installera.")],
+        )
+        .await;
+    let page = app.browser().get(&format!("/proposals/{proposal_id}")).await;
+    assert_lacks(&page, "id=\"budget-projects\"");
+    staff
+        .post(
+            &format!("/admin/budgets/{}/projects", budget.id),
+            &[("proposal_id", &proposal_id), ("code", "1"), ("cost", "130000")],
+        )
+        .await
+        .assert_status(303);
+
+    app.browser()
+        .get(&format!("/proposals/{proposal_id}"))
+        .await
+        .assert_status(200)
+        .assert_contains("Became a project of the budget “Budget des idées”, costing €130,000");
+    in_french(app.browser())
+        .get(&format!("/proposals/{proposal_id}"))
+        .await
+        .assert_contains(&format!(
+            "Devenue un projet du budget « Budget des idées », pour 130{NNBSP}000{NBSP}€"
+        ));
+    // Staff read the project's cost the same way on the budget's admin page.
+    staff
+        .get(&format!("/admin/budgets/{}", budget.id))
+        .await
+        .assert_contains("<td>€130,000</td>")
+        .assert_contains("Budget: €500,000");
+}
+
+#[tokio::test]
+async fn a_vote_not_open_yet_says_when_it_opens_on_the_towns_clock() {
+    let app = TestApp::new().await;
+    let (detail, _) = town_budget(&app).await;
+    // 17:30 UTC on 2 December 2099 is 18:30 in Paris (winter time).
+    let starts = NaiveDate::from_ymd_opt(2099, 12, 2)
+        .and_then(|d| d.and_hms_opt(17, 30, 0))
+        .expect("a date");
+    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
+    app.state
+        .db
+        .write(move |c| {
+            processes::update_phase(
+                c,
+                &pid,
+                &phase_id,
+                &PhaseForm {
+                    kind: "vote".into(),
+                    starts_at: starts,
+                    ends_at: starts + Duration::days(7),
+                    proposals_enabled: false,
+                    endorsements_enabled: false,
+                    comments_enabled: false,
+                },
+            )
+        })
+        .await
+        .expect("move the vote");
+    let (b, _) = app.citizen("lea").await;
+    let mut fr = in_french(b);
+    fr.get("/processes/budget-2027/budgets/ville")
+        .await
+        .assert_contains("Il ouvre le 2 décembre 2099 à 18 h 30.");
+    let (mut en, _) = app.citizen("sam").await;
+    en.get("/processes/budget-2027/budgets/ville")
+        .await
+        .assert_contains("It opens on 2 December 2099, 6:30 pm.");
+}
