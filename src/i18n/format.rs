@@ -52,7 +52,7 @@ fn plain(text: &str) -> Option<Plain<'_>> {
 fn grouped(whole: &str, separator: &str) -> String {
     let mut out = String::with_capacity(whole.len() + whole.len() / 3 * separator.len());
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push_str(separator);
         }
         out.push(digit);
@@ -121,7 +121,7 @@ impl Tr {
 
     /// A count (`1 234` in French, `1,234` in English).
     pub fn integer(&self, n: impl AsCount) -> String {
-        self.number(&n.as_count().to_string())
+        self.number(n.as_count().to_string())
     }
 
     /// A decimal number written as text (`1234.5` → `1 234,5`), every digit kept; a text that is
