@@ -55,6 +55,7 @@ error-answer-withdrawn = A withdrawn proposal cannot be answered.
 error-phase-kind = Please choose a phase type from the list.
 error-dates-order = The end must come after the start.
 error-date = Please enter a date and time.
+error-date-skipped = This time does not exist that day: the town’s clocks go forward to summer time. Choose a later time.
 error-phase-overlap = This phase overlaps another phase of the process. Phases must follow one another.
 error-publish-needs-phase = Add at least one phase before publishing the process.
 password-too-short = Your password must have at least { $min } characters.

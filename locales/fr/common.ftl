@@ -55,6 +55,7 @@ error-answer-withdrawn = Une proposition retirée ne peut pas recevoir de répon
 error-phase-kind = Merci de choisir un type de phase dans la liste.
 error-dates-order = La fin doit être postérieure au début.
 error-date = Merci de saisir une date et une heure.
+error-date-skipped = Cette heure n’existe pas ce jour-là : les horloges de la commune passent à l’heure d’été. Choisissez une heure plus tard.
 error-phase-overlap = Cette phase chevauche une autre phase de la démarche. Les phases doivent se suivre.
 error-publish-needs-phase = Ajoutez au moins une phase avant de publier la démarche.
 password-too-short = Votre mot de passe doit comporter au moins { $min } caractères.

@@ -100,6 +100,11 @@ impl Tr {
         self
     }
 
+    /// The IANA name of the town's time zone (`Europe/Paris`).
+    pub fn zone_name(&self) -> &'static str {
+        self.zone.name()
+    }
+
     /// A message whose arguments are all texts, already formatted (a `05` of minutes stays `05`).
     fn t_text(&self, id: &str, args: &[(&str, String)]) -> String {
         let mut fluent_args = FluentArgs::new();

@@ -352,3 +352,47 @@ async fn a_vote_not_open_yet_says_when_it_opens_on_the_towns_clock() {
         .await
         .assert_contains("It opens on 2 December 2099, 6:30 pm.");
 }
+
+#[tokio::test]
+async fn staff_set_phase_times_on_the_towns_clock() {
+    let app = TestApp::new().await;
+    let (detail, _) = town_budget(&app).await;
+    let (mut staff, _) = app.staff("agent").await;
+    let phase = &detail.phases[0];
+    staff
+        .post(
+            &format!("/admin/processes/{}/phases/{}", detail.process.id, phase.id),
+            &[
+                ("kind", "vote"),
+                ("starts_at", "2026-12-02T18:00"),
+                ("ends_at", "2027-07-14T18:30"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    // Stored in UTC: 17:00 in winter, 16:30 in summer.
+    let pid = detail.process.id.clone();
+    let stored = app.db(move |c| processes::detail_by_id(c, &pid)).await.phases;
+    assert_eq!(stored[0].starts_at.to_string(), "2026-12-02 17:00:00");
+    assert_eq!(stored[0].ends_at.to_string(), "2027-07-14 16:30:00");
+    // Staff read back what they wrote; the hint names the zone.
+    staff
+        .get(&format!("/admin/processes/{}", detail.process.id))
+        .await
+        .assert_contains("value=\"2026-12-02T18:00\"")
+        .assert_contains("value=\"2027-07-14T18:30\"")
+        .assert_contains("(Europe/Paris)");
+    // A time the clocks skip is refused with the reason.
+    staff
+        .post(
+            &format!("/admin/processes/{}/phases/{}", detail.process.id, phase.id),
+            &[
+                ("kind", "vote"),
+                ("starts_at", "2027-03-28T02:30"),
+                ("ends_at", "2027-07-14T18:30"),
+            ],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("This time does not exist that day");
+}
