@@ -19,6 +19,9 @@ pub struct Config {
     pub town_name: String,
     /// Language used when the browser asks for none we have.
     pub default_locale: String,
+    /// The town's time zone (`PLENUM_TIMEZONE`, an IANA name, `Europe/Paris` by default): times
+    /// are stored in UTC and shown on the town's clock.
+    pub timezone: chrono_tz::Tz,
     /// Main colour of the theme (must keep 4.5:1 contrast with white text).
     pub primary_color: String,
     /// Address of the town's logo, if any.
@@ -80,6 +83,7 @@ struct FileConfig {
     public_url: Option<String>,
     town_name: Option<String>,
     default_locale: Option<String>,
+    timezone: Option<String>,
     primary_color: Option<String>,
     logo_url: Option<String>,
     secret_key: Option<String>,
@@ -155,6 +159,14 @@ impl Config {
                 value: default_locale,
             });
         }
+        let timezone = match pick("PLENUM_TIMEZONE", from_file.timezone) {
+            Some(name) => name.trim().parse().map_err(|_| ConfigError::Invalid {
+                name: "PLENUM_TIMEZONE",
+                what: "IANA time zone like Europe/Paris",
+                value: name,
+            })?,
+            None => crate::i18n::DEFAULT_ZONE,
+        };
         let primary_color =
             pick("PLENUM_PRIMARY_COLOR", from_file.primary_color).unwrap_or_else(|| "#1d4f91".into());
         if !is_hex_color(&primary_color) {
@@ -277,6 +289,7 @@ impl Config {
             public_url,
             town_name: pick("PLENUM_TOWN_NAME", from_file.town_name).unwrap_or_else(|| "Plenum".into()),
             default_locale,
+            timezone,
             primary_color,
             logo_url: pick("PLENUM_LOGO_URL", from_file.logo_url),
         })
@@ -290,6 +303,7 @@ impl Config {
             public_url: Url::parse(&format!("http://{bind}")).expect("a socket address makes a URL"),
             town_name: "Plenum".into(),
             default_locale: "fr".into(),
+            timezone: crate::i18n::DEFAULT_ZONE,
             primary_color: "#1d4f91".into(),
             logo_url: None,
             secret_key: random_key().into_bytes(),

@@ -294,7 +294,9 @@ try {
     await clickAndLoad(staff, await submitButton(formWith(staff, 'amount')));
     assert(/\/admin\/budgets\/[^/]+$/.test(new URL(staff.url()).pathname), `landed on ${staff.url()}`);
     shared.budgetAdmin = new URL(staff.url()).pathname;
-    for (const [code, title, cost] of [['1', 'Arbres dans la cour', '60'], ['2', 'Fontaine à eau', '30'], ['3', 'Jeux peints au sol', '20']]) {
+    const projects = [['1', 'Arbres dans la cour', '60'], ['2', 'Fontaine à eau', '30'], ['3', 'Jeux peints au sol', '20']];
+    shared.projectNames = projects.map(([, title]) => title);
+    for (const [code, title, cost] of projects) {
       const p = formWith(staff, 'cost');
       await (await byName(p, 'code')).fill(code);
       await (await byName(p, 'title')).fill(title);
@@ -341,8 +343,16 @@ try {
   await bj.step('the citizen reads the results and finds the receipt in the log', async () => {
     await go(citizen, `/processes/${pbSlug}/budgets/cours/results`);
     await checkPage(citizen, 'budget-results');
-    assert((await citizen.locator('svg[role="img"] rect').count()) === 3, 'the chart does not show 3 bars');
+    assert((await citizen.locator('svg[role="img"] g > rect').count()) === 3, 'the chart does not show 3 bars');
     const lang = await pageLang(citizen);
+    // Each bar carries its project's name, and a funded one says so in words, not only in colour.
+    const chart = (await citizen.locator('svg[role="img"]').textContent()).replace(/\s+/g, ' ');
+    assert(chart.includes(t(lang, 'chart-funded')), `the chart names no funded project: "${chart}"`);
+    const table = (await citizen.locator('table').textContent()).replace(/\s+/g, ' ');
+    for (const name of shared.projectNames || []) {
+      assert(chart.includes(name.slice(0, 20)), `the chart does not name "${name}": "${chart}"`);
+      assert(table.includes(name), `the table does not name "${name}"`);
+    }
     await citizen.getByLabel(t(lang, 'receipt-label'), { exact: true }).fill(shared.receipt);
     await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'receipt-check'), exact: true }));
     const status = (await citizen.locator('#receipt-title ~ p[role="status"]').textContent()).trim();
@@ -361,7 +371,8 @@ try {
     await checkPage(staff, 'admin-budget-implementation');
     await go(citizen, `/processes/${pbSlug}`);
     const text = await citizen.locator('#budgets-title + ul').textContent();
-    assert(text.includes('35 %'), `the process page shows "${text.replace(/\s+/g, ' ')}"`);
+    // 35 % in French (a narrow no-break space), 35% in English.
+    assert(/35\s?%/.test(text), `the process page shows "${text.replace(/\s+/g, ' ')}"`);
     await checkPage(citizen, 'process-implementation');
     await go(citizen, `/processes/${pbSlug}/budgets/cours`);
     assert((await citizen.locator('progress[value="35"]').count()) === 1, 'no progress bar at 35');

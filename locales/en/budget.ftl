@@ -2,7 +2,7 @@
 
 denied-vote-closed = Voting is closed during the current phase ({ $phase }). { $opens ->
     [never] No later phase opens it.
-   *[other] It opens on { $opens } (UTC).
+   *[other] It opens on { $opens }.
 }
 denied-vote-not-closed = The results can be published only after the vote has closed.
 denied-budget-has-ballots = Projects cannot change once people have voted.
@@ -37,14 +37,15 @@ ballot-hint-approval-max = Choose between { $min } and { $max } projects.
 ballot-hint-knapsack = Choose projects whose total cost fits the budget.
 ballot-hint-cumulative = Distribute { $points } points among the projects.
 ballot-hint-choose-1 = Choose one project.
-ballot-total = Chosen: { $total } { $currency }
-ballot-remaining = left: { $remaining } { $currency }
+ballot-total = Chosen: { $total }
+ballot-remaining = left: { $remaining }
 ballot-over = Over the budget.
 ballot-check = Update the total
 ballot-cast = Cast my ballot
 ballot-change = Replace my ballot
-budget-amount = Budget: { $amount } { $currency }
-project-cost = { $cost } { $currency }
+budget-amount = Budget: { $amount }
+project-cost = { $cost }
+proposal-project-cost = Became a project of the budget “{ $budget }”, costing { $cost }
 tallies-title = Votes so far
 col-project = Project
 col-cost = Cost
@@ -66,10 +67,12 @@ results-title = Results: { $budget }
 results-rule = Rule: { $rule }
 results-ballots = Ballots counted: { $count }
 results-set-aside = Stored ballots set aside because they break this budget's rules: { $count }. They are not in the count nor in the ballot log.
-results-used = Budget used: { $percent } %
-results-represented = Voters with at least one funded project: { $percent } %
-results-chart = Votes per project; funded projects in green
-results-chart-caption = Each bar is one project's votes; a tick marks a funded project.
+results-used = Budget used: { $percent }
+results-represented = Voters with at least one funded project: { $percent }
+results-chart = Votes per project; funded projects have a hatched bar and the word "funded"
+results-chart-desc = The table after the chart gives each project's cost, votes and whether it is funded.
+chart-funded = funded
+results-chart-caption = Each bar is one project's votes; a hatched bar, a tick and the word "funded" mark a funded project. The table below gives the same figures.
 results-table = Every project, its votes, and why it was or was not funded
 results-downloads = Downloads and verification
 download-json = Results (JSON)

@@ -55,6 +55,7 @@ error-answer-withdrawn = A withdrawn proposal cannot be answered.
 error-phase-kind = Please choose a phase type from the list.
 error-dates-order = The end must come after the start.
 error-date = Please enter a date and time.
+error-date-skipped = This time does not exist that day: the town’s clocks go forward to summer time. Choose a later time.
 error-phase-overlap = This phase overlaps another phase of the process. Phases must follow one another.
 error-publish-needs-phase = Add at least one phase before publishing the process.
 password-too-short = Your password must have at least { $min } characters.
@@ -65,15 +66,15 @@ password-contains-personal = Your password must not contain your e-mail address,
 denied-not-published = This process is not published.
 denied-proposals-closed = New proposals are not accepted during the current phase ({ $phase }). { $opens ->
     [never] No later phase accepts them.
-   *[other] They open on { $opens } (UTC).
+   *[other] They open on { $opens }.
 }
 denied-endorsements-closed = Endorsements are closed during the current phase ({ $phase }). { $opens ->
     [never] No later phase opens them.
-   *[other] They open on { $opens } (UTC).
+   *[other] They open on { $opens }.
 }
 denied-comments-closed = Comments are closed during the current phase ({ $phase }). { $opens ->
     [never] No later phase opens them.
-   *[other] They open on { $opens } (UTC).
+   *[other] They open on { $opens }.
 }
 denied-not-author = Only the author of this proposal can do this.
 denied-answered = The town has already answered this proposal, so it can no longer be changed.
@@ -128,3 +129,16 @@ notice-answer-saved = The answer is published.
 notice-moderation-done = Done.
 notice-token-created = Your API token is created. Copy it now: it will not be shown again.
 notice-account-deleted = Your account is deleted. Thank you for your participation.
+
+## Numbers, amounts, dates and times (CLDR's English forms)
+number-group = ,
+number-decimal = .
+percent = { $number }%
+money-symbol = { $symbol }{ $number }
+money-code = { $code }{ "\u00A0" }{ $number }
+date-format = { $day } { $month } { $year }
+datetime-format = { $date }, { $time }
+time-whole-hour = { $hour12 } { $period }
+time-with-minutes = { $hour12 }:{ $minute } { $period }
+time-am = am
+time-pm = pm

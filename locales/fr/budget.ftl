@@ -2,7 +2,7 @@
 
 denied-vote-closed = Le vote est fermé pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne l'ouvre.
-   *[other] Il ouvre le { $opens } (UTC).
+   *[other] Il ouvre le { $opens }.
 }
 denied-vote-not-closed = Les résultats ne peuvent être publiés qu'après la clôture du vote.
 denied-budget-has-ballots = Les projets ne peuvent plus changer une fois que des personnes ont voté.
@@ -37,14 +37,15 @@ ballot-hint-approval-max = Choisissez entre { $min } et { $max } projets.
 ballot-hint-knapsack = Choisissez des projets dont le coût total tient dans le budget.
 ballot-hint-cumulative = Répartissez { $points } points entre les projets.
 ballot-hint-choose-1 = Choisissez un projet.
-ballot-total = Choisi : { $total } { $currency }
-ballot-remaining = reste : { $remaining } { $currency }
+ballot-total = Choisi : { $total }
+ballot-remaining = reste : { $remaining }
 ballot-over = Au-delà du budget.
 ballot-check = Mettre à jour le total
 ballot-cast = Voter
 ballot-change = Remplacer mon bulletin
-budget-amount = Budget : { $amount } { $currency }
-project-cost = { $cost } { $currency }
+budget-amount = Budget : { $amount }
+project-cost = { $cost }
+proposal-project-cost = Devenue un projet du budget « { $budget } », pour { $cost }
 tallies-title = Votes à ce jour
 col-project = Projet
 col-cost = Coût
@@ -66,10 +67,12 @@ results-title = Résultats : { $budget }
 results-rule = Règle : { $rule }
 results-ballots = Bulletins comptés : { $count }
 results-set-aside = Bulletins enregistrés écartés parce qu'ils enfreignent les règles de ce budget : { $count }. Ils ne sont ni dans le décompte ni dans le registre.
-results-used = Budget utilisé : { $percent } %
-results-represented = Votant·es avec au moins un projet financé : { $percent } %
-results-chart = Votes par projet ; projets financés en vert
-results-chart-caption = Chaque barre représente les votes d'un projet ; une coche marque un projet financé.
+results-used = Budget utilisé : { $percent }
+results-represented = Votant·es avec au moins un projet financé : { $percent }
+results-chart = Votes par projet ; les projets financés ont une barre hachurée et la mention « financé »
+results-chart-desc = Le tableau qui suit le graphique donne pour chaque projet son coût, ses votes et s'il est financé.
+chart-funded = financé
+results-chart-caption = Chaque barre représente les votes d'un projet ; une barre hachurée, une coche et la mention « financé » marquent un projet financé. Le tableau ci-dessous donne les mêmes chiffres.
 results-table = Chaque projet, ses votes, et pourquoi il a été financé ou non
 results-downloads = Téléchargements et vérification
 download-json = Résultats (JSON)

@@ -55,6 +55,7 @@ error-answer-withdrawn = Une proposition retirée ne peut pas recevoir de répon
 error-phase-kind = Merci de choisir un type de phase dans la liste.
 error-dates-order = La fin doit être postérieure au début.
 error-date = Merci de saisir une date et une heure.
+error-date-skipped = Cette heure n’existe pas ce jour-là : les horloges de la commune passent à l’heure d’été. Choisissez une heure plus tard.
 error-phase-overlap = Cette phase chevauche une autre phase de la démarche. Les phases doivent se suivre.
 error-publish-needs-phase = Ajoutez au moins une phase avant de publier la démarche.
 password-too-short = Votre mot de passe doit comporter au moins { $min } caractères.
@@ -65,15 +66,15 @@ password-contains-personal = Votre mot de passe ne doit contenir ni votre adress
 denied-not-published = Cette démarche n'est pas publiée.
 denied-proposals-closed = Les nouvelles propositions ne sont pas acceptées pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne les accepte.
-   *[other] Elles ouvrent le { $opens } (UTC).
+   *[other] Elles ouvrent le { $opens }.
 }
 denied-endorsements-closed = Les soutiens sont fermés pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne les ouvre.
-   *[other] Ils ouvrent le { $opens } (UTC).
+   *[other] Ils ouvrent le { $opens }.
 }
 denied-comments-closed = Les commentaires sont fermés pendant la phase actuelle ({ $phase }). { $opens ->
     [never] Aucune phase ultérieure ne les ouvre.
-   *[other] Ils ouvrent le { $opens } (UTC).
+   *[other] Ils ouvrent le { $opens }.
 }
 denied-not-author = Seul·e l'auteur·rice de cette proposition peut faire cela.
 denied-answered = La ville a déjà répondu à cette proposition : elle ne peut plus être modifiée.
@@ -128,3 +129,19 @@ notice-answer-saved = La réponse est publiée.
 notice-moderation-done = C'est fait.
 notice-token-created = Votre jeton d'API est créé. Copiez-le maintenant : il ne sera plus affiché.
 notice-account-deleted = Votre compte est supprimé. Merci pour votre participation.
+
+## Numbers, amounts, dates and times (CLDR's French forms)
+number-group = { "\u202F" }
+number-decimal = ,
+percent = { $number }{ "\u202F" }%
+money-symbol = { $number }{ "\u00A0" }{ $symbol }
+money-code = { $number }{ "\u00A0" }{ $code }
+date-format = { $day ->
+    [1] 1er
+   *[other] { $day }
+} { $month } { $year }
+datetime-format = { $date } à { $time }
+time-whole-hour = { $hour } h
+time-with-minutes = { $hour } h { $minute }
+time-am = du matin
+time-pm = de l'après-midi

@@ -74,7 +74,10 @@ pub async fn answer(
     text: String,
 ) -> Result<()> {
     let base = state.site().base;
-    let town = state.i18n.tr(&state.config.default_locale);
+    let town = state
+        .i18n
+        .tr(&state.config.default_locale)
+        .in_zone(state.config.timezone);
     act(state, move |conn, effects| {
         proposals::answer(conn, &id, &new_state, &text)?;
         effects.federate(Event::ProposalChanged(id.clone()));

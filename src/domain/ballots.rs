@@ -150,13 +150,17 @@ pub fn check(budget: &Budget, projects: &[BudgetProject], input: &BallotInput) -
             }
             let codes: Vec<String> = chosen.keys().cloned().collect();
             let Some(cost) = chosen_cost(projects, &codes) else {
-                return invalid(Msg::new("ballot-cost-too-large").arg("budget", budget.amount()));
+                return invalid(Msg::new("ballot-cost-too-large").amount(
+                    "budget",
+                    budget.amount(),
+                    &budget.currency,
+                ));
             };
             if budget.amount().checked_sub(&cost).is_none() {
                 return invalid(
                     Msg::new("ballot-over-budget")
-                        .arg("total", cost)
-                        .arg("budget", budget.amount()),
+                        .amount("total", cost, &budget.currency)
+                        .amount("budget", budget.amount(), &budget.currency),
                 );
             }
         }

@@ -37,6 +37,17 @@ use crate::db::DbError;
 pub struct Msg {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// Arguments each language writes its own way (dates, money), formatted with the message.
+    pub shown: Vec<(&'static str, Shown)>,
+}
+
+/// A value a message shows that the reader's language writes: the domain keeps it raw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// A moment (UTC), shown as the day and time on the town's clock.
+    Moment(chrono::NaiveDateTime),
+    /// An amount as stored (a decimal text) and its currency code.
+    Amount { value: String, currency: String },
 }
 
 impl Msg {
@@ -44,11 +55,25 @@ impl Msg {
         Msg {
             key,
             args: Vec::new(),
+            shown: Vec::new(),
         }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Msg {
         self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// A moment argument, written as the reader's language writes a date and time.
+    pub fn moment(mut self, name: &'static str, at: chrono::NaiveDateTime) -> Msg {
+        self.shown.push((name, Shown::Moment(at)));
+        self
+    }
+
+    /// An amount argument (`value` as stored), written with the currency as the reader writes it.
+    pub fn amount(mut self, name: &'static str, value: impl ToString, currency: &str) -> Msg {
+        let (value, currency) = (value.to_string(), currency.to_string());
+        self.shown.push((name, Shown::Amount { value, currency }));
         self
     }
 }

@@ -157,7 +157,7 @@ impl ProcessDetail {
             .min_by_key(|p| p.starts_at);
         let msg = Msg::new(capability.denial_key()).arg("phase", current);
         Err(match next {
-            Some(p) => msg.arg("opens", p.starts_at.format("%Y-%m-%d %H:%M").to_string()),
+            Some(p) => msg.moment("opens", p.starts_at),
             None => msg.arg("opens", "never"),
         })
     }
@@ -482,7 +482,10 @@ mod tests {
         let msg = d.check(Capability::Endorse, t).unwrap_err();
         assert_eq!(msg.key, "denied-endorsements-closed");
         assert_eq!(msg.args[0], ("phase", "information".to_string()));
-        assert_ne!(msg.args[1].1, "never");
+        assert!(matches!(
+            msg.shown[..],
+            [("opens", crate::domain::Shown::Moment(_))]
+        ));
     }
 
     #[test]

@@ -182,7 +182,10 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
         Err(e) => return AppError(e).into_response(),
     };
     if token.is_some() && user.is_none() {
-        let tr = state.i18n.tr(&state.config.default_locale);
+        let tr = state
+            .i18n
+            .tr(&state.config.default_locale)
+            .in_zone(state.config.timezone);
         return super::error::render_json(&tr, &ErrorView::of(&Error::Unauthenticated));
     }
     let lang = user
@@ -203,7 +206,7 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
     let csrf = csrf_token(&state.secret, &visitor, live_session.as_deref());
     let ctx = Ctx {
         user,
-        tr: state.i18n.tr(lang),
+        tr: state.i18n.tr(lang).in_zone(state.config.timezone),
         visitor: visitor.clone(),
         csrf: csrf.clone(),
         session: live_session,

@@ -278,10 +278,14 @@ async fn phase_switches_decide_what_citizens_may_do() {
         .await
         .assert_status(200);
     let phase = &detail.phases[0];
-    let (s, e) = (
-        phase.starts_at.format("%Y-%m-%dT%H:%M").to_string(),
-        phase.ends_at.format("%Y-%m-%dT%H:%M").to_string(),
-    );
+    // The form is written on the town's clock: the stored UTC times, as staff see them there.
+    let on_town_clock = |at: chrono::NaiveDateTime| {
+        at.and_utc()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let (s, e) = (on_town_clock(phase.starts_at), on_town_clock(phase.ends_at));
     // Turn proposals off, keep endorsements.
     staff
         .post(

@@ -136,14 +136,14 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
         .post(BALLOT, &[("choice", "a"), ("choice", "c"), ("action", "check")])
         .await;
     page.assert_status(200)
-        .assert_contains("Chosen: 90 EUR")
-        .assert_contains("left: 10 EUR");
+        .assert_contains("Chosen: €90")
+        .assert_contains("left: €10");
     assert!(ballots_stored(&app, &budget.id).await.is_empty());
 
     // Over the budget: a clear message, nothing stored.
     let page = cast(&mut b, &["a", "b", "c"]).await;
     page.assert_status(422)
-        .assert_contains("more than the budget of 100");
+        .assert_contains("Your choices cost €130, more than the budget of €100.");
     assert!(ballots_stored(&app, &budget.id).await.is_empty());
     // An unknown project: refused the same way.
     cast(&mut b, &["zz"]).await.assert_status(422);

@@ -254,6 +254,19 @@ pub fn projects(conn: &mut AnyConnection, budget_id: &str) -> Result<Vec<BudgetP
     Ok(list)
 }
 
+/// The projects a proposal became, with their budgets: what its page says it will cost.
+pub fn projects_of_proposal(
+    conn: &mut AnyConnection,
+    proposal_id: &str,
+) -> Result<Vec<(Budget, BudgetProject)>> {
+    Ok(budget_projects::table
+        .inner_join(budgets::table)
+        .filter(budget_projects::proposal_id.eq(proposal_id))
+        .order(budgets::slug.asc())
+        .select((Budget::as_select(), BudgetProject::as_select()))
+        .load(conn)?)
+}
+
 /// What staff fill in to add a project. Missing fields are empty, so validation names them.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

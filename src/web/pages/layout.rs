@@ -2,6 +2,7 @@
 
 use super::super::context::Ctx;
 use crate::domain::accounts::User;
+use crate::federation::content::escape;
 use crate::i18n::Tr;
 
 /// Passed to every template as `layout`.
@@ -88,6 +89,25 @@ impl<'a> Layout<'a> {
 
     pub fn lang(&self) -> &'static str {
         self.tr.lang()
+    }
+
+    /// The day of `at` in a `<time>` element whose attribute keeps the exact moment, as HTML to
+    /// place inside a translated sentence.
+    pub fn date_html(&self, at: &chrono::NaiveDateTime) -> String {
+        format!(
+            "<time datetime=\"{}\">{}</time>",
+            at.format("%Y-%m-%dT%H:%M:%SZ"),
+            escape(&self.tr.date(at))
+        )
+    }
+
+    /// The same for a moment another town wrote as text; a text that names none is shown as it
+    /// is (escaped), not dropped.
+    pub fn date_text_html(&self, text: &str) -> String {
+        match crate::i18n::moment(text) {
+            Some(at) => self.date_html(&at),
+            None => escape(text),
+        }
     }
 
     pub fn is_staff(&self) -> bool {

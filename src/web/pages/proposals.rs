@@ -13,6 +13,7 @@ use axum::Router;
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
 use crate::app::{self, AppState};
+use crate::domain::budgets::{self, Budget, BudgetProject};
 use crate::domain::comments::{self, CommentForm, ThreadItem};
 use crate::domain::moderation::{self, ReportForm};
 use crate::domain::processes::{Capability, ProcessDetail};
@@ -236,6 +237,8 @@ struct ProposalPage<'a> {
     stances: &'static [&'static str],
     /// For staff: endorsements counted because a peer town vouched for them, per town.
     attested: Vec<(String, i64)>,
+    /// The budget projects this proposal became, with what each costs.
+    projects: Vec<(Budget, BudgetProject)>,
 }
 
 async fn show(
@@ -248,7 +251,7 @@ async fn show(
     }
     let (detail, item) = load(&ctx, id).await?;
     let staff = ctx.is_staff();
-    let (thread, endorsed, attested) = {
+    let (thread, endorsed, attested, projects) = {
         let proposal_id = item.proposal.id.clone();
         let user_id = ctx.user.as_ref().map(|u| u.id.clone());
         ctx.state
@@ -265,7 +268,8 @@ async fn show(
                 } else {
                     Vec::new()
                 };
-                Ok::<_, Error>((thread, endorsed, attested))
+                let projects = budgets::projects_of_proposal(conn, &proposal_id)?;
+                Ok::<_, Error>((thread, endorsed, attested, projects))
             })
             .await?
     };
@@ -305,6 +309,7 @@ async fn show(
         can_withdraw,
         stances: comments::STANCES,
         attested,
+        projects,
     }))
 }
 

@@ -12,6 +12,7 @@ use crate::domain::budget_results::{self, COMPARED};
 use crate::domain::budgets::{self, Budget};
 use crate::domain::processes::{self, ProcessDetail};
 use crate::domain::Error;
+use crate::i18n::percent_of;
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -64,8 +65,8 @@ pub async fn compare(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
                 ctx.tr.t(&format!("utility-{}", rule.utility().name()))
             ),
             declared: rule == declared,
-            percent_used: format!("{:.1}", outcome.percent_budget_used()),
-            percent_represented: format!("{:.1}", outcome.percent_voters_represented()),
+            percent_used: percent_of(outcome.cost.to_f64(), outcome.budget.to_f64()),
+            percent_represented: percent_of(outcome.voters_with_funded_project as f64, outcome.voters as f64),
             outcome,
         })
         .collect();

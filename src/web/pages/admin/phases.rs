@@ -2,11 +2,14 @@
 //!
 //! Browsers send `<input type="datetime-local">` as `YYYY-MM-DDTHH:MM` and leave unticked
 //! checkboxes out, so the form is read as text here and turned into the domain's `PhaseForm`.
+//! Staff write times on the town's clock (`PLENUM_TIMEZONE`), as residents read them; they are
+//! stored in UTC.
 
 use crate::app;
 use axum::extract::{Form, Path};
 use axum::response::Response;
-use chrono::NaiveDateTime;
+use chrono::{LocalResult, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::processes::{edit_page, Rejected};
@@ -33,12 +36,13 @@ pub struct PhaseInput {
 }
 
 impl PhaseInput {
-    /// The domain's form, or an `error-date` for each date that cannot be read.
-    fn to_form(&self) -> Result<PhaseForm, Vec<FieldError>> {
-        let starts_at = parse_datetime(&self.starts_at);
-        let ends_at = parse_datetime(&self.ends_at);
+    /// The domain's form with its times in UTC, or a field error for each date that cannot be
+    /// read or that the town's clock skips.
+    fn to_form(&self, zone: Tz) -> Result<PhaseForm, Vec<FieldError>> {
+        let starts_at = town_time_to_utc(&self.starts_at, zone);
+        let ends_at = town_time_to_utc(&self.ends_at, zone);
         match (starts_at, ends_at) {
-            (Some(starts_at), Some(ends_at)) => Ok(PhaseForm {
+            (Ok(starts_at), Ok(ends_at)) => Ok(PhaseForm {
                 kind: self.kind.clone(),
                 starts_at,
                 ends_at,
@@ -49,11 +53,8 @@ impl PhaseInput {
             (starts_at, ends_at) => {
                 let mut errors = Vec::new();
                 for (field, value) in [("starts_at", starts_at), ("ends_at", ends_at)] {
-                    if value.is_none() {
-                        errors.push(FieldError {
-                            field,
-                            msg: Msg::new("error-date"),
-                        });
+                    if let Err(msg) = value {
+                        errors.push(FieldError { field, msg });
                     }
                 }
                 Err(errors)
@@ -62,7 +63,22 @@ impl PhaseInput {
     }
 }
 
-/// Reads a UTC date and time as `datetime-local` sends it, with or without seconds. A space
+/// The UTC moment of a time written on the town's clock. In the hour the clocks go back, the
+/// first of the two moments is meant; a time the clocks skip (going forward) is refused.
+fn town_time_to_utc(text: &str, zone: Tz) -> Result<NaiveDateTime, Msg> {
+    let local = parse_datetime(text).ok_or_else(|| Msg::new("error-date"))?;
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Ok(at.naive_utc()),
+        LocalResult::None => Err(Msg::new("error-date-skipped")),
+    }
+}
+
+/// A UTC moment as the form shows it, on the town's clock.
+fn town_time(at: &NaiveDateTime, zone: Tz) -> String {
+    zone.from_utc_datetime(at).format(INPUT_FORMAT).to_string()
+}
+
+/// Reads a date and time as `datetime-local` sends it, with or without seconds. A space
 /// instead of the `T` is accepted too: browsers without a date picker show a plain text box.
 pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim().replacen(' ', "T", 1);
@@ -122,11 +138,11 @@ impl PhaseView {
     }
 
     /// The form of a stored phase, showing what is stored.
-    pub fn stored(process_id: &str, phase: &Phase, number: usize) -> PhaseView {
+    pub fn stored(process_id: &str, phase: &Phase, number: usize, zone: Tz) -> PhaseView {
         PhaseView {
             kind: phase.kind.clone(),
-            starts_at: phase.starts_at.format(INPUT_FORMAT).to_string(),
-            ends_at: phase.ends_at.format(INPUT_FORMAT).to_string(),
+            starts_at: town_time(&phase.starts_at, zone),
+            ends_at: town_time(&phase.ends_at, zone),
             proposals_enabled: phase.proposals_enabled,
             endorsements_enabled: phase.endorsements_enabled,
             comments_enabled: phase.comments_enabled,
@@ -135,11 +151,9 @@ impl PhaseView {
     }
 
     /// The "add a phase" form, starting where the last phase ends.
-    pub fn blank(process_id: &str, number: usize, last: Option<&Phase>) -> PhaseView {
+    pub fn blank(process_id: &str, number: usize, last: Option<&Phase>, zone: Tz) -> PhaseView {
         PhaseView {
-            starts_at: last
-                .map(|p| p.ends_at.format(INPUT_FORMAT).to_string())
-                .unwrap_or_default(),
+            starts_at: last.map(|p| town_time(&p.ends_at, zone)).unwrap_or_default(),
             ..PhaseView::empty(process_id, None, number)
         }
     }
@@ -196,7 +210,7 @@ async fn save(
     input: PhaseInput,
 ) -> Result<Response, AppError> {
     let staff = ctx.staff()?;
-    let result = match input.to_form() {
+    let result = match input.to_form(ctx.state.config.timezone) {
         Ok(form) => {
             app::processes::save_phase(&ctx.state, &staff, process_id.clone(), phase_id.clone(), form).await
         }
@@ -272,7 +286,7 @@ mod tests {
             ends_at: "2026-05-01T09:30".into(),
             ..PhaseInput::default()
         };
-        let errors = input.to_form().expect_err("a bad start");
+        let errors = input.to_form(chrono_tz::UTC).expect_err("a bad start");
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].field, errors[0].msg.key), ("starts_at", "error-date"));
     }
@@ -286,7 +300,39 @@ mod tests {
             endorsements_enabled: Some("on".into()),
             ..PhaseInput::default()
         };
-        let form = input.to_form().expect("valid");
+        let form = input.to_form(chrono_tz::UTC).expect("valid");
         assert!(form.endorsements_enabled && !form.proposals_enabled && !form.comments_enabled);
+    }
+
+    #[test]
+    fn staff_write_times_on_the_towns_clock_and_read_them_back_so() {
+        let paris = chrono_tz::Europe::Paris;
+        let input = |starts: &str, ends: &str| PhaseInput {
+            kind: "vote".into(),
+            starts_at: starts.into(),
+            ends_at: ends.into(),
+            ..PhaseInput::default()
+        };
+        // 18:00 in Paris is 17:00 UTC in winter, 16:00 UTC in summer.
+        let form = input("2026-12-02T18:00", "2027-07-14T18:00")
+            .to_form(paris)
+            .expect("valid");
+        assert_eq!(form.starts_at.to_string(), "2026-12-02 17:00:00");
+        assert_eq!(form.ends_at.to_string(), "2027-07-14 16:00:00");
+        assert_eq!(town_time(&form.starts_at, paris), "2026-12-02T18:00");
+        assert_eq!(town_time(&form.ends_at, paris), "2027-07-14T18:00");
+        // 02:30 on 28 March 2027 does not exist in Paris (02:00 becomes 03:00).
+        let errors = input("2027-03-28T02:30", "2027-04-01T00:00")
+            .to_form(paris)
+            .expect_err("a skipped time");
+        assert_eq!(
+            (errors[0].field, errors[0].msg.key),
+            ("starts_at", "error-date-skipped")
+        );
+        // 02:30 on 31 October 2027 happens twice: the first one (summer time, UTC+2) is meant.
+        let form = input("2027-10-31T02:30", "2027-11-01T00:00")
+            .to_form(paris)
+            .expect("valid");
+        assert_eq!(form.starts_at.to_string(), "2027-10-31 00:30:00");
     }
 }

@@ -140,7 +140,7 @@ pub async fn edit_page(ctx: &Ctx, id: String, rejected: Rejected) -> Result<Resp
                 summary.extend(lines);
                 view
             }
-            None => PhaseView::stored(&process_id, phase, i + 1),
+            None => PhaseView::stored(&process_id, phase, i + 1, ctx.state.config.timezone),
         });
     }
     let new_number = detail.phases.len() + 1;
@@ -150,7 +150,12 @@ pub async fn edit_page(ctx: &Ctx, id: String, rejected: Rejected) -> Result<Resp
             summary.extend(lines);
             view
         }
-        None => PhaseView::blank(&process_id, new_number, detail.phases.last()),
+        None => PhaseView::blank(
+            &process_id,
+            new_number,
+            detail.phases.last(),
+            ctx.state.config.timezone,
+        ),
     };
     phases.push(new_phase);
     let publish_error = rejected.publish.map(|m| ctx.tr.msg(&m));

@@ -4,24 +4,27 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, RawForm};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, RawForm};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
 
 use super::layout::Layout;
 use super::render;
 use crate::app::{self, AppState};
 use crate::budgeting::amount::Decimal;
 use crate::domain::ballots::{self, CheckedBallot};
-use crate::domain::budget_results::{self, Published, Tally};
+use crate::domain::budget_results::{self, Tally};
 use crate::domain::budgets::{self, BallotType, Budget, BudgetProject};
 use crate::domain::processes::{self, Capability, ProcessDetail};
 use crate::domain::{now, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
+
+mod results;
+
+use results::{ballot_log, results, results_csv, results_json};
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -244,217 +247,4 @@ async fn ballot(
         budget,
         receipt,
     }))
-}
-
-/// One bar of the results chart.
-struct Bar {
-    code: String,
-    title: String,
-    votes: u64,
-    selected: bool,
-    y: usize,
-    width: u64,
-}
-
-/// One project's line in the results table.
-struct ResultRow {
-    tally: Tally,
-    selected: bool,
-    reason: String,
-}
-
-#[derive(Template)]
-#[template(path = "budget_results.html")]
-struct ResultsPage<'a> {
-    layout: Layout<'a>,
-    detail: ProcessDetail,
-    budget: Budget,
-    published: Published,
-    rows: Vec<ResultRow>,
-    bars: Vec<Bar>,
-    chart_height: usize,
-    receipt: Option<(String, bool)>,
-    percent_used: String,
-    percent_represented: String,
-}
-
-impl ResultsPage<'_> {
-    fn rule_name(&self) -> String {
-        self.layout.tr.t(&format!("rule-{}", self.published.rule))
-    }
-}
-
-#[derive(Deserialize)]
-struct ReceiptQuery {
-    receipt: Option<String>,
-}
-
-fn published_or_404(budget: &Budget) -> Result<Published, AppError> {
-    budget_results::published(budget).ok_or(AppError(Error::NotFound))
-}
-
-async fn results(
-    ctx: Ctx,
-    Path((slug, budget)): Path<(String, String)>,
-    Query(q): Query<ReceiptQuery>,
-) -> Result<Response, AppError> {
-    let (detail, budget, _) = load(&ctx, slug, budget).await?;
-    let published = published_or_404(&budget)?;
-    let receipt = match q.receipt.filter(|r| !r.trim().is_empty()) {
-        Some(r) => {
-            let (b, key) = (budget.clone(), ctx.state.config.secret_key.clone());
-            let shown = r.trim().to_string();
-            let found = ctx
-                .state
-                .db
-                .read(move |conn| ballots::receipt_is_counted(conn, &key, &b, &r))
-                .await?;
-            Some((shown, found))
-        }
-        None => None,
-    };
-    let outcome = &published.outcome;
-    let selected = published.selected();
-    let reason_of = |code: &str| -> String {
-        let entry = outcome["not_selected"]
-            .as_array()
-            .and_then(|a| a.iter().find(|n| n["project"] == code));
-        match entry.and_then(|n| n["reason"].as_str()) {
-            Some("did-not-fit-remaining-budget") => ctx.tr.t_with(
-                "reason-did-not-fit",
-                &[(
-                    "remaining",
-                    entry.unwrap()["remaining"].as_str().unwrap_or("").to_string(),
-                )],
-            ),
-            Some(key) => ctx.tr.t(&format!("reason-{key}")),
-            None => String::new(),
-        }
-    };
-    let mut rows: Vec<ResultRow> = published
-        .tallies
-        .iter()
-        .map(|t| ResultRow {
-            selected: selected.contains(&t.code),
-            reason: reason_of(&t.code),
-            tally: t.clone(),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.tally
-            .votes
-            .cmp(&a.tally.votes)
-            .then(a.tally.code.cmp(&b.tally.code))
-    });
-    let most = rows.iter().map(|r| r.tally.votes).max().unwrap_or(0).max(1);
-    let bars: Vec<Bar> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Bar {
-            code: r.tally.code.clone(),
-            title: r.tally.title.clone(),
-            votes: r.tally.votes,
-            selected: r.selected,
-            y: i * 28,
-            width: r.tally.votes * 400 / most,
-        })
-        .collect();
-    let percent = |v: &serde_json::Value, w: &serde_json::Value| {
-        let (a, b) = (
-            v.as_str()
-                .and_then(|s| s.parse::<f64>().ok())
-                .or(v.as_f64())
-                .unwrap_or(0.0),
-            w.as_str()
-                .and_then(|s| s.parse::<f64>().ok())
-                .or(w.as_f64())
-                .unwrap_or(0.0),
-        );
-        if b > 0.0 {
-            format!("{:.1}", 100.0 * a / b)
-        } else {
-            "0".into()
-        }
-    };
-    let percent_used = percent(&outcome["cost"], &outcome["budget"]);
-    let percent_represented = percent(&outcome["voters_with_funded_project"], &outcome["voters"]);
-    let title = ctx
-        .tr
-        .t_with("results-title", &[("budget", budget.title.clone())]);
-    Ok(render(&ResultsPage {
-        layout: Layout::new(&ctx, title),
-        detail,
-        chart_height: bars.len() * 28 + 10,
-        bars,
-        rows,
-        budget,
-        published,
-        receipt,
-        percent_used,
-        percent_represented,
-    }))
-}
-
-async fn results_json(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
-    let (_, budget, _) = load(&ctx, slug, budget).await?;
-    published_or_404(&budget)?;
-    // The stored text is served as is: re-serialising could change what the proof covers.
-    let text = budget.published_outcome.unwrap_or_default();
-    Ok((
-        [(header::CONTENT_TYPE, "application/activity+json; charset=utf-8")],
-        text,
-    )
-        .into_response())
-}
-
-async fn results_csv(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
-    let (_, budget, _) = load(&ctx, slug, budget).await?;
-    let published = published_or_404(&budget)?;
-    let selected = published.selected();
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut csv = String::from("project_id,title,cost,votes,points,selected\n");
-    for t in &published.tallies {
-        csv += &format!(
-            "{},{},{},{},{},{}\n",
-            quote(&t.code),
-            quote(&t.title),
-            t.cost,
-            t.votes,
-            t.points,
-            selected.contains(&t.code)
-        );
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}-results.csv\"", budget.slug),
-            ),
-        ],
-        csv,
-    )
-        .into_response())
-}
-
-async fn ballot_log(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
-    let (_, budget, _) = load(&ctx, slug, budget).await?;
-    published_or_404(&budget)?;
-    let (b, key) = (budget.clone(), ctx.state.config.secret_key.clone());
-    let (text, _) = ctx
-        .state
-        .db
-        .read(move |conn| budgets::ballot_log(conn, &key, &b))
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}-ballots.pb\"", budget.slug),
-            ),
-        ],
-        text,
-    )
-        .into_response())
 }

@@ -11,6 +11,10 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
+mod format;
+
+pub use format::{moment, percent_of, DEFAULT_ZONE};
+
 /// Languages we ship, in the order offered to people.
 pub const SUPPORTED: &[&str] = &["fr", "en"];
 
@@ -18,14 +22,14 @@ pub const SUPPORTED: &[&str] = &["fr", "en"];
 macro_rules! areas {
     ($lang:literal) => {
         &[
-            include_str!(concat!("../locales/", $lang, "/common.ftl")),
-            include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
-            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
-            include_str!(concat!("../locales/", $lang, "/api.ftl")),
-            include_str!(concat!("../locales/", $lang, "/budget.ftl")),
-            include_str!(concat!("../locales/", $lang, "/federation.ftl")),
-            include_str!(concat!("../locales/", $lang, "/eligibility.ftl")),
-            include_str!(concat!("../locales/", $lang, "/news.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/common.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/citizen.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/admin.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/api.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/budget.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/federation.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/eligibility.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/news.ftl")),
         ]
     };
 }
@@ -106,6 +110,7 @@ impl I18n {
         Tr {
             i18n: self.clone(),
             lang,
+            zone: format::DEFAULT_ZONE,
         }
     }
 
@@ -143,6 +148,8 @@ impl I18n {
 pub struct Tr {
     i18n: Arc<I18n>,
     lang: &'static str,
+    /// The town's time zone: stored times are UTC, people read them on the town's clock.
+    zone: chrono_tz::Tz,
 }
 
 impl Tr {
@@ -191,28 +198,18 @@ impl Tr {
 
     /// Translates a domain message.
     pub fn msg(&self, msg: &crate::domain::Msg) -> String {
-        if msg.args.is_empty() {
-            self.t(msg.key)
-        } else {
-            let args: Vec<(&str, String)> = msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
-            self.t_with(msg.key, &args)
+        if msg.args.is_empty() && msg.shown.is_empty() {
+            return self.t(msg.key);
         }
-    }
-
-    /// A date in the reader's language (day, month name, year).
-    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        let month = self.t(&format!("month-{}", chrono::Datelike::month(at)));
-        format!(
-            "{} {} {}",
-            chrono::Datelike::day(at),
-            month,
-            chrono::Datelike::year(at)
-        )
-    }
-
-    /// A date and time (UTC).
-    pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
-        format!("{} {}", self.date(at), at.format("%H:%M"))
+        let mut args: Vec<(&str, String)> = msg.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        for (name, value) in &msg.shown {
+            let text = match value {
+                crate::domain::Shown::Moment(at) => self.datetime(at),
+                crate::domain::Shown::Amount { value, currency } => self.amount(value, currency),
+            };
+            args.push((*name, text));
+        }
+        self.t_with(msg.key, &args)
     }
 }
 
@@ -261,6 +258,18 @@ impl AsCount for i64 {
 }
 
 impl AsCount for i32 {
+    fn as_count(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
+impl AsCount for u64 {
+    fn as_count(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl AsCount for u32 {
     fn as_count(&self) -> i64 {
         i64::from(*self)
     }
