@@ -260,10 +260,7 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
             if report.duplicate_count > report.duplicates.len() {
                 println!("… {} duplicates in all", report.duplicate_count);
             }
-            let tr = state
-                .i18n
-                .tr(&state.config.default_locale)
-                .in_zone(state.config.timezone);
+            let tr = state.town_tr();
             for (line, msg) in &report.errors {
                 println!("line {line}: {}", tr.msg(msg));
             }

@@ -79,10 +79,7 @@ pub async fn publish(state: &AppState, _staff: &Staff, budget_id: String) -> Res
     let key = state.config.secret_key.clone();
     let site_base = state.site().base;
     // The summary for fediverse timelines speaks the town's language, not the staff member's.
-    let town = state
-        .i18n
-        .tr(&state.config.default_locale)
-        .in_zone(state.config.timezone);
+    let town = state.town_tr();
     act(state, move |conn, effects| {
         let budget = budgets::find(conn, &budget_id)?;
         let detail = processes::detail_by_id(conn, &budget.process_id)?;
@@ -132,10 +129,7 @@ fn results_summary(
 
 /// Records a dated implementation update on a funded project; followers get it as a note.
 pub async fn add_update(state: &AppState, _staff: &Staff, budget_id: String, form: UpdateForm) -> Result<()> {
-    let town = state
-        .i18n
-        .tr(&state.config.default_locale)
-        .in_zone(state.config.timezone);
+    let town = state.town_tr();
     act(state, move |conn, effects| {
         let budget = budgets::find(conn, &budget_id)?;
         let update = implementation::add_update(conn, &budget, &form)?;

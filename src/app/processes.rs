@@ -63,10 +63,7 @@ pub async fn save_phase(
     form: PhaseForm,
 ) -> Result<()> {
     let base = state.site().base;
-    let town = state
-        .i18n
-        .tr(&state.config.default_locale)
-        .in_zone(state.config.timezone);
+    let town = state.town_tr();
     act(state, move |conn, effects| {
         match phase_id {
             Some(phase) => processes::update_phase(conn, &process_id, &phase, &form)?,

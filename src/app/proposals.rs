@@ -74,10 +74,7 @@ pub async fn answer(
     text: String,
 ) -> Result<()> {
     let base = state.site().base;
-    let town = state
-        .i18n
-        .tr(&state.config.default_locale)
-        .in_zone(state.config.timezone);
+    let town = state.town_tr();
     act(state, move |conn, effects| {
         proposals::answer(conn, &id, &new_state, &text)?;
         effects.federate(Event::ProposalChanged(id.clone()));

@@ -63,6 +63,14 @@ impl AppState {
         Site::of(&self.config)
     }
 
+    /// The town's own voice: its default language, on its clock. For what is written once for
+    /// everyone (fediverse timelines, feeds, the command line), not for one reader.
+    pub fn town_tr(&self) -> crate::i18n::Tr {
+        self.i18n
+            .tr(&self.config.default_locale)
+            .in_zone(self.config.timezone)
+    }
+
     /// Wakes the delivery workers after a change queued activities.
     pub fn deliveries_ready(&self) {
         self.deliveries_queued.notify_waiters();

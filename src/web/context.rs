@@ -182,10 +182,7 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
         Err(e) => return AppError(e).into_response(),
     };
     if token.is_some() && user.is_none() {
-        let tr = state
-            .i18n
-            .tr(&state.config.default_locale)
-            .in_zone(state.config.timezone);
+        let tr = state.town_tr();
         return super::error::render_json(&tr, &ErrorView::of(&Error::Unauthenticated));
     }
     let lang = user

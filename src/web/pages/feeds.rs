@@ -42,7 +42,8 @@ struct FeedHead {
 
 async fn town_feed(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let entries = state.db.read(feed::town).await?;
-    let tr = town_tr(&state);
+    // Feeds are read by programs for everyone: their fixed text is in the town's language.
+    let tr = state.town_tr();
     let head = FeedHead {
         path: "/feed.atom".into(),
         page: "/".into(),
@@ -59,7 +60,7 @@ async fn process_feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (detail, entries) = state.db.read(move |conn| feed::process(conn, &slug)).await?;
-    let tr = town_tr(&state);
+    let tr = state.town_tr();
     let process = &detail.process;
     let head = FeedHead {
         path: process_feed_path(&process.slug),
@@ -75,12 +76,6 @@ async fn process_feed(
         fallback_updated: process.updated_at,
     };
     Ok(answer(&headers, write(&state, &tr, &head, &entries)))
-}
-
-/// Feeds are read by programs for everyone: their fixed text is in the town's language, not in
-/// the language of whoever asked first.
-fn town_tr(state: &AppState) -> Tr {
-    state.i18n.tr(&state.config.default_locale)
 }
 
 fn write(state: &AppState, tr: &Tr, head: &FeedHead, entries: &[Entry]) -> String {
