@@ -224,7 +224,7 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                 display_name: name,
                 password: password.clone(),
             };
-            let user = accounts::sign_up(&state.db, &state.hashing, form, accounts::Role::Admin, "cli")
+            let user = crate::app::accounts::create_staff(&state, form)
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!(
@@ -270,9 +270,7 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                     report.error_count
                 );
             }
-            let expired = state
-                .db
-                .write(move |c| crate::domain::census::replace(c, &census, None))
+            let expired = crate::app::census::replace(&state, None, census)
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!(
@@ -287,12 +285,7 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
             Ok(())
         }
         AdminTask::Promote { username } => {
-            state
-                .db
-                .write(move |c| {
-                    let user = accounts::find_by_username(c, &username)?;
-                    accounts::make_admin(c, &user.id)
-                })
+            crate::app::accounts::make_staff(&state, username)
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!("Done.");
@@ -310,20 +303,20 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let ballots = election.ballots.len();
             let projects = election.projects.len();
-            state
+            let process_id = state
                 .db
-                .write(move |c| {
-                    let detail = crate::domain::processes::detail_by_slug(c, &process, true)?;
-                    crate::domain::budgets::import(
-                        c,
-                        &detail.process.id,
-                        &slug,
-                        &title,
-                        &currency,
-                        &rule,
-                        &election,
-                    )
-                })
+                .read(move |c| crate::domain::processes::detail_by_slug(c, &process, true))
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?
+                .process
+                .id;
+            let form = crate::app::budgets::ImportForm {
+                slug,
+                title,
+                currency,
+                rule,
+            };
+            crate::app::budgets::import(&state, None, process_id, form, election)
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!("Budget imported: {projects} projects, {ballots} ballots.");

@@ -1,15 +1,76 @@
-//! What staff do with a participatory budget once its vote has run: publish the signed results
-//! and report on the funded projects' implementation. Followers hear of both.
+//! What staff do with a participatory budget: create it (from a form or a `.pb` file), list its
+//! projects, and once its vote has run, publish the signed results and report on the funded
+//! projects' implementation. Followers hear of the last two.
 
 use super::{act, AppState, Staff};
+use crate::budgeting::pabulib::Election;
 use crate::domain::budget_results::{self, Published};
-use crate::domain::budgets::{self, Budget};
+use crate::domain::budgets::{self, Budget, BudgetForm, BudgetProject, ProjectForm};
 use crate::domain::implementation::{self, UpdateForm};
 use crate::domain::processes;
 use crate::domain::Result;
 use crate::federation::content::escape;
 use crate::federation::outbox::Event;
 use crate::i18n::Tr;
+
+/// Creates an empty budget in a process; its projects are added one by one.
+pub async fn create(
+    state: &AppState,
+    _staff: &Staff,
+    process_id: String,
+    form: BudgetForm,
+) -> Result<Budget> {
+    act(state, move |conn, _effects| {
+        budgets::create(conn, &process_id, &form)
+    })
+    .await
+}
+
+/// Adds a project to a budget (from an accepted proposal of the process, or written anew).
+pub async fn add_project(
+    state: &AppState,
+    _staff: &Staff,
+    budget_id: String,
+    form: ProjectForm,
+) -> Result<BudgetProject> {
+    act(state, move |conn, _effects| {
+        let budget = budgets::find(conn, &budget_id)?;
+        budgets::add_project(conn, &budget, &form)
+    })
+    .await
+}
+
+/// What names an imported budget; the rest (projects, ballots, amount) comes from the file.
+#[derive(Debug, Clone, Default)]
+pub struct ImportForm {
+    pub slug: String,
+    pub title: String,
+    pub currency: String,
+    pub rule: String,
+}
+
+/// Creates a budget from a `.pb` file's projects and ballots, all or nothing. `staff` is `None`
+/// for the operator at the command line (`plenum admin import-budget`).
+pub async fn import(
+    state: &AppState,
+    _staff: Option<&Staff>,
+    process_id: String,
+    form: ImportForm,
+    election: Election,
+) -> Result<Budget> {
+    act(state, move |conn, _effects| {
+        budgets::import(
+            conn,
+            &process_id,
+            form.slug.trim(),
+            form.title.trim(),
+            form.currency.trim(),
+            form.rule.trim(),
+            &election,
+        )
+    })
+    .await
+}
 
 /// Publishes the signed results (again, if they were: the document is re-signed, followers hear
 /// only the first time). Returns the process's and the budget's slugs.

@@ -5,13 +5,18 @@
 //! Handlers translate a request into one call here and its result into a response, so a new
 //! handler cannot forget federation, and the HTML form and the JSON API cannot drift apart.
 
+pub mod accounts;
+pub mod ballots;
 pub mod budgets;
+pub mod census;
 pub mod comments;
 pub mod endorsements;
 pub mod moderation;
+pub mod peers;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
+pub mod sessions;
 pub mod state;
 
 pub use state::{AppState, FedState, SignedIn, Site};

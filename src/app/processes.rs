@@ -17,6 +17,24 @@ pub async fn view(state: &AppState, viewer: Option<&User>, slug: String) -> Resu
         .await
 }
 
+/// Creates a process as a draft: nobody but staff sees it, and followers hear of it only once
+/// it is published.
+pub async fn create(state: &AppState, _staff: &Staff, form: ProcessForm) -> Result<Process> {
+    act(state, move |conn, _effects| processes::create(conn, &form)).await
+}
+
+/// The process as an ActivityPub `Group`. A write: the process's keys are made the first time
+/// anyone asks for its actor.
+pub async fn actor(state: &AppState, slug: String) -> Result<serde_json::Value> {
+    let base = state.config.base();
+    let logo = state.config.logo_url.clone();
+    act(state, move |conn, _effects| {
+        let detail = processes::detail_by_slug(conn, &slug, false)?;
+        crate::federation::actors::process_json(conn, &base, &detail, logo.as_deref())
+    })
+    .await
+}
+
 pub async fn update(state: &AppState, _staff: &Staff, id: String, form: ProcessForm) -> Result<Process> {
     act(state, move |conn, effects| {
         let process = processes::update(conn, &id, &form)?;

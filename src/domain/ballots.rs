@@ -16,10 +16,10 @@ use super::accounts::User;
 use super::ballot_box;
 use super::budgets::{BallotType, Budget, BudgetProject};
 use super::processes::{Capability, ProcessDetail};
-use super::{now, Error, Msg, Result};
+use super::{insert_once, now, Error, Msg, Result};
 use crate::budgeting::amount::Decimal;
 use crate::db::schema::{ballot_casts, ballots, sealed_ballots};
-use crate::db::{AnyConnection, DbError};
+use crate::db::AnyConnection;
 
 /// What the ballot form sends: the chosen project codes, and points for cumulative ballots.
 #[derive(Debug, Clone, Default)]
@@ -281,7 +281,7 @@ pub fn cast(
     let receipt_key = ballot_box::receipt_key(secret_key, &budget.id, &content.receipt_hash);
     // The insert runs in a savepoint, so on PostgreSQL a refused insert does not abort the
     // surrounding transaction.
-    let inserted = conn.transaction(|c| {
+    let inserted = insert_once(conn, |c| {
         diesel::insert_into(sealed_ballots::table)
             .values((
                 sealed_ballots::budget_id.eq(&budget.id),
@@ -290,27 +290,23 @@ pub fn cast(
                 sealed_ballots::sealed.eq(&sealed),
             ))
             .execute(c)
-    });
-    match inserted.map_err(DbError::from) {
-        Ok(_) => {}
-        Err(DbError::AlreadyExists(_)) => {
-            diesel::update(
-                sealed_ballots::table
-                    .filter(sealed_ballots::budget_id.eq(&budget.id))
-                    .filter(sealed_ballots::voter_tag.eq(&tag)),
-            )
-            .set((
-                sealed_ballots::receipt_key.eq(&receipt_key),
-                sealed_ballots::sealed.eq(&sealed),
-            ))
-            .execute(conn)?;
-        }
-        Err(e) => return Err(e.into()),
+    })?;
+    if !inserted {
+        diesel::update(
+            sealed_ballots::table
+                .filter(sealed_ballots::budget_id.eq(&budget.id))
+                .filter(sealed_ballots::voter_tag.eq(&tag)),
+        )
+        .set((
+            sealed_ballots::receipt_key.eq(&receipt_key),
+            sealed_ballots::sealed.eq(&sealed),
+        ))
+        .execute(conn)?;
     }
     // A ballot this voter cast with an older version, still in the clear: the sealed one
     // replaces it.
     delete_plaintext(conn, Some((&budget.id, &tag)))?;
-    let marked = conn.transaction(|c| {
+    insert_once(conn, |c| {
         diesel::insert_into(ballot_casts::table)
             .values((
                 ballot_casts::budget_id.eq(&budget.id),
@@ -318,11 +314,8 @@ pub fn cast(
                 ballot_casts::first_cast_at.eq(today()),
             ))
             .execute(c)
-    });
-    match marked.map_err(DbError::from) {
-        Ok(_) | Err(DbError::AlreadyExists(_)) => Ok(receipt),
-        Err(e) => Err(e.into()),
-    }
+    })?;
+    Ok(receipt)
 }
 
 /// Today at midnight (UTC): when someone voted is kept to the day only.

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use super::accounts::User;
 use super::processes::{Capability, ProcessDetail};
 use super::proposals::Proposal;
-use super::{new_id, now, Error, Msg, Result};
+use super::{insert_once, new_id, now, Error, Msg, Result};
 use crate::db::schema::{endorsements, proposals};
-use crate::db::{AnyConnection, DbError};
+use crate::db::AnyConnection;
 
 fn check(detail: &ProcessDetail, proposal: &Proposal) -> Result<()> {
     detail
@@ -69,7 +69,7 @@ pub fn endorse_as(
 ) -> Result<bool> {
     check(detail, proposal)?;
     super::eligibility::check(conn, detail, Capability::Endorse, user)?;
-    let inserted = conn.transaction(|c| {
+    let inserted = insert_once(conn, |c| {
         diesel::insert_into(endorsements::table)
             .values((
                 endorsements::id.eq(new_id()),
@@ -80,15 +80,11 @@ pub fn endorse_as(
                 endorsements::ap_id.eq(ap_id),
             ))
             .execute(c)
-    });
-    match inserted.map_err(DbError::from) {
-        Ok(_) => {
-            bump(conn, &proposal.id, class, 1)?;
-            Ok(true)
-        }
-        Err(DbError::AlreadyExists(_)) => Ok(false),
-        Err(e) => Err(e.into()),
+    })?;
+    if inserted {
+        bump(conn, &proposal.id, class, 1)?;
     }
+    Ok(inserted)
 }
 
 /// Withdraws an endorsement; withdrawing one that does not exist changes nothing.

@@ -118,3 +118,18 @@ pub fn now() -> chrono::NaiveDateTime {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// Inserts a row that a unique index allows once, in its own savepoint, so that a concurrent
+/// duplicate fails cleanly without spoiling the caller's transaction. False when the row was
+/// already there (the caller then changes nothing else, e.g. no count goes up twice).
+pub fn insert_once(
+    conn: &mut crate::db::AnyConnection,
+    insert: impl FnOnce(&mut crate::db::AnyConnection) -> diesel::QueryResult<usize>,
+) -> Result<bool> {
+    use diesel::Connection;
+    match conn.transaction(insert).map_err(DbError::from) {
+        Ok(_) => Ok(true),
+        Err(DbError::AlreadyExists(_)) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -8,7 +8,7 @@ use super::accounts::User;
 use super::validate::Validator;
 use super::{comments, new_id, now, proposals, Error, Msg, Result};
 use crate::db::schema::reports;
-use crate::db::{AnyConnection, DbError};
+use crate::db::AnyConnection;
 
 pub const KINDS: &[&str] = &["proposal", "comment"];
 pub const REASONS: &[&str] = &["spam", "offensive", "off_topic", "other"];
@@ -57,11 +57,11 @@ pub fn report(
         }
         _ => return Err(Error::NotFound),
     }
-    insert_once(conn, reporter, kind, target_id, &form.reason, form.details.trim())
+    store_report(conn, reporter, kind, target_id, &form.reason, form.details.trim())
 }
 
 /// Stores a report unless this reporter already reported the item (a repeat changes nothing).
-fn insert_once(
+fn store_report(
     conn: &mut AnyConnection,
     reporter: &User,
     kind: &str,
@@ -69,7 +69,7 @@ fn insert_once(
     reason: &str,
     details: &str,
 ) -> Result<()> {
-    let inserted = conn.transaction(|c| {
+    super::insert_once(conn, |c| {
         diesel::insert_into(reports::table)
             .values((
                 reports::id.eq(new_id()),
@@ -81,11 +81,8 @@ fn insert_once(
                 reports::created_at.eq(now()),
             ))
             .execute(c)
-    });
-    match inserted.map_err(DbError::from) {
-        Ok(_) | Err(DbError::AlreadyExists(_)) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
+    })?;
+    Ok(())
 }
 
 /// A report another server forwarded (`Flag`): filed under that server's actor, with the
@@ -103,7 +100,7 @@ pub fn report_from_server(
     if let Some((cut, _)) = details.char_indices().nth(2_000) {
         details.truncate(cut);
     }
-    insert_once(conn, reporter, kind, target_id, "other", details.trim())
+    store_report(conn, reporter, kind, target_id, "other", details.trim())
 }
 
 /// Reports awaiting a decision, oldest first.

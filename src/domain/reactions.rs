@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use super::accounts::User;
 use super::proposals::Proposal;
-use super::{new_id, now, Result};
+use super::{insert_once, new_id, now, Result};
 use crate::db::schema::{proposals, reactions};
-use crate::db::{AnyConnection, DbError};
+use crate::db::AnyConnection;
 
 pub const SHARE: &str = "share";
 pub const AGAINST: &str = "against";
@@ -34,7 +34,7 @@ pub fn add(
     kind: &'static str,
     ap_id: &str,
 ) -> Result<bool> {
-    let inserted = conn.transaction(|c| {
+    let inserted = insert_once(conn, |c| {
         diesel::insert_into(reactions::table)
             .values((
                 reactions::id.eq(new_id()),
@@ -45,15 +45,11 @@ pub fn add(
                 reactions::created_at.eq(now()),
             ))
             .execute(c)
-    });
-    match inserted.map_err(DbError::from) {
-        Ok(_) => {
-            bump(conn, &proposal.id, kind, 1)?;
-            Ok(true)
-        }
-        Err(DbError::AlreadyExists(_)) => Ok(false),
-        Err(e) => Err(e.into()),
+    })?;
+    if inserted {
+        bump(conn, &proposal.id, kind, 1)?;
     }
+    Ok(inserted)
 }
 
 /// Withdraws a reaction (an `Undo`). Returns whether there was one.

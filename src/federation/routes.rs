@@ -16,6 +16,8 @@ use super::error::FedError;
 use super::{actors, inbox, objects, queue, urls};
 use crate::app::AppState;
 use crate::db::schema::{followers, proposals, users};
+use crate::db::AnyConnection;
+use crate::domain::processes::ProcessDetail;
 use crate::domain::{accounts, comments, processes, proposals as proposal_rules, Error};
 
 pub fn router() -> Router<Arc<AppState>> {
@@ -192,47 +194,42 @@ async fn process_outbox(
     State(state): State<Arc<AppState>>,
     Path(slug): Path<String>,
 ) -> Result<Response, FedError> {
-    let base = base(&state);
-    let body = state
-        .db
-        .read(move |conn| {
-            let detail = processes::detail_by_slug(conn, &slug, false)?;
-            let group = urls::process(&base, &detail.process.slug);
-            let list: Vec<proposal_rules::Proposal> = proposals::table
-                .filter(proposals::process_id.eq(&detail.process.id))
-                .filter(proposals::hidden.eq(false))
-                .order(proposals::created_at.desc())
-                .limit(200)
-                .select(proposal_rules::Proposal::as_select())
-                .load(conn)?;
-            let mut items = Vec::with_capacity(list.len());
-            for proposal in &list {
-                let page = objects::proposal_page(conn, &base, proposal)?;
-                let page_id = urls::proposal(&base, &proposal.id);
-                // Addressed as when they were sent: Lemmy's parser requires `to` and `cc` on
-                // both, and drops an item without them.
-                items.push(json!({
-                    "id": format!("{page_id}#announce"),
-                    "type": "Announce",
-                    "actor": group,
-                    "to": [urls::PUBLIC],
-                    "cc": [format!("{group}/followers")],
+    process_document(&state, slug, |conn, base, detail| {
+        let group = urls::process(base, &detail.process.slug);
+        let list: Vec<proposal_rules::Proposal> = proposals::table
+            .filter(proposals::process_id.eq(&detail.process.id))
+            .filter(proposals::hidden.eq(false))
+            .order(proposals::created_at.desc())
+            .limit(200)
+            .select(proposal_rules::Proposal::as_select())
+            .load(conn)?;
+        let mut items = Vec::with_capacity(list.len());
+        for proposal in &list {
+            let page = objects::proposal_page(conn, base, proposal)?;
+            let page_id = urls::proposal(base, &proposal.id);
+            // Addressed as when they were sent: Lemmy's parser requires `to` and `cc` on
+            // both, and drops an item without them.
+            items.push(json!({
+                "id": format!("{page_id}#announce"),
+                "type": "Announce",
+                "actor": group,
+                "to": [urls::PUBLIC],
+                "cc": [format!("{group}/followers")],
+                "audience": group,
+                "object": {
+                    "id": format!("{page_id}#create"),
+                    "type": "Create",
+                    "actor": page["attributedTo"],
+                    "to": page["to"],
+                    "cc": page["cc"],
                     "audience": group,
-                    "object": {
-                        "id": format!("{page_id}#create"),
-                        "type": "Create",
-                        "actor": page["attributedTo"],
-                        "to": page["to"],
-                        "cc": page["cc"],
-                        "audience": group,
-                        "object": page,
-                    },
-                }));
-            }
-            Ok::<_, Error>(ordered_collection(format!("{group}/outbox"), items))
-        })
-        .await?;
-    Ok(activity_json(&body))
+                    "object": page,
+                },
+            }));
+        }
+        Ok(ordered_collection(format!("{group}/outbox"), items))
+    })
+    .await
 }
 
 /// The process's moderators (Lemmy's `attributedTo` of a community): the town's staff.
@@ -262,21 +259,33 @@ async fn process_followers(
     State(state): State<Arc<AppState>>,
     Path(slug): Path<String>,
 ) -> Result<Response, FedError> {
-    let base = base(&state);
+    process_document(&state, slug, |conn, base, detail| {
+        let total: i64 = followers::table
+            .filter(followers::process_id.eq(&detail.process.id))
+            .count()
+            .get_result(conn)?;
+        Ok(json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/followers", urls::process(base, &detail.process.slug)),
+            "type": "OrderedCollection",
+            "totalItems": total,
+        }))
+    })
+    .await
+}
+
+/// A document about a published process, built by `build` in one read (a draft or an unknown
+/// slug is 404, as for the process itself).
+async fn process_document<F>(state: &AppState, slug: String, build: F) -> Result<Response, FedError>
+where
+    F: FnOnce(&mut AnyConnection, &str, &ProcessDetail) -> Result<Value, Error> + Send + 'static,
+{
+    let base = base(state);
     let body = state
         .db
         .read(move |conn| {
             let detail = processes::detail_by_slug(conn, &slug, false)?;
-            let total: i64 = followers::table
-                .filter(followers::process_id.eq(&detail.process.id))
-                .count()
-                .get_result(conn)?;
-            Ok::<_, Error>(json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{}/followers", urls::process(&base, &detail.process.slug)),
-                "type": "OrderedCollection",
-                "totalItems": total,
-            }))
+            build(conn, &base, &detail)
         })
         .await?;
     Ok(activity_json(&body))

@@ -5,6 +5,7 @@ use chrono::{Duration, Utc};
 use plenum::domain::{comments, processes, proposals};
 
 use crate::common::{Allow, Browser, TestApp};
+use crate::town::TestTown;
 
 /// `datetime-local` text for now + `days`.
 fn date_in(days: i64) -> String {
@@ -264,10 +265,14 @@ async fn phase_dates_are_checked() {
 
 #[tokio::test]
 async fn phase_switches_decide_what_citizens_may_do() {
-    let app = TestApp::new().await;
-    let detail = app.process("budget", Allow::ALL).await;
-    let (mut staff, _) = app.staff("agent").await;
-    let (mut citizen, _) = app.citizen("lea").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_staff("agent")
+        .with_citizen("lea")
+        .await;
+    let detail = town.detail("budget").clone();
+    let mut staff = town.browser_of("agent");
+    let mut citizen = town.browser_of("lea");
     citizen
         .get("/processes/budget/proposals/new")
         .await
@@ -307,20 +312,23 @@ async fn phase_switches_decide_what_citizens_may_do() {
         .await
         .assert_status(303);
     let id = detail.process.id.clone();
-    let after = app.db(move |c| processes::detail_by_id(c, &id)).await;
+    let after = town.db(move |c| processes::detail_by_id(c, &id)).await;
     assert!(after.phases.is_empty());
 }
 
 #[tokio::test]
 async fn unpublishing_hides_the_process() {
-    let app = TestApp::new().await;
-    let detail = app.process("budget", Allow::ALL).await;
-    let (mut staff, _) = app.staff("agent").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_staff("agent")
+        .await;
+    let detail = town.detail("budget").clone();
+    let mut staff = town.browser_of("agent");
     staff
         .post(&format!("/admin/processes/{}/unpublish", detail.process.id), &[])
         .await
         .assert_status(303);
-    app.browser().get("/processes/budget").await.assert_status(404);
+    town.browser().get("/processes/budget").await.assert_status(404);
     // Staff still see it.
     staff.get("/processes/budget").await.assert_status(200);
 }

@@ -8,23 +8,12 @@ use serde_json::{json, Value};
 
 use plenum::domain::{endorsements, proposals};
 
-use crate::common::{Allow, Browser, TestApp, PASSWORD};
+use crate::common::{Allow, Browser, TestApp};
+use crate::town::{api_user, TestTown};
 
 async fn token_for(app: &TestApp, username: &str) -> (Browser, String) {
-    app.user(username, plenum::domain::accounts::Role::Citizen).await;
-    let mut b = app.browser();
-    let page = b
-        .api(
-            Method::POST,
-            "/api/v1/tokens",
-            Some(json!({"email": format!("{username}@example.org"), "password": PASSWORD, "label": "tests"})),
-            None,
-        )
-        .await;
-    page.assert_status(201);
-    let token = page.json()["token"].as_str().expect("a token").to_string();
-    assert!(token.starts_with("plenum_"));
-    (b, token)
+    let (browser, _, token) = api_user(app, username).await;
+    (browser, token)
 }
 
 async fn create(b: &mut Browser, token: &str, slug: &str, title: &str) -> Value {
@@ -48,10 +37,11 @@ fn assert_error_shape(v: &Value, code: &str) {
 
 #[tokio::test]
 async fn processes_are_listed_and_read() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    app.process("ferme", Allow::NOTHING).await;
-    let mut b = app.browser();
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_process("ferme", Allow::NOTHING)
+        .await;
+    let mut b = town.browser();
     let page = b.api(Method::GET, "/api/v1/processes", None, None).await;
     page.assert_status(200);
     let slugs: HashSet<String> = page.json()["items"]
@@ -150,9 +140,12 @@ async fn writes_need_authentication() {
 
 #[tokio::test]
 async fn create_read_edit_with_version_check_and_history() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let mut b = town.browser_of("ines");
+    let token = town.token("ines");
     let created = create(&mut b, &token, "budget", "Des bancs au parc").await;
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(created["version"], 1);
@@ -195,7 +188,7 @@ async fn create_read_edit_with_version_check_and_history() {
         .json();
     assert_eq!(versions["items"].as_array().unwrap().len(), 2);
     // Someone else may not edit or withdraw it.
-    let (mut other, other_token) = token_for(&app, "paul").await;
+    let (mut other, other_token) = token_for(&town, "paul").await;
     other
         .api(
             Method::PATCH,
@@ -228,9 +221,13 @@ async fn create_read_edit_with_version_check_and_history() {
 
 #[tokio::test]
 async fn validation_errors_list_the_fields() {
-    let app = TestApp::new().await;
-    let detail = app.process("budget", Allow::ALL).await;
-    let (mut b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let detail = town.detail("budget").clone();
+    let mut b = town.browser_of("ines");
+    let token = town.token("ines");
     let page = b
         .api(
             Method::POST,
@@ -250,7 +247,7 @@ async fn validation_errors_list_the_fields() {
         .collect();
     assert_eq!(fields, HashSet::from(["title", "body", "category_id"]));
     let process_id = detail.process.id.clone();
-    let stored = app
+    let stored = town
         .db(move |c| proposals::list(c, &process_id, &Default::default()))
         .await;
     assert_eq!(stored.total, 0, "nothing stored");
@@ -258,9 +255,12 @@ async fn validation_errors_list_the_fields() {
 
 #[tokio::test]
 async fn malformed_json_gets_a_json_error() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let b = town.browser_of("ines");
+    let token = town.token("ines");
     let send = |body: &'static str, content_type: &'static str| {
         let mut b = b.clone();
         let token = token.clone();
@@ -296,9 +296,12 @@ async fn malformed_json_gets_a_json_error() {
 
 #[tokio::test]
 async fn closed_phase_is_403_with_the_reason() {
-    let app = TestApp::new().await;
-    app.process("ferme", Allow::NOTHING).await;
-    let (mut b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("ferme", Allow::NOTHING)
+        .with_api_user("ines")
+        .await;
+    let mut b = town.browser_of("ines");
+    let token = town.token("ines");
     let page = b
         .api(
             Method::POST,
@@ -314,14 +317,17 @@ async fn closed_phase_is_403_with_the_reason() {
 
 #[tokio::test]
 async fn endorsement_is_idempotent_and_counts_once() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, author_token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let mut author = town.browser_of("ines");
+    let author_token = town.token("ines");
     let id = create(&mut author, &author_token, "budget", "Un jardin partagé").await["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (mut b, token) = token_for(&app, "paul").await;
+    let (mut b, token) = token_for(&town, "paul").await;
     let path = format!("/api/v1/proposals/{id}/endorsement");
     let first = b.api(Method::PUT, &path, None, Some(&token)).await.json();
     assert_eq!(
@@ -357,14 +363,17 @@ async fn endorsement_is_idempotent_and_counts_once() {
 
 #[tokio::test]
 async fn twenty_parallel_endorsements_by_one_person_count_once() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, author_token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let mut author = town.browser_of("ines");
+    let author_token = town.token("ines");
     let id = create(&mut author, &author_token, "budget", "Une fontaine").await["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (b, token) = token_for(&app, "paul").await;
+    let (b, token) = token_for(&town, "paul").await;
     let path = format!("/api/v1/proposals/{id}/endorsement");
     let tasks: Vec<_> = (0..20)
         .map(|_| {
@@ -381,7 +390,7 @@ async fn twenty_parallel_endorsements_by_one_person_count_once() {
         assert_eq!(task.await.unwrap(), 200);
     }
     let proposal_id = id.clone();
-    let (stored, rows) = app
+    let (stored, rows) = town
         .db(move |c| {
             Ok((
                 proposals::find(c, &proposal_id)?.endorsement_count,
@@ -427,9 +436,12 @@ async fn endorsing_in_a_closed_phase_is_refused() {
 
 #[tokio::test]
 async fn comments_thread_and_reports() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let mut b = town.browser_of("ines");
+    let token = town.token("ines");
     let id = create(&mut b, &token, "budget", "Plus de poubelles").await["id"]
         .as_str()
         .unwrap()
@@ -470,7 +482,7 @@ async fn comments_thread_and_reports() {
         (json!(0), json!(1))
     );
     assert_eq!(items[1]["stance"], "neutral");
-    let (mut other, other_token) = token_for(&app, "paul").await;
+    let (mut other, other_token) = token_for(&town, "paul").await;
     let report = json!({"kind": "comment", "id": parent_id, "reason": "spam"});
     other
         .api(
@@ -485,7 +497,7 @@ async fn comments_thread_and_reports() {
         .api(Method::POST, "/api/v1/reports", Some(report), Some(&other_token))
         .await
         .assert_status(204);
-    let open = app.db(plenum::domain::moderation::open_reports).await;
+    let open = town.db(plenum::domain::moderation::open_reports).await;
     assert_eq!(open.len(), 1, "a repeated report is stored once");
     other
         .api(
@@ -500,9 +512,12 @@ async fn comments_thread_and_reports() {
 
 #[tokio::test]
 async fn random_pages_are_stable_and_cover_every_proposal_once() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let mut b = town.browser_of("ines");
+    let token = town.token("ines");
     let mut all = HashSet::new();
     for i in 0..45 {
         all.insert(
@@ -583,9 +598,11 @@ async fn random_pages_are_stable_and_cover_every_proposal_once() {
 
 #[tokio::test]
 async fn session_writes_need_the_csrf_header() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, _) = app.citizen("ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("ines")
+        .await;
+    let mut b = town.browser_of("ines");
     // With the session and the header (what `api` sends without a token): accepted.
     let ok = b
         .api(
@@ -609,9 +626,12 @@ async fn session_writes_need_the_csrf_header() {
 
 #[tokio::test]
 async fn export_returns_the_callers_data() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, token) = token_for(&app, "ines").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_api_user("ines")
+        .await;
+    let mut b = town.browser_of("ines");
+    let token = town.token("ines");
     create(&mut b, &token, "budget", "Mes données à moi").await;
     let page = b.api(Method::GET, "/api/v1/me/export", None, Some(&token)).await;
     page.assert_status(200);

@@ -6,26 +6,10 @@ use std::collections::HashSet;
 use plenum::domain::{endorsements, proposals};
 
 use crate::common::{Allow, Browser, TestApp, PASSWORD};
+use crate::town::{propose_checked, TestTown, PROPOSAL_BODY};
 
 async fn propose(b: &mut Browser, slug: &str, title: &str) -> String {
-    let page = b
-        .post(
-            &format!("/processes/{slug}/proposals"),
-            &[
-                ("title", title),
-                ("body", "A body long enough to explain the idea well."),
-            ],
-        )
-        .await;
-    page.assert_status(303);
-    let location = page.location().to_string();
-    assert!(location.contains("notice=proposal-created"), "{location}");
-    location
-        .trim_start_matches("/proposals/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string()
+    propose_checked(b, slug, title, PROPOSAL_BODY).await
 }
 
 #[tokio::test]
@@ -63,9 +47,11 @@ async fn home_lists_published_processes_only() {
 
 #[tokio::test]
 async fn citizen_proposes_edits_and_history_keeps_versions() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, _) = app.citizen("marie").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .await;
+    let mut b = town.browser_of("marie");
     b.get("/processes/budget/proposals/new")
         .await
         .assert_status(200)
@@ -122,9 +108,11 @@ async fn invalid_proposal_is_explained_and_not_stored() {
 
 #[tokio::test]
 async fn markdown_is_sanitised() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, _) = app.citizen("marie").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .await;
+    let mut b = town.browser_of("marie");
     let id = b
         .propose_id(
             "budget",
@@ -140,9 +128,11 @@ async fn markdown_is_sanitised() {
 
 #[tokio::test]
 async fn closed_phase_gives_a_clear_403() {
-    let app = TestApp::new().await;
-    app.process("closed", Allow::NOTHING).await;
-    let (mut b, _) = app.citizen("marie").await;
+    let town = TestTown::new()
+        .with_process("closed", Allow::NOTHING)
+        .with_citizen("marie")
+        .await;
+    let mut b = town.browser_of("marie");
     let page = b.get("/processes/closed/proposals/new").await;
     page.assert_status(403)
         .assert_contains("New proposals are not accepted during the current phase");
@@ -184,11 +174,15 @@ async fn anonymous_visitor_is_sent_to_sign_in() {
 
 #[tokio::test]
 async fn only_the_author_edits_and_withdraws() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, _) = app.citizen("marie").await;
-    let (mut other, _) = app.citizen("paul").await;
-    let id = propose(&mut author, "budget", "Author's proposal").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_citizen("paul")
+        .with_proposal("budget", "marie", "Author's proposal")
+        .await;
+    let mut author = town.browser_of("marie");
+    let mut other = town.browser_of("paul");
+    let id = town.proposal("Author's proposal");
     other
         .get(&format!("/proposals/{id}/edit"))
         .await
@@ -232,11 +226,14 @@ async fn only_the_author_edits_and_withdraws() {
 
 #[tokio::test]
 async fn endorsing_twice_counts_once_and_unendorse_works() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, _) = app.citizen("marie").await;
-    let (mut b, _) = app.citizen("paul").await;
-    let id = propose(&mut author, "budget", "Popular proposal").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_citizen("paul")
+        .with_proposal("budget", "marie", "Popular proposal")
+        .await;
+    let mut b = town.browser_of("paul");
+    let id = town.proposal("Popular proposal");
     b.post(&format!("/proposals/{id}/endorse"), &[])
         .await
         .assert_status(303);
@@ -248,7 +245,7 @@ async fn endorsing_twice_counts_once_and_unendorse_works() {
         .assert_contains("1 endorsement")
         .assert_contains("Withdraw my endorsement");
     let pid = id.clone();
-    assert_eq!(app.db(move |c| endorsements::count_rows(c, &pid)).await, 1);
+    assert_eq!(town.db(move |c| endorsements::count_rows(c, &pid)).await, 1);
     b.post(&format!("/proposals/{id}/unendorse"), &[])
         .await
         .assert_status(303);
@@ -259,17 +256,20 @@ async fn endorsing_twice_counts_once_and_unendorse_works() {
         .await
         .assert_contains("No endorsements");
     let pid = id.clone();
-    let stored = app.db(move |c| proposals::find(c, &pid)).await;
+    let stored = town.db(move |c| proposals::find(c, &pid)).await;
     assert_eq!(stored.endorsement_count, 0);
 }
 
 #[tokio::test]
 async fn concurrent_double_endorsement_counts_once() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, _) = app.citizen("marie").await;
-    let (b, _) = app.citizen("paul").await;
-    let id = propose(&mut author, "budget", "Contested proposal").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_citizen("paul")
+        .with_proposal("budget", "marie", "Contested proposal")
+        .await;
+    let b = town.browser_of("paul");
+    let id = town.proposal("Contested proposal");
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let mut browser = b.clone();
@@ -282,7 +282,7 @@ async fn concurrent_double_endorsement_counts_once() {
         assert_eq!(t.await.unwrap(), 303);
     }
     let pid = id.clone();
-    let (rows, stored) = app
+    let (rows, stored) = town
         .db(move |c| Ok((endorsements::count_rows(c, &pid)?, proposals::find(c, &pid)?)))
         .await;
     assert_eq!(rows, 1);
@@ -291,13 +291,15 @@ async fn concurrent_double_endorsement_counts_once() {
 
 #[tokio::test]
 async fn parallel_endorsements_by_different_people_all_count() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, _) = app.citizen("marie").await;
-    let id = propose(&mut author, "budget", "Shared proposal").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_proposal("budget", "marie", "Shared proposal")
+        .await;
+    let id = town.proposal("Shared proposal");
     let mut browsers = Vec::new();
     for i in 0..12 {
-        browsers.push(app.citizen(&format!("voter{i}")).await.0);
+        browsers.push(town.citizen(&format!("voter{i}")).await.0);
     }
     let mut tasks = Vec::new();
     for mut browser in browsers {
@@ -310,7 +312,7 @@ async fn parallel_endorsements_by_different_people_all_count() {
         assert_eq!(t.await.unwrap(), 303);
     }
     let pid = id.clone();
-    let stored = app.db(move |c| proposals::find(c, &pid)).await;
+    let stored = town.db(move |c| proposals::find(c, &pid)).await;
     assert_eq!(stored.endorsement_count, 12);
 }
 
@@ -336,11 +338,15 @@ async fn endorsement_closed_phase_is_refused_with_reason() {
 
 #[tokio::test]
 async fn comments_thread_with_stances() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, _) = app.citizen("marie").await;
-    let (mut b, _) = app.citizen("paul").await;
-    let id = propose(&mut author, "budget", "Debated proposal").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_citizen("paul")
+        .with_proposal("budget", "marie", "Debated proposal")
+        .await;
+    let mut author = town.browser_of("marie");
+    let mut b = town.browser_of("paul");
+    let id = town.proposal("Debated proposal");
     let page = b
         .post(
             &format!("/proposals/{id}/comments"),
@@ -452,9 +458,11 @@ async fn proposal_list_filters_sorts_searches_and_pages() {
 
 #[tokio::test]
 async fn random_order_differs_between_visitors() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut b, _) = app.citizen("marie").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .await;
+    let mut b = town.browser_of("marie");
     for i in 0..15 {
         b.post(
             "/processes/budget/proposals",
@@ -473,7 +481,7 @@ async fn random_order_differs_between_visitors() {
     };
     let mut orders = HashSet::new();
     for _ in 0..4 {
-        let mut visitor = app.browser();
+        let mut visitor = town.browser();
         orders.insert(order(&visitor.get("/processes/budget").await.body));
     }
     assert!(orders.len() > 1, "four visitors all saw the same order");
@@ -481,11 +489,14 @@ async fn random_order_differs_between_visitors() {
 
 #[tokio::test]
 async fn report_is_recorded_once() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut author, _) = app.citizen("marie").await;
-    let (mut b, _) = app.citizen("paul").await;
-    let id = propose(&mut author, "budget", "Reported proposal").await;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_citizen("paul")
+        .with_proposal("budget", "marie", "Reported proposal")
+        .await;
+    let mut b = town.browser_of("paul");
+    let id = town.proposal("Reported proposal");
     b.get(&format!("/report/proposal/{id}"))
         .await
         .assert_status(200)
@@ -503,7 +514,7 @@ async fn report_is_recorded_once() {
         page.assert_status(303);
         assert!(page.location().contains("notice=reported"));
     }
-    let open = app.db(plenum::domain::moderation::open_reports).await;
+    let open = town.db(plenum::domain::moderation::open_reports).await;
     assert_eq!(open.len(), 1);
     b.get("/report/other/xyz").await.assert_status(404);
 }

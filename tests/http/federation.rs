@@ -12,6 +12,7 @@ use plenum::domain::{now, Error};
 use plenum::federation::policy;
 
 use crate::common::{Allow, TestApp};
+use crate::town::TestTown;
 
 /// A follower whose inbox nobody answers (port 1), so that activities are queued and stored.
 async fn follower_on_port_1(app: &TestApp, process_id: String) {
@@ -40,19 +41,21 @@ fn activity_get(path: &str) -> Request<Body> {
 
 #[tokio::test]
 async fn discovery_and_content_negotiation() {
-    let app = TestApp::new().await;
-    let detail = app.process("budget-2026", Allow::ALL).await;
-    let (mut citizen, _) = app.citizen("alice").await;
-    let proposal_path = citizen
-        .propose(
+    let town = TestTown::new()
+        .with_process("budget-2026", Allow::ALL)
+        .with_citizen("alice")
+        .with_proposal_text(
             "budget-2026",
+            "alice",
             "Trees on the square",
             "Plant trees on the market square, please.",
         )
         .await;
-    let mut b = app.browser();
-    let domain = app.state.config.domain();
-    let base = app.state.config.base();
+    let detail = town.detail("budget-2026").clone();
+    let proposal_path = format!("/proposals/{}", town.proposal("Trees on the square"));
+    let mut b = town.browser();
+    let domain = town.state.config.domain();
+    let base = town.state.config.base();
 
     let wf = b
         .get(&format!(
@@ -302,11 +305,14 @@ async fn deliveries_are_queued_with_the_change_once_per_inbox() {
 
 #[tokio::test]
 async fn staff_manage_federation_citizens_cannot() {
-    let app = TestApp::new().await;
-    let detail = app.process("budget-2026", Allow::ALL).await;
-    let (mut citizen, _) = app.citizen("alice").await;
+    let town = TestTown::new()
+        .with_process("budget-2026", Allow::ALL)
+        .with_citizen("alice")
+        .await;
+    let detail = town.detail("budget-2026").clone();
+    let mut citizen = town.browser_of("alice");
     citizen.get("/admin/federation").await.assert_status(403);
-    let (mut staff, _) = app.staff("sam").await;
+    let (mut staff, _) = town.staff("sam").await;
     staff
         .get("/admin/federation")
         .await
@@ -342,7 +348,7 @@ async fn staff_manage_federation_citizens_cannot() {
         )
         .await
         .assert_status(303);
-    let process = app
+    let process = town
         .db(move |c| plenum::domain::processes::find_by_id(c, &detail.process.id))
         .await;
     let rule = plenum::federation::actors::Eligibility::of(&process);

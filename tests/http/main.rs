@@ -1,6 +1,7 @@
 //! Integration tests through the HTTP router, on the backend named by `PLENUM_TEST_DB`.
 
 mod common;
+mod town;
 
 mod accounts;
 mod admin;

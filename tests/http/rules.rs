@@ -3,6 +3,7 @@
 
 use crate::budgets::{budget_process, cast, close_vote};
 use crate::common::*;
+use crate::town::TestTown;
 
 async fn stored_title(app: &TestApp, id: &str) -> (String, i32) {
     let id = id.to_string();
@@ -16,17 +17,19 @@ async fn stored_title(app: &TestApp, id: &str) -> (String, i32) {
 
 #[tokio::test]
 async fn a_stale_html_edit_is_refused_with_the_saved_version_shown_and_nothing_saved() {
-    let app = TestApp::new().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut phone, _) = app.citizen("marie").await;
-    let path = phone
-        .propose(
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("marie")
+        .with_proposal_text(
             "budget",
+            "marie",
             "Benches in the park",
             "Twelve benches along the river path.",
         )
         .await;
-    let id = path.trim_start_matches("/proposals/").to_string();
+    let mut phone = town.browser_of("marie");
+    let id = town.proposal("Benches in the park");
+    let path = format!("/proposals/{id}");
 
     // The edit form carries the version it was written against.
     phone
@@ -48,7 +51,7 @@ async fn a_stale_html_edit_is_refused_with_the_saved_version_shown_and_nothing_s
         .await
         .assert_status(303);
     assert_eq!(
-        stored_title(&app, &id).await,
+        stored_title(&town, &id).await,
         ("Benches and shade in the park".into(), 2)
     );
 
@@ -70,7 +73,7 @@ async fn a_stale_html_edit_is_refused_with_the_saved_version_shown_and_nothing_s
         .assert_contains("Benches by the river")
         .assert_contains(r#"name="version" value="2""#);
     assert_eq!(
-        stored_title(&app, &id).await,
+        stored_title(&town, &id).await,
         ("Benches and shade in the park".into(), 2)
     );
 
@@ -88,7 +91,7 @@ async fn a_stale_html_edit_is_refused_with_the_saved_version_shown_and_nothing_s
             .await
             .assert_status(409);
     }
-    assert_eq!(stored_title(&app, &id).await.1, 2);
+    assert_eq!(stored_title(&town, &id).await.1, 2);
 
     // Sent again from the conflict page (now against version 2), the edit is saved knowingly.
     phone
@@ -102,7 +105,7 @@ async fn a_stale_html_edit_is_refused_with_the_saved_version_shown_and_nothing_s
         )
         .await
         .assert_status(303);
-    assert_eq!(stored_title(&app, &id).await, ("Benches by the river".into(), 3));
+    assert_eq!(stored_title(&town, &id).await, ("Benches by the river".into(), 3));
 
     // The JSON API answers a stale edit the same way (one rule, in the domain), with the session.
     let answer = phone
@@ -114,7 +117,7 @@ async fn a_stale_html_edit_is_refused_with_the_saved_version_shown_and_nothing_s
         )
         .await;
     answer.assert_status(409);
-    assert_eq!(stored_title(&app, &id).await, ("Benches by the river".into(), 3));
+    assert_eq!(stored_title(&town, &id).await, ("Benches by the river".into(), 3));
 }
 
 fn shows_tallies(page: &Page) -> bool {

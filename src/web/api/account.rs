@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::ApiJson;
-use crate::domain::{accounts, export, sessions, Error, Msg};
+use crate::app;
+use crate::domain::{export, Error, Msg};
 use crate::web::context::{bearer, Ctx};
 use crate::web::error::{AppError, ErrorView};
 
@@ -43,16 +44,16 @@ pub struct TokenRequest {
 
 /// Exchanges an e-mail and password for a token, with the same throttling as signing in.
 pub async fn create_token(ctx: Ctx, ApiJson(body): ApiJson<TokenRequest>) -> Result<Response, AppError> {
-    let user = match accounts::sign_in(
-        &ctx.state.db,
-        &ctx.state.hashing,
-        &body.email,
-        &body.password,
-        &ctx.client,
-    )
-    .await
-    {
-        Ok(user) => user,
+    let label = if body.label.trim().is_empty() {
+        "API".to_string()
+    } else {
+        body.label.trim().chars().take(80).collect()
+    };
+    let issued =
+        app::sessions::token_for_password(&ctx.state, body.email, body.password, ctx.client.clone(), label)
+            .await;
+    let (user, token) = match issued {
+        Ok(issued) => issued,
         // A wrong e-mail or password is a 401 for API clients, with the same message.
         Err(Error::Forbidden(msg)) if msg.key == "error-login-failed" => {
             let view = ErrorView {
@@ -68,17 +69,6 @@ pub async fn create_token(ctx: Ctx, ApiJson(body): ApiJson<TokenRequest>) -> Res
         }
         Err(e) => return Err(e.into()),
     };
-    let label = if body.label.trim().is_empty() {
-        "API".to_string()
-    } else {
-        body.label.trim().chars().take(80).collect()
-    };
-    let user_id = user.id.clone();
-    let token = ctx
-        .state
-        .db
-        .write(move |conn| sessions::create_api_token(conn, &user_id, &label))
-        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"token": token, "user": {"id": user.id, "username": user.username}})),
@@ -92,9 +82,6 @@ pub async fn revoke_current_token(ctx: Ctx, headers: HeaderMap) -> Result<Respon
     let Some(token) = bearer(&headers).map(str::to_string) else {
         return Err(AppError(Error::Forbidden(Msg::new("api-error-token-only"))));
     };
-    ctx.state
-        .db
-        .write(move |conn| sessions::revoke_api_token(conn, &token))
-        .await?;
+    app::sessions::revoke_token(&ctx.state, token).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
-use crate::app::AppState;
-use crate::domain::{accounts, export, sessions, Error};
+use crate::app::{self, AppState};
+use crate::domain::{export, Error};
 use crate::web::context::{set_cookie, Ctx, SESSION_COOKIE};
 use crate::web::error::AppError;
 
@@ -57,14 +57,9 @@ struct LocaleForm {
 }
 
 async fn save_locale(ctx: Ctx, Form(form): Form<LocaleForm>) -> Result<Response, AppError> {
-    let user = ctx.require_user()?.clone();
-    ctx.state
-        .db
-        .write(move |c| {
-            let locale = Some(form.locale.as_str()).filter(|l| !l.is_empty());
-            accounts::set_locale(c, &user.id, locale)
-        })
-        .await?;
+    let user = ctx.require_user()?;
+    let locale = Some(form.locale).filter(|l| !l.is_empty());
+    app::accounts::set_locale(&ctx.state, user, locale).await?;
     Ok(see_other("/account", "settings-saved"))
 }
 
@@ -105,11 +100,7 @@ async fn create_token(ctx: Ctx, Form(form): Form<TokenForm>) -> Result<Response,
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
-    let token = ctx
-        .state
-        .db
-        .write(move |c| sessions::create_api_token(c, &user.id, &label))
-        .await?;
+    let token = app::sessions::create_token(&ctx.state, &user, label).await?;
     let mut response = page(&ctx, Some(token), FormErrors::default())?;
     response
         .headers_mut()
@@ -125,8 +116,7 @@ struct DeleteForm {
 
 async fn delete(ctx: Ctx, Form(form): Form<DeleteForm>) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
-    let result = accounts::delete_account(&ctx.state.db, &ctx.state.hashing, &user, &form.password).await;
-    match result {
+    match app::accounts::delete(&ctx.state, &user, form.password).await {
         Ok(()) => {
             let mut response = see_other("/", "account-deleted");
             response

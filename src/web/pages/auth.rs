@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, safe_next, see_other, FormErrors};
-use crate::app::AppState;
-use crate::domain::accounts::{self, NewAccount, Role};
+use crate::app::{self, AppState};
+use crate::domain::accounts::NewAccount;
 use crate::domain::{password, sessions, Error};
 use crate::web::context::{set_cookie, Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::error::AppError;
@@ -62,19 +62,8 @@ struct SignupForm {
 
 async fn signup(ctx: Ctx, Form(form): Form<SignupForm>) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
-    let result = accounts::sign_up(
-        &ctx.state.db,
-        &ctx.state.hashing,
-        form.account.clone(),
-        Role::Citizen,
-        &ctx.client,
-    )
-    .await;
-    match result {
-        Ok(user) => {
-            let secret = ctx.state.db.write(move |c| sessions::create(c, &user.id)).await?;
-            Ok(with_session(&ctx, &secret, see_other(&next, "signed-up")))
-        }
+    match app::accounts::sign_up(&ctx.state, form.account.clone(), ctx.client.clone()).await {
+        Ok(session) => Ok(with_session(&ctx, &session.secret, see_other(&next, "signed-up"))),
         Err(Error::Invalid(errors)) => {
             let mut account = form.account;
             account.password.clear();
@@ -129,23 +118,16 @@ struct LoginForm {
 
 async fn login(ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
-    match accounts::sign_in(
-        &ctx.state.db,
-        &ctx.state.hashing,
-        &form.email,
-        &form.password,
-        &ctx.client,
+    let signed_in = app::sessions::sign_in(
+        &ctx.state,
+        form.email.clone(),
+        form.password,
+        ctx.client.clone(),
+        ctx.session.clone(),
     )
-    .await
-    {
-        Ok(user) => {
-            // A new session on every sign-in: an old cookie planted by someone else is useless.
-            if let Some(old) = ctx.session.clone() {
-                ctx.state.db.write(move |c| sessions::destroy(c, &old)).await?;
-            }
-            let secret = ctx.state.db.write(move |c| sessions::create(c, &user.id)).await?;
-            Ok(with_session(&ctx, &secret, see_other(&next, "signed-in")))
-        }
+    .await;
+    match signed_in {
+        Ok(session) => Ok(with_session(&ctx, &session.secret, see_other(&next, "signed-in"))),
         Err(Error::Forbidden(msg)) => {
             let mut response = render(&LoginPage {
                 layout: Layout::new(&ctx, ctx.tr.t("login-title")),
@@ -162,7 +144,7 @@ async fn login(ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppErr
 
 async fn logout(ctx: Ctx) -> Result<Response, AppError> {
     if let Some(secret) = ctx.session.clone() {
-        ctx.state.db.write(move |c| sessions::destroy(c, &secret)).await?;
+        app::sessions::sign_out(&ctx.state, secret).await?;
     }
     let mut response = see_other("/", "signed-out");
     response
@@ -181,12 +163,8 @@ async fn set_locale(ctx: Ctx, Form(form): Form<LocaleForm>) -> Result<Response, 
     if !crate::i18n::SUPPORTED.contains(&form.lang.as_str()) {
         return Err(Error::invalid("lang", crate::domain::Msg::new("error-locale")).into());
     }
-    if let Some(user) = ctx.user.clone() {
-        let lang = form.lang.clone();
-        ctx.state
-            .db
-            .write(move |c| accounts::set_locale(c, &user.id, Some(&lang)))
-            .await?;
+    if let Some(user) = &ctx.user {
+        app::accounts::set_locale(&ctx.state, user, Some(form.lang.clone())).await?;
     }
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     response.headers_mut().append(

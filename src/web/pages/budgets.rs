@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::render;
-use crate::app::AppState;
+use crate::app::{self, AppState};
 use crate::budgeting::amount::Decimal;
 use crate::domain::ballots::{self, CheckedBallot};
 use crate::domain::budget_results::{self, Published, Tally};
@@ -235,13 +235,8 @@ async fn ballot(
         };
         return page(&ctx, detail, budget, projects, Some(selection), error, status).await;
     }
-    let key = ctx.state.config.secret_key.clone();
-    let (d, b) = (detail.clone(), budget.clone());
-    let receipt = ctx
-        .state
-        .db
-        .write(move |conn| ballots::cast(conn, &key, &d, &b, &projects, &user, &input))
-        .await?;
+    let receipt =
+        app::ballots::cast(&ctx.state, user, detail.clone(), budget.clone(), projects, input).await?;
     let title = ctx.tr.t("receipt-title");
     Ok(render(&ReceiptPage {
         layout: Layout::new(&ctx, title),

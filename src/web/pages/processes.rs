@@ -93,16 +93,7 @@ impl ProcessPage<'_> {
 
 /// The process as an ActivityPub `Group` (see `federation::actors::process_json`).
 async fn actor(ctx: &Ctx, slug: String) -> Result<Response, AppError> {
-    let base = ctx.state.config.base();
-    let logo = ctx.state.config.logo_url.clone();
-    let body = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let detail = processes::detail_by_slug(conn, &slug, false)?;
-            crate::federation::actors::process_json(conn, &base, &detail, logo.as_deref())
-        })
-        .await?;
+    let body = crate::app::processes::actor(&ctx.state, slug).await?;
     Ok(crate::federation::routes::activity_json(&body))
 }
 

@@ -11,7 +11,7 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::{render, see_other};
-use crate::app::AppState;
+use crate::app::{self, AppState};
 use crate::domain::{census, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
@@ -55,16 +55,7 @@ async fn submit(ctx: Ctx, body: axum::body::Bytes) -> Result<Response, AppError>
         .filter(|(k, _)| k == "value")
         .map(|(_, v)| v.into_owned())
         .collect();
-    let key = ctx.state.config.secret_key.clone();
-    let client = ctx.client.clone();
-    // Attempts are recorded even when verification fails: the outcome travels out of the
-    // transaction as a value so that the transaction commits.
-    let outcome = ctx
-        .state
-        .db
-        .write(move |conn| Ok::<_, Error>(census::verify(conn, &user, &key, &values, &client)))
-        .await?;
-    match outcome {
+    match app::census::verify(&ctx.state, user, values, ctx.client.clone()).await {
         Ok(_) => Ok(see_other("/account/verify", "census-self-verified")),
         Err(Error::Throttled { retry_after_secs }) => Err(AppError(Error::Throttled { retry_after_secs })),
         Err(Error::Forbidden(msg)) => {

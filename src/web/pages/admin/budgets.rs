@@ -2,6 +2,7 @@
 //! the real ballots, publish the outcome.
 
 use crate::app;
+use crate::app::budgets::ImportForm;
 use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::header;
@@ -247,19 +248,23 @@ pub async fn create(
     Path(id): Path<String>,
     Form(form): Form<BudgetForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let (process_id, f) = (id.clone(), form.clone());
-    let outcome = ctx
-        .state
-        .db
-        .write(move |conn| budgets::create(conn, &process_id, &f))
-        .await;
+    let staff = ctx.staff()?;
+    let outcome = app::budgets::create(&ctx.state, &staff, id.clone(), form.clone()).await;
+    budget_made(&ctx, id, outcome, "budget-saved", form).await
+}
+
+/// After a budget was made from the form or from a file: its page, with `notice`; or the
+/// process's budgets again with what was refused and the form as sent.
+async fn budget_made(
+    ctx: &Ctx,
+    process_id: String,
+    outcome: Result<Budget, Error>,
+    notice: &str,
+    form: BudgetForm,
+) -> Result<Response, AppError> {
     match fields_refused(outcome)? {
-        Ok(budget) => Ok(see_other(
-            &format!("/admin/budgets/{}", budget.id),
-            "budget-saved",
-        )),
-        Err(errors) => Ok(unprocessable(budgets_page(&ctx, id, form, &errors).await?)),
+        Ok(budget) => Ok(see_other(&format!("/admin/budgets/{}", budget.id), notice)),
+        Err(errors) => Ok(unprocessable(budgets_page(ctx, process_id, form, &errors).await?)),
     }
 }
 
@@ -360,16 +365,8 @@ pub async fn add_project(
     Path(id): Path<String>,
     Form(form): Form<ProjectForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let (budget_id, f) = (id.clone(), form.clone());
-    let added = ctx
-        .state
-        .db
-        .write(move |conn| {
-            let budget = budgets::find(conn, &budget_id)?;
-            budgets::add_project(conn, &budget, &f)
-        })
-        .await;
+    let staff = ctx.staff()?;
+    let added = app::budgets::add_project(&ctx.state, &staff, id.clone(), form.clone()).await;
     match fields_refused(added)? {
         Ok(_) => Ok(see_other(&format!("/admin/budgets/{id}"), "project-added")),
         Err(errors) => Ok(unprocessable(budget_page(&ctx, id, form, &errors).await?)),
@@ -421,7 +418,7 @@ pub async fn import(
     Path(id): Path<String>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = ctx.staff()?;
     let mut form = ImportForm::default();
     let mut file: Option<Vec<u8>> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -450,38 +447,6 @@ pub async fn import(
             return Ok(unprocessable(page));
         }
     };
-    let process_id = id.clone();
-    let imported = ctx
-        .state
-        .db
-        .write(move |conn| {
-            budgets::import(
-                conn,
-                &process_id,
-                form.slug.trim(),
-                form.title.trim(),
-                form.currency.trim(),
-                form.rule.trim(),
-                &election,
-            )
-        })
-        .await;
-    match fields_refused(imported)? {
-        Ok(budget) => Ok(see_other(
-            &format!("/admin/budgets/{}", budget.id),
-            "budget-imported",
-        )),
-        Err(errors) => Ok(unprocessable(
-            budgets_page(&ctx, id, BudgetForm::default(), &errors).await?,
-        )),
-    }
-}
-
-/// The text fields of the import form.
-#[derive(Default)]
-struct ImportForm {
-    slug: String,
-    title: String,
-    currency: String,
-    rule: String,
+    let imported = app::budgets::import(&ctx.state, Some(&staff), id.clone(), form, election).await;
+    budget_made(&ctx, id, imported, "budget-imported", BudgetForm::default()).await
 }

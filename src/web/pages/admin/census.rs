@@ -1,6 +1,7 @@
 //! Staff's census page: import (replace) the census, see who is verified and the conflicts,
 //! verify a person seen at the town hall, revoke a verification.
 
+use crate::app;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Multipart;
@@ -60,7 +61,7 @@ async fn show(ctx: &Ctx, report: Option<ImportReport>, error: Option<String>) ->
 /// the plaintext census never touches the disk (no temporary file to protect or leave behind).
 /// A file with a malformed line, or an upload cut off before its end, changes nothing.
 pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppError> {
-    let staff = ctx.require_staff()?.clone();
+    let staff = ctx.staff()?;
     let key = ctx.state.config.secret_key.clone();
     // A few chunks in flight: the reader hashes while the next ones arrive.
     let (chunks, arriving) = tokio::sync::mpsc::channel::<Bytes>(4);
@@ -87,10 +88,7 @@ pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppE
         let page = show(&ctx, Some(report), None).await?;
         return Ok(unprocessable(page));
     }
-    ctx.state
-        .db
-        .write(move |conn| census::replace(conn, &census, Some(&staff)))
-        .await?;
+    app::census::replace(&ctx.state, Some(&staff), census).await?;
     Ok(see_other("/admin/census", "census-imported"))
 }
 
@@ -162,13 +160,8 @@ pub struct PersonInput {
 }
 
 pub async fn verify_in_person(ctx: Ctx, Form(input): Form<PersonInput>) -> Result<Response, AppError> {
-    let staff = ctx.require_staff()?.clone();
-    match ctx
-        .state
-        .db
-        .write(move |conn| census::verify_in_person(conn, &staff, &input.username))
-        .await
-    {
+    let staff = ctx.staff()?;
+    match app::census::verify_in_person(&ctx.state, &staff, input.username).await {
         Ok(()) => Ok(see_other("/admin/census", "census-verified")),
         Err(Error::NotFound) => {
             let page = show(&ctx, None, Some(ctx.tr.msg(&Msg::new("census-no-such-account")))).await?;
@@ -179,13 +172,8 @@ pub async fn verify_in_person(ctx: Ctx, Form(input): Form<PersonInput>) -> Resul
 }
 
 pub async fn revoke(ctx: Ctx, Form(input): Form<PersonInput>) -> Result<Response, AppError> {
-    let staff = ctx.require_staff()?.clone();
-    match ctx
-        .state
-        .db
-        .write(move |conn| census::revoke(conn, &staff, &input.username))
-        .await
-    {
+    let staff = ctx.staff()?;
+    match app::census::revoke(&ctx.state, &staff, input.username).await {
         Ok(_) => Ok(see_other("/admin/census", "census-revoked")),
         Err(Error::NotFound) => {
             let page = show(&ctx, None, Some(ctx.tr.msg(&Msg::new("census-no-such-account")))).await?;

@@ -3,6 +3,7 @@
 //! process, and the delivery queue.
 
 use crate::app;
+use crate::app::peers::PeerPolicy;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
@@ -17,8 +18,8 @@ use crate::domain::eligibility::Rule;
 use crate::domain::processes::RulesForm;
 use crate::domain::{Error, FieldError, Msg};
 use crate::federation::mirror::{self, RemoteProcess};
+use crate::federation::policy;
 use crate::federation::queue::{self, DeliveryRow};
-use crate::federation::{follow, policy};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
@@ -137,8 +138,8 @@ pub struct FollowInput {
 }
 
 pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    match follow::follow(&ctx.state, &input.address).await {
+    let staff = ctx.staff()?;
+    match app::peers::follow(&ctx.state, &staff, input.address.clone()).await {
         Ok(_) => Ok(see_other("/admin/federation", "federation-followed")),
         Err(e) => {
             tracing::info!(address = %input.address, reason = %e, "could not follow a remote process");
@@ -158,8 +159,8 @@ pub async fn follow_process(ctx: Ctx, Form(input): Form<FollowInput>) -> Result<
 }
 
 pub async fn unfollow_process(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    follow::unfollow(&ctx.state, &id).await.map_err(|e| {
+    let staff = ctx.staff()?;
+    app::peers::unfollow(&ctx.state, &staff, id).await.map_err(|e| {
         AppError(Error::Conflict(
             Msg::new("federation-error").arg("reason", e.reason().to_string()),
         ))
@@ -178,8 +179,8 @@ pub async fn forward_report(
     Path(id): Path<String>,
     Form(input): Form<ForwardInput>,
 ) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    crate::federation::flag::forward(&ctx.state, &id, &input.reason).await?;
+    let staff = ctx.staff()?;
+    app::peers::forward_report(&ctx.state, &staff, id.clone(), input.reason).await?;
     Ok(see_other(
         &format!("/remote/proposals/{id}"),
         "federation-report-forwarded",
@@ -194,23 +195,14 @@ pub struct PeerInput {
 }
 
 pub async fn set_peer(ctx: Ctx, Form(input): Form<PeerInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let Some(host) = policy::normalise_host(&input.host) else {
-        return Err(AppError(Error::Invalid(vec![FieldError {
-            field: "host",
-            msg: Msg::new("federation-host-invalid"),
-        }])));
-    };
+    let staff = ctx.staff()?;
     let choice = match input.policy.as_str() {
-        "allow" => Some("allow"),
-        "block" => Some("block"),
-        "remove" => None,
+        "allow" => PeerPolicy::Allow,
+        "block" => PeerPolicy::Block,
+        "remove" => PeerPolicy::Remove,
         _ => return Err(AppError(Error::NotFound)),
     };
-    ctx.state
-        .db
-        .write(move |conn| policy::set_peer(conn, &host, choice))
-        .await?;
+    app::peers::set_peer(&ctx.state, &staff, input.host, choice).await?;
     Ok(see_other("/admin/federation", "federation-saved"))
 }
 
@@ -220,12 +212,8 @@ pub struct ModeInput {
 }
 
 pub async fn set_mode(ctx: Ctx, Form(input): Form<ModeInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
-    let allowlist = input.mode == "allowlist";
-    ctx.state
-        .db
-        .write(move |conn| policy::set_mode(conn, allowlist))
-        .await?;
+    let staff = ctx.staff()?;
+    app::peers::set_mode(&ctx.state, &staff, input.mode == "allowlist").await?;
     Ok(see_other("/admin/federation", "federation-saved"))
 }
 

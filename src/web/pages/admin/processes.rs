@@ -59,14 +59,9 @@ impl From<ProcessInput> for ProcessForm {
 }
 
 pub async fn create(ctx: Ctx, Form(input): Form<ProcessInput>) -> Result<Response, AppError> {
-    ctx.require_staff()?;
+    let staff = ctx.staff()?;
     let form = ProcessForm::from(input);
-    let sent = form.clone();
-    let outcome = ctx
-        .state
-        .db
-        .write(move |conn| processes::create(conn, &sent))
-        .await;
+    let outcome = app::processes::create(&ctx.state, &staff, form.clone()).await;
     match fields_refused(outcome)? {
         Ok(process) => Ok(see_other(
             &format!("/admin/processes/{}", process.id),
