@@ -18,6 +18,7 @@ mod citizen;
 mod federation;
 mod feeds;
 mod follow;
+mod notifications;
 mod ops;
 mod peer;
 mod peer_forms;
