@@ -135,3 +135,61 @@ async fn a_report_notifies_staff_once_and_hiding_tells_the_author_why() {
         ["hidden"]
     );
 }
+
+#[tokio::test]
+async fn the_api_lists_notifications_and_marks_them_read() {
+    use axum::http::Method;
+    let town = TestTown::new()
+        .with_process("budget", Allow::ALL)
+        .with_citizen("ines")
+        .with_citizen("paul")
+        .with_proposal("budget", "ines", "Shade trees")
+        .await;
+    let id = town.proposal("Shade trees");
+    town.browser_of("paul")
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[("body", "Plane trees, please.")],
+        )
+        .await
+        .assert_status(303);
+    let mut b = town.browser_of("ines");
+    let listed = b.api(Method::GET, "/api/v1/notifications", None, None).await;
+    listed.assert_status(200);
+    let body = listed.json();
+    assert_eq!(body["unread"], 1);
+    assert_eq!(body["items"][0]["kind"], "comment");
+    assert_eq!(body["items"][0]["proposal_id"], id.as_str());
+    assert!(body["items"][0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("Shade trees")));
+    let one = body["items"][0]["id"].as_str().unwrap_or_default().to_string();
+    b.api(
+        Method::POST,
+        &format!("/api/v1/notifications/{one}/read"),
+        None,
+        None,
+    )
+    .await
+    .assert_status(204);
+    let after = b.api(Method::GET, "/api/v1/notifications", None, None).await;
+    assert_eq!(after.json()["unread"], 0);
+    assert_eq!(after.json()["items"][0]["read"], true);
+    // paul cannot mark ines's notification read: it is not found for him.
+    let mut paul = town.browser_of("paul");
+    paul.api(
+        Method::POST,
+        &format!("/api/v1/notifications/{one}/read"),
+        None,
+        None,
+    )
+    .await
+    .assert_status(404);
+    b.api(Method::POST, "/api/v1/notifications/read", None, None)
+        .await
+        .assert_status(204);
+    town.browser()
+        .api(Method::GET, "/api/v1/notifications", None, None)
+        .await
+        .assert_status(401);
+}

@@ -43,6 +43,21 @@ struct Item {
 
 impl Item {
     fn of(tr: &Tr, n: &Notification) -> Item {
+        let (text, link) = describe(tr, n);
+        Item {
+            id: n.id.clone(),
+            text,
+            link,
+            unread: n.is_unread(),
+            at: tr.datetime(&n.created_at),
+        }
+    }
+}
+
+/// A notification's text in the reader's language, and the path of what it is about (none when
+/// the reader could not open it). The page and the JSON API both say it this way.
+pub fn describe(tr: &Tr, n: &Notification) -> (String, Option<String>) {
+    {
         let args = n.args();
         let arg = |name: &str| args.get(name).cloned().unwrap_or_default();
         let state = tr.t(&format!("state-{}", arg("state")));
@@ -67,13 +82,7 @@ impl Item {
         };
         // The author of a hidden proposal can no longer open it: no link that would fail.
         let link = if n.kind == "hidden" { None } else { link };
-        Item {
-            id: n.id.clone(),
-            text,
-            link,
-            unread: n.is_unread(),
-            at: tr.datetime(&n.created_at),
-        }
+        (text, link)
     }
 }
 
