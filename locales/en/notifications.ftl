@@ -37,3 +37,4 @@ email-frequency-daily = Once a day, in one message
 email-frequency-weekly = Once a week, in one message
 email-frequency-none = Never
 error-email-frequency = Please choose one of the frequencies.
+notification-phase = “{ $title }”: { $phase } phase, from { $start } to { $end }.

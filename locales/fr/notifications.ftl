@@ -37,3 +37,4 @@ email-frequency-daily = Une fois par jour, en un seul message
 email-frequency-weekly = Une fois par semaine, en un seul message
 email-frequency-none = Jamais
 error-email-frequency = Veuillez choisir l’une des fréquences.
+notification-phase = « { $title } » : phase { $phase }, du { $start } au { $end }.

@@ -193,3 +193,54 @@ async fn the_api_lists_notifications_and_marks_them_read() {
         .await
         .assert_status(401);
 }
+
+#[tokio::test]
+async fn a_phase_set_in_a_followed_process_is_told_once_to_its_followers() {
+    use chrono::Duration;
+    use plenum::domain::now;
+    use plenum::domain::processes::PhaseForm;
+    let town = answered_town().await;
+    let slug = "budget";
+    town.browser_of("paul")
+        .post(&format!("/processes/{slug}/subscription"), &[])
+        .await
+        .assert_status(303);
+    let staff = plenum::app::Staff::check(town.account("agent")).expect("staff");
+    let process_id = town.detail(slug).process.id.clone();
+    let form = PhaseForm {
+        kind: "evaluation".into(),
+        starts_at: now() + Duration::days(30),
+        ends_at: now() + Duration::days(60),
+        proposals_enabled: false,
+        endorsements_enabled: true,
+        comments_enabled: true,
+    };
+    plenum::app::processes::save_phase(&town.state, &staff, process_id.clone(), None, form.clone())
+        .await
+        .expect("phase added");
+    // Saved again unchanged.
+    let detail = {
+        let process_id = process_id.clone();
+        town.db(move |c| plenum::domain::processes::detail_by_id(c, &process_id))
+            .await
+    };
+    let phase_id = detail
+        .phases
+        .iter()
+        .find(|p| p.kind == "evaluation")
+        .map(|p| p.id.clone());
+    assert!(phase_id.is_some());
+    plenum::app::processes::save_phase(&town.state, &staff, process_id.clone(), phase_id, form)
+        .await
+        .expect("phase saved again");
+    let paul = notified(&town, &town.account("paul").id).await;
+    assert_eq!(kinds(&paul), ["phase"], "the same phase saved twice is one event");
+    // marie follows her proposal, not the process; staff set it.
+    assert!(notified(&town, &town.account("marie").id).await.is_empty());
+    assert!(notified(&town, &town.account("agent").id).await.is_empty());
+    town.browser_of("paul")
+        .get("/notifications")
+        .await
+        .assert_contains("“Process budget”")
+        .assert_contains("Evaluation phase, from ");
+}

@@ -10,6 +10,7 @@ use crate::db::AnyConnection;
 use crate::domain::accounts::Role;
 use crate::domain::budgets::Budget;
 use crate::domain::comments::{self, Comment};
+use crate::domain::processes::{PhaseForm, Process};
 use crate::domain::proposals::Proposal;
 use crate::domain::subscriptions::{followers, Target};
 use crate::domain::{now, Result};
@@ -54,6 +55,34 @@ pub fn commented(conn: &mut AnyConnection, proposal: &Proposal, comment: &Commen
         .arg("title", proposal.title.clone());
     let people = followers(conn, Target::Proposal, &proposal.id)?;
     raise(conn, &people, actor, &notice)?;
+    Ok(())
+}
+
+/// The format of dates kept in a notification's arguments, read back to be shown.
+pub const DATE_ARG: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// Staff set a phase of `process` (kind, dates): its followers hear of it. The same phase saved
+/// again unchanged is the same event.
+pub fn phase_set(
+    conn: &mut AnyConnection,
+    process: &Process,
+    form: &PhaseForm,
+    actor_id: &str,
+) -> Result<()> {
+    let start = form.starts_at.format(DATE_ARG).to_string();
+    let end = form.ends_at.format(DATE_ARG).to_string();
+    let mut notice = Notice::new(
+        Kind::Phase,
+        format!("phase:{}:{}:{start}:{end}", process.id, form.kind),
+    )
+    .arg("title", process.title.clone())
+    .arg("phase", form.kind.clone())
+    .arg("start", start)
+    .arg("end", end)
+    .arg("link", format!("/processes/{}", process.slug));
+    notice.process_id = Some(process.id.clone());
+    let people = followers(conn, Target::Process, &process.id)?;
+    raise(conn, &people, Some(actor_id), &notice)?;
     Ok(())
 }
 

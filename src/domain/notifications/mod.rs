@@ -27,6 +27,8 @@ pub enum Kind {
     Comment,
     /// A reply to the person's comment.
     Reply,
+    /// A phase of a process the person follows was set (added or changed).
+    Phase,
     /// Results published in a process the person follows.
     Results,
     /// The person's proposal was hidden by moderation.
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Answer => "answer",
             Kind::Comment => "comment",
             Kind::Reply => "reply",
+            Kind::Phase => "phase",
             Kind::Results => "results",
             Kind::Hidden => "hidden",
             Kind::Report => "report",

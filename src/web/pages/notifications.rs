@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::layout::Layout;
 use super::{render, see_other};
 use crate::app::{self, AppState};
-use crate::domain::notifications::Notification;
+use crate::domain::notifications::{events, Notification};
 use crate::domain::subscriptions::Target;
 use crate::i18n::Tr;
 use crate::web::context::Ctx;
@@ -67,9 +67,21 @@ pub fn describe(tr: &Tr, n: &Notification) -> (String, Option<String>) {
             .map(|r| tr.t(&format!("reason-{r}")))
             .collect::<Vec<_>>()
             .join(", ");
+        let date = |name: &str| {
+            chrono::NaiveDateTime::parse_from_str(&arg(name), events::DATE_ARG)
+                .map(|at| tr.date(&at))
+                .unwrap_or_default()
+        };
         let text = tr.t_with(
             &format!("notification-{}", n.kind),
-            &[("title", arg("title")), ("state", state), ("reasons", reasons)],
+            &[
+                ("title", arg("title")),
+                ("state", state),
+                ("reasons", reasons),
+                ("phase", tr.t(&format!("phase-{}", arg("phase")))),
+                ("start", date("start")),
+                ("end", date("end")),
+            ],
         );
         let link = match (&n.proposal_id, &n.comment_id) {
             (Some(p), Some(c)) => Some(format!("/proposals/{p}#comment-{c}")),
