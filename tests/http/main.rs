@@ -19,6 +19,7 @@ mod federation;
 mod feeds;
 mod follow;
 mod notifications;
+mod notifications_inbound;
 mod notifications_page;
 mod ops;
 mod peer;
