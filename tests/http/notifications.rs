@@ -185,6 +185,11 @@ async fn the_api_lists_notifications_and_marks_them_read() {
     )
     .await
     .assert_status(404);
+    // Both are part of the person's data export.
+    let export = b.api(Method::GET, "/api/v1/me/export", None, None).await.json();
+    assert_eq!(export["notifications"][0]["id"], one.as_str());
+    assert_eq!(export["following"][0]["id"], id.as_str());
+    assert_eq!(export["account"]["email_frequency"], "daily");
     b.api(Method::POST, "/api/v1/notifications/read", None, None)
         .await
         .assert_status(204);
