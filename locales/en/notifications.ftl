@@ -38,3 +38,4 @@ email-frequency-weekly = Once a week, in one message
 email-frequency-none = Never
 error-email-frequency = Please choose one of the frequencies.
 notification-phase = “{ $title }”: { $phase } phase, from { $start } to { $end }.
+notification-reason-none = none given

@@ -38,3 +38,4 @@ email-frequency-weekly = Une fois par semaine, en un seul message
 email-frequency-none = Jamais
 error-email-frequency = Veuillez choisir l’une des fréquences.
 notification-phase = « { $title } » : phase { $phase }, du { $start } au { $end }.
+notification-reason-none = non précisé

@@ -128,6 +128,10 @@ async fn a_report_notifies_staff_once_and_hiding_tells_the_author_why() {
     let marie = notified(&town, &town.account("marie").id).await;
     assert_eq!(kinds(&marie), ["hidden"]);
     assert_eq!(marie[0].args().get("reasons").map(String::as_str), Some("spam"));
+    town.browser_of("marie")
+        .get("/notifications")
+        .await
+        .assert_contains("was hidden by moderation. Reason: Spam or advertising.");
     // Now hidden, the proposal is staff's only: an answer to it reaches no citizen.
     answer(&town, &id, "rejected", "Rejected: this is advertising.").await;
     assert_eq!(
