@@ -9,8 +9,10 @@ use crate::config::Config;
 use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::domain::accounts::{self, NewAccount, User};
+use crate::domain::notifications::events;
 use crate::domain::processes::{self, PhaseForm, ProcessForm};
 use crate::domain::proposals::{self, ProposalForm};
+use crate::domain::subscriptions::{self, Target};
 use crate::domain::{comments, endorsements, now, password, sessions, Error};
 
 const ADMIN_EMAIL: &str = "accueil@ville-demo.fr";
@@ -116,7 +118,7 @@ const BUDGET_PROPOSALS: &[(&str, &str, usize)] = &[
 ];
 
 fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
-    account(
+    let staff = account(
         conn,
         "accueil",
         "Services de la ville",
@@ -181,9 +183,14 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
         for supporter in citizens.iter().take((i * 5 + 3) % (citizens.len() + 1)) {
             endorsements::endorse(conn, &detail, &p, supporter)?;
         }
+        // As the app's action does: authors follow their proposals.
+        subscriptions::follow(conn, &author.id, Target::Proposal, &p.id)?;
         created.push(p);
     }
     let first = &created[0];
+    // The staff account (the one a newcomer signs in with) follows the first proposal, so that
+    // its notifications page shows the comments below.
+    subscriptions::follow(conn, &staff.id, Target::Proposal, &first.id)?;
     let c1 = comments::add(
         conn,
         &detail,
@@ -195,7 +202,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
             parent_id: None,
         },
     )?;
-    comments::add(
+    let c2 = comments::add(
         conn,
         &detail,
         first,
@@ -206,7 +213,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
             parent_id: Some(c1.id.clone()),
         },
     )?;
-    comments::add(
+    let c3 = comments::add(
         conn,
         &detail,
         &created[1],
@@ -223,6 +230,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
         proposals::ProposalState::Evaluating.as_str(),
         "Les services techniques étudient les emplacements possibles avec l'association des paralysés de France.",
     )?;
+    seed_notifications(conn, &staff, &created, &[c1, c2, c3])?;
 
     let berges = processes::create(
         conn,
@@ -270,6 +278,23 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
 
 /// A real past election replayed (Toulouse 2022, district 10: 393 ballots from pabulib), counted
 /// and published, and a small budget whose vote is open now, so both ends can be tried.
+/// The notifications the actions above would have raised had people made them in the app.
+fn seed_notifications(
+    conn: &mut AnyConnection,
+    staff: &User,
+    created: &[proposals::Proposal],
+    comments: &[comments::Comment],
+) -> Result<(), Error> {
+    for comment in comments {
+        let proposal = proposals::find(conn, &comment.proposal_id)?;
+        events::commented(conn, &proposal, comment)?;
+    }
+    let answered = proposals::find(conn, &created[7].id)?;
+    let text = answered.answer.clone().unwrap_or_default();
+    events::answered(conn, &answered, &answered.state, &text, &staff.id)?;
+    Ok(())
+}
+
 fn seed_budgets(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
     use crate::domain::budget_results;
     use crate::domain::budgets::{self, BudgetForm, ProjectForm};

@@ -250,6 +250,17 @@ try {
     assert((await answer.textContent()).includes('printemps'), 'the answer text is missing');
     await checkPage(citizen, 'proposal-answered');
   });
+  await aj.step('the citizen reads the answer in /notifications, then marks all read', async () => {
+    await go(citizen, '/notifications');
+    assert(citizen.plenum.status === 200, `/notifications answered ${citizen.plenum.status}`);
+    const link = citizen.locator(`main a[href^="/proposals/${shared.proposalId}"]`).first();
+    await link.waitFor();
+    await checkPage(citizen, 'notifications-unread');
+    await clickAndLoad(citizen, citizen.locator('form[action="/notifications/read"] button'));
+    assert(citizen.plenum.status === 200, `marking all read answered ${citizen.plenum.status}`);
+    assert((await citizen.locator('main .unread').count()) === 0, 'an item is still unread');
+    await checkPage(citizen, 'notifications-read');
+  });
   await aj.step('looks at /admin/reports', async () => {
     await go(staff, '/admin/reports');
     assert(staff.plenum.status === 200, `/admin/reports answered ${staff.plenum.status}`);

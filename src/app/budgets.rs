@@ -7,6 +7,7 @@ use crate::budgeting::pabulib::Election;
 use crate::domain::budget_results::{self, Published};
 use crate::domain::budgets::{self, Budget, BudgetForm, BudgetProject, ProjectForm};
 use crate::domain::implementation::{self, UpdateForm};
+use crate::domain::notifications::events;
 use crate::domain::processes;
 use crate::domain::Result;
 use crate::federation::content::escape;
@@ -74,12 +75,13 @@ pub async fn import(
 
 /// Publishes the signed results (again, if they were: the document is re-signed, followers hear
 /// only the first time). Returns the process's and the budget's slugs.
-pub async fn publish(state: &AppState, _staff: &Staff, budget_id: String) -> Result<(String, String)> {
+pub async fn publish(state: &AppState, staff: &Staff, budget_id: String) -> Result<(String, String)> {
     let base = state.config.public_url.to_string();
     let key = state.config.secret_key.clone();
     let site_base = state.site().base;
     // The summary for fediverse timelines speaks the town's language, not the staff member's.
     let town = state.town_tr();
+    let staff_id = staff.user().id.clone();
     act(state, move |conn, effects| {
         let budget = budgets::find(conn, &budget_id)?;
         let detail = processes::detail_by_id(conn, &budget.process_id)?;
@@ -92,6 +94,7 @@ pub async fn publish(state: &AppState, _staff: &Staff, budget_id: String) -> Res
                 budget_id: budget.id.clone(),
                 summary_html,
             });
+            events::results_published(conn, &budget.process_id, &detail.process.slug, &budget, &staff_id)?;
         }
         Ok((detail.process.slug, budget.slug))
     })

@@ -3,6 +3,7 @@
 use super::{act, AppState};
 use crate::domain::accounts::User;
 use crate::domain::comments::{self, Comment, CommentForm};
+use crate::domain::notifications::events;
 use crate::domain::processes::ProcessDetail;
 use crate::domain::proposals::Proposal;
 use crate::domain::Result;
@@ -18,6 +19,7 @@ pub async fn add(
 ) -> Result<Comment> {
     act(state, move |conn, effects| {
         let comment = comments::add(conn, &detail, &proposal, &author, &form)?;
+        events::commented(conn, &proposal, &comment)?;
         effects.federate(Event::CommentCreated(comment.id.clone()));
         Ok(comment)
     })

@@ -12,6 +12,7 @@ pub mod census;
 pub mod comments;
 pub mod endorsements;
 pub mod moderation;
+pub mod notifications;
 pub mod peers;
 pub mod processes;
 pub mod proposals;

@@ -4,7 +4,8 @@ use super::{act, AppState, Staff};
 use crate::domain::accounts::User;
 use crate::domain::comments;
 use crate::domain::moderation::{self, ReportForm};
-use crate::domain::{Error, Result};
+use crate::domain::notifications::events;
+use crate::domain::{proposals, Error, Result};
 use crate::federation::outbox::Event;
 
 /// A person reports a proposal or a comment to the town's moderators. `kind` is one of
@@ -22,10 +23,13 @@ pub async fn report(
     }
     act(state, move |conn, _| {
         moderation::report(conn, &reporter, &kind, &id, &form)?;
-        Ok(match kind.as_str() {
+        let proposal_id = match kind.as_str() {
             "comment" => comments::find(conn, &id)?.proposal_id,
-            _ => id,
-        })
+            _ => id.clone(),
+        };
+        let proposal = proposals::find(conn, &proposal_id)?;
+        events::reported(conn, &kind, &id, &proposal, &reporter.id)?;
+        Ok(proposal_id)
     })
     .await
 }
@@ -53,7 +57,7 @@ impl Decision {
 /// is shown again. Deciding on an item that no longer exists is not found, not a silent success.
 pub async fn decide(
     state: &AppState,
-    _staff: &Staff,
+    staff: &Staff,
     kind: String,
     id: String,
     decision: Decision,
@@ -61,9 +65,19 @@ pub async fn decide(
     if !moderation::KINDS.contains(&kind.as_str()) {
         return Err(Error::NotFound);
     }
+    let staff_id = staff.user().id.clone();
     act(state, move |conn, effects| {
         if moderation::describe(conn, &kind, &id)?.is_none() {
             return Err(Error::NotFound);
+        }
+        // The author of a proposal hidden now (not one already hidden) hears why: the reasons
+        // it was reported for, read before hiding closes the reports.
+        if kind == "proposal" && decision == Decision::Hide {
+            let proposal = proposals::find(conn, &id)?;
+            if !proposal.hidden {
+                let reasons = moderation::open_reasons(conn, &kind, &id)?;
+                events::proposal_hidden(conn, &proposal, &reasons, &staff_id)?;
+            }
         }
         match decision {
             Decision::Hide => moderation::hide(conn, &kind, &id)?,

@@ -4,6 +4,7 @@
 
 use super::{act, AppState, Staff};
 use crate::domain::accounts::User;
+use crate::domain::notifications::events;
 use crate::domain::processes::{self, PhaseForm, Process, ProcessDetail, ProcessForm, RulesForm};
 use crate::domain::Result;
 use crate::federation::outbox::Event;
@@ -57,13 +58,14 @@ pub async fn set_published(state: &AppState, _staff: &Staff, id: String, publish
 /// Adds a phase (`phase_id` `None`) or changes one.
 pub async fn save_phase(
     state: &AppState,
-    _staff: &Staff,
+    staff: &Staff,
     process_id: String,
     phase_id: Option<String>,
     form: PhaseForm,
 ) -> Result<()> {
     let base = state.site().base;
     let town = state.town_tr();
+    let staff_id = staff.user().id.clone();
     act(state, move |conn, effects| {
         match phase_id {
             Some(phase) => processes::update_phase(conn, &process_id, &phase, &form)?,
@@ -71,6 +73,7 @@ pub async fn save_phase(
         }
         effects.federate(Event::ProcessChanged(process_id.clone()));
         let process = processes::find_by_id(conn, &process_id)?;
+        events::phase_set(conn, &process, &form, &staff_id)?;
         let news = town.t_with(
             "federation-phase-news",
             &[

@@ -3,8 +3,10 @@
 
 use super::{act, AppState, Staff};
 use crate::domain::accounts::User;
+use crate::domain::notifications::events;
 use crate::domain::processes::ProcessDetail;
 use crate::domain::proposals::{self, Listed, Proposal, ProposalForm};
+use crate::domain::subscriptions::{self, Target};
 use crate::domain::Result;
 use crate::federation::outbox::Event;
 
@@ -26,6 +28,8 @@ pub async fn create(
 ) -> Result<Proposal> {
     act(state, move |conn, effects| {
         let proposal = proposals::create(conn, &detail, &author, &form)?;
+        // Authors hear about what happens to their proposal unless they stop following it.
+        subscriptions::follow(conn, &author.id, Target::Proposal, &proposal.id)?;
         effects.federate(Event::ProposalCreated(proposal.id.clone()));
         Ok(proposal)
     })
@@ -68,17 +72,19 @@ pub async fn withdraw(state: &AppState, author: User, id: String) -> Result<Prop
 /// the process in the town's language that reaches their timelines.
 pub async fn answer(
     state: &AppState,
-    _staff: &Staff,
+    staff: &Staff,
     id: String,
     new_state: String,
     text: String,
 ) -> Result<()> {
     let base = state.site().base;
     let town = state.town_tr();
+    let staff_id = staff.user().id.clone();
     act(state, move |conn, effects| {
         proposals::answer(conn, &id, &new_state, &text)?;
         effects.federate(Event::ProposalChanged(id.clone()));
         let proposal = proposals::find(conn, &id)?;
+        events::answered(conn, &proposal, &new_state, text.trim(), &staff_id)?;
         let news = town.t_with(
             "federation-answer-news",
             &[

@@ -20,6 +20,7 @@ diesel::table! {
         blocked -> Bool,
         created_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        email_frequency -> Text,
     }
 }
 
@@ -462,6 +463,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        event_key -> Text,
+        process_id -> Nullable<Text>,
+        proposal_id -> Nullable<Text>,
+        comment_id -> Nullable<Text>,
+        args -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    subscriptions (user_id, target_kind, target_id) {
+        user_id -> Text,
+        target_kind -> Text,
+        target_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(project_updates -> budget_projects (project_id));
 diesel::joinable!(budgets -> processes (process_id));
@@ -525,4 +553,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     census_entries,
     verifications,
     verification_events,
+    notifications,
+    subscriptions,
 );

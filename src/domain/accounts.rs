@@ -35,6 +35,8 @@ pub struct User {
     pub blocked: bool,
     pub created_at: chrono::NaiveDateTime,
     pub deleted_at: Option<chrono::NaiveDateTime>,
+    /// How often they want e-mail about their notifications (`notifications::Frequency`).
+    pub email_frequency: String,
 }
 
 impl User {
@@ -144,6 +146,7 @@ pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: 
         blocked: false,
         created_at: now(),
         deleted_at: None,
+        email_frequency: "daily".into(),
     };
     diesel::insert_into(users::table)
         .values((

@@ -9,7 +9,7 @@ use super::moderation::Report;
 use super::proposals::{Proposal, Version};
 use super::Result;
 use crate::db::schema::{
-    api_tokens, comments, endorsements, proposal_versions, proposals, reports, sessions,
+    api_tokens, comments, endorsements, proposal_versions, proposals, reports, sessions, subscriptions,
 };
 use crate::db::AnyConnection;
 
@@ -42,6 +42,15 @@ pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {
         .filter(api_tokens::user_id.eq(&user.id))
         .select((api_tokens::label, api_tokens::created_at))
         .load(conn)?;
+    let own_notifications = super::notifications::latest(conn, &user.id, i64::MAX)?;
+    let followed: Vec<(String, String, chrono::NaiveDateTime)> = subscriptions::table
+        .filter(subscriptions::user_id.eq(&user.id))
+        .select((
+            subscriptions::target_kind,
+            subscriptions::target_id,
+            subscriptions::created_at,
+        ))
+        .load(conn)?;
     Ok(json!({
         "format": "plenum-personal-data/1",
         "exported_at": super::now(),
@@ -52,6 +61,8 @@ pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {
         "endorsements": endorsed.into_iter().map(|(p, at)| json!({"proposal_id": p, "created_at": at})).collect::<Vec<_>>(),
         "reports": own_reports,
         "sessions": session_times.into_iter().map(|(c, e)| json!({"created_at": c, "expires_at": e})).collect::<Vec<_>>(),
+        "notifications": own_notifications,
+        "following": followed.into_iter().map(|(k, id, at)| json!({"kind": k, "id": id, "created_at": at})).collect::<Vec<_>>(),
         "api_tokens": tokens.into_iter().map(|(l, c)| json!({"label": l, "created_at": c})).collect::<Vec<_>>(),
     }))
 }

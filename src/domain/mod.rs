@@ -18,6 +18,7 @@ pub mod feed;
 pub mod hashing;
 pub mod implementation;
 pub mod moderation;
+pub mod notifications;
 pub mod password;
 pub mod phases;
 pub mod processes;
@@ -27,6 +28,7 @@ pub mod sessions;
 pub mod settings;
 pub mod signing_keys;
 pub mod stored;
+pub mod subscriptions;
 pub mod throttle;
 pub mod validate;
 

@@ -112,6 +112,19 @@ pub fn open_reports(conn: &mut AnyConnection) -> Result<Vec<Report>> {
         .load(conn)?)
 }
 
+/// The reasons an item's open reports give, each once.
+pub fn open_reasons(conn: &mut AnyConnection, kind: &str, target_id: &str) -> Result<Vec<String>> {
+    let mut reasons: Vec<String> = reports::table
+        .filter(reports::target_kind.eq(kind))
+        .filter(reports::target_id.eq(target_id))
+        .filter(reports::resolved_at.is_null())
+        .select(reports::reason)
+        .load(conn)?;
+    reasons.sort();
+    reasons.dedup();
+    Ok(reasons)
+}
+
 /// Hides the item and closes its reports.
 pub fn hide(conn: &mut AnyConnection, kind: &str, target_id: &str) -> Result<()> {
     match kind {

@@ -30,6 +30,7 @@ macro_rules! areas {
             include_str!(concat!("../../locales/", $lang, "/federation.ftl")),
             include_str!(concat!("../../locales/", $lang, "/eligibility.ftl")),
             include_str!(concat!("../../locales/", $lang, "/news.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/notifications.ftl")),
         ]
     };
 }

@@ -14,7 +14,7 @@ use sha2::Sha256;
 use super::error::{AppError, ErrorView};
 use crate::app::AppState;
 use crate::domain::accounts::User;
-use crate::domain::{sessions, Error, Msg};
+use crate::domain::{notifications, sessions, Error, Msg};
 use crate::i18n::Tr;
 
 pub const SESSION_COOKIE: &str = "plenum_session";
@@ -42,6 +42,8 @@ pub struct Ctx {
     pub path: String,
     /// The client's address, for per-address limits.
     pub client: String,
+    /// Unread notifications of the signed-in person (pages only; 0 otherwise), for the header.
+    pub unread: i64,
     pub state: Arc<AppState>,
 }
 
@@ -160,25 +162,31 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
 
     // Anonymous visitors (most requests) need no database round trip here.
     let lookup = if session.is_none() && token.is_none() {
-        Ok(None)
+        Ok((None, 0))
     } else {
         let session = session.clone();
         let token = token.clone();
         state
             .db
-            .read(move |conn| -> Result<Option<User>, Error> {
+            .read(move |conn| -> Result<(Option<User>, i64), Error> {
                 if let Some(t) = token {
-                    return sessions::user_for_api_token(conn, &t);
+                    return Ok((sessions::user_for_api_token(conn, &t)?, 0));
                 }
-                match session {
-                    Some(s) => sessions::user_for_session(conn, &s),
-                    None => Ok(None),
-                }
+                let user = match session {
+                    Some(s) => sessions::user_for_session(conn, &s)?,
+                    None => None,
+                };
+                // The header's unread count: one indexed count in the same trip, for pages.
+                let unread = match &user {
+                    Some(u) if !is_api => notifications::unread_count(conn, &u.id)?,
+                    _ => 0,
+                };
+                Ok((user, unread))
             })
             .await
     };
-    let user = match lookup {
-        Ok(user) => user,
+    let (user, unread) = match lookup {
+        Ok(found) => found,
         Err(e) => return AppError(e).into_response(),
     };
     if token.is_some() && user.is_none() {
@@ -222,6 +230,7 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
             &state.config.trusted_proxies,
             state.config.forwarded_header,
         ),
+        unread,
         state: state.clone(),
     };
 

@@ -117,6 +117,7 @@ async fn accounts(app: &TestApp, count: usize) -> Vec<User> {
             blocked: false,
             created_at: now(),
             deleted_at: None,
+            email_frequency: "daily".into(),
         })
         .collect();
     for u in users.clone() {

@@ -558,6 +558,7 @@ async fn a_thousand_voters_in_parallel_leave_a_thousand_ballots_and_the_tally_ad
             blocked: false,
             created_at: now(),
             deleted_at: None,
+            email_frequency: "daily".into(),
         })
         .collect();
     let rows = users.clone();

@@ -53,6 +53,7 @@ pub async fn on_reply(
                 local_comment(conn, &site, &in_reply_to)?
             };
             let comment = comment_rules::add_remote(conn, &detail, &proposal, &user, text, parent, &note_id)?;
+            crate::domain::notifications::events::commented(conn, &proposal, &comment)?;
             outbox::after(conn, &site, Event::CommentCreated(comment.id))?;
             Ok::<_, FedError>(())
         })

@@ -7,6 +7,7 @@
 //! every route and a test checks that the two agree.
 
 mod account;
+mod notifications;
 mod read;
 mod remote;
 mod write;
@@ -57,6 +58,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/api/v1/remote/proposals/{id}", get(remote::proposal))
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/me/export", get(account::export))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/read", post(notifications::mark_all_read))
+        .route("/api/v1/notifications/{id}/read", post(notifications::mark_read))
         .route("/api/v1/tokens", post(account::create_token))
         .route(
             "/api/v1/tokens/current",

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
 use crate::app::{self, AppState};
+use crate::domain::notifications::Frequency;
 use crate::domain::{export, Error};
 use crate::web::context::{set_cookie, Ctx, SESSION_COOKIE};
 use crate::web::error::AppError;
@@ -34,6 +35,8 @@ struct AccountPage<'a> {
     /// A token just created, shown once.
     new_token: Option<String>,
     errors: FormErrors,
+    /// The e-mail frequencies one may choose (`notifications::Frequency`).
+    frequencies: Vec<&'static str>,
 }
 
 fn page(ctx: &Ctx, new_token: Option<String>, errors: FormErrors) -> Result<Response, AppError> {
@@ -43,6 +46,7 @@ fn page(ctx: &Ctx, new_token: Option<String>, errors: FormErrors) -> Result<Resp
         locale: user.locale.clone().unwrap_or_default(),
         new_token,
         errors,
+        frequencies: Frequency::ALL.iter().map(|f| f.as_str()).collect(),
     }))
 }
 

@@ -19,6 +19,8 @@ pub struct Layout<'a> {
     /// The Atom feed of what the page shows, when it has one of its own (a process's): its path
     /// and title, announced in the head beside the town's feed.
     pub page_feed: Option<(String, String)>,
+    /// The signed-in person's unread notifications, counted once per request (`Ctx`).
+    pub unread: i64,
 }
 
 /// Confirmations that a redirect may ask for with `?notice=...`.
@@ -54,6 +56,9 @@ const NOTICES: &[&str] = &[
     "census-verified",
     "census-revoked",
     "census-self-verified",
+    "notification-read",
+    "following",
+    "not-following",
 ];
 
 impl<'a> Layout<'a> {
@@ -78,6 +83,7 @@ impl<'a> Layout<'a> {
             path: &ctx.path,
             notice,
             page_feed: None,
+            unread: ctx.unread,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod follow;
 pub mod home;
 pub mod layout;
 mod next;
+pub mod notifications;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
@@ -51,6 +52,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(budgets::router())
         .merge(feeds::router())
         .merge(follow::router())
+        .merge(notifications::router())
         .merge(admin::router())
 }
 

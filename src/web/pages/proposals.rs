@@ -18,6 +18,7 @@ use crate::domain::comments::{self, CommentForm, ThreadItem};
 use crate::domain::moderation::{self, ReportForm};
 use crate::domain::processes::{Capability, ProcessDetail};
 use crate::domain::proposals::{self, Listed, ProposalForm, Version};
+use crate::domain::subscriptions::{self, Target};
 use crate::domain::{endorsements, now, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
@@ -229,6 +230,8 @@ struct ProposalPage<'a> {
     category: Option<String>,
     thread: Vec<ThreadItem>,
     endorsed: bool,
+    /// The signed-in person follows this proposal (hears of comments and answers).
+    following: bool,
     /// Why endorsing / commenting is not possible now (translated), if it is not.
     endorse_denial: Option<String>,
     comment_denial: Option<String>,
@@ -251,17 +254,20 @@ async fn show(
     }
     let (detail, item) = load(&ctx, id).await?;
     let staff = ctx.is_staff();
-    let (thread, endorsed, attested, projects) = {
+    let (thread, endorsed, following, attested, projects) = {
         let proposal_id = item.proposal.id.clone();
         let user_id = ctx.user.as_ref().map(|u| u.id.clone());
         ctx.state
             .db
             .read(move |conn| {
                 let thread = comments::thread(conn, &proposal_id, staff)?;
-                let endorsed = match user_id {
-                    Some(u) => endorsements::endorsed_by(conn, &u, std::slice::from_ref(&proposal_id))?
-                        .contains(&proposal_id),
-                    None => false,
+                let (endorsed, following) = match user_id {
+                    Some(u) => (
+                        endorsements::endorsed_by(conn, &u, std::slice::from_ref(&proposal_id))?
+                            .contains(&proposal_id),
+                        subscriptions::is_following(conn, &u, Target::Proposal, &proposal_id)?,
+                    ),
+                    None => (false, false),
                 };
                 let attested = if staff {
                     endorsements::attested_counts(conn, &proposal_id)?
@@ -269,7 +275,7 @@ async fn show(
                     Vec::new()
                 };
                 let projects = budgets::projects_of_proposal(conn, &proposal_id)?;
-                Ok::<_, Error>((thread, endorsed, attested, projects))
+                Ok::<_, Error>((thread, endorsed, following, attested, projects))
             })
             .await?
     };
@@ -303,6 +309,7 @@ async fn show(
         category,
         thread,
         endorsed,
+        following,
         endorse_denial,
         comment_denial,
         can_edit,

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN email_frequency;
+DROP TABLE subscriptions;
+DROP TABLE notifications;
