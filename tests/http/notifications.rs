@@ -141,6 +141,47 @@ async fn a_report_notifies_staff_once_and_hiding_tells_the_author_why() {
 }
 
 #[tokio::test]
+async fn hiding_a_proposal_takes_what_followers_were_told_of_it_out_of_their_lists() {
+    let town = answered_town().await;
+    let id = town.proposal("More benches");
+    let mut paul = town.browser_of("paul");
+    paul.post(&format!("/proposals/{id}/subscription"), &[])
+        .await
+        .assert_status(303);
+    answer(&town, &id, "evaluating", "We are looking into it.").await;
+    paul.post(&format!("/report/proposal/{id}"), &[("reason", "spam")])
+        .await
+        .assert_status(303);
+    assert_eq!(
+        kinds(&notified(&town, &town.account("paul").id).await),
+        ["answer"]
+    );
+    paul.get("/notifications").await.assert_contains("More benches");
+    town.browser_of("agent")
+        .post(&format!("/admin/moderation/proposal/{id}/hide"), &[])
+        .await
+        .assert_status(303);
+    assert!(
+        notified(&town, &town.account("paul").id).await.is_empty(),
+        "a follower keeps no link to a proposal they may no longer see"
+    );
+    let paul_id = town.account("paul").id.clone();
+    let unread = town.db(move |c| notifications::unread_count(c, &paul_id)).await;
+    assert_eq!(unread, 0);
+    let page = paul.get("/notifications").await;
+    assert!(!page.body.contains("More benches"), "{}", page.body);
+    // Its author keeps what she was told, and now why it was hidden; staff keep the report.
+    assert_eq!(
+        kinds(&notified(&town, &town.account("marie").id).await),
+        ["hidden", "answer"]
+    );
+    assert_eq!(
+        kinds(&notified(&town, &town.account("agent").id).await),
+        ["report"]
+    );
+}
+
+#[tokio::test]
 async fn the_api_lists_notifications_and_marks_them_read() {
     use axum::http::Method;
     let town = TestTown::new()

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{raise, Kind, Notice};
-use crate::db::schema::users;
+use crate::db::schema::{notifications, users};
 use crate::db::AnyConnection;
 use crate::domain::accounts::Role;
 use crate::domain::budgets::Budget;
@@ -107,13 +107,26 @@ pub fn results_published(
 }
 
 /// Moderation hid `proposal`: its author hears of it, with the reasons it was reported for.
-/// Each hiding is an event (hidden, shown again, hidden again: told twice).
+/// Each hiding is an event (hidden, shown again, hidden again: told twice). What others were
+/// told of it (answers, comments) leaves their lists and unread counts: it would lead them to a
+/// page they may no longer see. Its author and staff keep theirs.
 pub fn proposal_hidden(
     conn: &mut AnyConnection,
     proposal: &Proposal,
     reasons: &[String],
     actor_id: &str,
 ) -> Result<()> {
+    let staff = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .select(users::id);
+    let mut others = diesel::delete(notifications::table)
+        .filter(notifications::proposal_id.eq(&proposal.id))
+        .filter(diesel::dsl::not(notifications::user_id.eq_any(staff)))
+        .into_boxed();
+    if let Some(author) = &proposal.author_id {
+        others = others.filter(notifications::user_id.ne(author));
+    }
+    others.execute(conn)?;
     let Some(author) = proposal.author_id.clone() else {
         return Ok(());
     };
