@@ -12,8 +12,9 @@ scenarios drive them as citizens and peer servers would:
 - a fan-out to 1,000 inboxes is worked by all three nodes' delivery workers; `kill -9` of one node
   in the middle: HAProxy takes it out, the others finish its deliveries, none is lost, and the
   requests clients made meanwhile are all answered;
-- a rolling restart (one node at a time, SIGTERM, then start again) under a steady load, the
-  first node restarted applying a pending migration: no request fails.
+- an upgrade by rolling restart (one node at a time, SIGTERM, then start again) under a steady
+  load, from the release before the newest migration to this one: the first new node applies the
+  migration while the old ones go on serving on the migrated database; no request fails.
 
 Each `check` tests its condition; the run exits non-zero on the first failure.
 """
@@ -35,6 +36,8 @@ import lib  # noqa: E402
 from lib import eventually, request, signed_post, wait_until  # noqa: E402
 
 BIN = os.environ.get("PLENUM_BIN", "target/debug/plenum")
+# The release before the newest migration (run.sh builds it): what the rolling restart upgrades from.
+PREVIOUS_BIN = os.environ.get("PLENUM_PREVIOUS_BIN", "")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AS = "https://www.w3.org/ns/activitystreams"
 FOLLOWERS = int(os.environ.get("PLENUM_CLUSTER_FOLLOWERS", "1000"))
@@ -393,27 +396,39 @@ def rolling_restart(city):
                 answered[0] += 1
             else:
                 errors.append((kind, r.status, r.text[:120]))
-    # The upgrade to roll out brings a migration. The nodes all run one binary, so the newest
-    # migration is taken back out of the shared database first (its down.sql, and its row in
-    # diesel's table): to every node the database is then one version behind its code, as it is
-    # when a new release starts. The first node restarted applies it; the others never stop serving.
+    # The upgrade to roll out brings a migration. The city first runs the release before it: the
+    # newest migration is taken back out of the shared database (its down.sql, and its row in
+    # diesel's table), and every node is restarted on that release's binary (run.sh builds it).
+    # Then the nodes are upgraded one at a time under load: the first new node applies the
+    # migration while the old ones go on serving on the migrated database, as in a real upgrade.
+    assert PREVIOUS_BIN, "PLENUM_PREVIOUS_BIN: the release before the newest migration (run.sh builds it)"
     newest = sorted(os.listdir(os.path.join(ROOT, "migrations", "postgres")))[-1]
     with open(os.path.join(ROOT, "migrations", "postgres", newest, "down.sql")) as f:
         city.psql(f.read())
     version = newest.split("_", 1)[0].replace("-", "")
     city.psql(f"DELETE FROM __diesel_schema_migrations WHERE version = '{version}'")
-    check(f"with migration {newest} taken out, every node's /ready answers 503 (a migration is pending)",
+    check(f"with migration {newest} taken out, every node of this version's /ready answers 503 (a migration is pending)",
           all(request("GET", n.direct + "/ready").status == 503 for n in city.nodes),
+          [request("GET", n.direct + "/ready").status for n in city.nodes])
+
+    def restart(node, binary):
+        # Out of the balancer first (as an operator's `disable server` would), then stopped.
+        node.terminate()
+        node.binary = binary
+        node.start()
+        wait_until(f"{node.name} back in the balancer", lambda: city.lb.status().get(node.name) == "UP", timeout=15, interval=0.1)
+
+    for node in city.nodes:
+        restart(node, PREVIOUS_BIN)
+    check("on the release before it, every node is ready",
+          all(request("GET", n.direct + "/ready").status == 200 for n in city.nodes),
           [request("GET", n.direct + "/ready").status for n in city.nodes])
 
     threads = [threading.Thread(target=load, args=(k,), daemon=True) for k in ("read", "read", "write")]
     for t in threads:
         t.start()
     for node in city.nodes:
-        # Out of the balancer first (as an operator's `disable server` would), then stopped.
-        node.terminate()
-        node.start()
-        wait_until(f"{node.name} back in the balancer", lambda: city.lb.status().get(node.name) == "UP", timeout=15, interval=0.1)
+        restart(node, BIN)
     stop.set()
     for t in threads:
         t.join()
