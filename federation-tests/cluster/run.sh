@@ -23,6 +23,9 @@ fi
 # release is built here from the repository's history (the parent of the commit that added the newest
 # migration), sharing target/ so only the plenum crate itself is compiled again.
 newest="$(ls "$root/migrations/postgres" | sort | tail -n 1)"
+if [ "$(git -C "$root" rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then
+  git -C "$root" fetch -q --unshallow || true
+fi
 added="$(git -C "$root" log --format=%H --diff-filter=A -1 -- "migrations/postgres/$newest" 2>/dev/null || true)"
 if [ -z "$added" ] || ! git -C "$root" rev-parse --verify -q "$added^" > /dev/null; then
   echo "cluster test: needs the repository's history to build the release before $newest" >&2
