@@ -37,11 +37,13 @@ if [ ! -x "$previous_bin" ] || [ "$(cat "$root/target/previous-release/commit" 2
   rm -rf "$previous_src" && mkdir -p "$previous_src"
   git -C "$root" archive "$added^" | tar -x -C "$previous_src"
   # Building another tree in the same target/ replaces target/debug/plenum: keep ours aside.
-  current="$(mktemp)"
-  cp "$bin" "$current"
+  # (Copies, not hard links: cargo links target/debug/plenum to its own artifact, which a write
+  # through the link would change.)
+  kept="$(mktemp -d)"
+  cp -p "$bin" "$kept/plenum"
   (cd "$previous_src" && CARGO_TARGET_DIR="$root/target" cargo build --locked --bin plenum)
-  cp --remove-destination "$root/target/debug/plenum" "$previous_bin"
-  cp --remove-destination "$current" "$bin" && rm -f "$current"
+  cp -p --remove-destination "$root/target/debug/plenum" "$previous_bin"
+  cp -p --remove-destination "$kept/plenum" "$bin" && rm -rf "$kept"
   echo "$added^" > "$root/target/previous-release/commit"
 fi
 echo "rolling restart: from $(git -C "$root" log -1 --format='%h %s' "$added^" | cut -c1-80) to this tree"
