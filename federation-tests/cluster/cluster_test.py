@@ -24,6 +24,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -93,6 +94,7 @@ class HAProxy:
         self.stats_port = lib.free_port()
         self.base = f"http://localhost:{self.port}"
         self.config = os.path.join(workdir, "haproxy.cfg")
+        self.admin_socket = os.path.join(workdir, "haproxy.sock")
         self.workdir = workdir
         self.nodes = nodes
         self.proc = None
@@ -102,6 +104,7 @@ class HAProxy:
         with open(self.config, "w") as f:
             f.write(f"""global
     maxconn 4096
+    stats socket {self.admin_socket} level admin
 defaults
     mode http
     timeout connect 2s
@@ -141,6 +144,13 @@ listen stats
         r = request("GET", f"http://127.0.0.1:{self.stats_port}/stats;csv")
         rows = [line.split(",") for line in r.text.splitlines() if line.startswith("nodes,")]
         return {row[1]: row[17] for row in rows if row[1] not in ("BACKEND", "FRONTEND")}
+
+    def admin(self, command):
+        """One command of HAProxy's runtime API (what an operator types into its socket)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(self.admin_socket)
+            s.sendall(command.encode() + b"\n")
+            return s.recv(4096).decode()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -412,10 +422,16 @@ def rolling_restart(city):
           [request("GET", n.direct + "/ready").status for n in city.nodes])
 
     def restart(node, binary):
-        # Out of the balancer first (as an operator's `disable server` would), then stopped.
+        # Out of the balancer first, as docs/operations.md tells operators (`disable server`): a
+        # node stopped while the balancer still sends it requests may close a kept-alive
+        # connection just as a write is sent on it, which the balancer may not resend. Then
+        # stopped (it finishes what it has), started on `binary`, and put back.
+        city.lb.admin(f"disable server nodes/{node.name}")
+        wait_until(f"{node.name} out of the balancer", lambda: city.lb.status().get(node.name) == "MAINT", timeout=15, interval=0.1)
         node.terminate()
         node.binary = binary
         node.start()
+        city.lb.admin(f"enable server nodes/{node.name}")
         wait_until(f"{node.name} back in the balancer", lambda: city.lb.status().get(node.name) == "UP", timeout=15, interval=0.1)
 
     for node in city.nodes:
