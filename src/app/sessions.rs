@@ -12,7 +12,7 @@ pub struct Session {
 
 /// What a right password leads to: a session, or a code still to type.
 pub enum SignIn {
-    Done(Session),
+    Done(Box<Session>),
     /// The account signs in with a second factor: the secret of the half-done sign-in, for a
     /// short-lived cookie, to finish with [`super::two_factor::finish_sign_in`].
     NeedsCode {
@@ -44,7 +44,7 @@ pub async fn sign_in(
         .await?;
         return Ok(SignIn::NeedsCode { pending });
     }
-    Ok(SignIn::Done(open(state, checked.user).await?))
+    Ok(SignIn::Done(Box::new(open(state, checked.user).await?)))
 }
 
 /// Opens a session for someone whose identity was just established.

@@ -10,7 +10,7 @@ use crate::domain::{sessions, two_factor, Error, Msg, Result};
 /// What the second step of a sign-in came to.
 pub enum SecondStep {
     /// Signed in: the new session.
-    Done(Session),
+    Done(Box<Session>),
     /// The code was wrong (or already used); the half-done sign-in stays, to try again.
     WrongCode,
     /// No half-done sign-in for this browser (never started, expired, finished, or started in
@@ -73,7 +73,7 @@ pub async fn finish_sign_in(
         }
         two_factor::end_pending(conn, &pending)?;
         let secret = sessions::create(conn, &user.id)?;
-        Ok(SecondStep::Done(Session { user, secret }))
+        Ok(SecondStep::Done(Box::new(Session { user, secret })))
     })
     .await
 }
@@ -117,4 +117,14 @@ pub async fn disable(
     } else {
         Err(Error::invalid("code", Msg::new("two-factor-error-code")))
     }
+}
+
+/// The operator turns two-factor sign-in off for `username` (`plenum admin reset-two-factor`),
+/// for a person who lost their phone and their recovery codes; their half-done sign-ins end.
+pub async fn reset(state: &AppState, username: String) -> Result<()> {
+    act(state, move |conn, _effects| {
+        let user = accounts::find_by_username(conn, &username)?;
+        two_factor::disable(conn, &user.id)
+    })
+    .await
 }

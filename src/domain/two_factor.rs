@@ -167,9 +167,11 @@ fn recovery_hash(user_id: &str, typed: &str) -> String {
     sessions::digest(&format!("recovery\0{user_id}\0{}", typed.to_lowercase()))
 }
 
-/// Turns two-factor sign-in off (the caller checked the password and a code).
+/// Turns two-factor sign-in off (the caller checked the password and a code, or is the
+/// operator); half-done sign-ins of the account end with it.
 pub fn disable(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
     diesel::delete(two_factor::table.filter(two_factor::user_id.eq(user_id))).execute(conn)?;
+    diesel::delete(pending_sign_ins::table.filter(pending_sign_ins::user_id.eq(user_id))).execute(conn)?;
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id))).execute(conn)?;
     Ok(())
 }
