@@ -524,3 +524,44 @@ async fn citizens_sign_in_with_the_password_alone_until_they_turn_it_on() {
         .assert_status(200)
         .assert_contains("/account/two-factor");
 }
+
+#[tokio::test]
+async fn an_expired_half_done_sign_in_is_refused() {
+    use diesel::prelude::*;
+    use plenum::db::schema::pending_sign_ins;
+    let app = town().await;
+    let (secret, _, s) = enrolled_staff(&app, "rita").await;
+    let mut b = app.browser();
+    password_step(&mut b, "rita@example.org").await;
+    // Left alone past its five minutes.
+    app.state
+        .db
+        .write(|c| {
+            diesel::update(pending_sign_ins::table)
+                .set(pending_sign_ins::expires_at.eq(now() - chrono::Duration::seconds(1)))
+                .execute(c)?;
+            Ok::<_, plenum::domain::Error>(())
+        })
+        .await
+        .expect("aged");
+    let page = b.post("/login/code", &[("code", &code(&secret, s + 1))]).await;
+    page.assert_status(401).assert_contains("sign in again");
+    assert!(!b.cookies.contains_key(SESSION_COOKIE));
+}
+
+#[tokio::test]
+async fn one_code_sent_from_two_browsers_at_once_signs_in_once() {
+    let app = town().await;
+    let (secret, _, s) = enrolled_staff(&app, "sami").await;
+    let (mut one, mut two) = (app.browser(), app.browser());
+    password_step(&mut one, "sami@example.org").await;
+    password_step(&mut two, "sami@example.org").await;
+    let c = code(&secret, s + 1);
+    let fields = [("code", c.as_str())];
+    let (a, b) = tokio::join!(one.post("/login/code", &fields), two.post("/login/code", &fields));
+    let signed_in = [a.status, b.status]
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(signed_in, 1, "{} and {}", a.status, b.status);
+}
