@@ -95,6 +95,12 @@ enum AdminTask {
         #[arg(long)]
         username: String,
     },
+    /// Turn two-factor sign-in off for an account that lost both its phone and its recovery
+    /// codes (staff must then turn it on again at their next sign-in).
+    ResetTwoFactor {
+        #[arg(long)]
+        username: String,
+    },
     /// Create a budget in a process from a pabulib `.pb` file: its projects and its ballots (to
     /// replay a past election). Nothing is imported if the file has a mistake.
     ImportBudget {
@@ -289,6 +295,13 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
             println!("Done.");
+            Ok(())
+        }
+        AdminTask::ResetTwoFactor { username } => {
+            crate::app::two_factor::reset(&state, username)
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&state, &e)))?;
+            println!("Done: two-factor sign-in is off for this account.");
             Ok(())
         }
         AdminTask::ImportBudget {

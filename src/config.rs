@@ -60,6 +60,18 @@ pub struct Config {
     /// Who may read `/metrics` (Prometheus text): `PLENUM_METRICS_ALLOW`, addresses or CIDR
     /// ranges of the scrapers. Empty, the default: the endpoint answers 404 to everyone.
     pub metrics_allow: Vec<ipnet::IpNet>,
+    /// Whether staff must sign in with a second factor (TOTP): `PLENUM_STAFF_TWO_FACTOR`,
+    /// `required` (the default) or `optional`.
+    pub staff_two_factor: StaffTwoFactor,
+}
+
+/// Whether a staff account must have two-factor sign-in on before it can act as staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffTwoFactor {
+    /// A staff member without it is sent to turn it on and can do nothing staff-only until then.
+    Required,
+    /// Staff choose, as citizens do.
+    Optional,
 }
 
 /// The header a trusted proxy adds the client's address to.
@@ -98,6 +110,7 @@ struct FileConfig {
     trusted_proxies: Option<Vec<String>>,
     forwarded_header: Option<String>,
     metrics_allow: Option<Vec<String>>,
+    staff_two_factor: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -273,7 +286,22 @@ impl Config {
                 }
             },
         };
+        let staff_two_factor = match pick("PLENUM_STAFF_TWO_FACTOR", from_file.staff_two_factor) {
+            None => StaffTwoFactor::Required,
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "required" => StaffTwoFactor::Required,
+                "optional" => StaffTwoFactor::Optional,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "PLENUM_STAFF_TWO_FACTOR",
+                        what: "choice (required or optional)",
+                        value: v,
+                    })
+                }
+            },
+        };
         Ok(Config {
+            staff_two_factor,
             password_hash_slots,
             password_hash_wait: std::time::Duration::from_millis(password_hash_wait_ms),
             trusted_proxies,
@@ -316,6 +344,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             metrics_allow: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
+            staff_two_factor: StaffTwoFactor::Required,
         }
     }
 

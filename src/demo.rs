@@ -26,6 +26,11 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
         std::env::set_var("PLENUM_TOWN_NAME", "Ville de Démo");
     }
     std::env::set_var("PLENUM_BIND", bind);
+    // A newcomer signs in with the printed password alone; two-factor sign-in is there to try
+    // (the start message says where), and `PLENUM_STAFF_TWO_FACTOR=required` makes it mandatory.
+    if std::env::var("PLENUM_STAFF_TWO_FACTOR").is_err() {
+        std::env::set_var("PLENUM_STAFF_TWO_FACTOR", "optional");
+    }
     let config = Config::load(None)?;
     let state = AppState::new(config)?;
     let admin_password = sessions::new_secret()[..16].to_string();
@@ -46,6 +51,14 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
     println!("  Staff sign-in (one-time password, new at each start):");
     println!("    e-mail:   {ADMIN_EMAIL}");
     println!("    password: {admin_password}");
+    println!(
+        "  Two-factor sign-in for staff: {} here (PLENUM_STAFF_TWO_FACTOR); turn it on at {}account/two-factor",
+        match state.config.staff_two_factor {
+            crate::config::StaffTwoFactor::Required => "required",
+            crate::config::StaffTwoFactor::Optional => "optional",
+        },
+        state.config.public_url
+    );
     println!("  Database: {}", state.config.database_url);
     println!(
         "  News of every process (Atom feed): {}feed.atom",

@@ -1,6 +1,9 @@
 // Journeys through a running Plenum (PLENUM_URL) in headless Chromium, with axe-core on every
 // page. Run through run.sh, which starts the server. Last line: "N passed, M failed".
 
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
   Journey, assert, byName, checkPage, choose, clickAndLoad, fillDate, formWith, pageLang,
@@ -30,6 +33,10 @@ async function newPage(locale) {
 }
 
 const go = (page, path) => page.goto(path, { waitUntil: 'load' });
+const here = dirname(fileURLToPath(import.meta.url));
+/** The code an authenticator app shows for `secret`, `offset` seconds from now, by pyotp. */
+const pyotpCode = (secret, offset) => execFileSync(process.env.PLENUM_PYTHON || 'python3',
+  [join(here, 'totp_code.py'), secret, String(offset)], { encoding: 'utf8' }).trim();
 const shared = {};
 resetScreenshots();
 
@@ -46,6 +53,57 @@ try {
     await staff.getByLabel(t(lang, 'field-password'), { exact: true }).fill(staffPassword);
     await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'login-submit'), exact: true }));
     assert(!staff.url().includes('/login'), `still on ${staff.url()} after signing in (does create-admin exist?)`);
+    // Staff must use two-factor sign-in (the default): they are sent to turn it on.
+    assert(new URL(staff.url()).pathname === '/account/two-factor', `sent to ${staff.url()}, not to /account/two-factor`);
+    await checkPage(staff, 'two-factor-enrol');
+  });
+  await sj.step('turns on two-factor sign-in with a code computed by pyotp', async () => {
+    const lang = await pageLang(staff);
+    const secret = (await staff.locator('#two-factor-secret').textContent()).trim();
+    assert(/^[A-Z2-7 ]{32,}$/.test(secret), `the key reads "${secret}"`);
+    const qr = staff.locator('img[src^="data:image/svg+xml"]');
+    assert((await qr.getAttribute('alt')) === t(lang, 'two-factor-qr-alt'), 'the QR code has its text alternative');
+    await staff.getByLabel(t(lang, 'field-two-factor-app-code'), { exact: true }).fill(pyotpCode(secret, 0));
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'two-factor-confirm-submit'), exact: true }));
+    assert(staff.plenum.status === 200, `confirming answered ${staff.plenum.status}`);
+    const codes = await staff.locator('main li code').allTextContents();
+    assert(codes.length === 10, `expected 10 recovery codes, found ${codes.length}`);
+    shared.staffSecret = secret;
+    shared.recoveryCodes = codes;
+    await checkPage(staff, 'two-factor-codes');
+  });
+  await sj.step('signs in again: the password, then a pyotp code', async () => {
+    assert(shared.staffSecret, 'two-factor sign-in was not turned on');
+    await staff.context().clearCookies();
+    await go(staff, '/login');
+    const lang = await pageLang(staff);
+    await staff.getByLabel(t(lang, 'field-email'), { exact: true }).fill(staffEmail);
+    await staff.getByLabel(t(lang, 'field-password'), { exact: true }).fill(staffPassword);
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'login-submit'), exact: true }));
+    assert(new URL(staff.url()).pathname === '/login/code', `after the password: ${staff.url()}`);
+    await checkPage(staff, 'login-code');
+    // The step of the enrolment code is spent (each code works once): the next step's code,
+    // which the ±1 step window accepts, is what the app shows a few seconds later.
+    await staff.getByLabel(t(lang, 'field-two-factor-code'), { exact: true }).fill(pyotpCode(shared.staffSecret, 30));
+    await clickAndLoad(staff, staff.getByRole('button', { name: t(lang, 'two-factor-code-submit'), exact: true }));
+    assert(!staff.url().includes('/login'), `still on ${staff.url()} after the code`);
+  });
+  await sj.step('in French: signs in with a recovery code, sees two-factor sign-in on', async () => {
+    assert(shared.recoveryCodes, 'no recovery codes were shown');
+    const fr = await newPage('fr-FR');
+    await go(fr, '/login');
+    await fr.getByLabel(t('fr', 'field-email'), { exact: true }).fill(staffEmail);
+    await fr.getByLabel(t('fr', 'field-password'), { exact: true }).fill(staffPassword);
+    await clickAndLoad(fr, fr.getByRole('button', { name: t('fr', 'login-submit'), exact: true }));
+    assert(new URL(fr.url()).pathname === '/login/code', `after the password: ${fr.url()}`);
+    await checkPage(fr, 'login-code-fr');
+    await fr.getByLabel(t('fr', 'field-two-factor-code'), { exact: true }).fill(shared.recoveryCodes[0]);
+    await clickAndLoad(fr, fr.getByRole('button', { name: t('fr', 'two-factor-code-submit'), exact: true }));
+    assert(!fr.url().includes('/login'), `still on ${fr.url()} after the recovery code`);
+    await go(fr, '/account/two-factor');
+    assert((await fr.locator('main').textContent()).includes(t('fr', 'two-factor-is-on')), 'the page says it is on');
+    await checkPage(fr, 'two-factor-on-fr');
+    await fr.context().close();
   });
   await sj.step('opens /admin', async () => {
     await go(staff, '/admin');
@@ -133,6 +191,11 @@ try {
     await go(citizen, '/account');
     assert(citizen.plenum.status === 200, `/account answered ${citizen.plenum.status}`);
     await checkPage(citizen, 'account');
+  });
+  await cj.step('may turn on two-factor sign-in (the page, in French)', async () => {
+    await go(citizen, '/account/two-factor');
+    assert(citizen.plenum.status === 200, `/account/two-factor answered ${citizen.plenum.status}`);
+    await checkPage(citizen, 'two-factor-enrol-fr');
   });
   await cj.step('opens the process and follows the link to propose', async () => {
     assert(shared.published, 'the staff journey did not publish a process');

@@ -36,6 +36,14 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# pyotp (PyPI) computes the staff journey's sign-in codes: not our code checking itself.
+venv="$root/target/browser-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pyotp' 2>/dev/null; then
+  log "installing pyotp from PyPI into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$here/requirements.txt"
+fi
+
 work="$(mktemp -d /tmp/plenum-browser.XXXXXX)"
 server_pid=""
 pg_db=""
@@ -118,6 +126,7 @@ PLENUM_URL="http://127.0.0.1:$port" \
 PLENUM_STAFF_EMAIL="staff@example.org" \
 PLENUM_STAFF_PASSWORD="$PLENUM_ADMIN_PASSWORD" \
 PLENUM_PEER="localhost:$peer_port" \
+PLENUM_PYTHON="$venv/bin/python" \
   node journeys.mjs || status=$?
 
 if [ "$status" -ne 0 ] && [ -s "$work/server.log" ]; then

@@ -182,6 +182,9 @@ class Instance:
             "PLENUM_FEDERATION_ALLOW_PRIVATE": ",".join(self.allowed_hosts),
             "PLENUM_DELIVERY_RETRY_BASE_SECS": "1",
             "PLENUM_DEFAULT_LOCALE": "en",
+            # Staff sign in by API token with their password: two-factor sign-in is not the
+            # subject here (tests/http/two_factor.rs and the browser journey are).
+            "PLENUM_STAFF_TWO_FACTOR": "optional",
             "PLENUM_LOG": os.environ.get("PLENUM_TEST_LOG", "warn,plenum=info"),
         })
         if self.production:

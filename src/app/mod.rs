@@ -19,6 +19,7 @@ pub mod proposals;
 pub mod remote;
 pub mod sessions;
 pub mod state;
+pub mod two_factor;
 
 pub use state::{AppState, FedState, SignedIn, Site};
 

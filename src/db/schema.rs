@@ -556,3 +556,38 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     subscriptions,
 );
+
+// Account security (two-factor sign-in), kept in its own block so it merges apart from the rest.
+diesel::table! {
+    two_factor (user_id) {
+        user_id -> Text,
+        secret -> Text,
+        enabled_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pending_sign_ins (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        visitor_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(two_factor -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(pending_sign_ins -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(users, two_factor, recovery_codes, pending_sign_ins);

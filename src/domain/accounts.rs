@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::hashing::HashGate;
 use super::validate::{is_email, is_handle, Validator};
-use super::{new_id, now, password, throttle, Error, Msg, Result};
+use super::{new_id, now, password, throttle, two_factor, Error, Msg, Result};
 use crate::db::schema::{endorsements, processes, proposals, users};
 use crate::db::{AnyConnection, Db};
 
@@ -193,7 +193,8 @@ pub async fn sign_up(
 /// Checks an e-mail and password. Attempts are counted per account and per client address
 /// before the password is hashed, in the statement that checks the limit, so parallel guesses
 /// cannot all pass; past the limit even a right password waits, so guessing is slow. A success
-/// forgets the account's failures and gives the address its slot back. The hash runs outside
+/// forgets the account's failures and gives the address its slot back, unless the account signs
+/// in with a second factor: then that happens once the code is right ([`code_attempt`]). The hash runs outside
 /// any transaction (argon2 is slow on purpose) and under the server's hashing bound.
 pub async fn sign_in(
     db: &Db,
@@ -201,7 +202,7 @@ pub async fn sign_in(
     email: &str,
     password_text: &str,
     client: &str,
-) -> Result<User> {
+) -> Result<PasswordChecked> {
     let email = email.trim().to_lowercase();
     let account_bucket = format!("login:account:{email}");
     let ip_bucket = format!("login:ip:{client}");
@@ -241,15 +242,47 @@ pub async fn sign_in(
             if u.blocked {
                 return Err(Error::Forbidden(Msg::new("error-account-blocked")));
             }
-            db.write(move |conn| {
-                throttle::clear(conn, &account_bucket)?;
-                throttle::release(conn, &ip_bucket)
-            })
-            .await?;
-            Ok(u)
+            let user_id = u.id.clone();
+            let needs_code = db
+                .write(move |conn| {
+                    if two_factor::is_enabled(conn, &user_id)? {
+                        // The failures stay counted until the code is right too: were the
+                        // password alone to reset them, someone who knows it could guess
+                        // codes forever, ten at a time.
+                        return Ok(true);
+                    }
+                    throttle::clear(conn, &account_bucket)?;
+                    throttle::release(conn, &ip_bucket)?;
+                    Ok::<_, Error>(false)
+                })
+                .await?;
+            Ok(PasswordChecked { user: u, needs_code })
         }
         _ => Err(Error::Forbidden(Msg::new("error-login-failed"))),
     }
+}
+
+/// A right password, and whether a second-factor code must follow before the person is in.
+pub struct PasswordChecked {
+    pub user: User,
+    pub needs_code: bool,
+}
+
+/// Checks a second-factor code for `user`, counted in the same limits as passwords (per
+/// account and per client address), in the caller's transaction. A right code forgets the
+/// account's failures; a wrong one stays counted (the caller commits `Ok(false)`).
+pub fn code_attempt(conn: &mut AnyConnection, user: &User, code: &str, client: &str) -> Result<bool> {
+    let email = user.email.clone().unwrap_or_default().to_lowercase();
+    let account_bucket = format!("login:account:{email}");
+    let ip_bucket = format!("login:ip:{client}");
+    throttle::hit(conn, &ip_bucket, throttle::LOGIN_PER_IP)?;
+    throttle::hit(conn, &account_bucket, throttle::LOGIN_PER_ACCOUNT)?;
+    if !two_factor::accept_code(conn, &user.id, code)? {
+        return Ok(false);
+    }
+    throttle::clear(conn, &account_bucket)?;
+    throttle::release(conn, &ip_bucket)?;
+    Ok(true)
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> Result<User> {
@@ -321,6 +354,7 @@ fn erase_account(conn: &mut AnyConnection, user: &User) -> Result<()> {
     .set(crate::db::schema::comments::author_id.eq(None::<String>))
     .execute(conn)?;
     super::sessions::destroy_all(conn, &user.id)?;
+    two_factor::disable(conn, &user.id)?;
     // The row stays (with a scrubbed, unusable name) so that its id is never handed out again.
     diesel::update(users::table.filter(users::id.eq(&user.id)))
         .set((

@@ -30,6 +30,8 @@ pub mod signing_keys;
 pub mod stored;
 pub mod subscriptions;
 pub mod throttle;
+pub mod totp;
+pub mod two_factor;
 pub mod validate;
 
 use crate::db::DbError;

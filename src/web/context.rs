@@ -14,7 +14,7 @@ use sha2::Sha256;
 use super::error::{AppError, ErrorView};
 use crate::app::AppState;
 use crate::domain::accounts::User;
-use crate::domain::{notifications, sessions, Error, Msg};
+use crate::domain::{notifications, sessions, two_factor, Error, Msg};
 use crate::i18n::Tr;
 
 pub const SESSION_COOKIE: &str = "plenum_session";
@@ -22,6 +22,9 @@ pub const VISITOR_COOKIE: &str = "plenum_visitor";
 pub const LANG_COOKIE: &str = "plenum_lang";
 pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The message of a staff-only request by staff who must turn two-factor sign-in on first;
+/// its page is a redirect to the enrolment page.
+pub const ENROL_FIRST: &str = "two-factor-enrol-first";
 /// Largest form body we read to look for the CSRF field.
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
@@ -44,6 +47,9 @@ pub struct Ctx {
     pub client: String,
     /// Unread notifications of the signed-in person (pages only; 0 otherwise), for the header.
     pub unread: i64,
+    /// A staff member who must turn two-factor sign-in on first (`PLENUM_STAFF_TWO_FACTOR`):
+    /// `user` then holds them as a citizen, so no staff right reaches them by any path.
+    pub must_enrol: bool,
     pub state: Arc<AppState>,
 }
 
@@ -57,9 +63,13 @@ impl Ctx {
         self.user.as_ref().ok_or(AppError(Error::Unauthenticated))
     }
 
-    /// The signed-in staff member, or 403.
+    /// The signed-in staff member, or 403 (for staff still to turn two-factor sign-in on, a
+    /// 403 whose page sends them to do it).
     pub fn require_staff(&self) -> Result<&User, AppError> {
         let user = self.require_user()?;
+        if self.must_enrol {
+            return Err(AppError(Error::Forbidden(Msg::new(ENROL_FIRST))));
+        }
         if user.is_admin() {
             Ok(user)
         } else {
@@ -69,6 +79,7 @@ impl Ctx {
 
     /// The signed-in staff member as the application layer takes one, or 403.
     pub fn staff(&self) -> Result<crate::app::Staff, AppError> {
+        self.require_staff()?;
         Ok(crate::app::Staff::check(self.require_user()?)?)
     }
 
@@ -162,33 +173,45 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
 
     // Anonymous visitors (most requests) need no database round trip here.
     let lookup = if session.is_none() && token.is_none() {
-        Ok((None, 0))
+        Ok((None, 0, false))
     } else {
         let session = session.clone();
         let token = token.clone();
+        let via_token = token.is_some();
         state
             .db
-            .read(move |conn| -> Result<(Option<User>, i64), Error> {
-                if let Some(t) = token {
-                    return Ok((sessions::user_for_api_token(conn, &t)?, 0));
-                }
-                let user = match session {
-                    Some(s) => sessions::user_for_session(conn, &s)?,
-                    None => None,
+            .read(move |conn| -> Result<(Option<User>, i64, bool), Error> {
+                let user = match (token, session) {
+                    (Some(t), _) => sessions::user_for_api_token(conn, &t)?,
+                    (None, Some(s)) => sessions::user_for_session(conn, &s)?,
+                    (None, None) => None,
                 };
                 // The header's unread count: one indexed count in the same trip, for pages.
                 let unread = match &user {
-                    Some(u) if !is_api => notifications::unread_count(conn, &u.id)?,
+                    Some(u) if !is_api && !via_token => notifications::unread_count(conn, &u.id)?,
                     _ => 0,
                 };
-                Ok((user, unread))
+                // Staff only: whether they still have to turn two-factor sign-in on.
+                let enabled = match &user {
+                    Some(u) if u.is_admin() => two_factor::is_enabled(conn, &u.id)?,
+                    _ => false,
+                };
+                Ok((user, unread, enabled))
             })
             .await
     };
-    let (user, unread) = match lookup {
+    let (mut user, unread, enabled) = match lookup {
         Ok(found) => found,
         Err(e) => return AppError(e).into_response(),
     };
+    let must_enrol = user
+        .as_ref()
+        .is_some_and(|u| crate::app::two_factor::must_enrol(&state, u, enabled));
+    if must_enrol {
+        if let Some(u) = user.as_mut() {
+            u.role = crate::domain::accounts::Role::Citizen.as_str().to_string();
+        }
+    }
     if token.is_some() && user.is_none() {
         let tr = state.town_tr();
         return super::error::render_json(&tr, &ErrorView::of(&Error::Unauthenticated));
@@ -231,6 +254,7 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
             state.config.forwarded_header,
         ),
         unread,
+        must_enrol,
         state: state.clone(),
     };
 

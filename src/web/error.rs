@@ -137,6 +137,9 @@ struct ErrorPage<'a> {
 
 /// The HTML error page; a person who must sign in is sent to the sign-in page instead.
 pub fn render_page(ctx: &Ctx, view: &ErrorView) -> Response {
+    if view.status == StatusCode::FORBIDDEN && view.msg.key == super::context::ENROL_FIRST {
+        return Redirect::to("/account/two-factor").into_response();
+    }
     if view.status == StatusCode::UNAUTHORIZED {
         let next: String = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();

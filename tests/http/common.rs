@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use plenum::app::AppState;
-use plenum::config::Config;
+use plenum::config::{Config, StaffTwoFactor};
 use plenum::db::testing::TestDatabase;
 use plenum::domain::accounts::{self, NewAccount, Role, User};
 use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
@@ -60,6 +60,9 @@ impl TestApp {
     pub async fn with_config(change: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDatabase::fresh();
         let mut config = Config::for_local(&db.url, "127.0.0.1:8080".parse().expect("address"));
+        // Two-factor sign-in is the subject of `two_factor.rs`, which sets it back to required
+        // (the default); elsewhere staff fixtures sign in with their password alone.
+        config.staff_two_factor = StaffTwoFactor::Optional;
         change(&mut config);
         let state = tokio::task::spawn_blocking(move || AppState::new(config))
             .await

@@ -30,3 +30,4 @@ mod proxies;
 mod redirects;
 mod rules;
 mod throttle;
+mod two_factor;

@@ -40,25 +40,44 @@ pub struct TokenRequest {
     password: String,
     #[serde(default)]
     label: String,
+    /// The current two-factor code (or a recovery code), for an account that has it on.
+    #[serde(default)]
+    code: Option<String>,
 }
 
-/// Exchanges an e-mail and password for a token, with the same throttling as signing in.
+/// Exchanges an e-mail and password (and, for an account with two-factor sign-in, a `code`)
+/// for a token, with the same throttling as signing in.
 pub async fn create_token(ctx: Ctx, ApiJson(body): ApiJson<TokenRequest>) -> Result<Response, AppError> {
     let label = if body.label.trim().is_empty() {
         "API".to_string()
     } else {
         body.label.trim().chars().take(80).collect()
     };
-    let issued =
-        app::sessions::token_for_password(&ctx.state, body.email, body.password, ctx.client.clone(), label)
-            .await;
+    let issued = app::sessions::token_for_password(
+        &ctx.state,
+        body.email,
+        body.password,
+        body.code.map(|c| c.chars().take(64).collect()),
+        ctx.client.clone(),
+        label,
+    )
+    .await;
     let (user, token) = match issued {
         Ok(issued) => issued,
-        // A wrong e-mail or password is a 401 for API clients, with the same message.
-        Err(Error::Forbidden(msg)) if msg.key == "error-login-failed" => {
+        // A wrong e-mail, password or code is a 401 for API clients; a missing code says so.
+        Err(Error::Forbidden(msg))
+            if matches!(
+                msg.key,
+                "error-login-failed" | "two-factor-error-code" | "two-factor-code-needed"
+            ) =>
+        {
             let view = ErrorView {
                 status: StatusCode::UNAUTHORIZED,
-                code: "unauthenticated",
+                code: if msg.key == "two-factor-code-needed" {
+                    "two_factor_required"
+                } else {
+                    "unauthenticated"
+                },
                 msg,
                 fields: Vec::new(),
                 retry_after: None,

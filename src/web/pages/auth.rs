@@ -1,4 +1,4 @@
-//! Sign-up, sign-in, sign-out and the language switch.
+//! Sign-up, sign-in (its second step is in `two_factor`), sign-out and the language switch.
 
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::{render, safe_next, see_other, FormErrors};
+use crate::app::sessions::SignIn;
 use crate::app::{self, AppState};
 use crate::domain::accounts::NewAccount;
 use crate::domain::{password, sessions, Error};
@@ -39,7 +40,7 @@ struct SignupPage<'a> {
 
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
-    next: Option<String>,
+    pub(super) next: Option<String>,
 }
 
 async fn signup_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
@@ -82,7 +83,7 @@ async fn signup(ctx: Ctx, Form(form): Form<SignupForm>) -> Result<Response, AppE
     }
 }
 
-fn with_session(ctx: &Ctx, secret: &str, mut response: Response) -> Response {
+pub(super) fn with_session(ctx: &Ctx, secret: &str, mut response: Response) -> Response {
     let max_age = sessions::SESSION_LIFETIME.num_seconds();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -101,12 +102,7 @@ struct LoginPage<'a> {
 }
 
 async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
-    render(&LoginPage {
-        layout: Layout::new(&ctx, ctx.tr.t("login-title")),
-        email: String::new(),
-        error: None,
-        next: safe_next(q.next.as_deref()),
-    })
+    login_page(&ctx, String::new(), None, safe_next(q.next.as_deref()))
 }
 
 #[derive(Deserialize)]
@@ -124,22 +120,41 @@ async fn login(ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppErr
         form.password,
         ctx.client.clone(),
         ctx.session.clone(),
+        ctx.visitor.clone(),
     )
     .await;
     match signed_in {
-        Ok(session) => Ok(with_session(&ctx, &session.secret, see_other(&next, "signed-in"))),
+        Ok(SignIn::Done(session)) => {
+            // Staff who must turn two-factor sign-in on are sent to do it first.
+            let to = if app::two_factor::must_enrol(&ctx.state, &session.user, false) {
+                super::two_factor::ENROL_PATH.to_string()
+            } else {
+                next
+            };
+            Ok(with_session(&ctx, &session.secret, see_other(&to, "signed-in")))
+        }
+        Ok(SignIn::NeedsCode { pending }) => Ok(super::two_factor::ask_code(&ctx, &pending, &next)),
         Err(Error::Forbidden(msg)) => {
-            let mut response = render(&LoginPage {
-                layout: Layout::new(&ctx, ctx.tr.t("login-title")),
-                email: form.email,
-                error: Some(ctx.tr.msg(&msg)),
-                next,
-            });
-            *response.status_mut() = StatusCode::UNAUTHORIZED;
-            Ok(response)
+            let response = login_page(&ctx, form.email, Some(ctx.tr.msg(&msg)), next);
+            Ok(with_status(response, StatusCode::UNAUTHORIZED))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The sign-in form, with what the person typed and what went wrong.
+pub(super) fn login_page(ctx: &Ctx, email: String, error: Option<String>, next: String) -> Response {
+    render(&LoginPage {
+        layout: Layout::new(ctx, ctx.tr.t("login-title")),
+        email,
+        error,
+        next,
+    })
+}
+
+fn with_status(mut response: Response, status: StatusCode) -> Response {
+    *response.status_mut() = status;
+    response
 }
 
 async fn logout(ctx: Ctx) -> Result<Response, AppError> {

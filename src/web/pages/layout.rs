@@ -27,6 +27,8 @@ pub struct Layout<'a> {
 const NOTICES: &[&str] = &[
     "signed-up",
     "signed-in",
+    "two-factor-on",
+    "two-factor-off",
     "signed-out",
     "proposal-created",
     "proposal-updated",

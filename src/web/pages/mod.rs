@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
+pub mod two_factor;
 pub mod verify;
 
 use std::sync::Arc;
@@ -44,6 +45,7 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .merge(home::router())
         .merge(auth::router())
+        .merge(two_factor::router())
         .merge(account::router())
         .merge(processes::router())
         .merge(proposals::router())
