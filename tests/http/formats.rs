@@ -130,15 +130,17 @@ async fn the_running_total_is_an_amount_in_the_readers_language() {
     fr.post(ballot, &choices)
         .await
         .assert_status(200)
-        .assert_contains(&format!("Choisi : 51{NNBSP}234,50{NBSP}€"))
-        .assert_contains(&format!("reste : 78{NNBSP}765,50{NBSP}€"));
+        .assert_contains(&format!(
+            "51{NNBSP}234,50{NBSP}€ sur 130{NNBSP}000{NBSP}€ choisis"
+        ))
+        .assert_contains(&format!("reste 78{NNBSP}765,50{NBSP}€"));
 
     let (mut en, _) = app.citizen("sam").await;
     en.post(ballot, &choices)
         .await
         .assert_status(200)
-        .assert_contains("Chosen: €51,234.50")
-        .assert_contains("left: €78,765.50");
+        .assert_contains("€51,234.50 of €130,000 chosen")
+        .assert_contains("€78,765.50 left");
 }
 
 #[tokio::test]
