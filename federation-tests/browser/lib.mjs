@@ -13,7 +13,8 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-export const shotsDir = join(here, 'screenshots');
+// One folder per run.sh backend (PLENUM_SCREENSHOTS), kept after the run as CI artefacts.
+export const shotsDir = process.env.PLENUM_SCREENSHOTS || join(here, 'screenshots');
 
 // ---------- results ----------
 
