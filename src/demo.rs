@@ -16,6 +16,8 @@ use crate::domain::subscriptions::{self, Target};
 use crate::domain::{comments, endorsements, now, password, sessions, Error};
 
 const ADMIN_EMAIL: &str = "accueil@ville-demo.fr";
+/// The demo citizen one may sign in as, to see a citizen's pages ("Ma participation").
+const CITIZEN_EMAIL: &str = "camille@exemple.fr";
 
 /// Seeds the database (once) and serves it.
 pub fn run(bind: &str) -> anyhow::Result<()> {
@@ -35,6 +37,8 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
     let state = AppState::new(config)?;
     let admin_password = sessions::new_secret()[..16].to_string();
     let hash = password::hash(&admin_password);
+    let citizen_password = sessions::new_secret()[..16].to_string();
+    let citizen_hash = password::hash(&citizen_password);
     state
         .db
         .write_blocking(|c| {
@@ -43,7 +47,12 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
                 &state.config.secret_key,
                 &hash,
                 state.config.public_url.as_str(),
-            )
+            )?;
+            // The demo citizen's password is new at each start too.
+            diesel::update(users::table.filter(users::email.eq(CITIZEN_EMAIL)))
+                .set(users::password_hash.eq(&citizen_hash))
+                .execute(c)?;
+            Ok::<_, Error>(())
         })
         .map_err(|e| anyhow::anyhow!(crate::cli::describe(&state, &e)))?;
     println!();
@@ -59,6 +68,9 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
         },
         state.config.public_url
     );
+    println!("  Citizen sign-in (Camille, who has proposed, endorsed, commented and voted):");
+    println!("    e-mail:   {CITIZEN_EMAIL}");
+    println!("    password: {citizen_password}");
     println!("  Database: {}", state.config.database_url);
     println!(
         "  News of every process (Atom feed): {}feed.atom",
@@ -128,6 +140,15 @@ const BUDGET_PROPOSALS: &[(&str, &str, usize)] = &[
     ("Éclairage solaire du chemin de halage", "Le chemin de halage est très sombre l'hiver. Des bornes solaires à détection de présence le rendraient plus sûr sans gaspiller d'énergie.", 1),
     ("Un local pour les associations de jeunes", "Mettre à disposition un local de quartier, ouvert le soir et le week-end, géré par les associations de jeunes.", 4),
     ("Des toilettes publiques accessibles au centre-ville", "Il n'existe aucune toilette publique accessible aux personnes en fauteuil au centre-ville. Nous proposons d'en installer deux.", 4),
+];
+
+/// The school budget's projects: code, title, cost, description (Markdown) shown on the ballot.
+const SCHOOL_PROJECTS: &[(&str, &str, &str, &str)] = &[
+    ("1", "Arbres et ombre dans la cour Jean-Jaurès", "18000", "Planter **six tilleuls** et installer deux voiles d'ombrage dans la cour de l'école Jean-Jaurès, la plus exposée de la ville : en juin, le sol y dépasse 50 °C.\n\nLes élèves participeront à la plantation avec le service des espaces verts."),
+    ("2", "Fontaine à eau, école Pasteur", "6500", "Une fontaine d'eau potable à hauteur d'enfant, accessible en fauteuil, dans la cour de l'école Pasteur, qui n'en a aucune."),
+    ("3", "Préau végétalisé, école des Tilleuls", "32000", "Couvrir le préau de l'école des Tilleuls d'une toiture végétalisée : plus frais l'été, plus calme, et un abri pour les oiseaux.\n\n- surface : 120 m²\n- travaux pendant les vacances d'été"),
+    ("4", "Jeux peints au sol, trois écoles", "4800", "Marelles, labyrinthes et parcours peints au sol dans trois cours, dessinés avec les conseils d'enfants."),
+    ("5", "Potager pédagogique, école du Parc", "9700", "Des bacs de potager surélevés, un récupérateur d'eau de pluie et un composteur, pour cultiver et goûter en classe."),
 ];
 
 fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
@@ -237,13 +258,25 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
             parent_id: None,
         },
     )?;
+    // The demo citizen one may sign in as has a comment of her own to find on her page.
+    let c4 = comments::add(
+        conn,
+        &detail,
+        &created[1],
+        &citizens[0],
+        &comments::CommentForm {
+            body: "Une piste séparée rassurerait les parents : beaucoup d'élèves viendraient à vélo.".into(),
+            stance: "for".into(),
+            parent_id: None,
+        },
+    )?;
     proposals::answer(
         conn,
         &created[7].id,
         proposals::ProposalState::Evaluating.as_str(),
         "Les services techniques étudient les emplacements possibles avec l'association des paralysés de France.",
     )?;
-    seed_notifications(conn, &staff, &created, &[c1, c2, c3])?;
+    seed_notifications(conn, &staff, &created, &[c1, c2, c3, c4])?;
 
     let berges = processes::create(
         conn,
@@ -285,7 +318,7 @@ fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
         &phase("proposals", -60, -5, true, true, true),
     )?;
     processes::add_phase(conn, &berges.id, &phase("evaluation", -5, 30, false, false, true))?;
-    seed_budgets(conn, secret_key, base_url)?;
+    seed_budgets(conn, secret_key, base_url, &citizens[0])?;
     Ok(())
 }
 
@@ -308,7 +341,12 @@ fn seed_notifications(
     Ok(())
 }
 
-fn seed_budgets(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
+fn seed_budgets(
+    conn: &mut AnyConnection,
+    secret_key: &[u8],
+    base_url: &str,
+    voter: &User,
+) -> Result<(), Error> {
     use crate::domain::budget_results;
     use crate::domain::budgets::{self, BudgetForm, ProjectForm};
     const TOULOUSE: &str = include_str!(
@@ -368,23 +406,27 @@ fn seed_budgets(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> 
             ..BudgetForm::default()
         },
     )?;
-    for (code, title, cost) in [
-        ("1", "Arbres et ombre dans la cour Jean-Jaurès", "18000"),
-        ("2", "Fontaine à eau, école Pasteur", "6500"),
-        ("3", "Préau végétalisé, école des Tilleuls", "32000"),
-        ("4", "Jeux peints au sol, trois écoles", "4800"),
-        ("5", "Potager pédagogique, école du Parc", "9700"),
-    ] {
+    for (code, title, cost, description) in SCHOOL_PROJECTS {
         budgets::add_project(
             conn,
             &budget,
             &ProjectForm {
-                code: code.into(),
-                title: title.into(),
-                cost: cost.into(),
+                code: (*code).into(),
+                title: (*title).into(),
+                cost: (*cost).into(),
+                description: (*description).into(),
                 ..ProjectForm::default()
             },
         )?;
     }
+    // The demo citizen has voted (her page lists the vote; its receipt was shown once).
+    let detail = processes::detail_by_id(conn, &schools.id)?;
+    let projects = budgets::projects(conn, &budget.id)?;
+    let input = crate::domain::ballots::BallotInput {
+        choices: vec!["1".into(), "2".into(), "4".into()],
+        points: vec![1, 1, 1],
+        malformed: Vec::new(),
+    };
+    crate::domain::ballots::cast(conn, secret_key, &detail, &budget, &projects, voter, &input)?;
     Ok(())
 }

@@ -54,6 +54,22 @@ pub fn plain_text(html: &str) -> String {
         .to_string()
 }
 
+/// `text` cut to `max` characters at most, on a word boundary when there is one, with an
+/// ellipsis to show that it was cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let on_word = match cut.rfind(' ') {
+        // A word boundary too early would waste most of the room.
+        Some(space) if space > cut.len() / 2 => &cut[..space],
+        _ => &cut[..],
+    };
+    format!("{}…", on_word.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

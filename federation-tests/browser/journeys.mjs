@@ -26,10 +26,18 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
-async function newPage(locale) {
-  const context = await browser.newContext({ baseURL: base, viewport: PHONE, locale, reducedMotion: 'reduce' });
+async function newPage(locale, { javaScriptEnabled = true } = {}) {
+  const options = { baseURL: base, viewport: PHONE, locale, reducedMotion: 'reduce' };
+  const context = await browser.newContext({ ...options, javaScriptEnabled });
   context.setDefaultTimeout(10_000);
-  return watch(await context.newPage());
+  // Without JavaScript, axe checks a copy of each page in a page of its own that runs scripts.
+  let mirror = null;
+  if (!javaScriptEnabled) {
+    const other = await browser.newContext(options);
+    other.setDefaultTimeout(10_000);
+    mirror = await other.newPage();
+  }
+  return watch(await context.newPage(), { mirror });
 }
 
 const go = (page, path) => page.goto(path, { waitUntil: 'load' });
@@ -381,23 +389,107 @@ try {
     assert((await staff.locator('tbody tr').count()) === 3, 'the budget page does not list 3 projects');
     await checkPage(staff, 'admin-budget');
   });
-  await bj.step('the citizen checks the running total without JavaScript, then votes', async () => {
-    await go(citizen, `/processes/${pbSlug}/budgets/cours`);
-    await checkPage(citizen, 'budget-ballot');
+  // The text of the budget bar, spaces folded (French groups digits with a narrow no-break space).
+  const barText = async (page) => (await page.locator('.running-total').textContent()).replace(/\s+/g, ' ').trim();
+  await bj.step('"my participation" lists what the citizen did, before any vote (fr)', async () => {
+    await go(citizen, '/account/participation');
     const lang = await pageLang(citizen);
+    assert(citizen.plenum.status === 200, `/account/participation answered ${citizen.plenum.status}`);
+    assert((await citizen.getByRole('link', { name: t(lang, 'nav-participation'), exact: true }).count()) >= 1, 'the header does not link to the page');
+    const proposals = (await citizen.locator('#participation-proposals').textContent()).replace(/\s+/g, ' ');
+    assert((await citizen.locator('#participation-proposals li').count()) >= 1, `no proposal of hers: "${proposals}"`);
+    await checkPage(citizen, 'participation-before-vote-fr');
+  });
+  await bj.step('with JavaScript, the budget bar follows the choices and says when it is over (fr)', async () => {
+    await go(citizen, `/processes/${pbSlug}/budgets/cours`);
+    const lang = await pageLang(citizen);
+    // Each project is a card that links to its own page.
+    assert((await citizen.locator('li.project-card').count()) === 3, 'the ballot does not show 3 cards');
+    assert((await citizen.getByRole('link', { name: t(lang, 'project-more', { title: 'Fontaine à eau' }), exact: true }).count()) === 1, 'no link to a project page');
+    // The script hides the button that asks the server for the total.
+    assert(!(await citizen.getByRole('button', { name: t(lang, 'ballot-check'), exact: true }).isVisible()), 'the update button is still shown');
+    await checkPage(citizen, 'budget-ballot-js');
     for (const code of ['1', '2', '3']) await citizen.locator(`input[name="choice"][value="${code}"]`).check();
-    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-check'), exact: true }));
-    const total = (await citizen.locator('.running-total').textContent()).replace(/\s+/g, ' ');
-    assert(total.includes('110') && total.includes(t(lang, 'ballot-over')), `the total reads "${total}"`);
-    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-cast'), exact: true }));
-    assert(citizen.plenum.status === 422, `an over-budget ballot answered ${citizen.plenum.status}`);
+    let text = await barText(citizen);
+    assert(/110/.test(text), `the bar reads "${text}"`);
+    const over = (await citizen.locator('.bar-over').textContent()).trim();
+    assert(over === t(lang, 'ballot-bar-over') && (await citizen.locator('.bar-over').isVisible()), `the over-budget message is not shown: "${over}"`);
+    // In the live region, so that a screen reader hears it when it appears.
+    assert((await citizen.locator('#budget-total[role="status"] .bar-over').count()) === 1, 'the message is not in the status region');
+    assert((await citizen.locator('#budget-meter').evaluate((m) => m.value)) === 100, 'the meter is not full');
+    await checkPage(citizen, 'budget-ballot-js-over');
+    await citizen.locator('input[name="choice"][value="1"]').uncheck();
+    text = await barText(citizen);
+    assert(/50/.test(text) && !/110/.test(text) && !(await citizen.locator('.bar-over').isVisible()), `the bar reads "${text}"`);
+    // An over-budget choice sent to review comes back with the reason (the server checks it).
+    await citizen.locator('input[name="choice"][value="1"]').check();
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-review'), exact: true }));
+    assert(citizen.plenum.status === 422, `an over-budget review answered ${citizen.plenum.status}`);
     await checkPage(citizen, 'budget-ballot-error', { okStatus: [422] });
     await citizen.locator('input[name="choice"][value="1"]').uncheck();
+  });
+  await bj.step('the citizen reviews her choices, changes them, reviews again and votes (fr)', async () => {
+    const lang = await pageLang(citizen);
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-review'), exact: true }));
+    assert(citizen.plenum.status === 200, `the review answered ${citizen.plenum.status}`);
+    const list = (await citizen.locator('.review-list').textContent()).replace(/\s+/g, ' ');
+    assert(list.includes('Fontaine à eau') && list.includes('Jeux peints au sol') && !list.includes('Arbres'), `the review lists "${list}"`);
+    await checkPage(citizen, 'budget-review-fr');
+    // "Change my choices" keeps them.
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'review-change'), exact: true }));
+    assert(await citizen.locator('input[name="choice"][value="2"]').isChecked(), 'the choices were not kept');
+    assert(!(await citizen.locator('input[name="choice"][value="1"]').isChecked()), 'a choice was added');
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-review'), exact: true }));
     await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'ballot-cast'), exact: true }));
     const receipt = (await citizen.locator('#receipt').textContent()).trim();
     assert(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/.test(receipt), `the receipt reads "${receipt}"`);
     shared.receipt = receipt;
     await checkPage(citizen, 'budget-receipt');
+  });
+  await bj.step('a citizen without JavaScript updates the total with the button, reviews and votes (en)', async () => {
+    const plain = await newPage('en-GB', { javaScriptEnabled: false });
+    shared.plain = plain;
+    await go(plain, '/signup');
+    const lang = await pageLang(plain);
+    await plain.getByLabel(t(lang, 'field-email'), { exact: true }).fill(`sam-${run}@example.org`);
+    await plain.getByLabel(t(lang, 'field-username'), { exact: true }).fill(`sam-${run}`);
+    await plain.getByLabel(t(lang, 'field-display-name'), { exact: true }).fill('Sam Taylor');
+    await plain.getByLabel(t(lang, 'field-password'), { exact: true }).fill('a bicycle in the morning rain');
+    await clickAndLoad(plain, plain.getByRole('button', { name: t(lang, 'signup-submit'), exact: true }));
+    await go(plain, '/account/participation');
+    assert(await plain.locator('#participation-nothing').isVisible(), 'no "nothing yet" notice for a newcomer');
+    await checkPage(plain, 'participation-empty-en');
+    await go(plain, `/processes/${pbSlug}/budgets/cours`);
+    const update = plain.getByRole('button', { name: t(lang, 'ballot-check'), exact: true });
+    assert(await update.isVisible(), 'without scripts the update button is not shown');
+    await checkPage(plain, 'budget-ballot-nojs');
+    await plain.locator('input[name="choice"][value="2"]').check();
+    // Nothing runs in the page: the bar changes only when the server is asked.
+    assert((await barText(plain)).startsWith('€0 of €100'), `the bar changed without a script: "${await barText(plain)}"`);
+    await clickAndLoad(plain, update);
+    const text = await barText(plain);
+    assert(text.startsWith('€30 of €100 chosen') && text.includes('€70 left'), `the bar reads "${text}"`);
+    await checkPage(plain, 'budget-ballot-nojs-updated');
+    await clickAndLoad(plain, plain.getByRole('button', { name: t(lang, 'ballot-review'), exact: true }));
+    await checkPage(plain, 'budget-review-en');
+    await clickAndLoad(plain, plain.getByRole('button', { name: t(lang, 'ballot-cast'), exact: true }));
+    assert(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/.test((await plain.locator('#receipt').textContent()).trim()), 'no receipt');
+  });
+  await bj.step('a project has a page of its own', async () => {
+    await go(citizen, `/processes/${pbSlug}/budgets/cours`);
+    const lang = await pageLang(citizen);
+    await clickAndLoad(citizen, citizen.getByRole('link', { name: t(lang, 'project-more', { title: 'Fontaine à eau' }), exact: true }));
+    assert(citizen.plenum.status === 200 && (await citizen.locator('h1').textContent()).trim() === 'Fontaine à eau', 'not the project page');
+    await checkPage(citizen, 'budget-project');
+  });
+  await bj.step('"my participation" lists the vote, in French and in English', async () => {
+    for (const [page, label] of [[citizen, 'participation-fr'], [shared.plain, 'participation-en']]) {
+      await go(page, '/account/participation');
+      const votes = (await page.locator('#participation-ballots').textContent()).replace(/\s+/g, ' ');
+      assert(votes.includes("Cours d'école"), `the votes section reads "${votes}"`);
+      assert(!(await page.locator('#participation-nothing').count()), 'still "nothing yet"');
+      await checkPage(page, label);
+    }
   });
   await bj.step('staff close the vote, compare the rules and publish', async () => {
     await go(staff, shared.pbAdminUrl);

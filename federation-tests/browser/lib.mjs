@@ -13,7 +13,8 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-export const shotsDir = join(here, 'screenshots');
+// One folder per run.sh backend (PLENUM_SCREENSHOTS), kept after the run as CI artefacts.
+export const shotsDir = process.env.PLENUM_SCREENSHOTS || join(here, 'screenshots');
 
 // ---------- results ----------
 
@@ -114,9 +115,13 @@ export function resetScreenshots() {
   mkdirSync(shotsDir, { recursive: true });
 }
 
-/** Remembers the main document's status and any CSP report, for `checkPage`. */
-export function watch(page) {
-  page.plenum = { status: 0, csp: [] };
+/**
+ * Remembers the main document's status and any CSP report, for `checkPage`. A page whose
+ * context runs no JavaScript gives a `mirror`: a page that does, where axe checks a copy of
+ * its document (axe is a script, and evaluating one in a page without scripts never returns).
+ */
+export function watch(page, { mirror = null } = {}) {
+  page.plenum = { status: 0, csp: [], mirror };
   page.on('response', (r) => {
     if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) page.plenum.status = r.status();
   });
@@ -124,6 +129,18 @@ export function watch(page) {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.plenum.csp.push(m.text());
   });
   return page;
+}
+
+/** The page axe is to check: the page itself, or its mirror holding a copy of its document. */
+async function axeTarget(page) {
+  const mirror = page.plenum?.mirror;
+  if (!mirror) return page;
+  // The copy without its scripts, so it stays as the page without JavaScript shows it; loaded
+  // on the server's origin so that the stylesheet and relative links resolve as they did.
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  await mirror.goto(new URL('/health', page.url()).href);
+  await mirror.setContent(html, { waitUntil: 'load' });
+  return mirror;
 }
 
 async function runAxe(page) {
@@ -154,9 +171,11 @@ export async function checkPage(page, label, { okStatus = [200] } = {}) {
   const where = new URL(page.url()).pathname;
   if (page.plenum && !okStatus.includes(page.plenum.status)) problems.push(`HTTP status ${page.plenum.status}`);
   const before = page.viewportSize();
+  const target = await axeTarget(page);
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     await page.setViewportSize(viewport);
-    const { violations } = await runAxe(page);
+    if (target !== page) await target.setViewportSize(viewport);
+    const { violations } = await runAxe(target);
     if (violations.length) problems.push(`[${size}] ${describeViolations(violations)}`);
     await page.screenshot({ path: join(shotsDir, `${n}-${label}-${size}.png`), fullPage: true });
   }

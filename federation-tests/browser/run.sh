@@ -5,6 +5,9 @@
 #   PLENUM_TEST_DB  sqlite (default: a temporary file) or postgres (a fresh database, dropped after)
 #   PLENUM_PG_HOST / PLENUM_PG_USER  where to create it (default 127.0.0.1 / postgres)
 #
+# Screenshots of each page state checked (phone and desktop width) are written to
+# federation-tests/browser/screenshots/<backend>/ and kept; the run prints where.
+#
 # Exits with the journeys' status; the last line of their output is "N passed, M failed".
 set -euo pipefail
 
@@ -120,7 +123,11 @@ curl -fsS -o /dev/null "http://127.0.0.1:$port/health" || { log "no answer from 
 
 # Playwright puts the fresh --user-data-dir of each launch under TMPDIR: keep it in $work.
 mkdir -p "$work/tmp"
+# Screenshots of every page state the journeys check (phone and desktop), one folder per
+# backend, kept after the run: CI keeps them as artefacts for reviewers.
+shots="$here/screenshots/$backend"
 status=0
+PLENUM_SCREENSHOTS="$shots" \
 TMPDIR="$work/tmp" \
 PLENUM_URL="http://127.0.0.1:$port" \
 PLENUM_STAFF_EMAIL="staff@example.org" \
@@ -129,6 +136,7 @@ PLENUM_PEER="localhost:$peer_port" \
 PLENUM_PYTHON="$venv/bin/python" \
   node journeys.mjs || status=$?
 
+log "screenshots ($(find "$shots" -name '*.png' 2>/dev/null | wc -l) PNG files): $shots"
 if [ "$status" -ne 0 ] && [ -s "$work/server.log" ]; then
   log "server log (last 40 lines):"
   tail -n 40 "$work/server.log" >&2

@@ -496,6 +496,7 @@ diesel::joinable!(budgets -> processes (process_id));
 diesel::joinable!(budget_projects -> budgets (budget_id));
 diesel::joinable!(ballots -> budgets (budget_id));
 diesel::joinable!(sealed_ballots -> budgets (budget_id));
+diesel::joinable!(ballot_casts -> budgets (budget_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(categories -> processes (process_id));
 diesel::joinable!(phases -> processes (process_id));

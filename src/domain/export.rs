@@ -9,7 +9,8 @@ use super::moderation::Report;
 use super::proposals::{Proposal, Version};
 use super::Result;
 use crate::db::schema::{
-    api_tokens, comments, endorsements, proposal_versions, proposals, reports, sessions, subscriptions,
+    api_tokens, ballot_casts, comments, endorsements, proposal_versions, proposals, reports, sessions,
+    subscriptions, verifications,
 };
 use crate::db::AnyConnection;
 
@@ -51,6 +52,17 @@ pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {
             subscriptions::created_at,
         ))
         .load(conn)?;
+    // Where the person voted and on which day; what they chose is sealed and not theirs to
+    // take away from the ballot box (voting.md).
+    let voted: Vec<(String, chrono::NaiveDateTime)> = ballot_casts::table
+        .filter(ballot_casts::user_id.eq(&user.id))
+        .select((ballot_casts::budget_id, ballot_casts::first_cast_at))
+        .load(conn)?;
+    let verification: Option<(String, chrono::NaiveDateTime)> = verifications::table
+        .filter(verifications::user_id.eq(&user.id))
+        .select((verifications::method, verifications::created_at))
+        .first(conn)
+        .optional()?;
     Ok(json!({
         "format": "plenum-personal-data/1",
         "exported_at": super::now(),
@@ -63,6 +75,8 @@ pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {
         "sessions": session_times.into_iter().map(|(c, e)| json!({"created_at": c, "expires_at": e})).collect::<Vec<_>>(),
         "notifications": own_notifications,
         "following": followed.into_iter().map(|(k, id, at)| json!({"kind": k, "id": id, "created_at": at})).collect::<Vec<_>>(),
+        "ballots_cast": voted.into_iter().map(|(b, at)| json!({"budget_id": b, "first_cast_at": at})).collect::<Vec<_>>(),
+        "verification": verification.map(|(method, at)| json!({"method": method, "verified_at": at})),
         "api_tokens": tokens.into_iter().map(|(l, c)| json!({"label": l, "created_at": c})).collect::<Vec<_>>(),
     }))
 }

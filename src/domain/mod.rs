@@ -19,6 +19,7 @@ pub mod hashing;
 pub mod implementation;
 pub mod moderation;
 pub mod notifications;
+pub mod participation;
 pub mod password;
 pub mod phases;
 pub mod processes;

@@ -32,6 +32,7 @@ macro_rules! areas {
             include_str!(concat!("../../locales/", $lang, "/news.ftl")),
             include_str!(concat!("../../locales/", $lang, "/notifications.ftl")),
             include_str!(concat!("../../locales/", $lang, "/security.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/participation.ftl")),
         ]
     };
 }
@@ -192,10 +193,30 @@ impl Tr {
             if let Some(text) = cache.get(self.lang, id, count) {
                 return text.clone();
             }
-            let text = self.t_with(id, &[("count", count.to_string())]);
+            let text = self.plural(id, "count", count, &[]);
             cache.keep(self.lang, id, count, text.clone());
             text
         })
+    }
+
+    /// The message `id` whose variant is chosen by the number `n` (argument `name`), written as
+    /// the reader groups digits (`1 234`, `1,234`), with other arguments `args` as texts.
+    ///
+    /// Fluent writes a number argument without grouping, so from 1,000 on the number goes in as
+    /// its written text: a text matches no plural key and selects the default variant, which is
+    /// `other` for every count of 1,000 and more in French and English (a test holds every
+    /// plural message to it).
+    pub fn plural(&self, id: &str, name: &str, n: i64, args: &[(&str, String)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        if n.unsigned_abs() >= 1000 {
+            fluent_args.set(name.to_string(), FluentValue::from(self.integer(n)));
+        } else {
+            fluent_args.set(name.to_string(), FluentValue::from(n));
+        }
+        for (arg, value) in args {
+            fluent_args.set(*arg, FluentValue::from(value.clone()));
+        }
+        self.i18n.format(self.lang, id, Some(&fluent_args))
     }
 
     /// Translates a domain message.
@@ -367,7 +388,7 @@ mod tests {
             let tr = i18n.tr(lang);
             for round in 0..2 {
                 for n in [0i64, 1, 2, 5, 21, 1000] {
-                    let fresh = tr.t_with("endorsements-count", &[("count", n.to_string())]);
+                    let fresh = tr.plural("endorsements-count", "count", n, &[]);
                     assert_eq!(
                         tr.count("endorsements-count", n),
                         fresh,
@@ -383,6 +404,56 @@ mod tests {
             en.count("endorsements-count", 2)
         );
         assert_ne!(en.count("endorsements-count", 2), en.count("comments-count", 2));
+    }
+
+    #[test]
+    fn plural_counts_from_a_thousand_are_grouped_and_keep_their_variant() {
+        let i18n = I18n::load();
+        for lang in SUPPORTED {
+            let tr = i18n.tr(lang);
+            let group = tr.t("number-group");
+            let plurals: Vec<(String, String)> = SOURCES
+                .iter()
+                .find(|(l, _)| l == lang)
+                .map(|(_, s)| *s)
+                .unwrap_or(&[])
+                .iter()
+                .flat_map(|s| s.lines())
+                .filter_map(|line| {
+                    let (id, rest) = line.split_once(" = ")?;
+                    let (var, _) = rest.trim().strip_prefix("{ $")?.split_once(" ->")?;
+                    Some((id.trim().to_string(), var.to_string()))
+                })
+                .collect();
+            assert!(plurals.len() > 10, "{lang}: {plurals:?}");
+            for (id, var) in &plurals {
+                for n in [1000i64, 1234, 20_000, 1_000_000, 2_500_000] {
+                    // Fluent's own choice, with the number as a number; only the digits differ.
+                    let mut args = FluentArgs::new();
+                    args.set(var.clone(), FluentValue::from(n));
+                    let (raw, _) = i18n.format_pattern(lang, id, Some(&args)).expect("a message");
+                    let grouped = tr.integer(n);
+                    assert!(grouped.contains(group.as_str()), "{lang} {n}: {grouped}");
+                    assert_eq!(
+                        tr.plural(id, var, n, &[]),
+                        raw.replace(&n.to_string(), &grouped),
+                        "{lang} {id} with {n}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            I18n::load().tr("fr").count("endorsements-count", 1234),
+            "1\u{202F}234 soutiens"
+        );
+        assert_eq!(
+            I18n::load().tr("en").count("endorsements-count", 1234),
+            "1,234 endorsements"
+        );
+        assert_eq!(
+            I18n::load().tr("en").count("endorsements-count", 1),
+            "1 endorsement"
+        );
     }
 
     #[test]

@@ -53,6 +53,7 @@ async fn every_writing_route_refuses_a_missing_or_foreign_csrf_token() {
         format!("{proposal}/comments"),
         format!("/report/proposal/{id}"),
         "/processes/budget-2026/budgets/b/ballot".into(),
+        "/processes/budget-2026/budgets/b/ballot/review".into(),
         "/processes/budget-2026/follow".into(),
         "/account/locale".into(),
         "/account/tokens".into(),

@@ -136,8 +136,8 @@ async fn a_citizen_votes_replaces_the_ballot_and_finds_the_receipt_in_the_publis
         .post(BALLOT, &[("choice", "a"), ("choice", "c"), ("action", "check")])
         .await;
     page.assert_status(200)
-        .assert_contains("Chosen: €90")
-        .assert_contains("left: €10");
+        .assert_contains("€90 of €100 chosen")
+        .assert_contains("€10 left");
     assert!(ballots_stored(&app, &budget.id).await.is_empty());
 
     // Over the budget: a clear message, nothing stored.
@@ -798,7 +798,11 @@ pub(crate) async fn move_vote(app: &TestApp, detail: &ProcessDetail, starts: Dur
 
 /// A cumulative budget `slug` (10 points, live tallies) with projects A and B in the open
 /// vote of `budget_process`.
-async fn ten_points_budget(app: &TestApp, detail: &ProcessDetail, slug: &'static str) -> budgets::Budget {
+pub(crate) async fn ten_points_budget(
+    app: &TestApp,
+    detail: &ProcessDetail,
+    slug: &'static str,
+) -> budgets::Budget {
     let pid = detail.process.id.clone();
     app.state
         .db

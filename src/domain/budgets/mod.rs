@@ -19,6 +19,7 @@ use crate::budgeting::Rule;
 use crate::db::schema::{ballots, budget_projects, budgets, sealed_ballots};
 use crate::db::AnyConnection;
 
+pub mod cards;
 mod exchange;
 
 pub use exchange::{ballot_log, election, import, log_text, stored_ballot};

@@ -152,9 +152,11 @@ fn write_entry(w: &mut AtomWriter, tr: &Tr, base: &str, entry: &Entry) {
             } else {
                 funded.join(", ")
             };
-            let summary = tr.t_with(
+            let summary = tr.plural(
                 "feed-results-summary",
-                &[("ballots", ballots.to_string()), ("projects", projects)],
+                "ballots",
+                *ballots,
+                &[("projects", projects)],
             );
             w.text("summary", &[], &summary);
         }

@@ -10,6 +10,7 @@ pub mod home;
 pub mod layout;
 mod next;
 pub mod notifications;
+pub mod participation;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
@@ -35,6 +36,7 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/static/style.css", get(stylesheet))
         .route("/static/copy.js", get(copy_script))
+        .route("/static/ballot.js", get(ballot_script))
         .route(
             "/static/avatar.png",
             get(|| png(include_bytes!("../../../static/avatar.png"))),
@@ -55,6 +57,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(feeds::router())
         .merge(follow::router())
         .merge(notifications::router())
+        .merge(participation::router())
         .merge(admin::router())
 }
 
@@ -132,16 +135,26 @@ async fn png(bytes: &'static [u8]) -> Response {
         .into_response()
 }
 
-/// The only script: the copy button of a process's fediverse handle (progressive enhancement).
-async fn copy_script() -> Response {
+/// A script served as a file (the CSP allows no inline script).
+fn script(source: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../../static/copy.js"),
+        source,
     )
         .into_response()
+}
+
+/// The copy button of a process's fediverse handle (progressive enhancement).
+async fn copy_script() -> Response {
+    script(include_str!("../../../static/copy.js"))
+}
+
+/// The ballot's budget bar, kept up to date as the person chooses (progressive enhancement).
+async fn ballot_script() -> Response {
+    script(include_str!("../../../static/ballot.js"))
 }
 
 async fn stylesheet(axum::extract::State(state): axum::extract::State<Arc<AppState>>) -> Response {

@@ -1,10 +1,12 @@
-//! A budget's public pages: the ballot (with running total, no JavaScript needed), the
-//! receipt, the results with their chart and downloads, and the receipt check.
+//! A budget's public pages: the ballot (projects as cards, a budget bar that a script keeps up
+//! to date and a button that does without it), the review before casting and the receipt
+//! (`cast`), each project's page (`project`), the results with their chart and downloads, and
+//! the receipt check (`results`).
 
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, RawForm};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -12,8 +14,7 @@ use axum::Router;
 
 use super::layout::Layout;
 use super::render;
-use crate::app::{self, AppState};
-use crate::budgeting::amount::Decimal;
+use crate::app::AppState;
 use crate::domain::ballots::{self, CheckedBallot};
 use crate::domain::budget_results::{self, Tally};
 use crate::domain::budgets::{self, BallotType, Budget, BudgetProject};
@@ -22,14 +23,26 @@ use crate::domain::{now, Error};
 use crate::web::context::Ctx;
 use crate::web::error::AppError;
 
+mod bar;
+mod cast;
+mod project;
 mod results;
 
+use bar::BudgetBar;
 use results::{ballot_log, results, results_csv, results_json};
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/processes/{slug}/budgets/{budget}", get(show))
-        .route("/processes/{slug}/budgets/{budget}/ballot", post(ballot))
+        .route("/processes/{slug}/budgets/{budget}/ballot", post(cast::ballot))
+        .route(
+            "/processes/{slug}/budgets/{budget}/ballot/review",
+            post(cast::review),
+        )
+        .route(
+            "/processes/{slug}/budgets/{budget}/projects/{project}",
+            get(project::show),
+        )
         .route("/processes/{slug}/budgets/{budget}/results", get(results))
         .route(
             "/processes/{slug}/budgets/{budget}/results.json",
@@ -57,11 +70,24 @@ async fn load(
         .await?)
 }
 
-/// One line of the ballot form.
-struct Choice {
-    project: BudgetProject,
-    checked: bool,
-    points: u64,
+/// A project's image on its card (the attachments of a project fill it; none has one yet).
+pub struct ProjectImage {
+    pub src: String,
+    pub alt: String,
+}
+
+/// One project of the ballot, as a card: what it is, what it costs, and the choice control.
+pub struct Card {
+    pub project: BudgetProject,
+    pub checked: bool,
+    pub points: u64,
+    /// The start of its description, as plain text.
+    pub excerpt: String,
+    /// The category of the proposal it came from.
+    pub category: Option<String>,
+    pub image: Option<ProjectImage>,
+    /// Its cost in the budget bar's unit, for the script.
+    pub scaled_cost: String,
 }
 
 #[derive(Template)]
@@ -70,14 +96,11 @@ struct BudgetPage<'a> {
     layout: Layout<'a>,
     detail: ProcessDetail,
     budget: Budget,
-    choices: Vec<Choice>,
+    cards: Vec<Card>,
     /// Why the signed-in person cannot vote now (translated), if they cannot.
     vote_denial: Option<String>,
     has_voted: bool,
-    /// Running total of the chosen projects and what is left.
-    total: Decimal,
-    remaining: Option<Decimal>,
-    over_budget: bool,
+    bar: BudgetBar,
     error: Option<String>,
     tallies: Option<Vec<Tally>>,
     published: bool,
@@ -91,24 +114,81 @@ impl BudgetPage<'_> {
     }
 
     fn ballot_hint(&self) -> String {
-        let tr = self.layout.tr;
-        match self.budget.ballot_type() {
-            BallotType::Approval if self.budget.max_choices > 0 => tr.t_with(
-                "ballot-hint-approval-max",
-                &[
-                    ("min", self.budget.min_choices.max(1).to_string()),
-                    ("max", self.budget.max_choices.to_string()),
-                ],
-            ),
-            BallotType::Approval => tr.t("ballot-hint-approval"),
-            BallotType::Knapsack => tr.t("ballot-hint-knapsack"),
-            BallotType::Cumulative => tr.t_with(
-                "ballot-hint-cumulative",
-                &[("points", self.budget.points.to_string())],
-            ),
-            BallotType::Choose1 => tr.t("ballot-hint-choose-1"),
-        }
+        ballot_hint(self.layout.tr, &self.budget)
     }
+
+    /// The budget's address, which the ballot's forms post under.
+    fn base(&self) -> String {
+        format!(
+            "/processes/{}/budgets/{}",
+            self.detail.process.slug, self.budget.slug
+        )
+    }
+
+    fn project_path(&self, project: &BudgetProject) -> String {
+        project_path(&self.detail, &self.budget, project)
+    }
+}
+
+/// Where a project's own page is.
+pub fn project_path(detail: &ProcessDetail, budget: &Budget, project: &BudgetProject) -> String {
+    format!(
+        "/processes/{}/budgets/{}/projects/{}",
+        detail.process.slug, budget.slug, project.id
+    )
+}
+
+/// What the ballot asks for, in a sentence.
+fn ballot_hint(tr: &crate::i18n::Tr, budget: &Budget) -> String {
+    match budget.ballot_type() {
+        BallotType::Approval if budget.max_choices > 0 => tr.t_with(
+            "ballot-hint-approval-max",
+            &[
+                ("min", budget.min_choices.max(1).to_string()),
+                ("max", budget.max_choices.to_string()),
+            ],
+        ),
+        BallotType::Approval => tr.t("ballot-hint-approval"),
+        BallotType::Knapsack => tr.t("ballot-hint-knapsack"),
+        BallotType::Cumulative => {
+            tr.t_with("ballot-hint-cumulative", &[("points", tr.integer(budget.points))])
+        }
+        BallotType::Choose1 => tr.t("ballot-hint-choose-1"),
+    }
+}
+
+/// The ballot's cards, with the person's current choices and each project's category (one
+/// query for all of them).
+async fn cards(
+    ctx: &Ctx,
+    budget: &Budget,
+    projects: Vec<BudgetProject>,
+    selection: &CheckedBallot,
+) -> Result<Vec<Card>, AppError> {
+    let places = bar::places(budget, &projects);
+    let (projects, categories) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let categories = budgets::cards::categories_of(conn, &projects)?;
+            Ok::<_, Error>((projects, categories))
+        })
+        .await?;
+    Ok(projects
+        .into_iter()
+        .map(|p| {
+            let at = selection.choices.iter().position(|c| *c == p.code);
+            Card {
+                checked: at.is_some(),
+                points: at.and_then(|i| selection.points.get(i).copied()).unwrap_or(0),
+                excerpt: budgets::cards::excerpt(&p.description, budgets::cards::EXCERPT_CHARS),
+                category: categories.get(&p.id).cloned(),
+                image: None,
+                scaled_cost: bar::scaled_cost(&p, places),
+                project: p,
+            }
+        })
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -152,37 +232,23 @@ async fn page(
         choices: Vec::new(),
         points: Vec::new(),
     });
-    let total = ballots::chosen_cost(&projects, &selection.choices);
-    let remaining = total.and_then(|t| budget.amount().checked_sub(&t));
-    let total = total.unwrap_or(Decimal::from_units(0));
+    let bar = BudgetBar::new(&ctx.tr, &budget, &projects, &selection);
     let input_type = match budget.ballot_type() {
         BallotType::Choose1 => "radio",
         BallotType::Cumulative => "number",
         _ => "checkbox",
     };
-    let choices = projects
-        .into_iter()
-        .map(|p| {
-            let at = selection.choices.iter().position(|c| *c == p.code);
-            Choice {
-                checked: at.is_some(),
-                points: at.and_then(|i| selection.points.get(i).copied()).unwrap_or(0),
-                project: p,
-            }
-        })
-        .collect();
+    let cards = cards(ctx, &budget, projects, &selection).await?;
     let published = budget.published_outcome.is_some();
     let title = budget.title.clone();
     let mut response = render(&BudgetPage {
         layout: Layout::new(ctx, title),
         detail,
         budget,
-        choices,
+        cards,
         vote_denial,
         has_voted,
-        total,
-        over_budget: remaining.is_none(),
-        remaining,
+        bar,
         error,
         tallies,
         published,
@@ -196,55 +262,4 @@ async fn page(
 async fn show(ctx: Ctx, Path((slug, budget)): Path<(String, String)>) -> Result<Response, AppError> {
     let (detail, budget, projects) = load(&ctx, slug, budget).await?;
     page(&ctx, detail, budget, projects, None, None, StatusCode::OK).await
-}
-
-#[derive(Template)]
-#[template(path = "receipt.html")]
-struct ReceiptPage<'a> {
-    layout: Layout<'a>,
-    detail: ProcessDetail,
-    budget: Budget,
-    receipt: String,
-}
-
-async fn ballot(
-    ctx: Ctx,
-    Path((slug, budget)): Path<(String, String)>,
-    RawForm(bytes): RawForm,
-) -> Result<Response, AppError> {
-    let user = ctx.require_user()?.clone();
-    let (detail, budget, projects) = load(&ctx, slug, budget).await?;
-    let (input, cast) = ballots::parse_form(&bytes);
-    let checked = ballots::check(&budget, &projects, &input);
-    if !cast || checked.is_err() {
-        // "Check my choices", or a ballot that cannot be cast: show the form again with the
-        // running total and what is wrong; nothing is stored.
-        let selection = CheckedBallot {
-            choices: input.choices.clone(),
-            points: input.points.clone(),
-        };
-        let (error, status) = match checked {
-            Err(Error::Invalid(errors)) if cast => (
-                Some(
-                    errors
-                        .iter()
-                        .map(|e| ctx.tr.msg(&e.msg))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            _ => (None, StatusCode::OK),
-        };
-        return page(&ctx, detail, budget, projects, Some(selection), error, status).await;
-    }
-    let receipt =
-        app::ballots::cast(&ctx.state, user, detail.clone(), budget.clone(), projects, input).await?;
-    let title = ctx.tr.t("receipt-title");
-    Ok(render(&ReceiptPage {
-        layout: Layout::new(&ctx, title),
-        detail,
-        budget,
-        receipt,
-    }))
 }

@@ -39,20 +39,9 @@ const BAR_LABEL_CHARS: usize = 30;
 /// Widest bar, in the chart's units: leaves room for the label column and the votes after it.
 const BAR_MAX_WIDTH: u64 = 330;
 
-/// `title` cut to `max` characters at most, on a word boundary when there is one, with an
-/// ellipsis to show that it was cut.
+/// `title` cut to `max` characters (see [`crate::markdown::shorten`]).
 fn shortened(title: &str, max: usize) -> String {
-    let title = title.trim();
-    if title.chars().count() <= max {
-        return title.to_string();
-    }
-    let cut: String = title.chars().take(max.saturating_sub(1)).collect();
-    let on_word = match cut.rfind(' ') {
-        // A word boundary too early would waste most of the room.
-        Some(space) if space > cut.len() / 2 => &cut[..space],
-        _ => &cut[..],
-    };
-    format!("{}…", on_word.trim_end())
+    crate::markdown::shorten(title, max)
 }
 
 /// One project's line in the results table.
