@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
+pub mod unsubscribe;
 pub mod verify;
 
 use std::sync::Arc;
@@ -53,6 +54,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(feeds::router())
         .merge(follow::router())
         .merge(notifications::router())
+        .merge(unsubscribe::router())
         .merge(admin::router())
 }
 
