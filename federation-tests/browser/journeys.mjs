@@ -1,6 +1,8 @@
 // Journeys through a running Plenum (PLENUM_URL) in headless Chromium, with axe-core on every
 // page. Run through run.sh, which starts the server. Last line: "N passed, M failed".
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   Journey, assert, byName, checkPage, choose, clickAndLoad, fillDate, formWith, pageLang,
@@ -134,6 +136,13 @@ try {
     assert(citizen.plenum.status === 200, `/account answered ${citizen.plenum.status}`);
     await checkPage(citizen, 'account');
   });
+  await cj.step('asks for e-mail at once for each notification (/account)', async () => {
+    const form = formWith(citizen, 'email_frequency');
+    await choose(form, 'email_frequency', 'immediate');
+    await clickAndLoad(citizen, await submitButton(form));
+    assert(citizen.plenum.status === 200, `saving the frequency answered ${citizen.plenum.status}`);
+    assert(await citizen.locator('#email-frequency-immediate').isChecked(), 'the choice was not kept');
+  });
   await cj.step('opens the process and follows the link to propose', async () => {
     assert(shared.published, 'the staff journey did not publish a process');
     await go(citizen, `/processes/${slug}`);
@@ -260,6 +269,48 @@ try {
     assert(citizen.plenum.status === 200, `marking all read answered ${citizen.plenum.status}`);
     assert((await citizen.locator('main .unread').count()) === 0, 'an item is still unread');
     await checkPage(citizen, 'notifications-read');
+  });
+  await aj.step('the answer arrives by mail; its unsubscribe link asks, then stops the mail (fr, en)', async () => {
+    const mailDir = process.env.PLENUM_MAIL_DIR;
+    assert(mailDir, 'PLENUM_MAIL_DIR is not set');
+    let mail = '';
+    for (let i = 0; i < 50 && !mail; i++) {
+      for (const name of readdirSync(mailDir).filter((n) => n.endsWith('.eml'))) {
+        const text = readFileSync(join(mailDir, name), 'utf8');
+        if (text.includes(`camille-${run}@example.org`)) mail = text;
+      }
+      if (!mail) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert(mail, 'no mail to the citizen in PLENUM_MAIL_DIR');
+    assert(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m.test(mail), 'no RFC 8058 header');
+    const found = mail.match(/^List-Unsubscribe: <[^>]*?(\/unsubscribe\/[^>]+)>/m);
+    assert(found, 'no List-Unsubscribe header');
+    const path = found[1];
+    const english = await newPage('en-GB');
+    await go(english, path);
+    assert(english.plenum.status === 200, `the unsubscribe page answered ${english.plenum.status}`);
+    await checkPage(english, 'unsubscribe-confirm-en');
+    const visitorFr = await newPage('fr-FR');
+    await go(visitorFr, path);
+    await checkPage(visitorFr, 'unsubscribe-confirm');
+    await clickAndLoad(visitorFr, visitorFr.getByRole('button', { name: t('fr', 'unsubscribe-button'), exact: true }));
+    assert(visitorFr.plenum.status === 200, `unsubscribing answered ${visitorFr.plenum.status}`);
+    assert((await visitorFr.locator('main').textContent()).includes(t('fr', 'unsubscribe-done')), 'no confirmation');
+    await checkPage(visitorFr, 'unsubscribe-done');
+    await go(visitorFr, '/unsubscribe/forged.token');
+    await checkPage(visitorFr, 'unsubscribe-refused', { okStatus: [404] });
+    await go(citizen, '/account');
+    assert(await citizen.locator('#email-frequency-none').isChecked(), 'the frequency is not "none" after unsubscribing');
+  });
+  await aj.step('staff look at /admin/mail (en, fr)', async () => {
+    await go(staff, '/admin/mail');
+    assert(staff.plenum.status === 200, `/admin/mail answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-mail');
+    await staff.setExtraHTTPHeaders({ 'Accept-Language': 'fr' });
+    await go(staff, '/admin/mail');
+    assert((await pageLang(staff)) === 'fr', 'expected the French page');
+    await checkPage(staff, 'admin-mail-fr');
+    await staff.setExtraHTTPHeaders({});
   });
   await aj.step('looks at /admin/reports', async () => {
     await go(staff, '/admin/reports');

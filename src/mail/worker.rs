@@ -131,7 +131,7 @@ pub async fn run_once(state: &Arc<AppState>) -> anyhow::Result<usize> {
 
 /// Claims due mails and sends them; records how each ended. Returns how many it tried.
 pub async fn send_due(state: &Arc<AppState>, transport: &Transport) -> anyhow::Result<usize> {
-    let lease = chrono::Duration::from_std(state.config.mail.timeout * 3 + Duration::from_secs(30))?;
+    let lease = chrono::Duration::from_std(state.config.mail.timeout * 3 + Duration::from_secs(5))?;
     let batch = state
         .db
         .write(move |conn| store::claim(conn, CONCURRENT_SENDS as i64 * 4, lease))
