@@ -306,11 +306,16 @@ try {
     await go(staff, '/admin/mail');
     assert(staff.plenum.status === 200, `/admin/mail answered ${staff.plenum.status}`);
     await checkPage(staff, 'admin-mail');
-    await staff.setExtraHTTPHeaders({ 'Accept-Language': 'fr' });
-    await go(staff, '/admin/mail');
-    assert((await pageLang(staff)) === 'fr', 'expected the French page');
-    await checkPage(staff, 'admin-mail-fr');
-    await staff.setExtraHTTPHeaders({});
+    // The same page for staff whose browser asks for French.
+    const staffFr = await newPage('fr-FR');
+    await go(staffFr, '/login');
+    await staffFr.getByLabel(t('fr', 'field-email'), { exact: true }).fill(staffEmail);
+    await staffFr.getByLabel(t('fr', 'field-password'), { exact: true }).fill(staffPassword);
+    await clickAndLoad(staffFr, staffFr.getByRole('button', { name: t('fr', 'login-submit'), exact: true }));
+    await go(staffFr, '/admin/mail');
+    assert(staffFr.plenum.status === 200, `/admin/mail answered ${staffFr.plenum.status}`);
+    assert((await pageLang(staffFr)) === 'fr', 'expected the French page');
+    await checkPage(staffFr, 'admin-mail-fr');
   });
   await aj.step('looks at /admin/reports', async () => {
     await go(staff, '/admin/reports');
