@@ -8,7 +8,12 @@ use crate::i18n::Tr;
 pub fn describe(tr: &Tr, n: &Notification) -> (String, Option<String>) {
     let args = n.args();
     let arg = |name: &str| args.get(name).cloned().unwrap_or_default();
-    let state = tr.t(&format!("state-{}", arg("state")));
+    // Only the kinds that have one name a state or a phase (no lookup of `state-` for the rest).
+    let named = |prefix: &str, name: &str| match arg(name) {
+        value if value.is_empty() => String::new(),
+        value => tr.t(&format!("{prefix}-{value}")),
+    };
+    let state = named("state", "state");
     let reasons = arg("reasons")
         .split(',')
         .filter(|r| !r.is_empty())
@@ -31,7 +36,7 @@ pub fn describe(tr: &Tr, n: &Notification) -> (String, Option<String>) {
             ("title", arg("title")),
             ("state", state),
             ("reasons", reasons),
-            ("phase", tr.t(&format!("phase-{}", arg("phase")))),
+            ("phase", named("phase", "phase")),
             ("start", date("start")),
             ("end", date("end")),
         ],
