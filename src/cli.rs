@@ -125,6 +125,14 @@ enum AdminTask {
         #[command(subcommand)]
         task: CensusTask,
     },
+    /// Queue the daily and weekly digests due at a time of the town's clock (what the mail worker
+    /// does at `PLENUM_DIGEST_HOUR`): one per person with notifications not yet mailed, once per
+    /// day (or week). A running node's mail worker sends them.
+    SendDigests {
+        /// The town's local time, like 2026-12-09T08:00; now by default.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Write a budget and its ballots as a pabulib `.pb` file (the anonymised ballot log).
     ExportBudget {
         #[arg(long)]
@@ -288,6 +296,17 @@ async fn admin(state: std::sync::Arc<AppState>, task: AdminTask) -> anyhow::Resu
                 expired,
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        AdminTask::SendDigests { at } => {
+            let at = match at {
+                None => chrono::Utc::now(),
+                Some(text) => crate::mail::notify::town_time(&text, state.config.timezone)
+                    .ok_or_else(|| anyhow::anyhow!("--at must be a time like 2026-12-09T08:00"))?,
+            };
+            let hour = state.config.mail.digest_hour.unwrap_or(8);
+            let queued = crate::mail::worker::digests(&state, at, hour).await?;
+            println!("{queued} digest(s) queued.");
             Ok(())
         }
         AdminTask::Promote { username } => {

@@ -33,6 +33,10 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
     if std::env::var("PLENUM_STAFF_TWO_FACTOR").is_err() {
         std::env::set_var("PLENUM_STAFF_TWO_FACTOR", "optional");
     }
+    // The demo needs no SMTP server: what it would send is written to a folder.
+    if std::env::var("PLENUM_SMTP_URL").is_err() && std::env::var("PLENUM_MAIL_DIR").is_err() {
+        std::env::set_var("PLENUM_MAIL_DIR", "plenum-demo-mail");
+    }
     let config = Config::load(None)?;
     let state = AppState::new(config)?;
     let admin_password = sessions::new_secret()[..16].to_string();
@@ -76,8 +80,25 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
         "  News of every process (Atom feed): {}feed.atom",
         state.config.public_url
     );
+    match &state.config.mail.transport {
+        crate::config::MailTransport::Dir(dir) => println!(
+            "  Mail is not sent but written as .eml files to: {}",
+            std::fs::canonicalize(dir)
+                .unwrap_or_else(|_| dir.clone())
+                .display()
+        ),
+        crate::config::MailTransport::Smtp(_) => println!("  Mail is sent through PLENUM_SMTP_URL"),
+        crate::config::MailTransport::None => {}
+    }
     println!();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Today's digests of the seeded notifications (staff's and the residents'), once a day:
+    // the first mails of the folder.
+    let digests = rt.block_on(crate::mail::worker::digests(&state, chrono::Utc::now(), 0))?;
+    if digests > 0 {
+        println!("  {digests} digest(s) of the seeded notifications queued for that folder.");
+        println!();
+    }
     rt.block_on(crate::web::serve(state))
 }
 

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod federation;
 pub mod i18n;
+pub mod mail;
 pub mod markdown;
 pub mod metrics;
 pub mod web;

@@ -29,6 +29,8 @@ struct Registry {
     latency: BTreeMap<String, Latency>,
     /// outcome (`delivered`, `failed`, `refused`, `skipped`) → deliveries.
     deliveries: BTreeMap<&'static str, u64>,
+    /// outcome (`sent`, `retried`, `failed`) → mail send attempts.
+    mails: BTreeMap<&'static str, u64>,
 }
 
 fn registry() -> &'static Mutex<Registry> {
@@ -55,6 +57,13 @@ pub fn record_request(route: &str, method: &str, status: u16, seconds: f64) {
 pub fn record_delivery(outcome: &'static str) {
     if let Ok(mut r) = registry().lock() {
         *r.deliveries.entry(outcome).or_default() += 1;
+    }
+}
+
+/// One mail send attempt finished with `outcome`.
+pub fn record_mail(outcome: &'static str) {
+    if let Ok(mut r) = registry().lock() {
+        *r.mails.entry(outcome).or_default() += 1;
     }
 }
 
@@ -114,6 +123,11 @@ pub fn render() -> String {
     out.push_str("# TYPE plenum_deliveries_total counter\n");
     for (outcome, n) in &r.deliveries {
         let _ = writeln!(out, "plenum_deliveries_total{{outcome=\"{outcome}\"}} {n}");
+    }
+    out.push_str("# HELP plenum_mails_total Mail send attempts this node's worker finished, by outcome.\n");
+    out.push_str("# TYPE plenum_mails_total counter\n");
+    for (outcome, n) in &r.mails {
+        let _ = writeln!(out, "plenum_mails_total{{outcome=\"{outcome}\"}} {n}");
     }
     out
 }

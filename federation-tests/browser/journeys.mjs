@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import {
   Journey, assert, byName, checkPage, choose, clickAndLoad, fillDate, formWith, pageLang,
@@ -205,6 +206,13 @@ try {
     assert(citizen.plenum.status === 200, `/account/two-factor answered ${citizen.plenum.status}`);
     await checkPage(citizen, 'two-factor-enrol-fr');
   });
+  await cj.step('asks for e-mail at once for each notification (/account)', async () => {
+    const form = formWith(citizen, 'email_frequency');
+    await choose(form, 'email_frequency', 'immediate');
+    await clickAndLoad(citizen, await submitButton(form));
+    assert(citizen.plenum.status === 200, `saving the frequency answered ${citizen.plenum.status}`);
+    assert(await citizen.locator('#email-frequency-immediate').isChecked(), 'the choice was not kept');
+  });
   await cj.step('opens the process and follows the link to propose', async () => {
     assert(shared.published, 'the staff journey did not publish a process');
     await go(citizen, `/processes/${slug}`);
@@ -331,6 +339,58 @@ try {
     assert(citizen.plenum.status === 200, `marking all read answered ${citizen.plenum.status}`);
     assert((await citizen.locator('main .unread').count()) === 0, 'an item is still unread');
     await checkPage(citizen, 'notifications-read');
+  });
+  await aj.step('the answer arrives by mail; its unsubscribe link asks, then stops the mail (fr, en)', async () => {
+    const mailDir = process.env.PLENUM_MAIL_DIR;
+    assert(mailDir, 'PLENUM_MAIL_DIR is not set');
+    let mail = '';
+    for (let i = 0; i < 50 && !mail; i++) {
+      for (const name of readdirSync(mailDir).filter((n) => n.endsWith('.eml'))) {
+        const text = readFileSync(join(mailDir, name), 'utf8');
+        if (text.includes(`camille-${run}@example.org`)) mail = text;
+      }
+      if (!mail) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert(mail, 'no mail to the citizen in PLENUM_MAIL_DIR');
+    assert(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m.test(mail), 'no RFC 8058 header');
+    const found = mail.match(/^List-Unsubscribe: <[^>]*?(\/unsubscribe\/[^>]+)>/m);
+    assert(found, 'no List-Unsubscribe header');
+    const path = found[1];
+    const english = await newPage('en-GB');
+    await go(english, path);
+    assert(english.plenum.status === 200, `the unsubscribe page answered ${english.plenum.status}`);
+    await checkPage(english, 'unsubscribe-confirm-en');
+    const visitorFr = await newPage('fr-FR');
+    await go(visitorFr, path);
+    await checkPage(visitorFr, 'unsubscribe-confirm');
+    await clickAndLoad(visitorFr, visitorFr.getByRole('button', { name: t('fr', 'unsubscribe-button'), exact: true }));
+    assert(visitorFr.plenum.status === 200, `unsubscribing answered ${visitorFr.plenum.status}`);
+    assert((await visitorFr.locator('main').textContent()).includes(t('fr', 'unsubscribe-done')), 'no confirmation');
+    await checkPage(visitorFr, 'unsubscribe-done');
+    await go(visitorFr, '/unsubscribe/forged.token');
+    await checkPage(visitorFr, 'unsubscribe-refused', { okStatus: [404] });
+    await go(citizen, '/account');
+    assert(await citizen.locator('#email-frequency-none').isChecked(), 'the frequency is not "none" after unsubscribing');
+  });
+  await aj.step('staff look at /admin/mail (en, fr)', async () => {
+    await go(staff, '/admin/mail');
+    assert(staff.plenum.status === 200, `/admin/mail answered ${staff.plenum.status}`);
+    await checkPage(staff, 'admin-mail');
+    // The same page for staff whose browser asks for French.
+    const staffFr = await newPage('fr-FR');
+    await go(staffFr, '/login');
+    await staffFr.getByLabel(t('fr', 'field-email'), { exact: true }).fill(staffEmail);
+    await staffFr.getByLabel(t('fr', 'field-password'), { exact: true }).fill(staffPassword);
+    await clickAndLoad(staffFr, staffFr.getByRole('button', { name: t('fr', 'login-submit'), exact: true }));
+    // Staff have two-factor sign-in on by now: the second step takes another recovery code.
+    assert(new URL(staffFr.url()).pathname === '/login/code', `after the password: ${staffFr.url()}`);
+    assert(shared.recoveryCodes && shared.recoveryCodes.length > 1, 'no recovery code left');
+    await staffFr.getByLabel(t('fr', 'field-two-factor-code'), { exact: true }).fill(shared.recoveryCodes[1]);
+    await clickAndLoad(staffFr, staffFr.getByRole('button', { name: t('fr', 'two-factor-code-submit'), exact: true }));
+    await go(staffFr, '/admin/mail');
+    assert(staffFr.plenum.status === 200, `/admin/mail answered ${staffFr.plenum.status}`);
+    assert((await pageLang(staffFr)) === 'fr', 'expected the French page');
+    await checkPage(staffFr, 'admin-mail-fr');
   });
   await aj.step('looks at /admin/reports', async () => {
     await go(staff, '/admin/reports');

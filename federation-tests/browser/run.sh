@@ -93,6 +93,9 @@ export PLENUM_PUBLIC_URL="http://localhost:$port"
 export PLENUM_FEDERATION_ALLOW_PRIVATE="localhost:$port,localhost:$peer_port"
 export PLENUM_LOG="${PLENUM_LOG:-warn}"
 export PLENUM_ADMIN_PASSWORD="quatre chats gris dansent le soir"
+# Mail is written as .eml files here; the journey reads the citizen's and follows its links.
+export PLENUM_MAIL_DIR="$work/mail"
+export PLENUM_MAIL_POLL_MS=200
 
 log "backend $backend, server on $PLENUM_BIND"
 "$bin" admin create-admin --email staff@example.org --username staff --name "Staff" >"$work/create-admin.log" 2>&1 || {

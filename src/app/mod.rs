@@ -11,6 +11,7 @@ pub mod budgets;
 pub mod census;
 pub mod comments;
 pub mod endorsements;
+pub mod mail;
 pub mod moderation;
 pub mod notifications;
 pub mod peers;

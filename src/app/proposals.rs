@@ -30,6 +30,7 @@ pub async fn create(
         let proposal = proposals::create(conn, &detail, &author, &form)?;
         // Authors hear about what happens to their proposal unless they stop following it.
         subscriptions::follow(conn, &author.id, Target::Proposal, &proposal.id)?;
+        events::proposal_created(conn, &proposal)?;
         effects.federate(Event::ProposalCreated(proposal.id.clone()));
         Ok(proposal)
     })

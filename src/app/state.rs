@@ -20,6 +20,8 @@ pub struct AppState {
     pub federation: tokio::sync::OnceCell<activitypub_federation::config::FederationConfig<FedState>>,
     /// Wakes this node's delivery workers when an activity is queued here.
     pub deliveries_queued: tokio::sync::Notify,
+    /// Wakes this node's mail worker when a mail is queued here ([`AppState::mail_ready`]).
+    pub mail_queued: tokio::sync::Notify,
     /// The HTTP client deliveries go through, built on first use from this instance's
     /// configuration (see `federation::deliver`).
     pub delivery_client: std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>,
@@ -50,6 +52,7 @@ impl AppState {
             secret,
             federation: tokio::sync::OnceCell::new(),
             deliveries_queued: tokio::sync::Notify::new(),
+            mail_queued: tokio::sync::Notify::new(),
             delivery_client: std::sync::OnceLock::new(),
             hashing: domain::hashing::HashGate::new(config.password_hash_slots, config.password_hash_wait),
             config,
@@ -69,6 +72,12 @@ impl AppState {
         self.i18n
             .tr(&self.config.default_locale)
             .in_zone(self.config.timezone)
+    }
+
+    /// Wakes the mail worker after a change queued mail (it also looks every
+    /// `PLENUM_MAIL_POLL_MS`, so forgetting this only delays the mail).
+    pub fn mail_ready(&self) {
+        self.mail_queued.notify_waiters();
     }
 
     /// Wakes the delivery workers after a change queued activities.

@@ -488,6 +488,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mails (id) {
+        id -> Text,
+        dedupe_key -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        to_address -> Text,
+        to_name -> Nullable<Text>,
+        locale -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        list_unsubscribe -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_passes (name) {
+        name -> Text,
+        ran_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -556,6 +586,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     verification_events,
     notifications,
     subscriptions,
+    mails,
+    mail_passes,
 );
 
 // Account security (two-factor sign-in), kept in its own block so it merges apart from the rest.

@@ -33,6 +33,7 @@ macro_rules! areas {
             include_str!(concat!("../../locales/", $lang, "/notifications.ftl")),
             include_str!(concat!("../../locales/", $lang, "/security.ftl")),
             include_str!(concat!("../../locales/", $lang, "/participation.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
         ]
     };
 }

@@ -156,7 +156,12 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 fn is_csrf_exempt(path: &str) -> bool {
     // Inboxes are authenticated by HTTP signatures. Creating an API token is authenticated by
     // the password in its JSON body (a cross-site form cannot send JSON) and sets no cookie.
-    path == "/inbox" || path.ends_with("/inbox") || path == "/api/v1/tokens"
+    // An unsubscribe link is authorised by the signed token in its path, and RFC 8058 mail
+    // clients POST to it with no cookie at all.
+    path == "/inbox"
+        || path.ends_with("/inbox")
+        || path == "/api/v1/tokens"
+        || path.starts_with(crate::web::pages::unsubscribe::PREFIX)
 }
 
 /// Builds the [`Ctx`], checks CSRF on every state-changing request, renders errors as pages

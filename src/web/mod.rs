@@ -51,6 +51,7 @@ pub async fn serve(state: Arc<AppState>) -> anyhow::Result<()> {
     // The federation client (TLS, certificate store) is built on first use, not here: an idle
     // instance stays smaller (`docs/performance.md`).
     crate::federation::queue::spawn_worker(state.clone());
+    crate::mail::spawn_worker(state.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let address = state.config.bind;
     tracing::info!(address = %address, public = %state.config.public_url, tls = state.config.tls.is_some(), "Plenum is listening");

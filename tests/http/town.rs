@@ -73,9 +73,19 @@ enum Step {
 #[must_use = "a town plan does nothing until it is awaited"]
 pub struct TownPlan {
     steps: Vec<Step>,
+    config: Option<ConfigChange>,
 }
 
+/// What [`TownPlan::with_config`] does to the configuration.
+type ConfigChange = Box<dyn FnOnce(&mut plenum::config::Config)>;
+
 impl TownPlan {
+    /// The town's configuration as `change` adjusts it (an SMTP server, a time zone).
+    pub fn with_config(mut self, change: impl FnOnce(&mut plenum::config::Config) + 'static) -> TownPlan {
+        self.config = Some(Box::new(change));
+        self
+    }
+
     /// A published process with one phase open now, allowing `allow` (see [`TestApp::process`]).
     pub fn with_process(mut self, slug: &str, allow: Allow) -> TownPlan {
         self.steps.push(Step::Process(slug.into(), allow));
@@ -120,7 +130,10 @@ impl TownPlan {
 
     async fn build(self) -> TestTown {
         let mut town = TestTown {
-            app: TestApp::new().await,
+            app: match self.config {
+                Some(change) => TestApp::with_config(change).await,
+                None => TestApp::new().await,
+            },
             processes: BTreeMap::new(),
             people: BTreeMap::new(),
             proposals: BTreeMap::new(),
@@ -173,7 +186,10 @@ impl TestTown {
     /// A plan for a town on a fresh database; `.await` it to make the town.
     #[allow(clippy::new_ret_no_self)]
     pub fn new() -> TownPlan {
-        TownPlan { steps: Vec::new() }
+        TownPlan {
+            steps: Vec::new(),
+            config: None,
+        }
     }
 
     /// `author` writes a proposal through the form, as a person would; returns its id.

@@ -161,6 +161,40 @@ pub fn reported(
     Ok(())
 }
 
+/// A new proposal in a process: the process's followers hear of it (in their digest).
+pub fn proposal_created(conn: &mut AnyConnection, proposal: &Proposal) -> Result<()> {
+    let notice = Notice::new(Kind::Proposal, format!("proposal:{}", proposal.id))
+        .about_proposal(proposal)
+        .arg("title", proposal.title.clone());
+    let people = followers(conn, Target::Process, &proposal.process_id)?;
+    raise(conn, &people, proposal.author_id.as_deref(), &notice)?;
+    Ok(())
+}
+
+/// A phase reached a date: it started (`vote-open` for a vote, else `phase-start`) or, for a
+/// vote, ended (`vote-close`). The process's followers hear of it once per phase and date, so
+/// the worker pass that notices it may run again, on any node.
+pub fn phase_reached(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    process: &Process,
+    phase_id: &str,
+    phase_kind: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<()> {
+    let when = at.format(DATE_ARG).to_string();
+    let mut notice = Notice::new(kind, format!("{}:{phase_id}:{when}", kind.as_str()))
+        .arg("title", process.title.clone())
+        .arg("phase", phase_kind)
+        .arg("start", when.clone())
+        .arg("end", when)
+        .arg("link", format!("/processes/{}", process.slug));
+    notice.process_id = Some(process.id.clone());
+    let people = followers(conn, Target::Process, &process.id)?;
+    raise(conn, &people, None, &notice)?;
+    Ok(())
+}
+
 impl Notice {
     fn about_proposal(mut self, proposal: &Proposal) -> Notice {
         self.process_id = Some(proposal.process_id.clone());

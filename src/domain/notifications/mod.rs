@@ -6,6 +6,7 @@
 //! a digest once, per the person's [`Frequency`].
 
 pub mod events;
+pub mod text;
 
 use std::collections::BTreeMap;
 
@@ -35,6 +36,14 @@ pub enum Kind {
     Hidden,
     /// For staff: an item was reported.
     Report,
+    /// A new proposal in a process the person follows (told in digests only).
+    Proposal,
+    /// A phase of a process the person follows started (by its date).
+    PhaseStart,
+    /// The budget vote of a process the person follows opened (a `vote` phase started).
+    VoteOpen,
+    /// The budget vote of a process the person follows closed (its `vote` phase ended).
+    VoteClose,
 }
 
 impl Kind {
@@ -47,7 +56,17 @@ impl Kind {
             Kind::Results => "results",
             Kind::Hidden => "hidden",
             Kind::Report => "report",
+            Kind::Proposal => "proposal",
+            Kind::PhaseStart => "phase-start",
+            Kind::VoteOpen => "vote-open",
+            Kind::VoteClose => "vote-close",
         }
+    }
+
+    /// Kinds too frequent to mail one by one: told in the daily digest, even to people who want
+    /// the others at once.
+    pub fn digest_only(kind: &str) -> bool {
+        kind == Kind::Proposal.as_str()
     }
 }
 

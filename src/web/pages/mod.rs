@@ -15,6 +15,7 @@ pub mod processes;
 pub mod proposals;
 pub mod remote;
 pub mod two_factor;
+pub mod unsubscribe;
 pub mod verify;
 
 use std::sync::Arc;
@@ -58,6 +59,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(follow::router())
         .merge(notifications::router())
         .merge(participation::router())
+        .merge(unsubscribe::router())
         .merge(admin::router())
 }
 

@@ -8,6 +8,7 @@ mod budget_results;
 mod budgets;
 mod census;
 mod federation;
+mod mail;
 mod moderation;
 mod phases;
 mod processes;
@@ -36,6 +37,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin/census/import", post(census::import))
         .route("/admin/census/verify", post(census::verify_in_person))
         .route("/admin/census/revoke", post(census::revoke))
+        .route("/admin/mail", get(mail::page))
+        .route("/admin/mail/{id}/retry", post(mail::retry))
         .route("/admin/federation", get(federation::page))
         .route("/admin/federation/follow", post(federation::follow_process))
         .route(

@@ -1,0 +1,2 @@
+DROP TABLE mail_passes;
+DROP TABLE mails;
