@@ -488,6 +488,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        owner_kind -> Text,
+        owner_id -> Text,
+        uploader_id -> Nullable<Text>,
+        kind -> Text,
+        content_type -> Text,
+        byte_size -> BigInt,
+        sha256 -> Text,
+        alt_text -> Text,
+        file_name -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -555,4 +573,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     verification_events,
     notifications,
     subscriptions,
+    attachments,
 );

@@ -31,6 +31,7 @@ macro_rules! areas {
             include_str!(concat!("../../locales/", $lang, "/eligibility.ftl")),
             include_str!(concat!("../../locales/", $lang, "/news.ftl")),
             include_str!(concat!("../../locales/", $lang, "/notifications.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/attachments.ftl")),
         ]
     };
 }

@@ -59,6 +59,8 @@ const NOTICES: &[&str] = &[
     "notification-read",
     "following",
     "not-following",
+    "attachment-added",
+    "attachment-removed",
 ];
 
 impl<'a> Layout<'a> {

@@ -83,6 +83,8 @@ struct BudgetPage<'a> {
     published: bool,
     input_type: &'static str,
     followed: Vec<crate::domain::implementation::Followed>,
+    /// The first image of each project that has one, by project id (see `pages::gallery`).
+    thumbs: std::collections::HashMap<String, super::gallery::Picture>,
 }
 
 impl BudgetPage<'_> {
@@ -126,7 +128,8 @@ async fn page(
         Ok(()) if ctx.user.is_none() => Some(ctx.tr.t("ballot-sign-in")),
         Ok(()) => super::eligibility_denial(ctx, &detail, Capability::Vote).await?,
     };
-    let (has_voted, current, tallies, followed) = {
+    let project_ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
+    let (has_voted, current, tallies, followed, images) = {
         let user = ctx.user.clone();
         let key = ctx.state.config.secret_key.clone();
         let b = budget.clone();
@@ -144,7 +147,12 @@ async fn page(
                     None
                 };
                 let followed = crate::domain::implementation::followed(conn, &b)?;
-                Ok::<_, Error>((current.is_some(), current, tallies, followed))
+                let images = crate::domain::attachments::first_images(
+                    conn,
+                    crate::domain::attachments::OwnerKind::Project,
+                    &project_ids,
+                )?;
+                Ok::<_, Error>((current.is_some(), current, tallies, followed, images))
             })
             .await?
     };
@@ -188,6 +196,10 @@ async fn page(
         published,
         input_type,
         followed,
+        thumbs: images
+            .iter()
+            .map(|(id, a)| (id.clone(), super::gallery::Picture::thumb(a)))
+            .collect(),
     });
     *response.status_mut() = status;
     Ok(response)
