@@ -181,7 +181,10 @@ try {
     await go(citizen, `/proposals/${shared.proposalId}`);
     const image = citizen.getByRole('img', { name: 'Dessin : la rue avec une piste cyclable', exact: true });
     await image.waitFor();
-    assert(await image.evaluate((img) => img.complete && img.naturalWidth === 64), 'the image is shown');
+    // It loads lazily: brought into view, it arrives, from the uploads.
+    await image.scrollIntoViewIfNeeded();
+    const loaded = await image.evaluate((img) => img.decode().then(() => img.currentSrc, () => ''));
+    assert(/\/uploads\/[^/]+\/(400|1200)$/.test(loaded), `the image is shown (loaded "${loaded}")`);
     await checkPage(citizen, 'proposal-with-image');
   });
   await cj.step('endorses it', async () => {

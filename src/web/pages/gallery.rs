@@ -18,9 +18,15 @@ impl Picture {
     pub fn of(a: &Attachment) -> Picture {
         let (width, height) = a.dimensions(1200);
         let (small, _) = a.dimensions(400);
+        // A picture no wider than the small version has nothing to choose between.
+        let srcset = if small < width {
+            format!("{} {small}w, {} {width}w", a.url("400"), a.url("1200"))
+        } else {
+            String::new()
+        };
         Picture {
             src: a.url("1200"),
-            srcset: format!("{} {small}w, {} {width}w", a.url("400"), a.url("1200")),
+            srcset,
             alt: a.alt_text.clone(),
             width,
             height,
