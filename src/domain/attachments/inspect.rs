@@ -98,7 +98,7 @@ fn image(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Accepted,
         picture.apply_orientation(o);
     }
     let keeps_alpha = picture.color().has_alpha();
-    let (content_type, encode): (&'static str, fn(&DynamicImage) -> Result<Vec<u8>, Msg>) = if keeps_alpha {
+    let (content_type, encode): (&'static str, Encoder) = if keeps_alpha {
         ("image/png", encode_png)
     } else {
         ("image/jpeg", encode_jpeg)
@@ -123,6 +123,9 @@ fn image(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Accepted,
         files,
     })
 }
+
+/// Writes a picture in one format.
+type Encoder = fn(&DynamicImage) -> Result<Vec<u8>, Msg>;
 
 /// `picture` at most `width` wide, keeping its proportions (never enlarged).
 fn fit_width(picture: &DynamicImage, width: u32) -> DynamicImage {
