@@ -65,6 +65,16 @@ pub struct Config {
     pub staff_two_factor: StaffTwoFactor,
     /// Outgoing e-mail: how it leaves, from whom, and when digests go out.
     pub mail: MailConfig,
+    /// Where uploaded images and documents are kept (`PLENUM_UPLOAD_DIR`): by default a folder
+    /// beside the SQLite file (`town.db-uploads`), or `uploads` in the working folder with
+    /// PostgreSQL. Several nodes share one folder (a network mount): docs/operations.md.
+    pub upload_dir: std::path::PathBuf,
+    /// The largest upload accepted, in bytes (`PLENUM_UPLOAD_MAX_MB`, 10 by default): a bigger
+    /// one is cut off while it streams, and nothing is written.
+    pub upload_max_bytes: usize,
+    /// The most pixels an uploaded image may have (`PLENUM_IMAGE_MAX_MEGAPIXELS`, 40 by
+    /// default), checked from its header before any decoding (image bombs).
+    pub image_max_pixels: u64,
 }
 
 /// Whether a staff account must have two-factor sign-in on before it can act as staff.
@@ -150,6 +160,9 @@ struct FileConfig {
     mail_retry_base_secs: Option<u64>,
     digest_hour: Option<String>,
     mail_poll_ms: Option<u64>,
+    upload_dir: Option<String>,
+    upload_max_mb: Option<usize>,
+    image_max_megapixels: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -353,9 +366,45 @@ impl Config {
                 poll_ms: number("PLENUM_MAIL_POLL_MS", from_file.mail_poll_ms)?,
             },
         )?;
+        let upload_dir = pick("PLENUM_UPLOAD_DIR", from_file.upload_dir)
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| default_upload_dir(&database_url));
+        let upload_max_mb = match env("PLENUM_UPLOAD_MAX_MB") {
+            Some(v) => {
+                v.trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1024).contains(n))
+                    .ok_or(ConfigError::Invalid {
+                        name: "PLENUM_UPLOAD_MAX_MB",
+                        what: "number of megabytes (1 to 1024)",
+                        value: v.clone(),
+                    })?
+            }
+            None => from_file.upload_max_mb.unwrap_or(DEFAULT_UPLOAD_MAX_MB),
+        };
+        let image_max_megapixels = match env("PLENUM_IMAGE_MAX_MEGAPIXELS") {
+            Some(v) => {
+                v.trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or(ConfigError::Invalid {
+                        name: "PLENUM_IMAGE_MAX_MEGAPIXELS",
+                        what: "number of megapixels (1 to 1000)",
+                        value: v.clone(),
+                    })?
+            }
+            None => from_file
+                .image_max_megapixels
+                .unwrap_or(DEFAULT_IMAGE_MAX_MEGAPIXELS),
+        };
         Ok(Config {
             staff_two_factor,
             mail,
+            upload_dir,
+            upload_max_bytes: upload_max_mb * 1024 * 1024,
+            image_max_pixels: image_max_megapixels * 1_000_000,
             password_hash_slots,
             password_hash_wait: std::time::Duration::from_millis(password_hash_wait_ms),
             trusted_proxies,
@@ -407,6 +456,11 @@ impl Config {
                 digest_hour: None,
                 poll: std::time::Duration::from_millis(200),
             },
+            // Each local instance (a test, the demo) its own folder, removed by whoever made it.
+            upload_dir: std::env::temp_dir()
+                .join(format!("plenum-uploads-{}", uuid::Uuid::new_v4().simple())),
+            upload_max_bytes: DEFAULT_UPLOAD_MAX_MB * 1024 * 1024,
+            image_max_pixels: DEFAULT_IMAGE_MAX_MEGAPIXELS * 1_000_000,
         }
     }
 
@@ -521,6 +575,25 @@ fn quote_name(name: &str) -> String {
         .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
         .collect();
     format!("\"{clean}\"")
+}
+
+/// Photos from a phone are 2 to 8 MB; a plan or a quote as PDF rarely more.
+const DEFAULT_UPLOAD_MAX_MB: usize = 10;
+
+/// A 48-megapixel phone photo is refused; anything a town would show is far smaller, and
+/// decoding 40 megapixels takes 160 MB, which bounds what one upload may cost.
+const DEFAULT_IMAGE_MAX_MEGAPIXELS: u64 = 40;
+
+/// Uploads beside the data: `town.db` → `town.db-uploads`, so that a copy of the data folder
+/// takes them along; with PostgreSQL, `uploads` in the working folder.
+fn default_upload_dir(database_url: &str) -> std::path::PathBuf {
+    if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
+        let path = crate::db::sqlite_path(database_url);
+        if path != ":memory:" && !path.is_empty() {
+            return format!("{path}-uploads").into();
+        }
+    }
+    "uploads".into()
 }
 
 /// Long enough for a burst of a few hundred sign-ins to drain on two cores, short enough that a

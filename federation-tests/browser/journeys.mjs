@@ -18,6 +18,9 @@ const staffPassword = process.env.PLENUM_STAFF_PASSWORD || '';
 const run = Date.now().toString(36);
 const slug = `velo-${run}`;
 const DAY = 24 * 3600 * 1000;
+// A small drawn picture (64 × 40 PNG: sky, a tree, grass) for the upload step.
+const PHOTO_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAoCAIAAADBrGu+AAAAjUlEQVR42u3XsQ2AMBBD0duFnoKamiFomIQNGIJJWIglaCiiHERCihKsfMkD+FV3tu04pWMAAJQH9OvgowF4rF6XYRnbVzFY3vblDW0APrUvbAAAAECbgGXswvwd4A1pgMAh0wNEhgRA4xt9A8jsAQ8QW2QRQG9SAgAAAACAGzDvk3QAAAAAAAAAADVzAQBK7y72ASLPAAAAAElFTkSuQmCC';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -241,6 +244,28 @@ try {
     shared.proposalId = m[1];
     await checkPage(citizen, 'proposal');
   });
+  await cj.step('adds a photo with its description to the proposal, and sees it there', async () => {
+    const lang = await pageLang(citizen);
+    await clickAndLoad(citizen, citizen.getByRole('link', { name: t(lang, 'attachments-manage-link'), exact: true }));
+    await checkPage(citizen, 'attachments-manage');
+    await citizen.getByLabel(t(lang, 'attachment-alt'), { exact: true }).fill('Dessin : la rue avec une piste cyclable');
+    await citizen.getByLabel(t(lang, 'attachment-file'), { exact: true }).setInputFiles({
+      name: 'rue.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(PHOTO_PNG, 'base64'),
+    });
+    await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'attachment-upload'), exact: true }));
+    assert(citizen.url().includes('notice=attachment-added'), `no confirmation: ${citizen.url()}`);
+    await checkPage(citizen, 'attachments-manage-added');
+    await go(citizen, `/proposals/${shared.proposalId}`);
+    const image = citizen.getByRole('img', { name: 'Dessin : la rue avec une piste cyclable', exact: true });
+    await image.waitFor();
+    // It loads lazily: brought into view, it arrives, from the uploads.
+    await image.scrollIntoViewIfNeeded();
+    const loaded = await image.evaluate((img) => img.decode().then(() => img.currentSrc, () => ''));
+    assert(/\/uploads\/[^/]+\/(400|1200)$/.test(loaded), `the image is shown (loaded "${loaded}")`);
+    await checkPage(citizen, 'proposal-with-image');
+  });
   await cj.step('endorses it', async () => {
     const lang = await pageLang(citizen);
     await clickAndLoad(citizen, citizen.getByRole('button', { name: t(lang, 'endorse-button'), exact: true }));
@@ -299,6 +324,8 @@ try {
     assert(after !== before && ['fr', 'en'].includes(after), `<html lang> went from "${before}" to "${after}"`);
     assert(new URL(citizen.url()).pathname === `/proposals/${shared.proposalId}`, `came back to ${citizen.url()}`);
     await checkPage(citizen, `proposal-${after}`);
+    await go(citizen, `/attachments/proposal/${shared.proposalId}`);
+    await checkPage(citizen, `attachments-manage-${after}`);
   });
 
   await kj.step('proposal page: skip link first, everything reachable with Tab', async () => {

@@ -92,6 +92,8 @@ export PLENUM_BIND="127.0.0.1:$port"
 export PLENUM_PUBLIC_URL="http://localhost:$port"
 export PLENUM_FEDERATION_ALLOW_PRIVATE="localhost:$port,localhost:$peer_port"
 export PLENUM_LOG="${PLENUM_LOG:-warn}"
+# Uploads in the run's own folder (removed with it), whichever the database.
+export PLENUM_UPLOAD_DIR="$work/uploads"
 export PLENUM_ADMIN_PASSWORD="quatre chats gris dansent le soir"
 # Mail is written as .eml files here; the journey reads the citizen's and follows its links.
 export PLENUM_MAIL_DIR="$work/mail"

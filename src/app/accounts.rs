@@ -24,7 +24,11 @@ pub async fn set_locale(state: &AppState, user: &User, locale: Option<String>) -
 /// Deletes `user`'s account once `password` confirms it is them (see
 /// [`accounts::delete_account`] for what is erased and what stays).
 pub async fn delete(state: &AppState, user: &User, password: String) -> Result<()> {
-    accounts::delete_account(&state.db, &state.hashing, user, &password).await
+    let uploads = accounts::delete_account(&state.db, &state.hashing, user, &password).await?;
+    for id in uploads {
+        state.uploads.remove(&id);
+    }
+    Ok(())
 }
 
 /// The operator creates a staff account at the command line (`plenum admin create-admin`).

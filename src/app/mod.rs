@@ -6,6 +6,7 @@
 //! handler cannot forget federation, and the HTML form and the JSON API cannot drift apart.
 
 pub mod accounts;
+pub mod attachments;
 pub mod ballots;
 pub mod budgets;
 pub mod census;

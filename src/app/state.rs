@@ -27,6 +27,8 @@ pub struct AppState {
     pub delivery_client: std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>,
     /// Bounds password hashing (sign-in, sign-up, account deletion) to a few at once.
     pub hashing: domain::hashing::HashGate,
+    /// The folder of uploaded images and documents (`PLENUM_UPLOAD_DIR`).
+    pub uploads: domain::attachments::Store,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             mail_queued: tokio::sync::Notify::new(),
             delivery_client: std::sync::OnceLock::new(),
             hashing: domain::hashing::HashGate::new(config.password_hash_slots, config.password_hash_wait),
+            uploads: domain::attachments::Store::new(config.upload_dir.clone()),
             config,
         }))
     }

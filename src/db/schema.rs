@@ -518,6 +518,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        owner_kind -> Text,
+        owner_id -> Text,
+        uploader_id -> Nullable<Text>,
+        kind -> Text,
+        content_type -> Text,
+        byte_size -> BigInt,
+        sha256 -> Text,
+        alt_text -> Text,
+        file_name -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -588,6 +606,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscriptions,
     mails,
     mail_passes,
+    attachments,
 );
 
 // Account security (two-factor sign-in), kept in its own block so it merges apart from the rest.

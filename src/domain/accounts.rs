@@ -323,8 +323,15 @@ pub fn make_admin(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
 
 /// Deletes an account once its password is confirmed: personal data is erased, endorsements
 /// are withdrawn, and proposals and comments stay for the public record but no longer name
-/// their author. The password is checked before the transaction, under the hashing bound.
-pub async fn delete_account(db: &Db, hashing: &HashGate, user: &User, password_text: &str) -> Result<()> {
+/// their author; what they uploaded is deleted (the ids are returned: their files go once the
+/// deletion has committed). The password is checked before the transaction, under the hashing
+/// bound.
+pub async fn delete_account(
+    db: &Db,
+    hashing: &HashGate,
+    user: &User,
+    password_text: &str,
+) -> Result<Vec<String>> {
     let ok = match user.password_hash.clone() {
         Some(stored) => hashing.verify(password_text.to_string(), Some(stored)).await?,
         None => false,
@@ -336,7 +343,8 @@ pub async fn delete_account(db: &Db, hashing: &HashGate, user: &User, password_t
     db.write(move |conn| erase_account(conn, &user)).await
 }
 
-fn erase_account(conn: &mut AnyConnection, user: &User) -> Result<()> {
+fn erase_account(conn: &mut AnyConnection, user: &User) -> Result<Vec<String>> {
+    let uploads = super::attachments::delete_of_uploader(conn, &user.id)?;
     let endorsed: Vec<String> = endorsements::table
         .filter(endorsements::user_id.eq(&user.id))
         .select(endorsements::proposal_id)
@@ -366,5 +374,5 @@ fn erase_account(conn: &mut AnyConnection, user: &User) -> Result<()> {
             users::deleted_at.eq(Some(now())),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(uploads)
 }

@@ -63,12 +63,32 @@ pub fn export_user(conn: &mut AnyConnection, user: &User) -> Result<Value> {
         .select((verifications::method, verifications::created_at))
         .first(conn)
         .optional()?;
+    // What they uploaded: the rows (the files are at each `url`, while the item is visible).
+    let uploads: Vec<Value> = super::attachments::by_uploader(conn, &user.id)?
+        .into_iter()
+        .map(|a| {
+            let main = if a.is_image() { "1200" } else { "file" };
+            json!({
+                "id": a.id,
+                "on": { "kind": a.owner_kind, "id": a.owner_id },
+                "kind": a.kind,
+                "content_type": a.content_type,
+                "byte_size": a.byte_size,
+                "sha256": a.sha256,
+                "alt_text": a.alt_text,
+                "file_name": a.file_name,
+                "url": a.url(main),
+                "created_at": a.created_at,
+            })
+        })
+        .collect();
     Ok(json!({
         "format": "plenum-personal-data/1",
         "exported_at": super::now(),
         "account": user,
         "proposals": own_proposals,
         "proposal_versions": versions,
+        "attachments": uploads,
         "comments": own_comments,
         "endorsements": endorsed.into_iter().map(|(p, at)| json!({"proposal_id": p, "created_at": at})).collect::<Vec<_>>(),
         "reports": own_reports,

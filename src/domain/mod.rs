@@ -5,6 +5,7 @@
 //! transaction opened by `Db::write` for one user action.
 
 pub mod accounts;
+pub mod attachments;
 pub mod ballot_box;
 pub mod ballots;
 pub mod budget_results;

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::urls;
 use crate::db::schema::{comments, processes, proposals, remote_actors, users};
 use crate::db::AnyConnection;
+use crate::domain::attachments::{self, OwnerKind};
 use crate::domain::comments::Comment;
 use crate::domain::proposals::Proposal;
 use crate::domain::Result;
@@ -52,7 +53,8 @@ pub fn proposal_page(conn: &mut AnyConnection, base: &str, proposal: &Proposal) 
     let group = urls::process(base, &slug);
     let id = urls::proposal(base, &proposal.id);
     let author = author_id(conn, base, proposal.author_id.as_deref())?.unwrap_or_else(|| group.clone());
-    Ok(json!({
+    let (attachment, image) = attachments_json(conn, base, &proposal.id)?;
+    let mut page = json!({
         "@context": urls::context(),
         "id": id,
         "type": "Page",
@@ -77,7 +79,50 @@ pub fn proposal_page(conn: &mut AnyConnection, base: &str, proposal: &Proposal) 
         "commentCount": proposal.comment_count,
         "likes": { "type": "Collection", "totalItems": proposal.endorsement_count + proposal.federated_count },
         "shares": { "type": "Collection", "totalItems": proposal.share_count },
-    }))
+    });
+    if !attachment.is_empty() {
+        page["attachment"] = Value::Array(attachment);
+    }
+    if let Some(image) = image {
+        page["image"] = image;
+    }
+    Ok(page)
+}
+
+/// A proposal's images and documents as ActivityStreams `Image` and `Document` objects (what
+/// Mastodon shows as media, Lemmy as the post's link and thumbnail), and its first image as the
+/// `image` of the `Page`. `name` is an image's text alternative, a document's file name.
+fn attachments_json(
+    conn: &mut AnyConnection,
+    base: &str,
+    proposal_id: &str,
+) -> Result<(Vec<Value>, Option<Value>)> {
+    let shown = attachments::of(conn, OwnerKind::Proposal, proposal_id)?;
+    let images: Vec<Value> = shown
+        .images
+        .iter()
+        .map(|a| {
+            let (width, height) = a.dimensions(1200);
+            json!({
+                "type": "Image",
+                "mediaType": a.content_type,
+                "url": format!("{base}{}", a.url("1200")),
+                "name": a.alt_text,
+                "width": width,
+                "height": height,
+            })
+        })
+        .collect();
+    let first = images.first().cloned();
+    let documents = shown.documents.iter().map(|a| {
+        json!({
+            "type": "Document",
+            "mediaType": a.content_type,
+            "url": format!("{base}{}", a.url("file")),
+            "name": a.file_name,
+        })
+    });
+    Ok((images.iter().cloned().chain(documents).collect(), first))
 }
 
 /// A comment as a `Note` replying to its proposal (or to the comment it answers).

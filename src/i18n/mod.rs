@@ -34,6 +34,7 @@ macro_rules! areas {
             include_str!(concat!("../../locales/", $lang, "/security.ftl")),
             include_str!(concat!("../../locales/", $lang, "/participation.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/attachments.ftl")),
         ]
     };
 }

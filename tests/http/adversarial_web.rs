@@ -70,6 +70,8 @@ async fn every_writing_route_refuses_a_missing_or_foreign_csrf_token() {
         "/admin/federation/peers".into(),
         "/admin/federation/follow".into(),
         "/admin/budgets/b/publish".into(),
+        format!("/attachments/proposal/{id}"),
+        format!("/attachments/proposal/{id}/x/remove"),
     ];
     let fields = |csrf: Option<String>| {
         let mut f = vec![

@@ -30,6 +30,13 @@ pub struct TestApp {
     _db: TestDatabase,
 }
 
+/// Each application has its own upload folder (`Config::for_local`): gone with it.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.state.config.upload_dir);
+    }
+}
+
 /// What a phase allows, for fixtures.
 #[derive(Clone, Copy)]
 pub struct Allow {
@@ -172,6 +179,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as it came (images, documents).
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -282,6 +291,7 @@ impl Browser {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -9,6 +9,7 @@ mod adversarial;
 mod adversarial_attestation;
 mod adversarial_web;
 mod api;
+mod attachments;
 mod ballot_log;
 mod ballot_review;
 mod ballot_secrecy;

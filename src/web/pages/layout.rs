@@ -61,6 +61,8 @@ const NOTICES: &[&str] = &[
     "notification-read",
     "following",
     "not-following",
+    "attachment-added",
+    "attachment-removed",
 ];
 
 impl<'a> Layout<'a> {

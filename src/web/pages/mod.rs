@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod budgets;
 pub mod feeds;
 pub mod follow;
+pub mod gallery;
 pub mod home;
 pub mod layout;
 mod next;
@@ -52,6 +54,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(account::router())
         .merge(processes::router())
         .merge(proposals::router())
+        .merge(attachments::router())
         .merge(remote::router())
         .merge(verify::router())
         .merge(budgets::router())

@@ -9,9 +9,13 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
+use std::collections::HashMap;
+
+use super::gallery::{Gallery, Picture};
 use super::layout::Layout;
 use super::render;
 use crate::app::AppState;
+use crate::domain::attachments::{self, OwnerKind};
 use crate::domain::processes::{self, Capability, Phase, ProcessDetail};
 use crate::domain::proposals::{self, ListPage, ListQuery, Sort};
 use crate::domain::{now, Error};
@@ -65,6 +69,10 @@ struct ProcessPage<'a> {
     states: &'static [proposals::ProposalState],
     budgets: Vec<BudgetLine>,
     follow: super::follow::FollowBox,
+    /// The first image of each listed proposal that has one, by proposal id.
+    thumbs: HashMap<String, Picture>,
+    /// The process's own images and documents.
+    gallery: Gallery,
 }
 
 /// A budget on the process page, with how far its funded projects have got.
@@ -117,7 +125,7 @@ async fn show(
         seed: ctx.visitor_seed(),
         include_hidden: staff,
     };
-    let (detail, list, budgets) = ctx
+    let (detail, list, budgets, images, shown) = ctx
         .state
         .db
         .read(move |conn| {
@@ -136,7 +144,11 @@ async fn show(
                     done,
                 });
             }
-            Ok::<_, Error>((detail, list, budgets))
+            // One query for the whole page of proposals, not one per card.
+            let ids: Vec<String> = list.items.iter().map(|i| i.proposal.id.clone()).collect();
+            let images = attachments::first_images(conn, OwnerKind::Proposal, &ids)?;
+            let shown = attachments::of(conn, OwnerKind::Process, &detail.process.id)?;
+            Ok::<_, Error>((detail, list, budgets, images, shown))
         })
         .await?;
     let at = now();
@@ -146,6 +158,12 @@ async fn show(
     };
     let current = detail.phase_at(at).cloned();
     let follow = super::follow::FollowBox::new(&ctx, &detail.process.slug);
+    let thumbs = images
+        .iter()
+        .map(|(id, a)| (id.clone(), Picture::thumb(a)))
+        .collect();
+    let manage = staff.then(|| format!("/attachments/process/{}", detail.process.id));
+    let gallery = Gallery::new(&ctx.tr, &shown, manage);
     let page = render(&ProcessPage {
         layout: Layout::new(&ctx, detail.process.title.clone()).with_feed(
             super::feeds::process_feed_path(&detail.process.slug),
@@ -161,6 +179,8 @@ async fn show(
         states: proposals::ProposalState::ALL,
         budgets,
         follow,
+        thumbs,
+        gallery,
     });
     Ok(super::follow::allow_form_redirects_elsewhere(&ctx, page))
 }

@@ -13,6 +13,7 @@ use axum::Router;
 use super::layout::Layout;
 use super::{render, see_other, FormErrors};
 use crate::app::{self, AppState};
+use crate::domain::attachments::{self, OwnerKind};
 use crate::domain::budgets::{self, Budget, BudgetProject};
 use crate::domain::comments::{self, CommentForm, ThreadItem};
 use crate::domain::moderation::{self, ReportForm};
@@ -242,6 +243,8 @@ struct ProposalPage<'a> {
     attested: Vec<(String, i64)>,
     /// The budget projects this proposal became, with what each costs.
     projects: Vec<(Budget, BudgetProject)>,
+    /// Its images and documents.
+    gallery: super::gallery::Gallery,
 }
 
 async fn show(
@@ -254,7 +257,7 @@ async fn show(
     }
     let (detail, item) = load(&ctx, id).await?;
     let staff = ctx.is_staff();
-    let (thread, endorsed, following, attested, projects) = {
+    let (thread, endorsed, following, attested, projects, shown) = {
         let proposal_id = item.proposal.id.clone();
         let user_id = ctx.user.as_ref().map(|u| u.id.clone());
         ctx.state
@@ -275,7 +278,8 @@ async fn show(
                     Vec::new()
                 };
                 let projects = budgets::projects_of_proposal(conn, &proposal_id)?;
-                Ok::<_, Error>((thread, endorsed, following, attested, projects))
+                let shown = attachments::of(conn, OwnerKind::Proposal, &proposal_id)?;
+                Ok::<_, Error>((thread, endorsed, following, attested, projects, shown))
             })
             .await?
     };
@@ -296,6 +300,8 @@ async fn show(
         ),
         None => (false, false),
     };
+    let manage = (can_edit || staff).then(|| format!("/attachments/proposal/{}", item.proposal.id));
+    let gallery = super::gallery::Gallery::new(&ctx.tr, &shown, manage);
     let category = item
         .proposal
         .category_id
@@ -317,6 +323,7 @@ async fn show(
         stances: comments::STANCES,
         attested,
         projects,
+        gallery,
     }))
 }
 

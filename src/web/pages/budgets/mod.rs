@@ -70,12 +70,6 @@ async fn load(
         .await?)
 }
 
-/// A project's image on its card (the attachments of a project fill it; none has one yet).
-pub struct ProjectImage {
-    pub src: String,
-    pub alt: String,
-}
-
 /// One project of the ballot, as a card: what it is, what it costs, and the choice control.
 pub struct Card {
     pub project: BudgetProject,
@@ -85,7 +79,6 @@ pub struct Card {
     pub excerpt: String,
     /// The category of the proposal it came from.
     pub category: Option<String>,
-    pub image: Option<ProjectImage>,
     /// Its cost in the budget bar's unit, for the script.
     pub scaled_cost: String,
 }
@@ -106,6 +99,8 @@ struct BudgetPage<'a> {
     published: bool,
     input_type: &'static str,
     followed: Vec<crate::domain::implementation::Followed>,
+    /// The first image of each project that has one, by project id (see `pages::gallery`).
+    thumbs: std::collections::HashMap<String, super::gallery::Picture>,
 }
 
 impl BudgetPage<'_> {
@@ -183,7 +178,6 @@ async fn cards(
                 points: at.and_then(|i| selection.points.get(i).copied()).unwrap_or(0),
                 excerpt: budgets::cards::excerpt(&p.description, budgets::cards::EXCERPT_CHARS),
                 category: categories.get(&p.id).cloned(),
-                image: None,
                 scaled_cost: bar::scaled_cost(&p, places),
                 project: p,
             }
@@ -206,7 +200,8 @@ async fn page(
         Ok(()) if ctx.user.is_none() => Some(ctx.tr.t("ballot-sign-in")),
         Ok(()) => super::eligibility_denial(ctx, &detail, Capability::Vote).await?,
     };
-    let (has_voted, current, tallies, followed) = {
+    let project_ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
+    let (has_voted, current, tallies, followed, images) = {
         let user = ctx.user.clone();
         let key = ctx.state.config.secret_key.clone();
         let b = budget.clone();
@@ -224,7 +219,12 @@ async fn page(
                     None
                 };
                 let followed = crate::domain::implementation::followed(conn, &b)?;
-                Ok::<_, Error>((current.is_some(), current, tallies, followed))
+                let images = crate::domain::attachments::first_images(
+                    conn,
+                    crate::domain::attachments::OwnerKind::Project,
+                    &project_ids,
+                )?;
+                Ok::<_, Error>((current.is_some(), current, tallies, followed, images))
             })
             .await?
     };
@@ -254,6 +254,10 @@ async fn page(
         published,
         input_type,
         followed,
+        thumbs: images
+            .iter()
+            .map(|(id, a)| (id.clone(), super::gallery::Picture::thumb(a)))
+            .collect(),
     });
     *response.status_mut() = status;
     Ok(response)
