@@ -210,6 +210,7 @@ try {
     await checkPage(citizen, 'two-factor-enrol-fr');
   });
   await cj.step('asks for e-mail at once for each notification (/account)', async () => {
+    await go(citizen, '/account');
     const form = formWith(citizen, 'email_frequency');
     await choose(form, 'email_frequency', 'immediate');
     await clickAndLoad(citizen, await submitButton(form));
