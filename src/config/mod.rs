@@ -7,6 +7,18 @@ use std::path::Path;
 use serde::Deserialize;
 use url::Url;
 
+mod key_file;
+mod mail;
+mod values;
+
+use key_file::{default_key_file, random_key, read_or_create_key};
+use mail::{mail_config, number, MailFile};
+pub use mail::{MailConfig, MailTransport};
+use values::{
+    address_ranges, default_hash_slots, default_upload_dir, is_hex_color, number_in, parse_bool,
+    DEFAULT_HASH_WAIT_MS, DEFAULT_IMAGE_MAX_MEGAPIXELS, DEFAULT_UPLOAD_MAX_MB,
+};
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `sqlite://FILE` (default `sqlite://plenum.db`) or `postgres://…`.
@@ -84,36 +96,6 @@ pub enum StaffTwoFactor {
     Required,
     /// Staff choose, as citizens do.
     Optional,
-}
-
-/// Outgoing e-mail settings ([configuration.md](../docs/configuration.md)).
-#[derive(Debug, Clone)]
-pub struct MailConfig {
-    /// `PLENUM_SMTP_URL` or `PLENUM_MAIL_DIR`; neither: mails wait in the queue.
-    pub transport: MailTransport,
-    /// `PLENUM_MAIL_FROM`: `Name <address>` or an address; by default the town's name at
-    /// `noreply@` its host.
-    pub from: String,
-    /// `PLENUM_MAIL_TIMEOUT_SECS` (30): longest wait for one answer of the SMTP server.
-    pub timeout: std::time::Duration,
-    /// `PLENUM_MAIL_RETRY_BASE_SECS` (60): first retry delay, then three times longer each time.
-    pub retry_base_secs: u64,
-    /// `PLENUM_DIGEST_HOUR` (8): the hour of the town's clock after which daily and weekly
-    /// (Monday) digests go out; `off`: the worker sends none by itself (tests call the pass
-    /// with their own clock, as `plenum admin send-digests --at` does).
-    pub digest_hour: Option<u32>,
-    /// `PLENUM_MAIL_POLL_MS` (1000): how often the worker looks for due mails and notifications.
-    pub poll: std::time::Duration,
-}
-
-/// Where mail goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MailTransport {
-    None,
-    /// An `smtp://` or `smtps://` URL (`?tls=starttls` for STARTTLS).
-    Smtp(String),
-    /// A folder: each mail a `.eml` file.
-    Dir(std::path::PathBuf),
 }
 
 /// The header a trusted proxy adds the client's address to.
@@ -264,14 +246,12 @@ impl Config {
                 .collect(),
             None => from_file.federation_allow_private.unwrap_or_default(),
         };
-        let delivery_retry_base_secs = match env("PLENUM_DELIVERY_RETRY_BASE_SECS") {
-            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {
-                name: "PLENUM_DELIVERY_RETRY_BASE_SECS",
-                what: "number of seconds (at least 1)",
-                value: v.clone(),
-            })?,
-            None => from_file.delivery_retry_base_secs.unwrap_or(10),
-        };
+        let delivery_retry_base_secs = number_in(
+            "PLENUM_DELIVERY_RETRY_BASE_SECS",
+            from_file.delivery_retry_base_secs.unwrap_or(10),
+            1..=u64::MAX,
+            "number of seconds (at least 1)",
+        )?;
         let authorized_fetch = match env("PLENUM_AUTHORIZED_FETCH") {
             Some(v) => parse_bool(&v).ok_or(ConfigError::Invalid {
                 name: "PLENUM_AUTHORIZED_FETCH",
@@ -301,27 +281,18 @@ impl Config {
                 })
             }
         };
-        let password_hash_slots = match env("PLENUM_PASSWORD_HASH_SLOTS") {
-            Some(v) => v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(ConfigError::Invalid {
-                    name: "PLENUM_PASSWORD_HASH_SLOTS",
-                    what: "number (at least 1)",
-                    value: v.clone(),
-                })?,
-            None => from_file.password_hash_slots.unwrap_or_else(default_hash_slots),
-        };
-        let password_hash_wait_ms = match env("PLENUM_PASSWORD_HASH_WAIT_MS") {
-            Some(v) => v.trim().parse().ok().ok_or(ConfigError::Invalid {
-                name: "PLENUM_PASSWORD_HASH_WAIT_MS",
-                what: "number of milliseconds",
-                value: v.clone(),
-            })?,
-            None => from_file.password_hash_wait_ms.unwrap_or(DEFAULT_HASH_WAIT_MS),
-        };
+        let password_hash_slots = number_in(
+            "PLENUM_PASSWORD_HASH_SLOTS",
+            from_file.password_hash_slots.unwrap_or_else(default_hash_slots),
+            1..=usize::MAX,
+            "number (at least 1)",
+        )?;
+        let password_hash_wait_ms = number_in(
+            "PLENUM_PASSWORD_HASH_WAIT_MS",
+            from_file.password_hash_wait_ms.unwrap_or(DEFAULT_HASH_WAIT_MS),
+            0..=u64::MAX,
+            "number of milliseconds",
+        )?;
         let trusted_proxies = address_ranges("PLENUM_TRUSTED_PROXIES", from_file.trusted_proxies)?;
         let metrics_allow = address_ranges("PLENUM_METRICS_ALLOW", from_file.metrics_allow)?;
         let forwarded_header = match pick("PLENUM_FORWARDED_HEADER", from_file.forwarded_header) {
@@ -369,36 +340,20 @@ impl Config {
         let upload_dir = pick("PLENUM_UPLOAD_DIR", from_file.upload_dir)
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| default_upload_dir(&database_url));
-        let upload_max_mb = match env("PLENUM_UPLOAD_MAX_MB") {
-            Some(v) => {
-                v.trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=1024).contains(n))
-                    .ok_or(ConfigError::Invalid {
-                        name: "PLENUM_UPLOAD_MAX_MB",
-                        what: "number of megabytes (1 to 1024)",
-                        value: v.clone(),
-                    })?
-            }
-            None => from_file.upload_max_mb.unwrap_or(DEFAULT_UPLOAD_MAX_MB),
-        };
-        let image_max_megapixels = match env("PLENUM_IMAGE_MAX_MEGAPIXELS") {
-            Some(v) => {
-                v.trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=1000).contains(n))
-                    .ok_or(ConfigError::Invalid {
-                        name: "PLENUM_IMAGE_MAX_MEGAPIXELS",
-                        what: "number of megapixels (1 to 1000)",
-                        value: v.clone(),
-                    })?
-            }
-            None => from_file
+        let upload_max_mb = number_in(
+            "PLENUM_UPLOAD_MAX_MB",
+            from_file.upload_max_mb.unwrap_or(DEFAULT_UPLOAD_MAX_MB),
+            1..=1024,
+            "number of megabytes (1 to 1024)",
+        )?;
+        let image_max_megapixels = number_in(
+            "PLENUM_IMAGE_MAX_MEGAPIXELS",
+            from_file
                 .image_max_megapixels
                 .unwrap_or(DEFAULT_IMAGE_MAX_MEGAPIXELS),
-        };
+            1..=1000,
+            "number of megapixels (1 to 1000)",
+        )?;
         Ok(Config {
             staff_two_factor,
             mail,
@@ -481,328 +436,5 @@ impl Config {
     /// The public address without its trailing slash, to build ids from.
     pub fn base(&self) -> String {
         self.public_url.as_str().trim_end_matches('/').to_string()
-    }
-}
-
-/// The mail settings as read, before they are checked.
-struct MailFile {
-    smtp_url: Option<String>,
-    mail_dir: Option<String>,
-    mail_from: Option<String>,
-    timeout_secs: Option<u64>,
-    retry_base_secs: Option<u64>,
-    digest_hour: Option<String>,
-    poll_ms: Option<u64>,
-}
-
-/// A positive number from the environment, else the file's.
-fn number(name: &'static str, file: Option<u64>) -> Result<Option<u64>, ConfigError> {
-    match std::env::var(name).ok().filter(|v| !v.is_empty()) {
-        Some(v) => v
-            .trim()
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(Some)
-            .ok_or(ConfigError::Invalid {
-                name,
-                what: "number (at least 1)",
-                value: v,
-            }),
-        None => Ok(file),
-    }
-}
-
-fn mail_config(town_name: &str, public_url: &Url, f: MailFile) -> Result<MailConfig, ConfigError> {
-    let transport = match (f.smtp_url, f.mail_dir) {
-        (Some(_), Some(dir)) => {
-            return Err(ConfigError::Invalid {
-                name: "PLENUM_MAIL_DIR",
-                what: "setting alongside PLENUM_SMTP_URL (choose one)",
-                value: dir,
-            })
-        }
-        (Some(url), None) => {
-            let parsed = Url::parse(&url).ok().filter(|u| {
-                matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some_and(|h| !h.is_empty())
-            });
-            if parsed.is_none() {
-                return Err(ConfigError::Invalid {
-                    name: "PLENUM_SMTP_URL",
-                    what: "URL like smtp://user:password@host:587?tls=starttls or smtps://host:465",
-                    value: "(hidden: it may hold a password)".into(),
-                });
-            }
-            MailTransport::Smtp(url)
-        }
-        (None, Some(dir)) => MailTransport::Dir(dir.into()),
-        (None, None) => MailTransport::None,
-    };
-    let host = public_url.host_str().unwrap_or("localhost");
-    let from = f
-        .mail_from
-        .unwrap_or_else(|| format!("{} <noreply@{host}>", quote_name(town_name)));
-    if from.parse::<lettre::message::Mailbox>().is_err() || from.chars().any(char::is_control) {
-        return Err(ConfigError::Invalid {
-            name: "PLENUM_MAIL_FROM",
-            what: "sender like Ville de Plenum <mairie@plenum.example>",
-            value: from,
-        });
-    }
-    let digest_hour = match f.digest_hour.as_deref().map(str::trim) {
-        None => Some(8),
-        Some("off") => None,
-        Some(h) => Some(h.parse().ok().filter(|h| *h < 24).ok_or(ConfigError::Invalid {
-            name: "PLENUM_DIGEST_HOUR",
-            what: "hour from 0 to 23, or off",
-            value: h.to_string(),
-        })?),
-    };
-    Ok(MailConfig {
-        transport,
-        from,
-        timeout: std::time::Duration::from_secs(f.timeout_secs.unwrap_or(30)),
-        retry_base_secs: f.retry_base_secs.unwrap_or(60),
-        digest_hour,
-        poll: std::time::Duration::from_millis(f.poll_ms.unwrap_or(1000)),
-    })
-}
-
-/// A display name as a quoted string when it holds characters an address header reserves.
-fn quote_name(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-        .collect();
-    format!("\"{clean}\"")
-}
-
-/// Photos from a phone are 2 to 8 MB; a plan or a quote as PDF rarely more.
-const DEFAULT_UPLOAD_MAX_MB: usize = 10;
-
-/// A 48-megapixel phone photo is refused; anything a town would show is far smaller, and
-/// decoding 40 megapixels takes 160 MB, which bounds what one upload may cost.
-const DEFAULT_IMAGE_MAX_MEGAPIXELS: u64 = 40;
-
-/// Uploads beside the data: `town.db` → `town.db-uploads`, so that a copy of the data folder
-/// takes them along; with PostgreSQL, `uploads` in the working folder.
-fn default_upload_dir(database_url: &str) -> std::path::PathBuf {
-    if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
-        let path = crate::db::sqlite_path(database_url);
-        if path != ":memory:" && !path.is_empty() {
-            return format!("{path}-uploads").into();
-        }
-    }
-    "uploads".into()
-}
-
-/// Long enough for a burst of a few hundred sign-ins to drain on two cores, short enough that a
-/// person is told to retry rather than left waiting.
-const DEFAULT_HASH_WAIT_MS: u64 = 5000;
-
-/// One hash per core: argon2 keeps a core busy, so more at once only queue and take memory.
-fn default_hash_slots() -> usize {
-    std::thread::available_parallelism().map_or(2, usize::from)
-}
-
-/// Where the key file is when no setting names one. Not beside the database: a backup or a copy
-/// of the database's folder would then hold both, and the key is what keeps a copy from linking
-/// ballots to voters. New installations get `~/.config/plenum/NAME-HASH.key` (or
-/// `$XDG_CONFIG_HOME/plenum/…`), named after the database so that two instances on one machine
-/// never share a key; a key an older version created beside the database (`town.db.key`, or
-/// `plenum-secret.key` in the working folder for PostgreSQL) is still used, with a warning,
-/// since a new key would leave every sealed ballot unreadable.
-fn default_key_file(database_url: &str) -> String {
-    let legacy = legacy_key_file(database_url);
-    if Path::new(&legacy).exists() {
-        tracing::warn!(
-            key_file = %legacy,
-            "the secret key file is beside the database: move it elsewhere and set PLENUM_SECRET_KEY_FILE (docs/operations.md)"
-        );
-        return legacy;
-    }
-    let config_home = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| Path::new(&h).join(".config"))
-        });
-    let Some(config_home) = config_home else {
-        return legacy;
-    };
-    let dir = config_home.join("plenum");
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    if builder.create(&dir).is_err() {
-        return legacy;
-    }
-    dir.join(key_file_name(database_url)).display().to_string()
-}
-
-/// `town.db` → `town.db-1a2b3c4d.key`: the name says which database, the hash of its full
-/// address (without a password) tells two databases of one name apart.
-fn key_file_name(database_url: &str) -> String {
-    use sha2::Digest;
-    let (name, address) = if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
-        let path = crate::db::sqlite_path(database_url);
-        let absolute = std::fs::canonicalize(
-            Path::new(path)
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new(".")),
-        )
-        .map(|dir| dir.join(Path::new(path).file_name().unwrap_or_default()))
-        .unwrap_or_else(|_| Path::new(path).to_path_buf());
-        let name = Path::new(path)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("plenum")
-            .to_string();
-        (name, absolute.display().to_string())
-    } else {
-        let mut url = Url::parse(database_url).ok();
-        if let Some(u) = url.as_mut() {
-            let _ = u.set_password(None);
-        }
-        let address = url.map(|u| u.to_string()).unwrap_or_default();
-        let name = address
-            .rsplit('/')
-            .next()
-            .filter(|n| !n.is_empty())
-            .unwrap_or("postgres")
-            .to_string();
-        (name, address)
-    };
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let hash = hex::encode(&sha2::Sha256::digest(address.as_bytes())[..4]);
-    format!("{safe}-{hash}.key")
-}
-
-/// Where versions before 2026-12 put the key: beside an SQLite file (`town.db` →
-/// `town.db.key`); in the working directory for PostgreSQL.
-fn legacy_key_file(database_url: &str) -> String {
-    if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
-        let path = crate::db::sqlite_path(database_url);
-        if path != ":memory:" && !path.is_empty() {
-            return format!("{path}.key");
-        }
-    }
-    "plenum-secret.key".into()
-}
-
-fn random_key() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-fn read_or_create_key(path: &Path) -> Result<Vec<u8>, ConfigError> {
-    let error = |source| ConfigError::SecretKey {
-        path: path.display().to_string(),
-        source,
-    };
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(text.trim().as_bytes().to_vec()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = random_key();
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(path).map_err(error)?;
-            std::io::Write::write_all(&mut file, key.as_bytes()).map_err(error)?;
-            Ok(key.into_bytes())
-        }
-        Err(e) => Err(error(e)),
-    }
-}
-
-fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Some(true),
-        "false" | "0" | "no" | "off" => Some(false),
-        _ => None,
-    }
-}
-
-fn is_hex_color(value: &str) -> bool {
-    value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit())
-}
-
-/// A list of addresses or CIDR ranges, from the environment variable `name` (comma-separated) or
-/// else the configuration file's list.
-fn address_ranges(
-    name: &'static str,
-    from_file: Option<Vec<String>>,
-) -> Result<Vec<ipnet::IpNet>, ConfigError> {
-    let values: Vec<String> = match std::env::var(name).ok().filter(|v| !v.is_empty()) {
-        Some(v) => v.split(',').map(str::to_string).collect(),
-        None => from_file.unwrap_or_default(),
-    };
-    values
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            crate::web::client_ip::parse_range(p).ok_or(ConfigError::Invalid {
-                name,
-                what: "address or CIDR range",
-                value: p.to_string(),
-            })
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod key_file_tests {
-    use super::*;
-
-    fn temp_dir(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("plenum-keytest-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    #[test]
-    fn the_default_key_file_is_not_beside_the_database_and_is_its_own() {
-        let config_home = temp_dir("config");
-        // Each test runs in its own process under nextest: the variable is ours alone.
-        std::env::set_var("XDG_CONFIG_HOME", &config_home);
-        let data = temp_dir("data");
-        let other = temp_dir("other");
-        let one = default_key_file(&format!("sqlite://{}", data.join("town.db").display()));
-        let two = default_key_file(&format!("sqlite://{}", other.join("town.db").display()));
-        assert!(
-            one.starts_with(&config_home.join("plenum").display().to_string()),
-            "{one}"
-        );
-        assert!(!one.starts_with(&data.display().to_string()), "{one}");
-        assert_ne!(one, two, "two databases of one name get two keys");
-        let pg = default_key_file("postgres://plenum:hunter2@db.example/town");
-        assert!(!pg.contains("hunter2") && pg.ends_with(".key"), "{pg}");
-        // A key an older version left beside the database is still the one used.
-        let legacy = data.join("town.db.key");
-        std::fs::write(&legacy, "k").unwrap();
-        assert_eq!(
-            default_key_file(&format!("sqlite://{}", data.join("town.db").display())),
-            legacy.display().to_string()
-        );
-        for dir in [config_home, data, other] {
-            let _ = std::fs::remove_dir_all(dir);
-        }
     }
 }
