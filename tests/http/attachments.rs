@@ -720,3 +720,83 @@ async fn deleting_an_account_deletes_its_uploads_which_its_export_listed() {
     assert!(stored(&town, &id).await.is_empty());
     assert_eq!(files_on_disk(&town), 0);
 }
+
+#[tokio::test]
+async fn a_projects_image_is_shown_on_its_ballot_card_and_its_page() {
+    use plenum::domain::budgets::{self, BudgetForm, ProjectForm};
+    let (town, _) = marie_and_her_proposal().await;
+    let slug = town.detail("budget").process.slug.clone();
+    let process_id = town.detail("budget").process.id.clone();
+    let (budget_slug, project_id) = town
+        .state
+        .db
+        .write(move |c| {
+            let budget = budgets::create(
+                c,
+                &process_id,
+                &BudgetForm {
+                    slug: "parks".into(),
+                    title: "Parks".into(),
+                    amount: "50000".into(),
+                    currency: "EUR".into(),
+                    ballot_type: "approval".into(),
+                    rule: "greedy".into(),
+                    ..BudgetForm::default()
+                },
+            )?;
+            let project = budgets::add_project(
+                c,
+                &budget,
+                &ProjectForm {
+                    code: "pond".into(),
+                    title: "A bench by the pond".into(),
+                    cost: "12000".into(),
+                    ..ProjectForm::default()
+                },
+            )?;
+            Ok::<_, plenum::domain::Error>((budget.slug, project.id))
+        })
+        .await
+        .expect("a budget with a project");
+    // A citizen may not add to a project; staff may.
+    let mut marie = town.browser_of("marie");
+    let refused = upload(
+        &mut marie,
+        &format!("project/{project_id}"),
+        "A pond",
+        "p.png",
+        "image/png",
+        &png(800, 600),
+    )
+    .await;
+    assert!(
+        refused.status == 403 || refused.status == 404,
+        "a citizen added to a project: {}",
+        refused.status
+    );
+    let mut sam = town.browser_of("sam");
+    upload(
+        &mut sam,
+        &format!("project/{project_id}"),
+        "The pond at dusk",
+        "pond.png",
+        "image/png",
+        &png(800, 600),
+    )
+    .await
+    .assert_status(303);
+    let mut visitor = town.browser();
+    visitor
+        .get(&format!(
+            "/processes/{slug}/budgets/{budget_slug}/projects/{project_id}"
+        ))
+        .await
+        .assert_status(200)
+        .assert_contains("alt=\"The pond at dusk\"");
+    visitor
+        .get(&format!("/processes/{slug}/budgets/{budget_slug}"))
+        .await
+        .assert_status(200)
+        .assert_contains("class=\"card-image\"")
+        .assert_contains("alt=\"The pond at dusk\"");
+}
