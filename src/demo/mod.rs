@@ -1,6 +1,12 @@
 //! `plenum demo`: a demo town with processes, proposals, endorsements and comments, so that a
 //! newcomer sees Plenum working a minute after cloning it.
 
+mod budgets;
+mod pictures;
+
+use budgets::seed_budgets;
+use pictures::seed_pictures;
+
 use chrono::Duration;
 use diesel::prelude::*;
 
@@ -124,7 +130,7 @@ pub fn seed(
     Ok(())
 }
 
-fn account(
+pub(super) fn account(
     conn: &mut AnyConnection,
     username: &str,
     name: &str,
@@ -141,7 +147,7 @@ fn account(
     accounts::insert_account(conn, prepared, role)
 }
 
-fn phase(kind: &str, from_days: i64, to_days: i64, p: bool, e: bool, c: bool) -> PhaseForm {
+pub(super) fn phase(kind: &str, from_days: i64, to_days: i64, p: bool, e: bool, c: bool) -> PhaseForm {
     let today = now();
     PhaseForm {
         kind: kind.into(),
@@ -162,15 +168,6 @@ const BUDGET_PROPOSALS: &[(&str, &str, usize)] = &[
     ("Éclairage solaire du chemin de halage", "Le chemin de halage est très sombre l'hiver. Des bornes solaires à détection de présence le rendraient plus sûr sans gaspiller d'énergie.", 1),
     ("Un local pour les associations de jeunes", "Mettre à disposition un local de quartier, ouvert le soir et le week-end, géré par les associations de jeunes.", 4),
     ("Des toilettes publiques accessibles au centre-ville", "Il n'existe aucune toilette publique accessible aux personnes en fauteuil au centre-ville. Nous proposons d'en installer deux.", 4),
-];
-
-/// The school budget's projects: code, title, cost, description (Markdown) shown on the ballot.
-const SCHOOL_PROJECTS: &[(&str, &str, &str, &str)] = &[
-    ("1", "Arbres et ombre dans la cour Jean-Jaurès", "18000", "Planter **six tilleuls** et installer deux voiles d'ombrage dans la cour de l'école Jean-Jaurès, la plus exposée de la ville : en juin, le sol y dépasse 50 °C.\n\nLes élèves participeront à la plantation avec le service des espaces verts."),
-    ("2", "Fontaine à eau, école Pasteur", "6500", "Une fontaine d'eau potable à hauteur d'enfant, accessible en fauteuil, dans la cour de l'école Pasteur, qui n'en a aucune."),
-    ("3", "Préau végétalisé, école des Tilleuls", "32000", "Couvrir le préau de l'école des Tilleuls d'une toiture végétalisée : plus frais l'été, plus calme, et un abri pour les oiseaux.\n\n- surface : 120 m²\n- travaux pendant les vacances d'été"),
-    ("4", "Jeux peints au sol, trois écoles", "4800", "Marelles, labyrinthes et parcours peints au sol dans trois cours, dessinés avec les conseils d'enfants."),
-    ("5", "Potager pédagogique, école du Parc", "9700", "Des bacs de potager surélevés, un récupérateur d'eau de pluie et un composteur, pour cultiver et goûter en classe."),
 ];
 
 fn seed_content(conn: &mut AnyConnection, secret_key: &[u8], base_url: &str) -> Result<(), Error> {
@@ -361,197 +358,4 @@ fn seed_notifications(
     let text = answered.answer.clone().unwrap_or_default();
     events::answered(conn, &answered, &answered.state, &text, &staff.id)?;
     Ok(())
-}
-
-fn seed_budgets(
-    conn: &mut AnyConnection,
-    secret_key: &[u8],
-    base_url: &str,
-    voter: &User,
-) -> Result<(), Error> {
-    use crate::domain::budget_results;
-    use crate::domain::budgets::{self, BudgetForm, ProjectForm};
-    const TOULOUSE: &str = include_str!(
-        "../tests/data/pabulib/files/France_Toulouse_2022_10_-_Jolimont_Soupetard_Roseraie_Gloire_Gramont_Amouroux.pb"
-    );
-    let past = processes::create(
-        conn,
-        &ProcessForm {
-            slug: "budget-2022-jolimont".into(),
-            title: "Budget participatif 2022 — Jolimont, Soupetard, Roseraie".into(),
-            description: "Les bulletins réels du budget participatif 2022 de Toulouse (quartier 10), publiés par pabulib.org, rejoués ici : comparez les règles de dépouillement et vérifiez le résultat.".into(),
-            scope: "Quartier 10".into(),
-            categories: String::new(),
-        },
-    )?;
-    processes::add_phase(conn, &past.id, &phase("vote", -40, -10, false, false, false))?;
-    processes::add_phase(conn, &past.id, &phase("results", -10, 400, false, false, false))?;
-    processes::set_published(conn, &past.id, true)?;
-    let election = crate::budgeting::pabulib::parse_str(TOULOUSE)
-        .map_err(|e| Error::Conflict(crate::domain::Msg::new("error-budget-uncountable").arg("why", e)))?;
-    let budget = budgets::import(
-        conn,
-        &past.id,
-        "quartier-10",
-        "Quartier 10 (2022)",
-        "EUR",
-        "mes-add1",
-        &election,
-    )?;
-    let detail = processes::detail_by_id(conn, &past.id)?;
-    budget_results::publish(conn, secret_key, base_url, &detail, &budget)?;
-
-    let schools = processes::create(
-        conn,
-        &ProcessForm {
-            slug: "ecoles-2027".into(),
-            title: "Mini-budget des écoles 2027".into(),
-            description:
-                "50 000 € pour les cours d'école. Choisissez les projets dont le total tient dans le budget."
-                    .into(),
-            scope: "Toute la ville".into(),
-            categories: String::new(),
-        },
-    )?;
-    processes::add_phase(conn, &schools.id, &phase("vote", -1, 30, false, false, false))?;
-    processes::set_published(conn, &schools.id, true)?;
-    let budget = budgets::create(
-        conn,
-        &schools.id,
-        &BudgetForm {
-            slug: "cours".into(),
-            title: "Cours d'école".into(),
-            amount: "50000".into(),
-            currency: "EUR".into(),
-            ballot_type: "knapsack".into(),
-            rule: "mes-add1".into(),
-            ..BudgetForm::default()
-        },
-    )?;
-    for (code, title, cost, description) in SCHOOL_PROJECTS {
-        budgets::add_project(
-            conn,
-            &budget,
-            &ProjectForm {
-                code: (*code).into(),
-                title: (*title).into(),
-                cost: (*cost).into(),
-                description: (*description).into(),
-                ..ProjectForm::default()
-            },
-        )?;
-    }
-    // The demo citizen has voted (her page lists the vote; its receipt was shown once).
-    let detail = processes::detail_by_id(conn, &schools.id)?;
-    let projects = budgets::projects(conn, &budget.id)?;
-    let input = crate::domain::ballots::BallotInput {
-        choices: vec!["1".into(), "2".into(), "4".into()],
-        points: vec![1, 1, 1],
-        malformed: Vec::new(),
-    };
-    crate::domain::ballots::cast(conn, secret_key, &detail, &budget, &projects, voter, &input)?;
-    Ok(())
-}
-
-/// Drawn pictures on the first proposals and projects (made here with the `image` crate, so the
-/// demo needs no image file), stored as an upload would be: checked, re-encoded, then recorded.
-fn seed_pictures(state: &AppState) -> Result<(), Error> {
-    use crate::db::schema::{attachments, budget_projects, proposals as proposal_rows};
-    use crate::domain::attachments::{self as att, Details, NewAttachment, OwnerKind};
-    let (count, staff, proposals, projects) = state.db.read_blocking(|conn| {
-        let count: i64 = attachments::table.count().get_result(conn)?;
-        let staff: User = users::table
-            .filter(users::email.eq(ADMIN_EMAIL))
-            .select(User::as_select())
-            .first(conn)?;
-        let proposals: Vec<String> = proposal_rows::table
-            .order(proposal_rows::created_at.asc())
-            .select(proposal_rows::id)
-            .limit(2)
-            .load(conn)?;
-        let projects: Vec<String> = budget_projects::table
-            .order(budget_projects::code.asc())
-            .select(budget_projects::id)
-            .limit(2)
-            .load(conn)?;
-        Ok::<_, Error>((count, staff, proposals, projects))
-    })?;
-    if count > 0 {
-        return Ok(());
-    }
-    let owners = proposals
-        .into_iter()
-        .map(|id| (OwnerKind::Proposal, id))
-        .chain(projects.into_iter().map(|id| (OwnerKind::Project, id)));
-    for (i, (kind, owner_id)) in owners.enumerate() {
-        let alt = DRAWING_ALTS[i % DRAWING_ALTS.len()];
-        let accepted = att::inspect(drawing(i as u32), state.config.image_max_pixels)
-            .map_err(|m| Error::invalid("file", m))?;
-        let id = att::next_id();
-        if let att::Accepted::Image { files, .. } = &accepted {
-            state
-                .uploads
-                .put(&id, files)
-                .map_err(|e| Error::Db(crate::db::DbError::Task(e.to_string())))?;
-        }
-        let staff = staff.clone();
-        state.db.write_blocking(move |conn| {
-            let owner = att::visible_owner(conn, kind, &owner_id, Some(&staff))?;
-            let details = Details {
-                alt_text: alt.into(),
-                file_name: "dessin.png".into(),
-            };
-            att::add(
-                conn,
-                NewAttachment {
-                    id: &id,
-                    owner: &owner,
-                    uploader: &staff,
-                    details: &details,
-                    accepted: &accepted,
-                },
-            )
-        })?;
-    }
-    Ok(())
-}
-
-const DRAWING_ALTS: &[&str] = &[
-    "Dessin : un tilleul et un banc sur une place au soleil",
-    "Dessin : deux arbres au bord d'une allée, un banc à leur ombre",
-    "Dessin : une cour d'école avec un arbre et un banc",
-    "Dessin : une fontaine près d'un arbre, sous un ciel clair",
-];
-
-/// A simple landscape: sky, sun, grass, a tree and a bench, placed by `variant`.
-fn drawing(variant: u32) -> Vec<u8> {
-    let (w, h) = (1200u32, 800u32);
-    let tree_x = 300 + (variant * 210) % 600;
-    let picture = image::RgbImage::from_fn(w, h, |x, y| {
-        let (fx, fy) = (x as i64, y as i64);
-        let near = |cx: i64, cy: i64, r: i64| (fx - cx).pow(2) + (fy - cy).pow(2) <= r * r;
-        let crown = near(i64::from(tree_x), 330, 150);
-        let trunk = x.abs_diff(tree_x) < 22 && (330..600).contains(&y);
-        let bench = (x.abs_diff(tree_x + 260) < 110 && (540..560).contains(&y))
-            || ((x.abs_diff(tree_x + 180) < 8 || x.abs_diff(tree_x + 340) < 8) && (540..600).contains(&y));
-        if bench {
-            image::Rgb([120, 72, 40])
-        } else if trunk {
-            image::Rgb([95, 60, 35])
-        } else if crown {
-            image::Rgb([46, 125, 50])
-        } else if near(1020, 140, 70) {
-            image::Rgb([250, 200, 60])
-        } else if y > 560 {
-            image::Rgb([110, 170, 80])
-        } else {
-            let t = (y * 120 / 560) as u8;
-            image::Rgb([130 + t / 2, 180 + t / 3, 235])
-        }
-    });
-    let mut out = Vec::new();
-    picture
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .map(|_| out)
-        .unwrap_or_default()
 }
