@@ -10,7 +10,7 @@ use url::Url;
 use super::key_file::{default_key_file, read_or_create_key};
 use super::mail::{mail_config, number, MailFile};
 use super::values::{
-    address_ranges, default_hash_slots, default_upload_dir, is_hex_color, number_in, parse_bool,
+    address_ranges, choice, default_hash_slots, default_upload_dir, is_hex_color, number_in, parse_bool,
     DEFAULT_HASH_WAIT_MS, DEFAULT_IMAGE_MAX_MEGAPIXELS, DEFAULT_UPLOAD_MAX_MB,
 };
 use super::{Config, ConfigError, ForwardedHeader, StaffTwoFactor, TlsFiles};
@@ -184,34 +184,26 @@ impl Config {
         )?;
         let trusted_proxies = address_ranges("PLENUM_TRUSTED_PROXIES", from_file.trusted_proxies)?;
         let metrics_allow = address_ranges("PLENUM_METRICS_ALLOW", from_file.metrics_allow)?;
-        let forwarded_header = match pick("PLENUM_FORWARDED_HEADER", from_file.forwarded_header) {
-            None => ForwardedHeader::XForwardedFor,
-            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-                "x-forwarded-for" => ForwardedHeader::XForwardedFor,
-                "forwarded" => ForwardedHeader::Forwarded,
-                _ => {
-                    return Err(ConfigError::Invalid {
-                        name: "PLENUM_FORWARDED_HEADER",
-                        what: "header (x-forwarded-for or forwarded)",
-                        value: v,
-                    })
-                }
-            },
-        };
-        let staff_two_factor = match pick("PLENUM_STAFF_TWO_FACTOR", from_file.staff_two_factor) {
-            None => StaffTwoFactor::Required,
-            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-                "required" => StaffTwoFactor::Required,
-                "optional" => StaffTwoFactor::Optional,
-                _ => {
-                    return Err(ConfigError::Invalid {
-                        name: "PLENUM_STAFF_TWO_FACTOR",
-                        what: "choice (required or optional)",
-                        value: v,
-                    })
-                }
-            },
-        };
+        let forwarded_header = choice(
+            "PLENUM_FORWARDED_HEADER",
+            pick("PLENUM_FORWARDED_HEADER", from_file.forwarded_header),
+            &[
+                ("x-forwarded-for", ForwardedHeader::XForwardedFor),
+                ("forwarded", ForwardedHeader::Forwarded),
+            ],
+            "header (x-forwarded-for or forwarded)",
+        )?
+        .unwrap_or(ForwardedHeader::XForwardedFor);
+        let staff_two_factor = choice(
+            "PLENUM_STAFF_TWO_FACTOR",
+            pick("PLENUM_STAFF_TWO_FACTOR", from_file.staff_two_factor),
+            &[
+                ("required", StaffTwoFactor::Required),
+                ("optional", StaffTwoFactor::Optional),
+            ],
+            "choice (required or optional)",
+        )?
+        .unwrap_or(StaffTwoFactor::Required);
         let town_name = pick("PLENUM_TOWN_NAME", from_file.town_name).unwrap_or_else(|| "Plenum".into());
         let mail = mail_config(
             &town_name,

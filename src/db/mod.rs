@@ -4,9 +4,9 @@
 //! closures on a pooled [`AnyConnection`] off the async runtime (diesel is blocking).
 
 pub mod backup;
-pub mod claim;
 pub mod error;
 mod group_commit;
+pub mod queue;
 pub mod schema;
 pub mod testing;
 

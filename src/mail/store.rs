@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::claim::{self, LeasedQueue};
+use crate::db::queue::{self, LeasedQueue};
 use crate::db::schema::mails;
 use crate::db::AnyConnection;
 use crate::domain::{now, Error, Result};
@@ -42,7 +42,7 @@ pub struct Claimed {
 /// is marked `sending` and its attempt counted before anything is sent.
 pub fn claim(conn: &mut AnyConnection, limit: i64, lease: chrono::Duration) -> Result<Vec<Claimed>> {
     let at = now();
-    let ids = claim::due_ids(conn, &QUEUE, at, limit)?;
+    let ids = queue::due_ids(conn, &QUEUE, at, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -105,10 +105,7 @@ pub fn mark_failed(
 
 /// Counts by state, for staff.
 pub fn counts(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
-    Ok(mails::table
-        .group_by(mails::state)
-        .select((mails::state, diesel::dsl::count_star()))
-        .load(conn)?)
+    Ok(queue::counts(conn, &QUEUE)?)
 }
 
 /// A failed mail as staff see it.

@@ -16,7 +16,7 @@ use url::Url;
 
 use super::{CLAIM_SECS, CONCURRENT_SENDS, MAX_ATTEMPTS, STATE_REFUSED, STATE_SKIPPED};
 use crate::app::AppState;
-use crate::db::claim::{self, LeasedQueue};
+use crate::db::queue::{self, LeasedQueue};
 use crate::db::schema::{deliveries, outbound_activities};
 use crate::db::AnyConnection;
 use crate::domain::{now, Result};
@@ -46,7 +46,7 @@ struct Claimed {
 }
 
 /// A delivery is due while pending (a claimed one keeps that state until it ends).
-const QUEUE: LeasedQueue = LeasedQueue {
+pub(super) const QUEUE: LeasedQueue = LeasedQueue {
     table: "deliveries",
     due_states: "'pending'",
 };
@@ -54,7 +54,7 @@ const QUEUE: LeasedQueue = LeasedQueue {
 /// Reserves up to `limit` due deliveries for this worker.
 fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
     let at = now();
-    let ids = claim::due_ids(conn, &QUEUE, at, limit)?;
+    let ids = queue::due_ids(conn, &QUEUE, at, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,4 +1,5 @@
-//! Claiming the due rows of a work queue (outgoing mails, federation deliveries) by lease.
+//! What the work queues (outgoing mails, federation deliveries) share: claiming due rows by
+//! lease, and counting rows by state for staff.
 //!
 //! A queue table has `id`, `state`, `next_attempt_at` and `locked_until`. A row is due when its
 //! state is one the queue names, its time has come and no live lease holds it. On PostgreSQL
@@ -8,7 +9,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::AnyConnection;
 
@@ -54,4 +55,26 @@ pub fn due_ids(
             .load(lite)?,
     };
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// How many rows of a queue stand in one state.
+#[derive(diesel::QueryableByName)]
+struct StateCount {
+    #[diesel(sql_type = Text)]
+    state: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// How many rows of `queue` stand in each state it has rows in, by state name.
+pub fn counts(conn: &mut AnyConnection, queue: &LeasedQueue) -> QueryResult<Vec<(String, i64)>> {
+    let sql = format!(
+        "SELECT state, COUNT(*) AS n FROM {} GROUP BY state ORDER BY state",
+        queue.table
+    );
+    let rows: Vec<StateCount> = match conn {
+        AnyConnection::Postgresql(pg) => diesel::sql_query(sql).load(pg)?,
+        AnyConnection::Sqlite(lite) => diesel::sql_query(sql).load(lite)?,
+    };
+    Ok(rows.into_iter().map(|r| (r.state, r.n)).collect())
 }
