@@ -7,6 +7,7 @@ pub mod backup;
 pub mod error;
 mod group_commit;
 mod pool;
+pub mod queue;
 pub mod schema;
 pub mod testing;
 
