@@ -46,9 +46,11 @@ struct Args {
     /// Run only the scenarios whose name contains one of these words (e.g. `list,inbound`).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Only load the data into this SQLite file and stop (to look at query plans).
+    /// Only load the data and stop: into this SQLite file, or into the database of a
+    /// `postgres://` URL (vacuumed and analysed after), to look at query plans or to serve it
+    /// from other binaries (`bench/ab.sh`).
     #[arg(long)]
-    seed_only: Option<PathBuf>,
+    seed_only: Option<String>,
     /// Internal: run as one of the fan-out scenario's receiver processes on this port.
     #[arg(long, hide = true)]
     receiver: Option<u16>,
@@ -96,10 +98,18 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let seconds = Duration::from_secs(if args.smoke { 1 } else { args.seconds });
-    if let Some(path) = &args.seed_only {
-        let pool = plenum::db::Db::connect(&format!("sqlite://{}", path.display()))?;
+    if let Some(target) = &args.seed_only {
+        let url = if target.contains("://") {
+            target.clone()
+        } else {
+            format!("sqlite://{target}")
+        };
+        let pool = plenum::db::Db::connect(&url)?;
         let hash = plenum::domain::password::hash("benchmark password for every seeded account");
         pool.write_blocking(|conn| seed::seed(conn, &size, &hash))?;
+        if url.starts_with("postgres") {
+            vacuum_analyze(&url)?;
+        }
         return Ok(());
     }
     let mut bench = Bench {
@@ -178,14 +188,7 @@ impl Bench {
             started.elapsed().as_secs_f64()
         ));
         if engine == "postgres" {
-            // A database that has been running has been vacuumed and analysed by autovacuum:
-            // row estimates for the planner, and the visibility map that lets the list's
-            // covering indexes answer without visiting the table. Just after a bulk load it
-            // has neither (autovacuum comes within minutes), so do it now.
-            use diesel::connection::SimpleConnection;
-            use diesel::Connection;
-            let mut conn = diesel::PgConnection::establish(&database.url)?;
-            conn.batch_execute("VACUUM (ANALYZE)")?;
+            vacuum_analyze(&database.url)?;
         }
         let log = std::env::temp_dir().join(format!("plenum-bench-{db}.log"));
         let server = if nodes > 1 {
@@ -911,6 +914,18 @@ fn write_doc(path: &PathBuf, bench: &Bench) -> anyhow::Result<()> {
 
 /// `bench/profile.sh` records the server during each measured window, and only then: the
 /// command in `PLENUM_BENCH_ON_MEASURE`, started as a window of `seconds` starts.
+/// A database that has been running has been vacuumed and analysed by autovacuum: row
+/// estimates for the planner, and the visibility map that lets the list's covering indexes
+/// answer without visiting the table. Just after a bulk load it has neither (autovacuum comes
+/// within minutes), so a freshly seeded PostgreSQL database gets both at once.
+fn vacuum_analyze(url: &str) -> anyhow::Result<()> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(url)?;
+    conn.batch_execute("VACUUM (ANALYZE)")?;
+    Ok(())
+}
+
 fn on_measure(server: &Server, seconds: Duration) {
     if let Ok(hook) = std::env::var("PLENUM_BENCH_ON_MEASURE") {
         let spawned = std::process::Command::new("sh")

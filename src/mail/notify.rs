@@ -70,13 +70,16 @@ fn line(w: &Writer, tr: &Tr, n: &Notification) -> Line {
 /// Queues one mail per notification not yet mailed to people who want them at once (up to
 /// `limit`), and marks as handled those of people who want no mail. Returns the mails queued.
 pub fn immediate(conn: &mut AnyConnection, w: &Writer, limit: i64) -> Result<usize> {
-    let nobody = users::table
-        .filter(users::email_frequency.eq(Frequency::Never.as_str()))
-        .select(users::id);
+    // Driven from the notifications not yet mailed (a partial index, most often empty), each
+    // checked against its reader: `user_id IN (people who want no mail)` read every account at
+    // every pass, once a second on each node (34 M instructions a pass with 100,000 accounts).
+    let wants_none = users::table
+        .filter(users::id.eq(notifications::user_id))
+        .filter(users::email_frequency.eq(Frequency::Never.as_str()));
     diesel::update(
         notifications::table
             .filter(notifications::mailed_at.is_null())
-            .filter(notifications::user_id.eq_any(nobody)),
+            .filter(diesel::dsl::exists(wants_none)),
     )
     .set(notifications::mailed_at.eq(Some(crate::domain::now())))
     .execute(conn)?;

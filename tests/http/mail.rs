@@ -263,6 +263,67 @@ async fn each_notification_is_mailed_once_to_people_who_want_them_at_once() {
 }
 
 #[tokio::test]
+async fn notifications_of_people_who_want_no_mail_are_set_aside_and_the_others_still_mailed() {
+    let sink = SmtpSink::start();
+    let town = town_mailing_to(&sink).await;
+    wants(&town, "marie", "none").await;
+    wants(&town, "paul", "immediate").await;
+    reads(&town, "paul", "en").await;
+    let id = town.proposal("More benches");
+    // paul comments on marie's proposal (marie is told), marie replies (paul is told).
+    town.browser_of("paul")
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[("body", "Yes, near the school.")],
+        )
+        .await
+        .assert_status(303);
+    let comment_id: String = {
+        let id = id.clone();
+        town.db(move |c| {
+            Ok(plenum::db::schema::comments::table
+                .filter(plenum::db::schema::comments::proposal_id.eq(id))
+                .select(plenum::db::schema::comments::id)
+                .first(c)?)
+        })
+        .await
+    };
+    town.browser_of("marie")
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[("body", "Thank you, noted."), ("parent_id", &comment_id)],
+        )
+        .await
+        .assert_status(303);
+    drain(&town).await;
+    let unmailed_of = |who: &'static str| {
+        let user_id = town.account(who).id.clone();
+        town.db(move |c| {
+            Ok(notifications::table
+                .filter(notifications::user_id.eq(user_id))
+                .filter(notifications::mailed_at.is_null())
+                .count()
+                .get_result::<i64>(c)?)
+        })
+    };
+    assert_eq!(unmailed_of("marie").await, 0, "marie's notification set aside");
+    assert_eq!(unmailed_of("paul").await, 0, "paul's notification mailed");
+    let got = sink.messages();
+    assert!(
+        got.iter().all(|m| m.rcpt_to != "marie@example.org"),
+        "no mail to marie"
+    );
+    assert_eq!(
+        got.iter()
+            .filter(|m| m.rcpt_to == "paul@example.org" && m.subject.contains("Someone replied"))
+            .count(),
+        1,
+        "{:?}",
+        got.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
 async fn a_new_proposal_in_a_followed_process_is_told_in_the_digest_only() {
     let sink = SmtpSink::start();
     let town = town_mailing_to(&sink).await;

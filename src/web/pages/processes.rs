@@ -146,7 +146,11 @@ async fn show(
             }
             // One query for the whole page of proposals, not one per card.
             let ids: Vec<String> = list.items.iter().map(|i| i.proposal.id.clone()).collect();
-            let images = attachments::first_images(conn, OwnerKind::Proposal, &ids)?;
+            let images = if attachments::any_proposal_image_in(conn, &detail.process.id)? {
+                attachments::first_images(conn, OwnerKind::Proposal, &ids)?
+            } else {
+                HashMap::new()
+            };
             let shown = attachments::of(conn, OwnerKind::Process, &detail.process.id)?;
             Ok::<_, Error>((detail, list, budgets, images, shown))
         })
