@@ -75,6 +75,10 @@ pub struct Config {
     /// Whether staff must sign in with a second factor (TOTP): `PLENUM_STAFF_TWO_FACTOR`,
     /// `required` (the default) or `optional`.
     pub staff_two_factor: StaffTwoFactor,
+    /// Whether a new account must confirm its e-mail address before it takes part
+    /// (`PLENUM_REQUIRE_EMAIL_CONFIRMATION`, default true; a demo may turn it off). Notification
+    /// mail goes to confirmed addresses either way.
+    pub require_email_confirmation: bool,
     /// Outgoing e-mail: how it leaves, from whom, and when digests go out.
     pub mail: MailConfig,
     /// Where uploaded images and documents are kept (`PLENUM_UPLOAD_DIR`): by default a folder
@@ -135,6 +139,7 @@ struct FileConfig {
     forwarded_header: Option<String>,
     metrics_allow: Option<Vec<String>>,
     staff_two_factor: Option<String>,
+    require_email_confirmation: Option<bool>,
     smtp_url: Option<String>,
     mail_dir: Option<String>,
     mail_from: Option<String>,
@@ -323,6 +328,14 @@ impl Config {
                 }
             },
         };
+        let require_email_confirmation = match env("PLENUM_REQUIRE_EMAIL_CONFIRMATION") {
+            Some(v) => parse_bool(&v).ok_or(ConfigError::Invalid {
+                name: "PLENUM_REQUIRE_EMAIL_CONFIRMATION",
+                what: "true or false",
+                value: v,
+            })?,
+            None => from_file.require_email_confirmation.unwrap_or(true),
+        };
         let town_name = pick("PLENUM_TOWN_NAME", from_file.town_name).unwrap_or_else(|| "Plenum".into());
         let mail = mail_config(
             &town_name,
@@ -356,6 +369,7 @@ impl Config {
         )?;
         Ok(Config {
             staff_two_factor,
+            require_email_confirmation,
             mail,
             upload_dir,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
@@ -403,6 +417,7 @@ impl Config {
             metrics_allow: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
             staff_two_factor: StaffTwoFactor::Required,
+            require_email_confirmation: true,
             mail: MailConfig {
                 transport: MailTransport::None,
                 from: "Plenum <noreply@localhost>".into(),

@@ -68,10 +68,16 @@ fn line(w: &Writer, tr: &Tr, n: &Notification) -> Line {
 }
 
 /// Queues one mail per notification not yet mailed to people who want them at once (up to
-/// `limit`), and marks as handled those of people who want no mail. Returns the mails queued.
+/// `limit`), and marks as handled those of people who want no mail or whose address is not
+/// confirmed (only confirmed addresses get mail; those notifications stay in the in-app list,
+/// and confirming later sends no backlog). Returns the mails queued.
 pub fn immediate(conn: &mut AnyConnection, w: &Writer, limit: i64) -> Result<usize> {
     let nobody = users::table
-        .filter(users::email_frequency.eq(Frequency::Never.as_str()))
+        .filter(
+            users::email_frequency
+                .eq(Frequency::Never.as_str())
+                .or(users::email_confirmed_at.is_null()),
+        )
         .select(users::id);
     diesel::update(
         notifications::table
@@ -85,6 +91,7 @@ pub fn immediate(conn: &mut AnyConnection, w: &Writer, limit: i64) -> Result<usi
         .inner_join(users::table)
         .filter(notifications::mailed_at.is_null())
         .filter(users::email_frequency.eq(Frequency::Immediate.as_str()))
+        .filter(users::email_confirmed_at.is_not_null())
         .filter(notifications::kind.ne(Kind::Proposal.as_str()))
         .order(notifications::created_at.asc())
         .limit(limit)
@@ -184,6 +191,7 @@ pub fn due_digests(
         .filter(notifications::mailed_at.is_null())
         .filter(notifications::created_at.le(cutoff))
         .filter(users::email.is_not_null())
+        .filter(users::email_confirmed_at.is_not_null())
         .select((users::id, users::email_frequency, notifications::kind))
         .distinct()
         .load(conn)?;
@@ -217,6 +225,7 @@ pub fn digest(conn: &mut AnyConnection, w: &Writer, due: &Due, at: NaiveDateTime
     let reader: Option<Reader> = users::table
         .filter(users::id.eq(&due.user_id))
         .filter(users::deleted_at.is_null())
+        .filter(users::email_confirmed_at.is_not_null())
         .select((users::id, users::email, users::display_name, users::locale))
         .first(conn)
         .optional()?;
