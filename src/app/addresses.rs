@@ -57,10 +57,10 @@ pub async fn confirm(state: &AppState, token: String) -> Result<std::result::Res
 pub async fn request_change(state: &AppState, user: &User, password: String, new_email: String) -> Result<()> {
     let new_email = new_email.trim().to_lowercase();
     if !is_email(&new_email) || crate::mail::check_address(&new_email).is_err() {
-        return Err(Error::invalid("email", Msg::new("error-email")));
+        return Err(Error::invalid("new_email", Msg::new("error-email")));
     }
     if user.email.as_deref() == Some(new_email.as_str()) {
-        return Err(Error::invalid("email", Msg::new("error-email-same")));
+        return Err(Error::invalid("new_email", Msg::new("error-email-same")));
     }
     let bucket = format!("email-change:account:{}", user.id);
     state
@@ -76,7 +76,7 @@ pub async fn request_change(state: &AppState, user: &User, password: String, new
     act(state, move |conn, _effects| {
         let user = accounts::find(conn, &user_id)?;
         if accounts::email_taken(conn, &new_email)? {
-            return Err(Error::invalid("email", Msg::new("error-email-taken")));
+            return Err(Error::invalid("new_email", Msg::new("error-email-taken")));
         }
         let secret = account_tokens::issue(conn, &user.id, Purpose::ChangeEmail, &new_email)?;
         writer.change_address(conn, &user, &new_email, &secret)?;
