@@ -64,7 +64,16 @@ pub async fn delete(state: &AppState, user: &User, password: String) -> Result<(
 /// The operator creates a staff account at the command line (`plenum admin create-admin`);
 /// the operator vouches for its address, so it counts as confirmed.
 pub async fn create_staff(state: &AppState, form: NewAccount) -> Result<User> {
-    accounts::sign_up(&state.db, &state.hashing, form, Role::Admin, "cli", true, |_, _| Ok(())).await
+    accounts::sign_up(
+        &state.db,
+        &state.hashing,
+        form,
+        Role::Admin,
+        "cli",
+        true,
+        |_, _| Ok(()),
+    )
+    .await
 }
 
 /// The operator makes an existing account staff (`plenum admin promote`).

@@ -54,7 +54,12 @@ pub async fn confirm(state: &AppState, token: String) -> Result<std::result::Res
 /// `user` asks to move their account to `new_email`, with their password. The new address
 /// gets the link that makes the change; the old one a notice of it. Refused when the password
 /// is wrong, the address invalid, or already an account's.
-pub async fn request_change(state: &AppState, user: &User, password: String, new_email: String) -> Result<()> {
+pub async fn request_change(
+    state: &AppState,
+    user: &User,
+    password: String,
+    new_email: String,
+) -> Result<()> {
     let new_email = new_email.trim().to_lowercase();
     if !is_email(&new_email) || crate::mail::check_address(&new_email).is_err() {
         return Err(Error::invalid("new_email", Msg::new("error-email")));
@@ -69,7 +74,10 @@ pub async fn request_change(state: &AppState, user: &User, password: String, new
         .await?;
     let stored = user.password_hash.clone();
     if stored.is_none() || !state.hashing.verify(password, stored).await? {
-        return Err(Error::invalid("current_password", Msg::new("error-password-wrong")));
+        return Err(Error::invalid(
+            "current_password",
+            Msg::new("error-password-wrong"),
+        ));
     }
     let writer = AccountMail::new(state);
     let user_id = user.id.clone();
@@ -92,5 +100,8 @@ pub async fn request_change(state: &AppState, user: &User, password: String, new
 
 /// Follows an address-change link: the account moves to the new address.
 pub async fn change(state: &AppState, token: String) -> Result<std::result::Result<EmailChanged, Refusal>> {
-    act(state, move |conn, _effects| account_tokens::change_email(conn, &token)).await
+    act(state, move |conn, _effects| {
+        account_tokens::change_email(conn, &token)
+    })
+    .await
 }

@@ -5,12 +5,12 @@
 use chrono::Duration;
 
 use super::{act, AppState};
+use crate::db::schema::users;
 use crate::domain::account_tokens::{self, Purpose, Refusal};
 use crate::domain::accounts::{self, User};
 use crate::domain::throttle::{self, Limit};
 use crate::domain::{password, Error, Result};
 use crate::mail::account::AccountMail;
-use crate::db::schema::users;
 
 /// Reset links asked per address: a mailbox is not flooded, whoever asks.
 pub const RESET_PER_ADDRESS: Limit = Limit {
@@ -65,7 +65,11 @@ pub async fn check(state: &AppState, token: String) -> Result<std::result::Resul
 /// Sets a new password with a reset link: the password rules of sign-up, then, in one
 /// transaction, the link spent, the password replaced and every session of the account ended.
 /// A refused password (`Error::Invalid`) leaves the link usable.
-pub async fn reset(state: &AppState, token: String, new_password: String) -> Result<std::result::Result<User, Refusal>> {
+pub async fn reset(
+    state: &AppState,
+    token: String,
+    new_password: String,
+) -> Result<std::result::Result<User, Refusal>> {
     let lookup = token.clone();
     let found = state
         .db
@@ -86,5 +90,8 @@ pub async fn reset(state: &AppState, token: String, new_password: String) -> Res
         return Err(Error::invalid("password", msg));
     }
     let hash = state.hashing.hash(new_password).await?;
-    act(state, move |conn, _effects| account_tokens::reset_password(conn, &token, &hash)).await
+    act(state, move |conn, _effects| {
+        account_tokens::reset_password(conn, &token, &hash)
+    })
+    .await
 }

@@ -88,7 +88,11 @@ pub fn issue(conn: &mut AnyConnection, user_id: &str, purpose: Purpose, email: &
 }
 
 /// The token behind `secret` if it is one of `purpose`, unspent and not expired.
-pub fn inspect(conn: &mut AnyConnection, secret: &str, purpose: Purpose) -> Result<std::result::Result<Token, Refusal>> {
+pub fn inspect(
+    conn: &mut AnyConnection,
+    secret: &str,
+    purpose: Purpose,
+) -> Result<std::result::Result<Token, Refusal>> {
     let found: Option<Token> = account_tokens::table
         .filter(account_tokens::token_hash.eq(digest(secret.trim())))
         .filter(account_tokens::purpose.eq(purpose.as_str()))
@@ -105,7 +109,11 @@ pub fn inspect(conn: &mut AnyConnection, secret: &str, purpose: Purpose) -> Resu
 
 /// Spends the token behind `secret`: one conditional update, so of two requests racing with
 /// the same link one wins and the other reads `Used`.
-pub fn spend(conn: &mut AnyConnection, secret: &str, purpose: Purpose) -> Result<std::result::Result<Token, Refusal>> {
+pub fn spend(
+    conn: &mut AnyConnection,
+    secret: &str,
+    purpose: Purpose,
+) -> Result<std::result::Result<Token, Refusal>> {
     let token = match inspect(conn, secret, purpose)? {
         Ok(token) => token,
         refused => return Ok(refused),
@@ -171,7 +179,10 @@ pub struct EmailChanged {
 
 /// Follows an address-change link: the account moves to the new address, confirmed. Refused
 /// with `Conflict` if another account took that address since the change was asked.
-pub fn change_email(conn: &mut AnyConnection, secret: &str) -> Result<std::result::Result<EmailChanged, Refusal>> {
+pub fn change_email(
+    conn: &mut AnyConnection,
+    secret: &str,
+) -> Result<std::result::Result<EmailChanged, Refusal>> {
     let token = match spend(conn, secret, Purpose::ChangeEmail)? {
         Ok(token) => token,
         Err(refusal) => return Ok(Err(refusal)),

@@ -102,7 +102,12 @@ fn check_fields(form: &NewAccount) -> Result<PreparedAccount> {
     if !is_handle(&username) {
         v.add("username", Msg::new("error-handle"));
     }
-    v.text("display_name", &display_name, 2, 80);
+    // A name is one line: it goes into mail headers and every page's header.
+    if display_name.chars().any(char::is_control) {
+        v.add("display_name", Msg::new("error-control-characters"));
+    } else {
+        v.text("display_name", &display_name, 2, 80);
+    }
     let local_part = email.split('@').next().unwrap_or("");
     if let Err(msg) = password::check_new(&form.password, &[local_part, &username, "plenum"]) {
         v.add("password", msg);

@@ -48,7 +48,13 @@ impl AccountMail {
     }
 
     /// The link that confirms `user`'s address (`secret`: the token of the link).
-    pub fn confirm_address(&self, conn: &mut AnyConnection, user: &User, to: &str, secret: &str) -> Result<()> {
+    pub fn confirm_address(
+        &self,
+        conn: &mut AnyConnection,
+        user: &User,
+        to: &str,
+        secret: &str,
+    ) -> Result<()> {
         let tr = self.tr(user);
         let content = Content {
             subject: tr.t_with("mail-confirm-subject", &[self.town_arg()]),
@@ -62,7 +68,13 @@ impl AccountMail {
     }
 
     /// The link that sets a new password.
-    pub fn password_reset(&self, conn: &mut AnyConnection, user: &User, to: &str, secret: &str) -> Result<()> {
+    pub fn password_reset(
+        &self,
+        conn: &mut AnyConnection,
+        user: &User,
+        to: &str,
+        secret: &str,
+    ) -> Result<()> {
         let tr = self.tr(user);
         let content = Content {
             subject: tr.t_with("mail-reset-subject", &[self.town_arg()]),
@@ -76,7 +88,13 @@ impl AccountMail {
     }
 
     /// The link, mailed to the new address, that moves the account there.
-    pub fn change_address(&self, conn: &mut AnyConnection, user: &User, to: &str, secret: &str) -> Result<()> {
+    pub fn change_address(
+        &self,
+        conn: &mut AnyConnection,
+        user: &User,
+        to: &str,
+        secret: &str,
+    ) -> Result<()> {
         let tr = self.tr(user);
         let args = [self.town_arg(), ("username", user.username.clone())];
         let content = Content {
@@ -109,16 +127,33 @@ impl AccountMail {
         let content = Content {
             subject: tr.t_with("mail-change-old-subject", &[self.town_arg()]),
             heading: tr.t("mail-change-old-heading"),
-            paragraphs: vec![tr.t_with("mail-change-old-body", &args), tr.t("mail-change-old-not-you")],
+            paragraphs: vec![
+                tr.t_with("mail-change-old-body", &args),
+                tr.t("mail-change-old-not-you"),
+            ],
             items: vec![],
-            action: Some(Line::new(tr.t("mail-change-old-action"), Some(self.town.url("/password/forgot")))),
+            action: Some(Line::new(
+                tr.t("mail-change-old-action"),
+                Some(self.town.url("/password/forgot")),
+            )),
             reason: tr.t_with("mail-account-reason", &[self.town_arg()]),
         };
-        self.send(conn, &tr, user, old_address, kinds::EMAIL_CHANGE_NOTICE, secret, &content)
+        self.send(
+            conn,
+            &tr,
+            user,
+            old_address,
+            kinds::EMAIL_CHANGE_NOTICE,
+            secret,
+            &content,
+        )
     }
 
     fn link(&self, tr: &Tr, label: &str, path: &str, secret: &str) -> Line {
-        Line::new(tr.t(label), Some(self.town.url(&format!("{path}?token={secret}"))))
+        Line::new(
+            tr.t(label),
+            Some(self.town.url(&format!("{path}?token={secret}"))),
+        )
     }
 
     /// Queues one mail; its key is the kind and the token's digest (never the token itself), so

@@ -3,6 +3,7 @@
 mod common;
 mod town;
 
+mod account_mail;
 mod accounts;
 mod admin;
 mod adversarial;
@@ -29,6 +30,7 @@ mod notifications_inbound;
 mod notifications_page;
 mod ops;
 mod participation;
+mod password_reset;
 mod peer;
 mod peer_forms;
 mod peer_webfinger;

@@ -75,13 +75,19 @@ const NOTICES: &[&str] = &[
 
 /// The banner's sentence for a signed-in person whose address is not confirmed yet.
 fn confirm_banner(ctx: &Ctx) -> Option<String> {
-    let user = ctx.user.as_ref().filter(|u| !u.email_confirmed() && !u.is_remote())?;
+    let user = ctx
+        .user
+        .as_ref()
+        .filter(|u| !u.email_confirmed() && !u.is_remote())?;
     let key = if ctx.state.config.require_email_confirmation {
         "confirm-banner-required"
     } else {
         "confirm-banner-optional"
     };
-    Some(ctx.tr.t_with(key, &[("email", user.email.clone().unwrap_or_default())]))
+    Some(
+        ctx.tr
+            .t_with(key, &[("email", user.email.clone().unwrap_or_default())]),
+    )
 }
 
 impl<'a> Layout<'a> {
