@@ -147,16 +147,30 @@ pub fn spend_all(conn: &mut AnyConnection, user_id: &str, purpose: Purpose) -> R
 /// Follows a confirmation link: the account's address is confirmed if it is still the one the
 /// link was sent to (a link mailed before an address change confirms nothing).
 pub fn confirm(conn: &mut AnyConnection, secret: &str) -> Result<std::result::Result<User, Refusal>> {
-    let token = match spend(conn, secret, Purpose::Confirm)? {
+    let (_, user) = match spend_for_its_address(conn, secret, Purpose::Confirm)? {
+        Ok(found) => found,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    mark_confirmed(conn, &user.id)?;
+    Ok(Ok(accounts::find(conn, &user.id)?))
+}
+
+/// Spends a link and finds its account, if the account still has the address the link was
+/// sent to (a link to an address since changed, or an account since deleted, does nothing).
+fn spend_for_its_address(
+    conn: &mut AnyConnection,
+    secret: &str,
+    purpose: Purpose,
+) -> Result<std::result::Result<(Token, User), Refusal>> {
+    let token = match spend(conn, secret, purpose)? {
         Ok(token) => token,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let user = accounts::find(conn, &token.user_id)?;
-    if user.email.as_deref() != Some(token.email.as_str()) {
+    if user.deleted_at.is_some() || user.email.as_deref() != Some(token.email.as_str()) {
         return Ok(Err(Refusal::Unknown));
     }
-    mark_confirmed(conn, &user.id)?;
-    Ok(Ok(accounts::find(conn, &user.id)?))
+    Ok(Ok((token, user)))
 }
 
 /// Records that the account's current address reached its owner (kept if it was already).
@@ -217,15 +231,10 @@ pub fn reset_password(
     secret: &str,
     password_hash: &str,
 ) -> Result<std::result::Result<User, Refusal>> {
-    let token = match spend(conn, secret, Purpose::Reset)? {
-        Ok(token) => token,
+    let (token, user) = match spend_for_its_address(conn, secret, Purpose::Reset)? {
+        Ok(found) => found,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let user = accounts::find(conn, &token.user_id)?;
-    // A link to an address the account no longer has (changed, or deleted) resets nothing.
-    if user.deleted_at.is_some() || user.email.as_deref() != Some(token.email.as_str()) {
-        return Ok(Err(Refusal::Unknown));
-    }
     diesel::update(users::table.filter(users::id.eq(&user.id)))
         .set(users::password_hash.eq(Some(password_hash)))
         .execute(conn)?;

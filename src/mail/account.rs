@@ -19,6 +19,47 @@ pub mod kinds {
     pub const EMAIL_CHANGE_NOTICE: &str = "email-change-notice";
 }
 
+/// What a mail with a link says: its kind and the translation keys of its parts.
+struct LinkMail {
+    kind: &'static str,
+    subject: &'static str,
+    heading: &'static str,
+    paragraphs: &'static [&'static str],
+    action: &'static str,
+    /// The page the link opens, with `?token=` added.
+    path: &'static str,
+}
+
+/// The link that confirms the address an account signed up with.
+const CONFIRM: LinkMail = LinkMail {
+    kind: kinds::CONFIRM_EMAIL,
+    subject: "mail-confirm-subject",
+    heading: "mail-confirm-heading",
+    paragraphs: &["mail-confirm-body"],
+    action: "mail-confirm-action",
+    path: "/email/confirm",
+};
+
+/// The link that sets a new password.
+const RESET: LinkMail = LinkMail {
+    kind: kinds::PASSWORD_RESET,
+    subject: "mail-reset-subject",
+    heading: "mail-reset-heading",
+    paragraphs: &["mail-reset-body", "mail-reset-ignore"],
+    action: "mail-reset-action",
+    path: "/password/reset",
+};
+
+/// The link, sent to a new address, that moves the account there.
+const CHANGE: LinkMail = LinkMail {
+    kind: kinds::CHANGE_EMAIL,
+    subject: "mail-change-new-subject",
+    heading: "mail-change-new-heading",
+    paragraphs: &["mail-change-new-body"],
+    action: "mail-change-new-action",
+    path: "/email/change",
+};
+
 /// Writes the account mails of one town.
 pub struct AccountMail {
     town: Town,
@@ -55,16 +96,7 @@ impl AccountMail {
         to: &str,
         secret: &str,
     ) -> Result<()> {
-        let tr = self.tr(user);
-        let content = Content {
-            subject: tr.t_with("mail-confirm-subject", &[self.town_arg()]),
-            heading: tr.t("mail-confirm-heading"),
-            paragraphs: vec![tr.t_with("mail-confirm-body", &[self.town_arg()])],
-            items: vec![],
-            action: Some(self.link(&tr, "mail-confirm-action", "/email/confirm", secret)),
-            reason: tr.t_with("mail-account-reason", &[self.town_arg()]),
-        };
-        self.send(conn, &tr, user, to, kinds::CONFIRM_EMAIL, secret, &content)
+        self.link_mail(conn, user, to, secret, &CONFIRM)
     }
 
     /// The link that sets a new password.
@@ -75,16 +107,7 @@ impl AccountMail {
         to: &str,
         secret: &str,
     ) -> Result<()> {
-        let tr = self.tr(user);
-        let content = Content {
-            subject: tr.t_with("mail-reset-subject", &[self.town_arg()]),
-            heading: tr.t("mail-reset-heading"),
-            paragraphs: vec![tr.t("mail-reset-body"), tr.t("mail-reset-ignore")],
-            items: vec![],
-            action: Some(self.link(&tr, "mail-reset-action", "/password/reset", secret)),
-            reason: tr.t_with("mail-account-reason", &[self.town_arg()]),
-        };
-        self.send(conn, &tr, user, to, kinds::PASSWORD_RESET, secret, &content)
+        self.link_mail(conn, user, to, secret, &RESET)
     }
 
     /// The link, mailed to the new address, that moves the account there.
@@ -95,17 +118,30 @@ impl AccountMail {
         to: &str,
         secret: &str,
     ) -> Result<()> {
+        self.link_mail(conn, user, to, secret, &CHANGE)
+    }
+
+    /// A mail whose action is a link carrying `secret` (its texts may use `town` and `username`).
+    fn link_mail(
+        &self,
+        conn: &mut AnyConnection,
+        user: &User,
+        to: &str,
+        secret: &str,
+        mail: &LinkMail,
+    ) -> Result<()> {
         let tr = self.tr(user);
         let args = [self.town_arg(), ("username", user.username.clone())];
+        let url = self.town.url(&format!("{}?token={secret}", mail.path));
         let content = Content {
-            subject: tr.t_with("mail-change-new-subject", &[self.town_arg()]),
-            heading: tr.t("mail-change-new-heading"),
-            paragraphs: vec![tr.t_with("mail-change-new-body", &args)],
+            subject: tr.t_with(mail.subject, &args),
+            heading: tr.t(mail.heading),
+            paragraphs: mail.paragraphs.iter().map(|key| tr.t_with(key, &args)).collect(),
             items: vec![],
-            action: Some(self.link(&tr, "mail-change-new-action", "/email/change", secret)),
-            reason: tr.t_with("mail-account-reason", &[self.town_arg()]),
+            action: Some(Line::new(tr.t(mail.action), Some(url))),
+            reason: tr.t_with("mail-account-reason", &args),
         };
-        self.send(conn, &tr, user, to, kinds::CHANGE_EMAIL, secret, &content)
+        self.send(conn, &tr, user, to, mail.kind, secret, &content)
     }
 
     /// The notice to the old address that a change to `new_address` was asked, and what to do
@@ -146,13 +182,6 @@ impl AccountMail {
             kinds::EMAIL_CHANGE_NOTICE,
             secret,
             &content,
-        )
-    }
-
-    fn link(&self, tr: &Tr, label: &str, path: &str, secret: &str) -> Line {
-        Line::new(
-            tr.t(label),
-            Some(self.town.url(&format!("{path}?token={secret}"))),
         )
     }
 

@@ -109,6 +109,16 @@ pub async fn expire_links(app: &TestApp) {
         .expect("expire links");
 }
 
+/// A town whose mail goes to a real SMTP server.
+async fn app_mailing_to(sink: &SmtpSink) -> TestApp {
+    let url = sink.url();
+    TestApp::with_config(move |c| {
+        c.mail.transport = MailTransport::Smtp(url);
+        c.mail.timeout = std::time::Duration::from_secs(2);
+    })
+    .await
+}
+
 /// Runs the mail worker until nothing is left to send now.
 pub async fn drain(app: &TestApp) {
     for _ in 0..20 {
@@ -137,12 +147,7 @@ fn assert_refused(page: &Page, status: u16, reason: &str) {
 async fn signing_up_mails_a_link_that_confirms_the_address_and_until_then_one_cannot_take_part() {
     // Through a real SMTP server.
     let sink = SmtpSink::start();
-    let url = sink.url();
-    let app = TestApp::with_config(move |c| {
-        c.mail.transport = MailTransport::Smtp(url);
-        c.mail.timeout = std::time::Duration::from_secs(2);
-    })
-    .await;
+    let app = app_mailing_to(&sink).await;
     app.process("budget", Allow::ALL).await;
     let mut lea = sign_up(&app, "lea").await;
 
@@ -461,12 +466,7 @@ async fn an_address_taken_after_the_change_was_asked_is_refused_when_the_link_is
 #[tokio::test]
 async fn a_name_with_line_breaks_is_refused_at_sign_up_and_adds_no_header_to_an_account_mail() {
     let sink = SmtpSink::start();
-    let url = sink.url();
-    let app = TestApp::with_config(move |c| {
-        c.mail.transport = MailTransport::Smtp(url);
-        c.mail.timeout = std::time::Duration::from_secs(2);
-    })
-    .await;
+    let app = app_mailing_to(&sink).await;
     let mut b = app.browser();
     b.get("/signup").await;
     b.post(
