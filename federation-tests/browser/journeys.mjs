@@ -564,6 +564,9 @@ try {
     await plain.getByLabel(t(lang, 'field-display-name'), { exact: true }).fill('Sam Taylor');
     await plain.getByLabel(t(lang, 'field-password'), { exact: true }).fill('a bicycle in the morning rain');
     await clickAndLoad(plain, plain.getByRole('button', { name: t(lang, 'signup-submit'), exact: true }));
+    // A vote is taking part: the address is confirmed first, from the mail.
+    await go(plain, linkIn(await mailTo(`sam-${run}@example.org`, '/email/confirm?token='), '/email/confirm'));
+    assert(plain.url().includes('notice=email-confirmed'), `not confirmed: ${plain.url()}`);
     await go(plain, '/account/participation');
     assert(await plain.locator('#participation-nothing').isVisible(), 'no "nothing yet" notice for a newcomer');
     await checkPage(plain, 'participation-empty-en');
