@@ -17,6 +17,8 @@ pub mod kinds {
     pub const PASSWORD_RESET: &str = "password-reset";
     pub const CHANGE_EMAIL: &str = "change-email";
     pub const EMAIL_CHANGE_NOTICE: &str = "email-change-notice";
+    /// The kinds whose bodies carry a link that opens the account until it expires.
+    pub const WITH_LINK: &[&str] = &[CONFIRM_EMAIL, PASSWORD_RESET, CHANGE_EMAIL];
 }
 
 /// What a mail with a link says: its kind and the translation keys of its parts.

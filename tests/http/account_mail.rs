@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use diesel::prelude::*;
 
 use plenum::config::MailTransport;
-use plenum::db::schema::{account_tokens, users};
+use plenum::db::schema::{account_tokens, mails, users};
 use plenum::domain::accounts::User;
 use plenum::domain::now;
 
@@ -182,6 +182,18 @@ async fn signing_up_mails_a_link_that_confirms_the_address_and_until_then_one_ca
         .await;
     assert_eq!(stored.len(), 1);
     assert!(!stored[0].contains(&token) && stored[0].len() == 64);
+    // Nor does the sent mail's row keep the link.
+    let bodies: Vec<(String, String)> = app
+        .db(|c| {
+            Ok(mails::table
+                .select((mails::text_body, mails::html_body))
+                .load(c)?)
+        })
+        .await;
+    assert_eq!(bodies.len(), 1);
+    assert!(bodies
+        .iter()
+        .all(|(text, html)| !text.contains("token=") && !html.contains("token=")));
 
     let followed = lea.get(&path).await;
     followed.assert_status(303);
