@@ -15,4 +15,5 @@ pub mod i18n;
 pub mod mail;
 pub mod markdown;
 pub mod metrics;
+pub mod text;
 pub mod web;

@@ -63,3 +63,6 @@ admin-kind-comment = Comment
 admin-hide = Hide
 admin-unhide = Show again
 admin-dismiss = Dismiss the reports
+# The heading of a table of how many rows of a queue (mail, deliveries) stand in each state.
+admin-count-state = State
+admin-count-number = Number

@@ -63,3 +63,6 @@ admin-kind-comment = Commentaire
 admin-hide = Masquer
 admin-unhide = Afficher à nouveau
 admin-dismiss = Classer les signalements
+# En-têtes du tableau qui compte les lignes d’une file (courriels, envois) dans chaque état.
+admin-count-state = État
+admin-count-number = Nombre

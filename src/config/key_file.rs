@@ -79,16 +79,7 @@ fn key_file_name(database_url: &str) -> String {
             .to_string();
         (name, address)
     };
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = crate::text::ascii_file_name(&name);
     let hash = hex::encode(&sha2::Sha256::digest(address.as_bytes())[..4]);
     format!("{safe}-{hash}.key")
 }

@@ -1,5 +1,5 @@
 //! Defaults and the readers of single values (numbers in a range, booleans, colours, address
-//! ranges) that `Config::load` applies to each setting.
+//! ranges, one of a few words) that `Config::load` applies to each setting.
 
 use super::ConfigError;
 
@@ -64,6 +64,28 @@ pub(super) fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// The item of `words` that `value` names (case and surrounding spaces aside), `None` when the
+/// setting is not given; any other word is refused with `what`, under the setting's `name`.
+pub(super) fn choice<T: Copy>(
+    name: &'static str,
+    value: Option<String>,
+    words: &[(&str, T)],
+    what: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    let word = text.trim().to_ascii_lowercase();
+    match words.iter().find(|(w, _)| *w == word) {
+        Some((_, item)) => Ok(Some(*item)),
+        None => Err(ConfigError::Invalid {
+            name,
+            what,
+            value: text,
+        }),
+    }
+}
+
 pub(super) fn is_hex_color(value: &str) -> bool {
     value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
@@ -90,4 +112,40 @@ pub(super) fn address_ranges(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choice;
+    use crate::config::ConfigError;
+
+    const WORDS: &[(&str, u8)] = &[("required", 1), ("optional", 2)];
+
+    #[test]
+    fn a_choice_reads_its_words_whatever_their_case_and_spaces() {
+        assert_eq!(
+            choice("X", Some(" Optional ".into()), WORDS, "w").unwrap(),
+            Some(2)
+        );
+        assert_eq!(choice("X", Some("required".into()), WORDS, "w").unwrap(), Some(1));
+    }
+
+    #[test]
+    fn a_choice_not_given_is_none_and_another_word_is_refused_with_its_setting() {
+        assert_eq!(choice("X", None, WORDS, "w").unwrap(), None);
+        match choice(
+            "PLENUM_X",
+            Some("maybe".into()),
+            WORDS,
+            "choice (required or optional)",
+        ) {
+            Err(ConfigError::Invalid { name, what, value }) => {
+                assert_eq!(
+                    (name, what, value.as_str()),
+                    ("PLENUM_X", "choice (required or optional)", "maybe")
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
 }

@@ -6,13 +6,15 @@
 pub mod backup;
 pub mod error;
 mod group_commit;
+mod pool;
+pub mod queue;
 pub mod schema;
 pub mod testing;
 
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::r2d2::{CustomizeConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -52,7 +54,7 @@ pub fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
-type AnyPool = Pool<ConnectionManager<AnyConnection>>;
+type AnyPool = Pool<pool::Manager>;
 
 /// Settings applied to every SQLite connection: WAL lets readers run beside the writer, the busy
 /// timeout makes a second process (CLI, backup) wait instead of failing, and foreign keys are off
@@ -82,9 +84,9 @@ impl SqlitePragmas {
     }
 }
 
-impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
-        if let AnyConnection::Sqlite(c) = conn {
+impl CustomizeConnection<pool::Checked, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut pool::Checked) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = &mut **conn {
             c.batch_execute(&format!(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {}; \
                  PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
@@ -120,7 +122,7 @@ impl Db {
                 let pool = Pool::builder()
                     .max_size(16)
                     .connection_timeout(Duration::from_secs(10))
-                    .build(ConnectionManager::<AnyConnection>::new(url))?;
+                    .build(pool::Manager::new(url))?;
                 // Each node's writes go straight to PostgreSQL, which commits concurrent
                 // transactions side by side.
                 Db {
@@ -133,7 +135,7 @@ impl Db {
             Backend::Sqlite => {
                 configure_sqlite_library();
                 let pragmas = SqlitePragmas::from_env();
-                let manager = || ConnectionManager::<AnyConnection>::new(sqlite_path(url));
+                let manager = || pool::Manager::new(sqlite_path(url));
                 // The writer pool is built first so that it creates the file and switches it to WAL
                 // before readers open it.
                 let writers = Pool::builder()
@@ -197,7 +199,7 @@ impl Db {
 
     fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.writers.get()?;
-        let result = match &mut *conn {
+        let result = match &mut **conn {
             AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
             AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
         };
@@ -214,7 +216,11 @@ impl Db {
         let pool = self.readers.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if result.is_err() {
+                conn.mark_suspect();
+            }
+            result
         })
         .await
     }
@@ -234,7 +240,11 @@ impl Db {
         let pool = self.writers.clone();
         run_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            conn.transaction(|c| f(c))
+            let result = conn.transaction(|c| f(c));
+            if result.is_err() {
+                conn.mark_suspect();
+            }
+            result
         })
         .await
     }

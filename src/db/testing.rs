@@ -37,8 +37,14 @@ pub fn test_backend() -> Backend {
 impl TestDatabase {
     /// Creates an empty database on the test backend (migrations are applied by `Db::connect`).
     pub fn fresh() -> TestDatabase {
+        TestDatabase::fresh_on(test_backend())
+    }
+
+    /// The same on a given backend, for the few tests of one engine's own behaviour (they then
+    /// run in both suites).
+    pub fn fresh_on(backend: Backend) -> TestDatabase {
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-        match test_backend() {
+        match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join("plenum-tests");
                 std::fs::create_dir_all(&dir).expect("create the temporary test folder");

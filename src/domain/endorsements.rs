@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::accounts::User;
 use super::processes::{Capability, ProcessDetail};
 use super::proposals::Proposal;
-use super::{insert_once, new_id, now, Error, Msg, Result};
+use super::{new_id, now, Error, Msg, Result};
 use crate::db::schema::{endorsements, proposals};
 use crate::db::AnyConnection;
 
@@ -69,18 +69,17 @@ pub fn endorse_as(
 ) -> Result<bool> {
     check(detail, proposal)?;
     super::eligibility::check(conn, detail, Capability::Endorse, user)?;
-    let inserted = insert_once(conn, |c| {
-        diesel::insert_into(endorsements::table)
-            .values((
-                endorsements::id.eq(new_id()),
-                endorsements::proposal_id.eq(&proposal.id),
-                endorsements::user_id.eq(&user.id),
-                endorsements::created_at.eq(now()),
-                endorsements::class.eq(class),
-                endorsements::ap_id.eq(ap_id),
-            ))
-            .execute(c)
-    })?;
+    let inserted = crate::insert_once!(
+        conn,
+        diesel::insert_into(endorsements::table).values((
+            endorsements::id.eq(new_id()),
+            endorsements::proposal_id.eq(&proposal.id),
+            endorsements::user_id.eq(&user.id),
+            endorsements::created_at.eq(now()),
+            endorsements::class.eq(class),
+            endorsements::ap_id.eq(ap_id),
+        ))
+    )?;
     if inserted {
         bump(conn, &proposal.id, class, 1)?;
     }

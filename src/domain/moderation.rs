@@ -69,19 +69,18 @@ fn store_report(
     reason: &str,
     details: &str,
 ) -> Result<()> {
-    super::insert_once(conn, |c| {
-        diesel::insert_into(reports::table)
-            .values((
-                reports::id.eq(new_id()),
-                reports::reporter_id.eq(&reporter.id),
-                reports::target_kind.eq(kind),
-                reports::target_id.eq(target_id),
-                reports::reason.eq(reason),
-                reports::details.eq(details),
-                reports::created_at.eq(now()),
-            ))
-            .execute(c)
-    })?;
+    crate::insert_once!(
+        conn,
+        diesel::insert_into(reports::table).values((
+            reports::id.eq(new_id()),
+            reports::reporter_id.eq(&reporter.id),
+            reports::target_kind.eq(kind),
+            reports::target_id.eq(target_id),
+            reports::reason.eq(reason),
+            reports::details.eq(details),
+            reports::created_at.eq(now()),
+        ))
+    )?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::accounts::User;
 use super::proposals::Proposal;
-use super::{insert_once, new_id, now, Result};
+use super::{new_id, now, Result};
 use crate::db::schema::{proposals, reactions};
 use crate::db::AnyConnection;
 
@@ -34,18 +34,17 @@ pub fn add(
     kind: &'static str,
     ap_id: &str,
 ) -> Result<bool> {
-    let inserted = insert_once(conn, |c| {
-        diesel::insert_into(reactions::table)
-            .values((
-                reactions::id.eq(new_id()),
-                reactions::proposal_id.eq(&proposal.id),
-                reactions::user_id.eq(&user.id),
-                reactions::kind.eq(kind),
-                reactions::ap_id.eq(ap_id),
-                reactions::created_at.eq(now()),
-            ))
-            .execute(c)
-    })?;
+    let inserted = crate::insert_once!(
+        conn,
+        diesel::insert_into(reactions::table).values((
+            reactions::id.eq(new_id()),
+            reactions::proposal_id.eq(&proposal.id),
+            reactions::user_id.eq(&user.id),
+            reactions::kind.eq(kind),
+            reactions::ap_id.eq(ap_id),
+            reactions::created_at.eq(now()),
+        ))
+    )?;
     if inserted {
         bump(conn, &proposal.id, kind, 1)?;
     }

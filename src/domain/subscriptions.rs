@@ -25,16 +25,15 @@ impl Target {
 
 /// Starts following; following twice changes nothing.
 pub fn follow(conn: &mut AnyConnection, user_id: &str, target: Target, target_id: &str) -> Result<()> {
-    super::insert_once(conn, |c| {
-        diesel::insert_into(subscriptions::table)
-            .values((
-                subscriptions::user_id.eq(user_id),
-                subscriptions::target_kind.eq(target.as_str()),
-                subscriptions::target_id.eq(target_id),
-                subscriptions::created_at.eq(now()),
-            ))
-            .execute(c)
-    })?;
+    crate::insert_once!(
+        conn,
+        diesel::insert_into(subscriptions::table).values((
+            subscriptions::user_id.eq(user_id),
+            subscriptions::target_kind.eq(target.as_str()),
+            subscriptions::target_id.eq(target_id),
+            subscriptions::created_at.eq(now()),
+        ))
+    )?;
     Ok(())
 }
 

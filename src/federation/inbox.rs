@@ -84,17 +84,15 @@ async fn receive(
     }
     let actor_host = urls::host_of(&actor_url);
     // One trip to the database for the instance policy, whether the id was seen, and the
-    // signer as we stored it (so that checking the signature needs no second trip).
+    // signer as we stored it (so that checking the signature needs no second trip); two
+    // statements.
     let seen_id = id.clone();
     let signer_id = actor.clone();
     let (rules, seen, stored_signer) = state
         .db
         .read(move |conn| -> Result<_, crate::domain::Error> {
-            Ok((
-                policy::load(conn)?,
-                inbound::already_received(conn, &seen_id)?,
-                RemoteActor::find(conn, &signer_id)?,
-            ))
+            let (rules, seen) = policy::load_with_seen(conn, &seen_id)?;
+            Ok((rules, seen, RemoteActor::find(conn, &signer_id)?))
         })
         .await
         .map_err(|e| with(e.into()))?;

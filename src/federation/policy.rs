@@ -75,6 +75,39 @@ pub fn load(conn: &mut AnyConnection) -> Result<Rules> {
     Ok(rules)
 }
 
+/// The instance policy and whether the activity `activity_id` was received before, in one
+/// statement: every inbound activity asks both before anything else, and on PostgreSQL each
+/// statement is a round trip (three became one).
+pub fn load_with_seen(conn: &mut AnyConnection, activity_id: &str) -> Result<(Rules, bool)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        what: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        a: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        b: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(format!(
+        "SELECT 'mode' AS what, value AS a, '' AS b FROM instance_settings WHERE key = '{MODE_KEY}' \
+         UNION ALL SELECT 'peer', host, policy FROM federation_peers \
+         UNION ALL SELECT 'seen', ap_id, '' FROM received_activities WHERE ap_id = $1"
+    ))
+    .bind::<diesel::sql_types::Text, _>(activity_id)
+    .load(conn)?;
+    let mut rules = Rules::default();
+    let mut seen = false;
+    for row in rows {
+        match (row.what.as_str(), row.b.as_str()) {
+            ("mode", _) => rules.allowlist_mode = row.a == "allowlist",
+            ("seen", _) => seen = true,
+            (_, "allow") => rules.allowed.push(row.a),
+            _ => rules.blocked.push(row.a),
+        }
+    }
+    Ok((rules, seen))
+}
+
 /// Normalises what staff type (`https://Town.example/`, `town.example:8443`) to a host.
 pub fn normalise_host(text: &str) -> Option<String> {
     let text = text.trim().to_lowercase();
@@ -151,5 +184,41 @@ mod tests {
             normalise_host("localhost:8081").as_deref(),
             Some("localhost:8081")
         );
+    }
+
+    /// The one-statement read agrees with the plain one, whatever the mode and peers, and
+    /// tells a received activity from a new one.
+    #[test]
+    fn policy_and_seen_read_in_one_statement_match_the_policy() {
+        let database = crate::db::testing::TestDatabase::fresh();
+        let db = crate::db::Db::connect(&database.url).expect("connect");
+        db.write_blocking(|conn| -> Result<()> {
+            let (rules, seen) = load_with_seen(conn, "https://a.example/activities/1")?;
+            assert!(!rules.allowlist_mode && rules.allowed.is_empty() && rules.blocked.is_empty());
+            assert!(!seen);
+            set_mode(conn, true)?;
+            set_peer(conn, "friends.example", Some("allow"))?;
+            set_peer(conn, "bad.example", Some("block"))?;
+            super::super::inbound::record_received(
+                conn,
+                "https://friends.example/activities/1",
+                "https://friends.example/users/a",
+                "Like",
+            )?;
+            let sorted = |mut v: Vec<String>| {
+                v.sort();
+                v
+            };
+            let plain = load(conn)?;
+            let (rules, seen) = load_with_seen(conn, "https://friends.example/activities/1")?;
+            assert!(seen);
+            assert!(rules.allowlist_mode);
+            assert_eq!(sorted(rules.allowed.clone()), sorted(plain.allowed));
+            assert_eq!(sorted(rules.blocked.clone()), sorted(plain.blocked));
+            assert!(rules.allows("friends.example") && !rules.allows("bad.example"));
+            assert!(!load_with_seen(conn, "https://friends.example/activities/2")?.1);
+            Ok(())
+        })
+        .expect("policy");
     }
 }

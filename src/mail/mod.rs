@@ -26,7 +26,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::mails;
 use crate::db::AnyConnection;
-use crate::domain::{insert_once, new_id, now, Error, Msg, Result};
+use crate::domain::{new_id, now, Error, Msg, Result};
 
 pub use render::{Content, Line};
 pub use worker::{run_once, spawn_worker};
@@ -133,27 +133,26 @@ pub fn queue(conn: &mut AnyConnection, mail: &Mail) -> Result<bool> {
     }
     let at = now();
     let to_name = mail.to_name.as_deref().map(header_text).filter(|n| !n.is_empty());
-    insert_once(conn, |c| {
-        diesel::insert_into(mails::table)
-            .values((
-                mails::id.eq(new_id()),
-                mails::dedupe_key.eq(&mail.dedupe_key),
-                mails::kind.eq(&mail.kind),
-                mails::user_id.eq(&mail.user_id),
-                mails::to_address.eq(&mail.to),
-                mails::to_name.eq(to_name),
-                mails::locale.eq(&mail.locale),
-                mails::subject.eq(header_text(&mail.subject)),
-                mails::text_body.eq(&mail.text),
-                mails::html_body.eq(&mail.html),
-                mails::list_unsubscribe.eq(&mail.list_unsubscribe),
-                mails::state.eq(store::PENDING),
-                mails::attempts.eq(0),
-                mails::next_attempt_at.eq(at),
-                mails::created_at.eq(at),
-            ))
-            .execute(c)
-    })
+    crate::insert_once!(
+        conn,
+        diesel::insert_into(mails::table).values((
+            mails::id.eq(new_id()),
+            mails::dedupe_key.eq(&mail.dedupe_key),
+            mails::kind.eq(&mail.kind),
+            mails::user_id.eq(&mail.user_id),
+            mails::to_address.eq(&mail.to),
+            mails::to_name.eq(to_name),
+            mails::locale.eq(&mail.locale),
+            mails::subject.eq(header_text(&mail.subject)),
+            mails::text_body.eq(&mail.text),
+            mails::html_body.eq(&mail.html),
+            mails::list_unsubscribe.eq(&mail.list_unsubscribe),
+            mails::state.eq(store::PENDING),
+            mails::attempts.eq(0),
+            mails::next_attempt_at.eq(at),
+            mails::created_at.eq(at),
+        ))
+    )
 }
 
 #[cfg(test)]

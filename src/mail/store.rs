@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::queue::{self, LeasedQueue};
 use crate::db::schema::mails;
 use crate::db::AnyConnection;
 use crate::domain::{now, Error, Result};
@@ -15,15 +16,14 @@ pub const SENT: &str = "sent";
 /// Refused for good (5xx, or too many attempts): staff see it and may retry it.
 pub const FAILED: &str = "failed";
 
+/// A mail is due while pending, or while sending once its lease has run out.
+const QUEUE: LeasedQueue = LeasedQueue {
+    table: "mails",
+    due_states: "'pending', 'sending'",
+};
+
 /// A mail is given up after this many attempts that could be retried (about four days).
 pub const MAX_ATTEMPTS: i32 = 12;
-
-/// A row id read by raw SQL.
-#[derive(diesel::QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-}
 
 /// A claimed mail, ready to send.
 #[derive(Debug, Clone, Queryable)]
@@ -42,28 +42,7 @@ pub struct Claimed {
 /// is marked `sending` and its attempt counted before anything is sent.
 pub fn claim(conn: &mut AnyConnection, limit: i64, lease: chrono::Duration) -> Result<Vec<Claimed>> {
     let at = now();
-    let ids: Vec<String> = match conn {
-        AnyConnection::Postgresql(pg) => diesel::sql_query(
-            "SELECT id FROM mails WHERE state IN ('pending', 'sending') AND next_attempt_at <= $1 \
-             AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_attempt_at \
-             LIMIT $2 FOR UPDATE SKIP LOCKED",
-        )
-        .bind::<diesel::sql_types::Timestamp, _>(at)
-        .bind::<diesel::sql_types::BigInt, _>(limit)
-        .load::<IdRow>(pg)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect(),
-        // One writer at a time on SQLite: the transaction alone keeps claims apart.
-        AnyConnection::Sqlite(_) => mails::table
-            .filter(mails::state.eq_any([PENDING, SENDING]))
-            .filter(mails::next_attempt_at.le(at))
-            .filter(mails::locked_until.is_null().or(mails::locked_until.lt(at)))
-            .order(mails::next_attempt_at.asc())
-            .limit(limit)
-            .select(mails::id)
-            .load(conn)?,
-    };
+    let ids = queue::due_ids(conn, &QUEUE, at, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -135,10 +114,7 @@ pub fn mark_failed(
 
 /// Counts by state, for staff.
 pub fn counts(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
-    Ok(mails::table
-        .group_by(mails::state)
-        .select((mails::state, diesel::dsl::count_star()))
-        .load(conn)?)
+    Ok(queue::counts(conn, &QUEUE)?)
 }
 
 /// A failed mail as staff see it.

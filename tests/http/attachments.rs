@@ -12,6 +12,7 @@ use futures::StreamExt;
 
 use crate::common::{Allow, Browser, Page, PASSWORD};
 use crate::town::TestTown;
+use crate::voting::{add_budget, budget_form, project};
 
 const BOUNDARY: &str = "XattachX";
 
@@ -169,6 +170,11 @@ async fn upload(
     b.send(request).await
 }
 
+/// Sends the upload form for `target` with a PNG of `size` (width, height) named `file_name`.
+async fn upload_png(b: &mut Browser, target: &str, alt: &str, file_name: &str, size: (u32, u32)) -> Page {
+    upload(b, target, alt, file_name, "image/png", &png(size.0, size.1)).await
+}
+
 /// The ids of the attachments stored for a proposal.
 async fn stored(town: &TestTown, proposal_id: &str) -> Vec<String> {
     let id = proposal_id.to_string();
@@ -205,13 +211,12 @@ async fn marie_and_her_proposal() -> (TestTown, String) {
 async fn an_author_adds_an_image_shown_with_its_text_and_served_with_long_cache_headers() {
     let (town, id) = marie_and_her_proposal().await;
     let mut marie = town.browser_of("marie");
-    let added = upload(
+    let added = upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "The old bench by the pond",
         "bench.png",
-        "image/png",
-        &png(1600, 900),
+        (1600, 900),
     )
     .await;
     added.assert_status(303);
@@ -448,25 +453,23 @@ async fn a_path_in_the_file_name_is_ignored() {
 async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs() {
     let (town, id) = marie_and_her_proposal().await;
     let mut marie = town.browser_of("marie");
-    upload(
+    upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "The pond",
         "pond.png",
-        "image/png",
-        &png(300, 200),
+        (300, 200),
     )
     .await
     .assert_status(303);
     let ids = stored(&town, &id).await;
     let mut jean = town.browser_of("jean");
-    upload(
+    upload_png(
         &mut jean,
         &format!("proposal/{id}"),
         "Not mine",
         "x.png",
-        "image/png",
-        &png(50, 50),
+        (50, 50),
     )
     .await
     .assert_status(403);
@@ -490,13 +493,12 @@ async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs()
         .assert_status(200);
     // A citizen cannot touch a process's attachments at all.
     let process = town.detail("budget").process.id.clone();
-    upload(
+    upload_png(
         &mut jean,
         &format!("process/{process}"),
         "Map",
         "map.png",
-        "image/png",
-        &png(50, 50),
+        (50, 50),
     )
     .await
     .assert_status(403);
@@ -518,13 +520,12 @@ async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs()
 async fn a_hidden_proposals_image_is_served_to_staff_only() {
     let (town, id) = marie_and_her_proposal().await;
     let mut marie = town.browser_of("marie");
-    upload(
+    upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "The pond",
         "pond.png",
-        "image/png",
-        &png(300, 200),
+        (300, 200),
     )
     .await
     .assert_status(303);
@@ -581,13 +582,12 @@ async fn exif_gps_data_is_removed_from_a_photo() {
 async fn an_image_without_its_text_alternative_is_refused() {
     let (town, id) = marie_and_her_proposal().await;
     let mut marie = town.browser_of("marie");
-    let refused = upload(
+    let refused = upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "  ",
         "bench.png",
-        "image/png",
-        &png(300, 200),
+        (300, 200),
     )
     .await;
     refused
@@ -612,35 +612,32 @@ async fn a_proposal_answered_can_no_longer_get_attachments_from_its_author() {
     .await
     .assert_status(303);
     let mut marie = town.browser_of("marie");
-    upload(
+    upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "The pond",
         "pond.png",
-        "image/png",
-        &png(300, 200),
+        (300, 200),
     )
     .await
     .assert_status(403);
     // Staff still may, on a project or the process page as on the proposal.
-    upload(
+    upload_png(
         &mut sam,
         &format!("proposal/{id}"),
         "The site",
         "site.png",
-        "image/png",
-        &png(300, 200),
+        (300, 200),
     )
     .await
     .assert_status(303);
     let process = town.detail("budget").process.id.clone();
-    upload(
+    upload_png(
         &mut sam,
         &format!("process/{process}"),
         "Map of the district",
         "map.png",
-        "image/png",
-        &png(800, 600),
+        (800, 600),
     )
     .await
     .assert_status(303);
@@ -654,13 +651,12 @@ async fn a_proposal_answered_can_no_longer_get_attachments_from_its_author() {
 async fn the_proposal_federates_its_images_and_documents() {
     let (town, id) = marie_and_her_proposal().await;
     let mut marie = town.browser_of("marie");
-    upload(
+    upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "The old bench",
         "bench.png",
-        "image/png",
-        &png(1600, 900),
+        (1600, 900),
     )
     .await
     .assert_status(303);
@@ -702,13 +698,12 @@ async fn the_proposal_federates_its_images_and_documents() {
 async fn deleting_an_account_deletes_its_uploads_which_its_export_listed() {
     let (town, id) = marie_and_her_proposal().await;
     let mut marie = town.browser_of("marie");
-    upload(
+    upload_png(
         &mut marie,
         &format!("proposal/{id}"),
         "My street",
         "street.png",
-        "image/png",
-        &png(300, 200),
+        (300, 200),
     )
     .await
     .assert_status(303);
@@ -723,50 +718,32 @@ async fn deleting_an_account_deletes_its_uploads_which_its_export_listed() {
 
 #[tokio::test]
 async fn a_projects_image_is_shown_on_its_ballot_card_and_its_page() {
-    use plenum::domain::budgets::{self, BudgetForm, ProjectForm};
+    use plenum::domain::budgets;
     let (town, _) = marie_and_her_proposal().await;
     let slug = town.detail("budget").process.slug.clone();
     let process_id = town.detail("budget").process.id.clone();
-    let (budget_slug, project_id) = town
-        .state
-        .db
-        .write(move |c| {
-            let budget = budgets::create(
-                c,
-                &process_id,
-                &BudgetForm {
-                    slug: "parks".into(),
-                    title: "Parks".into(),
-                    amount: "50000".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "approval".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )?;
-            let project = budgets::add_project(
-                c,
-                &budget,
-                &ProjectForm {
-                    code: "pond".into(),
-                    title: "A bench by the pond".into(),
-                    cost: "12000".into(),
-                    ..ProjectForm::default()
-                },
-            )?;
-            Ok::<_, plenum::domain::Error>((budget.slug, project.id))
-        })
+    let budget = add_budget(
+        &town,
+        &process_id,
+        budget_form("parks", "Parks", "50000", "approval", "greedy"),
+        vec![project("pond", "A bench by the pond", "12000")],
+    )
+    .await;
+    let budget_id = budget.id.clone();
+    let project_id = town
+        .db(move |c| budgets::projects(c, &budget_id))
         .await
-        .expect("a budget with a project");
+        .remove(0)
+        .id;
+    let budget_slug = budget.slug;
     // A citizen may not add to a project; staff may.
     let mut marie = town.browser_of("marie");
-    let refused = upload(
+    let refused = upload_png(
         &mut marie,
         &format!("project/{project_id}"),
         "A pond",
         "p.png",
-        "image/png",
-        &png(800, 600),
+        (800, 600),
     )
     .await;
     assert!(
@@ -775,13 +752,12 @@ async fn a_projects_image_is_shown_on_its_ballot_card_and_its_page() {
         refused.status
     );
     let mut sam = town.browser_of("sam");
-    upload(
+    upload_png(
         &mut sam,
         &format!("project/{project_id}"),
         "The pond at dusk",
         "pond.png",
-        "image/png",
-        &png(800, 600),
+        (800, 600),
     )
     .await
     .assert_status(303);

@@ -3,11 +3,12 @@
 //! over budget, unknown, repeated), casting twice leaves one ballot, and a project address
 //! that mixes budgets finds nothing.
 
-use plenum::domain::budgets::{self, BudgetForm, ProjectForm};
+use plenum::domain::budgets::{self, ProjectForm};
 use plenum::domain::Error;
 
 use crate::budgets::{budget_process, close_vote, ten_points_budget};
 use crate::common::{Page, TestApp};
+use crate::voting::{add_budget, budget_form};
 
 const BALLOT_PAGE: &str = "/processes/vote-2027/budgets/city";
 const BALLOT: &str = "/processes/vote-2027/budgets/city/ballot";
@@ -105,28 +106,13 @@ async fn each_project_is_a_card_with_its_summary_cost_and_a_link_to_its_page() {
 async fn a_project_address_with_another_budget_or_an_unknown_id_is_not_found() {
     let app = TestApp::new().await;
     let (detail, _) = budget_process(&app, -1, 7).await;
-    let pid = detail.process.id.clone();
-    let other = app
-        .state
-        .db
-        .write(move |c| {
-            let other = budgets::create(
-                c,
-                &pid,
-                &BudgetForm {
-                    slug: "other".into(),
-                    title: "Other budget".into(),
-                    amount: "100".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "approval".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )?;
-            Ok::<_, Error>(other)
-        })
-        .await
-        .unwrap();
+    let other = add_budget(
+        &app,
+        &detail.process.id,
+        budget_form("other", "Other budget", "100", "approval", "greedy"),
+        Vec::new(),
+    )
+    .await;
     let id = project_with_text(&app, &other, "x", "Elsewhere").await;
     let mut b = app.browser();
     b.get(&format!("/processes/vote-2027/budgets/other/projects/{id}"))

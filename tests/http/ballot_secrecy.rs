@@ -18,11 +18,12 @@ use plenum::db::testing::test_backend;
 use plenum::db::Backend;
 use plenum::domain::accounts::User;
 use plenum::domain::ballots::{self, BallotInput};
-use plenum::domain::budgets::{self, Budget, BudgetForm, BudgetProject, ProjectForm};
-use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
+use plenum::domain::budgets::{self, Budget, BudgetProject};
+use plenum::domain::processes::{self, ProcessDetail};
 use plenum::domain::{budget_results, now, Error};
 
 use crate::common::TestApp;
+use crate::voting::{budget_form, process_form, project, voting_process};
 
 const VOTERS: usize = 100;
 /// Correct pairings an attack may reach before the test calls it a link (chance: about 1).
@@ -30,62 +31,30 @@ const CHANCE_LIMIT: usize = 10;
 
 /// A process with an open vote and an approval budget of 12 projects p00…p11.
 async fn open_vote(app: &TestApp) -> (ProcessDetail, Budget, Vec<BudgetProject>) {
-    app.state
-        .db
-        .write(|c| {
-            let p = processes::create(
-                c,
-                &ProcessForm {
-                    slug: "secret-vote".into(),
-                    title: "A secret vote".into(),
-                    description: "A budget process for the secrecy tests, with enough words.".into(),
-                    scope: String::new(),
-                    categories: String::new(),
-                },
-            )?;
-            processes::add_phase(
-                c,
-                &p.id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() - Duration::days(1),
-                    ends_at: now() + Duration::days(7),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )?;
-            processes::set_published(c, &p.id, true)?;
-            let budget = budgets::create(
-                c,
-                &p.id,
-                &BudgetForm {
-                    slug: "secret".into(),
-                    title: "Secret budget".into(),
-                    amount: "1000".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "approval".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )?;
-            for i in 0..12 {
-                budgets::add_project(
-                    c,
-                    &budget,
-                    &ProjectForm {
-                        code: format!("p{i:02}"),
-                        title: format!("Project {i}"),
-                        cost: format!("{}", 50 + i * 10),
-                        ..ProjectForm::default()
-                    },
-                )?;
-            }
-            let projects = budgets::projects(c, &budget.id)?;
-            Ok::<_, Error>((processes::detail_by_id(c, &p.id)?, budget, projects))
+    let projects = (0..12)
+        .map(|i| {
+            project(
+                &format!("p{i:02}"),
+                &format!("Project {i}"),
+                &format!("{}", 50 + i * 10),
+            )
         })
-        .await
-        .expect("fixture vote")
+        .collect();
+    let (detail, budget) = voting_process(
+        app,
+        process_form(
+            "secret-vote",
+            "A secret vote",
+            "A budget process for the secrecy tests, with enough words.",
+        ),
+        (now() - Duration::days(1), now() + Duration::days(7)),
+        budget_form("secret", "Secret budget", "1000", "approval", "greedy"),
+        projects,
+    )
+    .await;
+    let id = budget.id.clone();
+    let projects = app.db(move |c| budgets::projects(c, &id)).await;
+    (detail, budget, projects)
 }
 
 /// The `n`-th three-project ballot (distinct for n < 220), as the form would send it.

@@ -2,12 +2,13 @@
 //! bad input, parallel submissions, staff comparison, publication, results and ballot log.
 
 use chrono::Duration;
-use plenum::domain::budgets::{self, BudgetForm, ProjectForm};
-use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
+use plenum::domain::budgets::{self, BudgetForm};
+use plenum::domain::processes::ProcessDetail;
 use plenum::domain::{now, Error};
 use sha2::{Digest, Sha256};
 
 use crate::common::{Browser, Page, TestApp};
+use crate::voting::{add_budget, budget_form, process_form, project, set_vote_window, voting_process};
 
 /// A published process whose vote phase runs from `from_days` to `to_days` around now, with a
 /// knapsack budget of 100 EUR and three projects (a: 60, b: 40, c: 30).
@@ -16,61 +17,22 @@ pub(crate) async fn budget_process(
     from_days: i64,
     to_days: i64,
 ) -> (ProcessDetail, budgets::Budget) {
-    app.state
-        .db
-        .write(move |c| {
-            let p = processes::create(
-                c,
-                &ProcessForm {
-                    slug: "vote-2027".into(),
-                    title: "Budget for the tests".into(),
-                    description: "A budget process for the tests, with enough words.".into(),
-                    scope: String::new(),
-                    categories: String::new(),
-                },
-            )?;
-            processes::add_phase(
-                c,
-                &p.id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() + Duration::days(from_days),
-                    ends_at: now() + Duration::days(to_days),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )?;
-            processes::set_published(c, &p.id, true)?;
-            let budget = budgets::create(
-                c,
-                &p.id,
-                &BudgetForm {
-                    slug: "city".into(),
-                    title: "City budget".into(),
-                    amount: "100".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "knapsack".into(),
-                    rule: "mes-add1".into(),
-                    ..BudgetForm::default()
-                },
-            )?;
-            for (code, cost) in [("a", "60"), ("b", "40"), ("c", "30")] {
-                budgets::add_project(
-                    c,
-                    &budget,
-                    &ProjectForm {
-                        code: code.into(),
-                        title: format!("Project {code}"),
-                        cost: cost.into(),
-                        ..ProjectForm::default()
-                    },
-                )?;
-            }
-            Ok::<_, Error>((processes::detail_by_id(c, &p.id)?, budget))
-        })
-        .await
-        .expect("fixture budget")
+    voting_process(
+        app,
+        process_form(
+            "vote-2027",
+            "Budget for the tests",
+            "A budget process for the tests, with enough words.",
+        ),
+        (now() + Duration::days(from_days), now() + Duration::days(to_days)),
+        budget_form("city", "City budget", "100", "knapsack", "mes-add1"),
+        vec![
+            project("a", "Project a", "60"),
+            project("b", "Project b", "40"),
+            project("c", "Project c", "30"),
+        ],
+    )
+    .await
 }
 
 const BALLOT: &str = "/processes/vote-2027/budgets/city/ballot";
@@ -492,40 +454,12 @@ async fn staff_create_a_budget_and_its_projects_with_clear_errors() {
 async fn cumulative_ballots_must_give_exactly_the_points() {
     let app = TestApp::new().await;
     let (detail, _) = budget_process(&app, -1, 7).await;
-    let pid = detail.process.id.clone();
-    app.state
-        .db
-        .write(move |c| {
-            let b = budgets::create(
-                c,
-                &pid,
-                &BudgetForm {
-                    slug: "points".into(),
-                    title: "Points budget".into(),
-                    amount: "100".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "cumulative".into(),
-                    points: "5".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )?;
-            for code in ["x", "y"] {
-                budgets::add_project(
-                    c,
-                    &b,
-                    &ProjectForm {
-                        code: code.into(),
-                        title: format!("Project {code}"),
-                        cost: "60".into(),
-                        ..ProjectForm::default()
-                    },
-                )?;
-            }
-            Ok::<_, Error>(())
-        })
-        .await
-        .unwrap();
+    let form = BudgetForm {
+        points: "5".into(),
+        ..budget_form("points", "Points budget", "100", "cumulative", "greedy")
+    };
+    let projects = vec![project("x", "Project x", "60"), project("y", "Project y", "60")];
+    add_budget(&app, &detail.process.id, form, projects).await;
     let (mut b, _) = app.citizen("hugo").await;
     let path = "/processes/vote-2027/budgets/points/ballot";
     b.post(path, &[("points-x", "4"), ("points-y", "2"), ("action", "cast")])
@@ -645,27 +579,13 @@ async fn staff_promote_an_accepted_proposal_to_a_project() {
             "Sails over the sandpit, for hot summers.",
         )
         .await;
-    let pid = detail.process.id.clone();
-    let budget = app
-        .state
-        .db
-        .write(move |c| {
-            budgets::create(
-                c,
-                &pid,
-                &BudgetForm {
-                    slug: "ideas-budget".into(),
-                    title: "Ideas budget".into(),
-                    amount: "1000".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "approval".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )
-        })
-        .await
-        .unwrap();
+    let budget = add_budget(
+        &app,
+        &detail.process.id,
+        budget_form("ideas-budget", "Ideas budget", "1000", "approval", "greedy"),
+        Vec::new(),
+    )
+    .await;
     let (mut staff, _) = app.staff("agent").await;
     let path = format!("/admin/budgets/{}/projects", budget.id);
     // Not accepted yet: cannot be promoted.
@@ -775,26 +695,7 @@ pub(crate) async fn close_vote(app: &TestApp, detail: &ProcessDetail) {
 
 /// Moves the vote phase of `detail` to run from `starts` to `ends` from now.
 pub(crate) async fn move_vote(app: &TestApp, detail: &ProcessDetail, starts: Duration, ends: Duration) {
-    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
-    app.state
-        .db
-        .write(move |c| {
-            processes::update_phase(
-                c,
-                &pid,
-                &phase_id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() + starts,
-                    ends_at: now() + ends,
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )
-        })
-        .await
-        .expect("move the vote");
+    set_vote_window(app, detail, now() + starts, now() + ends).await;
 }
 
 /// A cumulative budget `slug` (10 points, live tallies) with projects A and B in the open
@@ -804,41 +705,13 @@ pub(crate) async fn ten_points_budget(
     detail: &ProcessDetail,
     slug: &'static str,
 ) -> budgets::Budget {
-    let pid = detail.process.id.clone();
-    app.state
-        .db
-        .write(move |c| {
-            let b = budgets::create(
-                c,
-                &pid,
-                &BudgetForm {
-                    slug: slug.into(),
-                    title: "Points budget".into(),
-                    amount: "100".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "cumulative".into(),
-                    points: "10".into(),
-                    rule: "greedy".into(),
-                    live_tallies: Some("on".into()),
-                    ..BudgetForm::default()
-                },
-            )?;
-            for code in ["A", "B"] {
-                budgets::add_project(
-                    c,
-                    &b,
-                    &ProjectForm {
-                        code: code.into(),
-                        title: format!("Project {code}"),
-                        cost: "60".into(),
-                        ..ProjectForm::default()
-                    },
-                )?;
-            }
-            Ok::<_, Error>(b)
-        })
-        .await
-        .expect("fixture budget")
+    let form = BudgetForm {
+        points: "10".into(),
+        live_tallies: Some("on".into()),
+        ..budget_form(slug, "Points budget", "100", "cumulative", "greedy")
+    };
+    let projects = vec![project("A", "Project A", "60"), project("B", "Project B", "60")];
+    add_budget(app, &detail.process.id, form, projects).await
 }
 
 /// Finding 3: `points-A=18446744073709551615&points-B=11` with 10 points to spend added up to 10

@@ -2,12 +2,13 @@
 //! results chart names its projects and tells funded ones apart by more than colour.
 
 use chrono::{Duration, NaiveDate};
-use plenum::domain::budgets::{self, BudgetForm, ProjectForm};
-use plenum::domain::processes::{self, PhaseForm, ProcessDetail, ProcessForm};
-use plenum::domain::{now, Error};
+use plenum::domain::budgets;
+use plenum::domain::now;
+use plenum::domain::processes::{self, ProcessDetail};
 
 use crate::budgets::close_vote;
 use crate::common::{Browser, Page, TestApp};
+use crate::voting::{add_budget, budget_form, process_form, project, set_vote_window, voting_process};
 
 const NNBSP: &str = "\u{202F}";
 const NBSP: &str = "\u{A0}";
@@ -19,65 +20,22 @@ const SHORT_NAME: &str = "Pistes cyclables";
 /// A process open for voting on a 130,000 EUR knapsack budget with three projects: the
 /// gymnasium (130,000), the cycle lanes (1,234.50) and a garden (50,000).
 async fn town_budget(app: &TestApp) -> (ProcessDetail, budgets::Budget) {
-    app.state
-        .db
-        .write(move |c| {
-            let p = processes::create(
-                c,
-                &ProcessForm {
-                    slug: "budget-2027".into(),
-                    title: "Budget participatif 2027".into(),
-                    description: "Un budget participatif pour les tests des formats.".into(),
-                    scope: String::new(),
-                    categories: String::new(),
-                },
-            )?;
-            processes::add_phase(
-                c,
-                &p.id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: now() - Duration::days(1),
-                    ends_at: now() + Duration::days(7),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )?;
-            processes::set_published(c, &p.id, true)?;
-            let budget = budgets::create(
-                c,
-                &p.id,
-                &BudgetForm {
-                    slug: "ville".into(),
-                    title: "Budget de la ville".into(),
-                    amount: "130000".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "knapsack".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )?;
-            for (code, title, cost) in [
-                ("gym", LONG_NAME, "130000"),
-                ("bike", SHORT_NAME, "1234.50"),
-                ("garden", "Jardin partagé", "50000.0"),
-            ] {
-                budgets::add_project(
-                    c,
-                    &budget,
-                    &ProjectForm {
-                        code: code.into(),
-                        title: title.into(),
-                        cost: cost.into(),
-                        ..ProjectForm::default()
-                    },
-                )?;
-            }
-            Ok::<_, Error>((processes::detail_by_id(c, &p.id)?, budget))
-        })
-        .await
-        .expect("fixture budget")
+    voting_process(
+        app,
+        process_form(
+            "budget-2027",
+            "Budget participatif 2027",
+            "Un budget participatif pour les tests des formats.",
+        ),
+        (now() - Duration::days(1), now() + Duration::days(7)),
+        budget_form("ville", "Budget de la ville", "130000", "knapsack", "greedy"),
+        vec![
+            project("gym", LONG_NAME, "130000"),
+            project("bike", SHORT_NAME, "1234.50"),
+            project("garden", "Jardin partagé", "50000.0"),
+        ],
+    )
+    .await
 }
 
 fn in_french(mut b: Browser) -> Browser {
@@ -229,26 +187,7 @@ async fn phase_dates_are_the_days_of_the_town_in_time_elements() {
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .expect("a date"),
     );
-    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
-    app.state
-        .db
-        .write(move |c| {
-            processes::update_phase(
-                c,
-                &pid,
-                &phase_id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: starts,
-                    ends_at: ends,
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )
-        })
-        .await
-        .expect("move the vote");
+    set_vote_window(&app, &detail, starts, ends).await;
     in_french(app.browser())
         .get("/processes/budget-2027")
         .await
@@ -275,27 +214,13 @@ async fn a_proposal_that_became_a_project_shows_its_cost_in_the_readers_language
             "Des voiles au-dessus du bac à sable.",
         )
         .await;
-    let pid = detail.process.id.clone();
-    let budget = app
-        .state
-        .db
-        .write(move |c| {
-            budgets::create(
-                c,
-                &pid,
-                &BudgetForm {
-                    slug: "idees-budget".into(),
-                    title: "Budget des idées".into(),
-                    amount: "500000".into(),
-                    currency: "EUR".into(),
-                    ballot_type: "approval".into(),
-                    rule: "greedy".into(),
-                    ..BudgetForm::default()
-                },
-            )
-        })
-        .await
-        .expect("a budget");
+    let budget = add_budget(
+        &app,
+        &detail.process.id,
+        budget_form("idees-budget", "Budget des idées", "500000", "approval", "greedy"),
+        Vec::new(),
+    )
+    .await;
     let (mut staff, _) = app.staff("agent").await;
     staff
         .post(
@@ -340,26 +265,7 @@ async fn a_vote_not_open_yet_says_when_it_opens_on_the_towns_clock() {
     let starts = NaiveDate::from_ymd_opt(2099, 12, 2)
         .and_then(|d| d.and_hms_opt(17, 30, 0))
         .expect("a date");
-    let (pid, phase_id) = (detail.process.id.clone(), detail.phases[0].id.clone());
-    app.state
-        .db
-        .write(move |c| {
-            processes::update_phase(
-                c,
-                &pid,
-                &phase_id,
-                &PhaseForm {
-                    kind: "vote".into(),
-                    starts_at: starts,
-                    ends_at: starts + Duration::days(7),
-                    proposals_enabled: false,
-                    endorsements_enabled: false,
-                    comments_enabled: false,
-                },
-            )
-        })
-        .await
-        .expect("move the vote");
+    set_vote_window(&app, &detail, starts, starts + Duration::days(7)).await;
     let (b, _) = app.citizen("lea").await;
     let mut fr = in_french(b);
     fr.get("/processes/budget-2027/budgets/ville")

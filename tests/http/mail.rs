@@ -126,12 +126,7 @@ async fn each_notification_is_mailed_once_to_people_who_want_them_at_once() {
         .await
         .assert_status(303);
     // comment (to marie), answer (to marie), report (to agent), then a reply (to paul).
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "Yes, near the school.")],
-    )
-    .await
-    .assert_status(303);
+    paul.comment(&id, "Yes, near the school.").await;
     town.browser_of("agent")
         .post(
             &format!("/admin/proposals/{id}/answer"),
@@ -314,18 +309,8 @@ async fn a_daily_digest_tells_what_is_new_since_the_last_one_once_and_nothing_wh
     // marie keeps the default: daily.
     reads(&town, "marie", "en").await;
     let mut paul = town.browser_of("paul");
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "First comment here.")],
-    )
-    .await
-    .assert_status(303);
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "Second comment here.")],
-    )
-    .await
-    .assert_status(303);
+    paul.comment(&id, "First comment here.").await;
+    paul.comment(&id, "Second comment here.").await;
     drain(&town).await;
     assert!(sink.messages().is_empty(), "daily people get nothing at once");
     // Comments are stamped now; the clock runs from tomorrow.
@@ -376,12 +361,7 @@ async fn a_daily_digest_tells_what_is_new_since_the_last_one_once_and_nothing_wh
         0
     );
     // Something new: the day after, only that.
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "Third comment here.")],
-    )
-    .await
-    .assert_status(303);
+    paul.comment(&id, "Third comment here.").await;
     assert_eq!(
         mail::worker::digests(&town.state, day(2, "08:30"), 8)
             .await
@@ -592,12 +572,8 @@ async fn header_injection_through_a_title_or_a_name_adds_no_header_or_recipient(
     .await;
     let id = town.proposal("More benches");
     town.browser_of("paul")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "A comment to be told of.")],
-        )
-        .await
-        .assert_status(303);
+        .comment(&id, "A comment to be told of.")
+        .await;
     queue_one(
         &town,
         one_mail("ana@example.org", "t:inj", "Hi\r\nBcc: evil@example.net"),
@@ -656,12 +632,8 @@ async fn one_click_unsubscribe_works_without_cookie_or_sign_in_and_forged_links_
     wants(&town, "marie", "immediate").await;
     let id = town.proposal("More benches");
     town.browser_of("paul")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "A comment to be told of.")],
-        )
-        .await
-        .assert_status(303);
+        .comment(&id, "A comment to be told of.")
+        .await;
     drain(&town).await;
     let got = sink.messages();
     let header = got[0].list_unsubscribe.clone().expect("List-Unsubscribe");
@@ -704,12 +676,8 @@ async fn one_click_unsubscribe_works_without_cookie_or_sign_in_and_forged_links_
     assert_eq!(frequency_of(&town, "marie").await, "none");
     // Nothing more is mailed to her.
     town.browser_of("paul")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "Another comment here.")],
-        )
-        .await
-        .assert_status(303);
+        .comment(&id, "Another comment here.")
+        .await;
     drain(&town).await;
     assert_eq!(sink.messages().len(), 1);
 }

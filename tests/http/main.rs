@@ -1,7 +1,9 @@
 //! Integration tests through the HTTP router, on the backend named by `PLENUM_TEST_DB`.
 
+mod browser;
 mod common;
 mod town;
+mod voting;
 
 mod account_mail;
 mod accounts;

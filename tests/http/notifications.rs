@@ -61,12 +61,7 @@ async fn a_comment_notifies_the_followers_and_a_reply_the_comment_author_once() 
     let town = answered_town().await;
     let id = town.proposal("More benches");
     let mut paul = town.browser_of("paul");
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "Yes, near the school.")],
-    )
-    .await
-    .assert_status(303);
+    paul.comment(&id, "Yes, near the school.").await;
     let marie = notified(&town, &town.account("marie").id).await;
     assert_eq!(kinds(&marie), ["comment"]);
     assert!(
@@ -191,13 +186,7 @@ async fn the_api_lists_notifications_and_marks_them_read() {
         .with_proposal("budget", "ines", "Shade trees")
         .await;
     let id = town.proposal("Shade trees");
-    town.browser_of("paul")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "Plane trees, please.")],
-        )
-        .await
-        .assert_status(303);
+    town.browser_of("paul").comment(&id, "Plane trees, please.").await;
     let mut b = town.browser_of("ines");
     let listed = b.api(Method::GET, "/api/v1/notifications", None, None).await;
     listed.assert_status(200);

@@ -18,9 +18,7 @@ async fn two_comments() -> (TestTown, String) {
     let id = town.proposal("More benches");
     let mut paul = town.browser_of("paul");
     for body in ["Near the school, please.", "And by the river."] {
-        paul.post(&format!("/proposals/{id}/comments"), &[("body", body)])
-            .await
-            .assert_status(303);
+        paul.comment(&id, body).await;
     }
     (town, id)
 }
@@ -199,12 +197,7 @@ async fn someone_who_stops_following_hears_nothing_more() {
         .post(&format!("/proposals/{id}/subscription"), &[])
         .await
         .assert_status(303);
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "Any news about this?")],
-    )
-    .await
-    .assert_status(303);
+    paul.comment(&id, "Any news about this?").await;
     assert_eq!(
         unread(&town, &marie_id).await,
         2,
@@ -214,11 +207,6 @@ async fn someone_who_stops_following_hears_nothing_more() {
         .post(&format!("/proposals/{id}/subscription"), &[])
         .await
         .assert_status(303);
-    paul.post(
-        &format!("/proposals/{id}/comments"),
-        &[("body", "Still hoping for it.")],
-    )
-    .await
-    .assert_status(303);
+    paul.comment(&id, "Still hoping for it.").await;
     assert_eq!(unread(&town, &marie_id).await, 3);
 }

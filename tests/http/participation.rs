@@ -85,12 +85,8 @@ async fn another_persons_participation_is_never_shown_whatever_the_request_names
     let benches = town.proposal("Benches in the park");
     let mut marie = town.browser_of("marie");
     marie
-        .post(
-            &format!("/proposals/{benches}/comments"),
-            &[("body", "Marie's own words on her proposal.")],
-        )
-        .await
-        .assert_status(303);
+        .comment(&benches, "Marie's own words on her proposal.")
+        .await;
     let marie_id = town.account("marie").id.clone();
     let mut paul = town.browser_of("paul");
     for path in [

@@ -22,7 +22,7 @@ use crate::domain::accounts::User;
 use crate::domain::ballot_box;
 use crate::domain::budgets::{Budget, BudgetProject};
 use crate::domain::processes::{Capability, ProcessDetail};
-use crate::domain::{insert_once, now, Error, Result};
+use crate::domain::{now, Error, Result};
 
 /// The tag that keys a voter's ballot in one budget.
 pub fn voter_tag(secret_key: &[u8], budget_id: &str, user_id: &str) -> String {
@@ -90,16 +90,15 @@ pub fn cast(
     let receipt_key = ballot_box::receipt_key(secret_key, &budget.id, &content.receipt_hash);
     // The insert runs in a savepoint, so on PostgreSQL a refused insert does not abort the
     // surrounding transaction.
-    let inserted = insert_once(conn, |c| {
-        diesel::insert_into(sealed_ballots::table)
-            .values((
-                sealed_ballots::budget_id.eq(&budget.id),
-                sealed_ballots::voter_tag.eq(&tag),
-                sealed_ballots::receipt_key.eq(&receipt_key),
-                sealed_ballots::sealed.eq(&sealed),
-            ))
-            .execute(c)
-    })?;
+    let inserted = crate::insert_once!(
+        conn,
+        diesel::insert_into(sealed_ballots::table).values((
+            sealed_ballots::budget_id.eq(&budget.id),
+            sealed_ballots::voter_tag.eq(&tag),
+            sealed_ballots::receipt_key.eq(&receipt_key),
+            sealed_ballots::sealed.eq(&sealed),
+        ))
+    )?;
     if !inserted {
         diesel::update(
             sealed_ballots::table
@@ -115,15 +114,14 @@ pub fn cast(
     // A ballot this voter cast with an older version, still in the clear: the sealed one
     // replaces it.
     delete_plaintext(conn, Some((&budget.id, &tag)))?;
-    insert_once(conn, |c| {
-        diesel::insert_into(ballot_casts::table)
-            .values((
-                ballot_casts::budget_id.eq(&budget.id),
-                ballot_casts::user_id.eq(&user.id),
-                ballot_casts::first_cast_at.eq(today()),
-            ))
-            .execute(c)
-    })?;
+    crate::insert_once!(
+        conn,
+        diesel::insert_into(ballot_casts::table).values((
+            ballot_casts::budget_id.eq(&budget.id),
+            ballot_casts::user_id.eq(&user.id),
+            ballot_casts::first_cast_at.eq(today()),
+        ))
+    )?;
     Ok(receipt)
 }
 

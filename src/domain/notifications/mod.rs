@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::db::schema::{notifications, processes, proposals, users};
 use crate::db::AnyConnection;
 use crate::domain::accounts::Role;
-use crate::domain::{insert_once, new_id, now, Error, Result};
+use crate::domain::{new_id, now, Error, Result};
 
 /// What happened. The text of each is the message `notification-{kind}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,21 +204,20 @@ pub fn raise(
         if staff_only && role != Role::Admin.as_str() {
             continue;
         }
-        let inserted = insert_once(conn, |c| {
-            diesel::insert_into(notifications::table)
-                .values((
-                    notifications::id.eq(new_id()),
-                    notifications::user_id.eq(&user_id),
-                    notifications::kind.eq(notice.kind.as_str()),
-                    notifications::event_key.eq(&notice.event_key),
-                    notifications::process_id.eq(&notice.process_id),
-                    notifications::proposal_id.eq(&notice.proposal_id),
-                    notifications::comment_id.eq(&notice.comment_id),
-                    notifications::args.eq(&args),
-                    notifications::created_at.eq(now()),
-                ))
-                .execute(c)
-        })?;
+        let inserted = crate::insert_once!(
+            conn,
+            diesel::insert_into(notifications::table).values((
+                notifications::id.eq(new_id()),
+                notifications::user_id.eq(&user_id),
+                notifications::kind.eq(notice.kind.as_str()),
+                notifications::event_key.eq(&notice.event_key),
+                notifications::process_id.eq(&notice.process_id),
+                notifications::proposal_id.eq(&notice.proposal_id),
+                notifications::comment_id.eq(&notice.comment_id),
+                notifications::args.eq(&args),
+                notifications::created_at.eq(now()),
+            ))
+        )?;
         raised += usize::from(inserted);
     }
     Ok(raised)

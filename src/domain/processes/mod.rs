@@ -2,6 +2,7 @@
 //! allows right now.
 
 mod editing;
+mod parts_cache;
 
 pub(in crate::domain) use editing::touch;
 pub use editing::{create, set_published, set_rules, update, ProcessForm, RulesForm};
@@ -183,16 +184,7 @@ pub fn find_by_id(conn: &mut AnyConnection, id: &str) -> Result<Process> {
 }
 
 fn load_detail(conn: &mut AnyConnection, process: Process) -> Result<ProcessDetail> {
-    let phases = phases::table
-        .filter(phases::process_id.eq(&process.id))
-        .order(phases::position.asc())
-        .select(Phase::as_select())
-        .load(conn)?;
-    let categories = categories::table
-        .filter(categories::process_id.eq(&process.id))
-        .order(categories::position.asc())
-        .select(Category::as_select())
-        .load(conn)?;
+    let (phases, categories) = parts_cache::phases_and_categories(conn, &process)?;
     Ok(ProcessDetail {
         process,
         phases,

@@ -1,5 +1,6 @@
-//! Proposals: writing, editing with history, withdrawing, official answers; listing is in
-//! [`list`].
+//! Proposals: writing, editing with history, withdrawing, official answers; finding one and who
+//! sees it in [`reading`], listing in [`list`], the post on another server one came from in
+//! [`origin`].
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -10,13 +11,17 @@ use super::accounts::User;
 use super::processes::{Capability, ProcessDetail};
 use super::validate::Validator;
 use super::{new_id, now, Error, Msg, Result};
-use crate::db::schema::{posted_proposals, proposal_versions, proposals, users};
+use crate::db::schema::{proposal_versions, proposals};
 use crate::db::AnyConnection;
 
 mod list;
+mod origin;
+mod reading;
 
 use list::count_cache;
 pub use list::{list, ListPage, ListQuery, Sort, PER_PAGE};
+pub use origin::{by_origin, set_origin};
+pub use reading::{find, find_listed, versions, visible_to};
 
 super::stored::stored_enum! {
     /// Where a proposal stands, stored in `proposals.state`.
@@ -325,74 +330,6 @@ pub fn answer(conn: &mut AnyConnection, proposal_id: &str, state: &str, text: &s
         ))
         .execute(conn)?;
     Ok(())
-}
-
-pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Proposal> {
-    Ok(proposals::table
-        .filter(proposals::id.eq(id))
-        .select(Proposal::as_select())
-        .first(conn)?)
-}
-
-/// Remembers that a proposal came from a post on another server (`ap_id`, the post's id), so that
-/// what names the post there (a reply, a vote) reaches the proposal here.
-pub fn set_origin(conn: &mut AnyConnection, proposal_id: &str, ap_id: &str) -> Result<()> {
-    diesel::insert_into(posted_proposals::table)
-        .values((
-            posted_proposals::ap_id.eq(ap_id),
-            posted_proposals::proposal_id.eq(proposal_id),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The proposal a post on another server became, from the post's id.
-pub fn by_origin(conn: &mut AnyConnection, ap_id: &str) -> Result<Option<String>> {
-    Ok(posted_proposals::table
-        .filter(posted_proposals::ap_id.eq(ap_id))
-        .select(posted_proposals::proposal_id)
-        .first(conn)
-        .optional()?)
-}
-
-/// A proposal with its author's name; hidden ones only for staff.
-pub fn find_listed(conn: &mut AnyConnection, id: &str, include_hidden: bool) -> Result<Listed> {
-    let (proposal, author_name) = proposals::table
-        .left_join(users::table)
-        .filter(proposals::id.eq(id))
-        .select((Proposal::as_select(), users::display_name.nullable()))
-        .first::<(Proposal, Option<String>)>(conn)?;
-    if proposal.hidden && !include_hidden {
-        return Err(Error::NotFound);
-    }
-    Ok(Listed {
-        proposal,
-        author_name: author_name.filter(|n| !n.is_empty()),
-    })
-}
-
-/// A proposal and its process as `viewer` may see them: hidden proposals and proposals of
-/// unpublished processes exist for staff only (for anyone else they are not found).
-pub fn visible_to(
-    conn: &mut AnyConnection,
-    id: &str,
-    viewer: Option<&User>,
-) -> Result<(ProcessDetail, Listed)> {
-    let staff = viewer.is_some_and(User::is_admin);
-    let listed = find_listed(conn, id, staff)?;
-    let detail = super::processes::detail_by_id(conn, &listed.proposal.process_id)?;
-    if !detail.process.published && !staff {
-        return Err(Error::NotFound);
-    }
-    Ok((detail, listed))
-}
-
-pub fn versions(conn: &mut AnyConnection, proposal_id: &str) -> Result<Vec<Version>> {
-    Ok(proposal_versions::table
-        .filter(proposal_versions::proposal_id.eq(proposal_id))
-        .order(proposal_versions::version.desc())
-        .select(Version::as_select())
-        .load(conn)?)
 }
 
 /// Hides or shows a proposal (moderation).

@@ -130,11 +130,3 @@ pub fn record_received(
         .execute(conn)?;
     Ok(())
 }
-
-pub fn already_received(conn: &mut AnyConnection, id: &str) -> crate::domain::Result<bool> {
-    Ok(received_activities::table
-        .filter(received_activities::ap_id.eq(id))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
-}

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::keys::Owner;
 use super::{policy, urls};
+use crate::db::queue::IdRow;
 use crate::db::schema::{deliveries, outbound_activities};
 use crate::db::AnyConnection;
 use crate::domain::{new_id, now, Result};
@@ -22,13 +23,6 @@ use crate::domain::{new_id, now, Result};
 mod worker;
 
 pub use worker::{backoff, run_once, spawn_worker};
-
-/// A row id read by raw SQL.
-#[derive(diesel::QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-}
 
 /// A delivery is given up after this many failed attempts.
 pub const MAX_ATTEMPTS: i32 = 12;
@@ -213,10 +207,7 @@ pub const STATE_SKIPPED: &str = "skipped";
 
 /// Counts by state, for staff.
 pub fn counts(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
-    Ok(deliveries::table
-        .group_by(deliveries::state)
-        .select((deliveries::state, diesel::dsl::count_star()))
-        .load(conn)?)
+    Ok(crate::db::queue::counts(conn, &worker::QUEUE)?)
 }
 
 /// A delivery as staff see it.

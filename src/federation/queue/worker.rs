@@ -14,8 +14,9 @@ use futures::StreamExt;
 use serde_json::Value;
 use url::Url;
 
-use super::{IdRow, CLAIM_SECS, CONCURRENT_SENDS, MAX_ATTEMPTS, STATE_REFUSED, STATE_SKIPPED};
+use super::{CLAIM_SECS, CONCURRENT_SENDS, MAX_ATTEMPTS, STATE_REFUSED, STATE_SKIPPED};
 use crate::app::AppState;
+use crate::db::queue::{self, LeasedQueue};
 use crate::db::schema::{deliveries, outbound_activities};
 use crate::db::AnyConnection;
 use crate::domain::{now, Result};
@@ -44,35 +45,16 @@ struct Claimed {
     form: Option<String>,
 }
 
+/// A delivery is due while pending (a claimed one keeps that state until it ends).
+pub(super) const QUEUE: LeasedQueue = LeasedQueue {
+    table: "deliveries",
+    due_states: "'pending'",
+};
+
 /// Reserves up to `limit` due deliveries for this worker.
 fn claim(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Claimed>> {
     let at = now();
-    let ids: Vec<String> = match conn {
-        AnyConnection::Postgresql(pg) => diesel::sql_query(
-            "SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $1 \
-             AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_attempt_at \
-             LIMIT $2 FOR UPDATE SKIP LOCKED",
-        )
-        .bind::<diesel::sql_types::Timestamp, _>(at)
-        .bind::<diesel::sql_types::BigInt, _>(limit)
-        .load::<IdRow>(pg)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect(),
-        // One writer at a time on SQLite: the transaction alone keeps claims apart.
-        AnyConnection::Sqlite(_) => deliveries::table
-            .filter(deliveries::state.eq("pending"))
-            .filter(deliveries::next_attempt_at.le(at))
-            .filter(
-                deliveries::locked_until
-                    .is_null()
-                    .or(deliveries::locked_until.lt(at)),
-            )
-            .order(deliveries::next_attempt_at.asc())
-            .limit(limit)
-            .select(deliveries::id)
-            .load(conn)?,
-    };
+    let ids = queue::due_ids(conn, &QUEUE, at, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -316,16 +316,7 @@ fn disposition(a: &Attachment) -> String {
     } else {
         a.file_name.clone()
     };
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let ascii = crate::text::ascii_file_name(&name);
     let exact: String = url::form_urlencoded::byte_serialize(name.as_bytes())
         .collect::<String>()
         .replace('+', "%20");
