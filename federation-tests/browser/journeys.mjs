@@ -11,6 +11,8 @@ import {
   PHONE, pressAndLoad, record, resetScreenshots, submitButton, summary, t, watch,
 } from './lib.mjs';
 import { keyboardWalk, skipLinkFirst, errorTiedToField } from './keyboard.mjs';
+import { linkIn, mailTo } from './mailbox.mjs';
+import { forgottenPasswordJourney } from './password_journey.mjs';
 
 const base = process.env.PLENUM_URL || 'http://127.0.0.1:8080';
 const staffEmail = process.env.PLENUM_STAFF_EMAIL || 'staff@example.org';
@@ -199,6 +201,23 @@ try {
     assert(!citizen.url().includes('/signup'), `still on the sign-up page: ${citizen.url()}`);
     await checkPage(citizen, 'signed-up');
   });
+  await cj.step('is asked to confirm the address, by a banner with a resend button', async () => {
+    const lang = await pageLang(citizen);
+    const banner = citizen.locator('section.banner');
+    await banner.waitFor();
+    assert((await banner.textContent()).includes(`camille-${run}@example.org`), 'the banner does not name the address');
+    assert(await citizen.getByRole('button', { name: t(lang, 'confirm-banner-resend'), exact: true }).isVisible(), 'no resend button');
+  });
+  await cj.step('reads the confirmation mail in the mail folder and follows its link', async () => {
+    const path = linkIn(await mailTo(`camille-${run}@example.org`, '/email/confirm?token='), '/email/confirm');
+    await go(citizen, path);
+    assert(citizen.url().includes('notice=email-confirmed'), `no confirmation: ${citizen.url()}`);
+    assert((await citizen.locator('section.banner').count()) === 0, 'the banner is still shown');
+    await checkPage(citizen, 'email-confirmed');
+    await go(citizen, path);
+    assert(citizen.plenum.status === 410, `the link followed again answered ${citizen.plenum.status}`);
+    await checkPage(citizen, 'link-used', { okStatus: [410] });
+  });
   await cj.step('visits /account', async () => {
     await go(citizen, '/account');
     assert(citizen.plenum.status === 200, `/account answered ${citizen.plenum.status}`);
@@ -375,7 +394,8 @@ try {
     for (let i = 0; i < 50 && !mail; i++) {
       for (const name of readdirSync(mailDir).filter((n) => n.endsWith('.eml'))) {
         const text = readFileSync(join(mailDir, name), 'utf8');
-        if (text.includes(`camille-${run}@example.org`)) mail = text;
+        // The notification (the account's own mails carry no unsubscribe header).
+        if (text.includes(`camille-${run}@example.org`) && /^List-Unsubscribe-Post:/m.test(text)) mail = text;
       }
       if (!mail) await new Promise((r) => setTimeout(r, 200));
     }
@@ -544,6 +564,9 @@ try {
     await plain.getByLabel(t(lang, 'field-display-name'), { exact: true }).fill('Sam Taylor');
     await plain.getByLabel(t(lang, 'field-password'), { exact: true }).fill('a bicycle in the morning rain');
     await clickAndLoad(plain, plain.getByRole('button', { name: t(lang, 'signup-submit'), exact: true }));
+    // A vote is taking part: the address is confirmed first, from the mail.
+    await go(plain, linkIn(await mailTo(`sam-${run}@example.org`, '/email/confirm?token='), '/email/confirm'));
+    assert(plain.url().includes('notice=email-confirmed'), `not confirmed: ${plain.url()}`);
     await go(plain, '/account/participation');
     assert(await plain.locator('#participation-nothing').isVisible(), 'no "nothing yet" notice for a newcomer');
     await checkPage(plain, 'participation-empty-en');
@@ -740,6 +763,9 @@ try {
     await go(visitor, '/processes/does-not-exist');
     await checkPage(visitor, 'not-found', { okStatus: [404] });
   });
+
+  // ---------- last, as it signs the citizen out everywhere ----------
+  await forgottenPasswordJourney({ newPage, go, email: `camille-${run}@example.org` });
 } catch (e) {
   record('unexpected error', false, String(e?.stack || e));
 } finally {

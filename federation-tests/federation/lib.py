@@ -185,6 +185,9 @@ class Instance:
             # Staff sign in by API token with their password: two-factor sign-in is not the
             # subject here (tests/http/two_factor.rs and the browser journey are).
             "PLENUM_STAFF_TWO_FACTOR": "optional",
+            # Citizens sign up and take part at once; confirming the address by mail is the
+            # subject of tests/http/account_mail.rs and the browser journey.
+            "PLENUM_REQUIRE_EMAIL_CONFIRMATION": "false",
             "PLENUM_LOG": os.environ.get("PLENUM_TEST_LOG", "warn,plenum=info"),
         })
         if self.production:

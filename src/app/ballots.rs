@@ -17,6 +17,7 @@ pub async fn cast(
     projects: Vec<BudgetProject>,
     input: BallotInput,
 ) -> Result<String> {
+    super::accounts::may_take_part(state, &voter)?;
     let key = state.config.secret_key.clone();
     act(state, move |conn, _effects| {
         ballots::cast(conn, &key, &detail, &budget, &projects, &voter, &input)

@@ -17,6 +17,7 @@ pub async fn add(
     proposal: Proposal,
     form: CommentForm,
 ) -> Result<Comment> {
+    super::accounts::may_take_part(state, &author)?;
     act(state, move |conn, effects| {
         let comment = comments::add(conn, &detail, &proposal, &author, &form)?;
         events::commented(conn, &proposal, &comment)?;

@@ -24,6 +24,10 @@ pub async fn set(
     proposal_id: String,
     on: bool,
 ) -> Result<Endorsed> {
+    // Taking an endorsement back is always allowed; giving one is taking part.
+    if on {
+        super::accounts::may_take_part(state, &user)?;
+    }
     act(state, move |conn, effects| {
         let current = proposals::find(conn, &proposal_id)?;
         let changed = if on {

@@ -6,6 +6,7 @@
 //! handler cannot forget federation, and the HTML form and the JSON API cannot drift apart.
 
 pub mod accounts;
+pub mod addresses;
 pub mod attachments;
 pub mod ballots;
 pub mod budgets;
@@ -15,6 +16,7 @@ pub mod endorsements;
 pub mod mail;
 pub mod moderation;
 pub mod notifications;
+pub mod password_reset;
 pub mod peers;
 pub mod processes;
 pub mod proposals;

@@ -21,6 +21,7 @@ pub async fn report(
     if !moderation::KINDS.contains(&kind.as_str()) {
         return Err(Error::NotFound);
     }
+    super::accounts::may_take_part(state, &reporter)?;
     act(state, move |conn, _| {
         moderation::report(conn, &reporter, &kind, &id, &form)?;
         let proposal_id = match kind.as_str() {

@@ -26,6 +26,7 @@ pub async fn create(
     detail: ProcessDetail,
     form: ProposalForm,
 ) -> Result<Proposal> {
+    super::accounts::may_take_part(state, &author)?;
     act(state, move |conn, effects| {
         let proposal = proposals::create(conn, &detail, &author, &form)?;
         // Authors hear about what happens to their proposal unless they stop following it.
@@ -47,6 +48,7 @@ pub async fn edit(
     expected_version: i32,
     form: ProposalForm,
 ) -> Result<Proposal> {
+    super::accounts::may_take_part(state, &author)?;
     act(state, move |conn, effects| {
         // Read again inside the transaction: the version check is against the latest.
         let current = proposals::find(conn, &id)?;

@@ -13,6 +13,9 @@ use crate::federation::urls;
 /// `on`: endorse; otherwise take the endorsement back. Asking for the state it is already in
 /// sends nothing again.
 pub async fn set_endorsement(state: &AppState, user: User, proposal_id: String, on: bool) -> Result<()> {
+    if on {
+        super::accounts::may_take_part(state, &user)?;
+    }
     let site = state.site();
     act(state, move |conn, effects| {
         let proposal = mirror::find_proposal(conn, &proposal_id)?;
@@ -45,6 +48,7 @@ pub async fn set_endorsement(state: &AppState, user: User, proposal_id: String, 
 
 /// A comment (Markdown, checked by the caller) on another town's proposal.
 pub async fn comment(state: &AppState, user: User, proposal_id: String, body: String) -> Result<()> {
+    super::accounts::may_take_part(state, &user)?;
     let site = state.site();
     act(state, move |conn, effects| {
         let proposal = mirror::find_proposal(conn, &proposal_id)?;

@@ -40,6 +40,7 @@ struct FileConfig {
     forwarded_header: Option<String>,
     metrics_allow: Option<Vec<String>>,
     staff_two_factor: Option<String>,
+    require_email_confirmation: Option<bool>,
     smtp_url: Option<String>,
     mail_dir: Option<String>,
     mail_from: Option<String>,
@@ -204,6 +205,14 @@ impl Config {
             "choice (required or optional)",
         )?
         .unwrap_or(StaffTwoFactor::Required);
+        let require_email_confirmation = match env("PLENUM_REQUIRE_EMAIL_CONFIRMATION") {
+            Some(v) => parse_bool(&v).ok_or(ConfigError::Invalid {
+                name: "PLENUM_REQUIRE_EMAIL_CONFIRMATION",
+                what: "true or false",
+                value: v,
+            })?,
+            None => from_file.require_email_confirmation.unwrap_or(true),
+        };
         let town_name = pick("PLENUM_TOWN_NAME", from_file.town_name).unwrap_or_else(|| "Plenum".into());
         let mail = mail_config(
             &town_name,
@@ -237,6 +246,7 @@ impl Config {
         )?;
         Ok(Config {
             staff_two_factor,
+            require_email_confirmation,
             mail,
             upload_dir,
             upload_max_bytes: upload_max_mb * 1024 * 1024,

@@ -69,6 +69,10 @@ pub struct Config {
     /// Whether staff must sign in with a second factor (TOTP): `PLENUM_STAFF_TWO_FACTOR`,
     /// `required` (the default) or `optional`.
     pub staff_two_factor: StaffTwoFactor,
+    /// Whether a new account must confirm its e-mail address before it takes part
+    /// (`PLENUM_REQUIRE_EMAIL_CONFIRMATION`, default true; a demo may turn it off). Notification
+    /// mail goes to confirmed addresses either way.
+    pub require_email_confirmation: bool,
     /// Outgoing e-mail: how it leaves, from whom, and when digests go out.
     pub mail: MailConfig,
     /// Where uploaded images and documents are kept (`PLENUM_UPLOAD_DIR`): by default a folder
@@ -144,6 +148,7 @@ impl Config {
             metrics_allow: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
             staff_two_factor: StaffTwoFactor::Required,
+            require_email_confirmation: true,
             mail: MailConfig {
                 transport: MailTransport::None,
                 from: "Plenum <noreply@localhost>".into(),

@@ -21,6 +21,7 @@ diesel::table! {
         created_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         email_frequency -> Text,
+        email_confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -643,3 +644,18 @@ diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(pending_sign_ins -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(users, two_factor, recovery_codes, pending_sign_ins);
+
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(account_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, account_tokens);

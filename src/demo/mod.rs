@@ -39,6 +39,11 @@ pub fn run(bind: &str) -> anyhow::Result<()> {
     if std::env::var("PLENUM_STAFF_TWO_FACTOR").is_err() {
         std::env::set_var("PLENUM_STAFF_TWO_FACTOR", "optional");
     }
+    // A newcomer who signs up takes part at once; the confirmation mail still goes to the mail
+    // folder, and `PLENUM_REQUIRE_EMAIL_CONFIRMATION=true` makes following its link required.
+    if std::env::var("PLENUM_REQUIRE_EMAIL_CONFIRMATION").is_err() {
+        std::env::set_var("PLENUM_REQUIRE_EMAIL_CONFIRMATION", "false");
+    }
     // The demo needs no SMTP server: what it would send is written to a folder.
     if std::env::var("PLENUM_SMTP_URL").is_err() && std::env::var("PLENUM_MAIL_DIR").is_err() {
         std::env::set_var("PLENUM_MAIL_DIR", "plenum-demo-mail");
@@ -144,7 +149,7 @@ pub(super) fn account(
         display_name: name.into(),
         password: sessions::new_secret(),
     })?;
-    accounts::insert_account(conn, prepared, role)
+    accounts::insert_account(conn, prepared, role, true)
 }
 
 pub(super) fn phase(kind: &str, from_days: i64, to_days: i64, p: bool, e: bool, c: bool) -> PhaseForm {

@@ -37,6 +37,9 @@ pub struct User {
     pub deleted_at: Option<chrono::NaiveDateTime>,
     /// How often they want e-mail about their notifications (`notifications::Frequency`).
     pub email_frequency: String,
+    /// When the person followed the link mailed to their address; `None` until then
+    /// (`account_tokens`). Only confirmed addresses get notification mail.
+    pub email_confirmed_at: Option<chrono::NaiveDateTime>,
 }
 
 impl User {
@@ -53,6 +56,11 @@ impl User {
     /// A person of another server: never signs in here.
     pub fn is_remote(&self) -> bool {
         self.role() == Role::Remote
+    }
+
+    /// The person showed the address is theirs (or the account predates confirmation).
+    pub fn email_confirmed(&self) -> bool {
+        self.email_confirmed_at.is_some()
     }
 }
 
@@ -94,7 +102,12 @@ fn check_fields(form: &NewAccount) -> Result<PreparedAccount> {
     if !is_handle(&username) {
         v.add("username", Msg::new("error-handle"));
     }
-    v.text("display_name", &display_name, 2, 80);
+    // A name is one line: it goes into mail headers and every page's header.
+    if display_name.chars().any(char::is_control) {
+        v.add("display_name", Msg::new("error-control-characters"));
+    } else {
+        v.text("display_name", &display_name, 2, 80);
+    }
     let local_part = email.split('@').next().unwrap_or("");
     if let Err(msg) = password::check_new(&form.password, &[local_part, &username, "plenum"]) {
         v.add("password", msg);
@@ -108,13 +121,25 @@ fn check_fields(form: &NewAccount) -> Result<PreparedAccount> {
     })
 }
 
-/// Stores a prepared account, refusing an e-mail or name already taken.
-pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: Role) -> Result<User> {
-    let email_taken = users::table
-        .filter(users::email.eq(&account.email))
+/// True when an account has `email` (a deleted account's address is erased, so it is free again).
+pub fn email_taken(conn: &mut AnyConnection, email: &str) -> Result<bool> {
+    Ok(users::table
+        .filter(users::email.eq(email))
         .count()
         .get_result::<i64>(conn)?
-        > 0;
+        > 0)
+}
+
+/// Stores a prepared account, refusing an e-mail or name already taken. `confirmed`: the
+/// address counts as the person's from the start (accounts the operator or the seed makes);
+/// otherwise it waits for the link of a confirmation mail.
+pub fn insert_account(
+    conn: &mut AnyConnection,
+    account: PreparedAccount,
+    role: Role,
+    confirmed: bool,
+) -> Result<User> {
+    let email_taken = email_taken(conn, &account.email)?;
     // User names and process slugs share one namespace: both become `acct:NAME@town`.
     let name_taken = users::table
         .filter(users::username.eq(&account.username))
@@ -147,6 +172,7 @@ pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: 
         created_at: now(),
         deleted_at: None,
         email_frequency: "daily".into(),
+        email_confirmed_at: confirmed.then(now),
     };
     diesel::insert_into(users::table)
         .values((
@@ -158,21 +184,28 @@ pub fn insert_account(conn: &mut AnyConnection, account: PreparedAccount, role: 
             users::role.eq(&user.role),
             users::blocked.eq(false),
             users::created_at.eq(user.created_at),
+            users::email_confirmed_at.eq(user.email_confirmed_at),
         ))
         .execute(conn)?;
     Ok(user)
 }
 
 /// Creates an account: checks, one sign-up attempt counted for `client`, hashing, then one
-/// short transaction. The attempt is counted before the hash so that parallel sign-ups cannot
-/// all pass the limit.
-pub async fn sign_up(
+/// short transaction, in which `then` runs after the insert (the confirmation mail is queued
+/// there, so an account never exists without it). The attempt is counted before the hash so
+/// that parallel sign-ups cannot all pass the limit. `confirmed`: see [`insert_account`].
+pub async fn sign_up<F>(
     db: &Db,
     hashing: &HashGate,
     form: NewAccount,
     role: Role,
     client: &str,
-) -> Result<User> {
+    confirmed: bool,
+    then: F,
+) -> Result<User>
+where
+    F: FnOnce(&mut AnyConnection, &User) -> Result<()> + Send + 'static,
+{
     let mut prepared = check_fields(&form)?;
     let bucket = format!("signup:ip:{client}");
     let counted = bucket.clone();
@@ -187,7 +220,12 @@ pub async fn sign_up(
         }
         Err(e) => return Err(e),
     };
-    db.write(move |c| insert_account(c, prepared, role)).await
+    db.write(move |c| {
+        let user = insert_account(c, prepared, role, confirmed)?;
+        then(c, &user)?;
+        Ok(user)
+    })
+    .await
 }
 
 /// Checks an e-mail and password. Attempts are counted per account and per client address

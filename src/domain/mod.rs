@@ -4,6 +4,7 @@
 //! in one place. Functions that change data take `&mut AnyConnection` and expect to run inside the
 //! transaction opened by `Db::write` for one user action.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod attachments;
 pub mod ballot_box;

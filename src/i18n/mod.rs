@@ -35,6 +35,7 @@ macro_rules! areas {
             include_str!(concat!("../../locales/", $lang, "/participation.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mail.ftl")),
             include_str!(concat!("../../locales/", $lang, "/attachments.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/accounts.ftl")),
         ]
     };
 }

@@ -13,6 +13,7 @@
 //! the mail is sent again with the same `Message-ID` (mail clients fold such repeats). Losing a
 //! password reset or a vote opening is worse than a rare repeat; see docs/operations.md.
 
+pub mod account;
 pub mod notify;
 pub mod render;
 pub mod schedule;

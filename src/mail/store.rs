@@ -77,6 +77,15 @@ pub fn mark_sent(conn: &mut AnyConnection, id: &str) -> Result<()> {
             mails::last_error.eq(None::<String>),
         ))
         .execute(conn)?;
+    // Only the digest of a mailed link is stored for the account; once the mail is out, its
+    // bodies (which hold the link itself) are not kept either.
+    diesel::update(
+        mails::table
+            .filter(mails::id.eq(id))
+            .filter(mails::kind.eq_any(super::account::kinds::WITH_LINK)),
+    )
+    .set((mails::text_body.eq(""), mails::html_body.eq("")))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -187,7 +187,9 @@ async fn another_accounts_proposal_cannot_be_changed_and_citizens_reach_no_staff
 /// comment, display name.
 #[tokio::test]
 async fn stored_script_in_any_field_is_never_served_as_markup() {
-    let app = TestApp::new().await;
+    // Eve signs up through the form and proposes at once: confirming her address is not the
+    // subject here (`account_mail.rs`).
+    let app = TestApp::with_config(|c| c.require_email_confirmation = false).await;
     app.process("budget-2026", Allow::ALL).await;
     let payloads = [
         "<script>alert(1)</script>",

@@ -87,6 +87,7 @@ async fn accounts(app: &TestApp, count: usize) -> Vec<User> {
             created_at: now(),
             deleted_at: None,
             email_frequency: "daily".into(),
+            email_confirmed_at: None,
         })
         .collect();
     for u in users.clone() {

@@ -493,6 +493,7 @@ async fn a_thousand_voters_in_parallel_leave_a_thousand_ballots_and_the_tally_ad
             created_at: now(),
             deleted_at: None,
             email_frequency: "daily".into(),
+            email_confirmed_at: None,
         })
         .collect();
     let rows = users.clone();

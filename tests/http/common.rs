@@ -98,6 +98,10 @@ impl TestApp {
             form,
             role,
             &format!("fixture-{username}"),
+            // Fixture accounts have confirmed their address (`account_mail.rs` tests those that
+            // have not).
+            true,
+            |_, _| Ok(()),
         )
         .await
         .expect("fixture account")

@@ -5,6 +5,7 @@ mod common;
 mod town;
 mod voting;
 
+mod account_mail;
 mod accounts;
 mod admin;
 mod adversarial;
@@ -31,6 +32,7 @@ mod notifications_inbound;
 mod notifications_page;
 mod ops;
 mod participation;
+mod password_reset;
 mod peer;
 mod peer_forms;
 mod peer_webfinger;

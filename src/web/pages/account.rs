@@ -1,4 +1,5 @@
-//! The person's own account: language, data download, API tokens, deletion.
+//! The person's own account: language, data download, API tokens, deletion (the address
+//! change form posts to `address`).
 
 use std::sync::Arc;
 
@@ -39,7 +40,8 @@ struct AccountPage<'a> {
     frequencies: Vec<&'static str>,
 }
 
-fn page(ctx: &Ctx, new_token: Option<String>, errors: FormErrors) -> Result<Response, AppError> {
+/// The account page, with a token just created and the errors of a refused form.
+pub(super) fn page(ctx: &Ctx, new_token: Option<String>, errors: FormErrors) -> Result<Response, AppError> {
     let user = ctx.require_user()?;
     Ok(render(&AccountPage {
         layout: Layout::new(ctx, ctx.tr.t("account-title")),

@@ -21,6 +21,9 @@ pub struct Layout<'a> {
     pub page_feed: Option<(String, String)>,
     /// The signed-in person's unread notifications, counted once per request (`Ctx`).
     pub unread: i64,
+    /// While the signed-in person's address is unconfirmed: the banner's sentence (what they
+    /// cannot do yet), above a button that mails the link again.
+    pub confirm_banner: Option<String>,
 }
 
 /// Confirmations that a redirect may ask for with `?notice=...`.
@@ -63,7 +66,29 @@ const NOTICES: &[&str] = &[
     "not-following",
     "attachment-added",
     "attachment-removed",
+    "email-confirmed",
+    "confirmation-sent",
+    "email-change-sent",
+    "email-changed",
+    "password-reset",
 ];
+
+/// The banner's sentence for a signed-in person whose address is not confirmed yet.
+fn confirm_banner(ctx: &Ctx) -> Option<String> {
+    let user = ctx
+        .user
+        .as_ref()
+        .filter(|u| !u.email_confirmed() && !u.is_remote())?;
+    let key = if ctx.state.config.require_email_confirmation {
+        "confirm-banner-required"
+    } else {
+        "confirm-banner-optional"
+    };
+    Some(
+        ctx.tr
+            .t_with(key, &[("email", user.email.clone().unwrap_or_default())]),
+    )
+}
 
 impl<'a> Layout<'a> {
     pub fn new(ctx: &'a Ctx, title: String) -> Layout<'a> {
@@ -88,6 +113,7 @@ impl<'a> Layout<'a> {
             notice,
             page_feed: None,
             unread: ctx.unread,
+            confirm_banner: confirm_banner(ctx),
         }
     }
 

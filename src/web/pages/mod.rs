@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages. Every page works without JavaScript.
 
 pub mod account;
+pub mod address;
 pub mod admin;
 pub mod attachments;
 pub mod auth;
@@ -10,9 +11,11 @@ pub mod follow;
 pub mod gallery;
 pub mod home;
 pub mod layout;
+mod mailed_link;
 mod next;
 pub mod notifications;
 pub mod participation;
+pub mod password;
 pub mod processes;
 pub mod proposals;
 pub mod remote;
@@ -52,6 +55,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(auth::router())
         .merge(two_factor::router())
         .merge(account::router())
+        .merge(address::router())
+        .merge(password::router())
         .merge(processes::router())
         .merge(proposals::router())
         .merge(attachments::router())
