@@ -76,13 +76,11 @@ pub fn immediate(conn: &mut AnyConnection, w: &Writer, limit: i64) -> Result<usi
     // checked against its reader: `user_id IN (people who want no mail)` read every account at
     // every pass, once a second on each node (34 M instructions a pass with 100,000 accounts).
     // An unconfirmed address gets no mail either.
-    let wants_none = users::table
-        .filter(users::id.eq(notifications::user_id))
-        .filter(
-            users::email_frequency
-                .eq(Frequency::Never.as_str())
-                .or(users::email_confirmed_at.is_null()),
-        );
+    let wants_none = users::table.filter(users::id.eq(notifications::user_id)).filter(
+        users::email_frequency
+            .eq(Frequency::Never.as_str())
+            .or(users::email_confirmed_at.is_null()),
+    );
     diesel::update(
         notifications::table
             .filter(notifications::mailed_at.is_null())
