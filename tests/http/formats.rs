@@ -152,7 +152,7 @@ async fn the_results_page_names_projects_in_the_chart_and_says_which_are_funded(
         .assert_contains("Budget used: 100%")
         // The chart: the names (a long one shortened, whole in its title), a hatch and a word.
         .assert_contains(&format!("<title>{LONG_NAME}: 2 — Funded</title>"))
-        .assert_contains(">Rénovation complète du…</text>")
+        .assert_contains(">Rénovation complète du gymnase de l’école Jean…</text>")
         .assert_contains(&format!(">{SHORT_NAME}</text>"))
         .assert_contains("fill=\"url(#funded-hatch)\"")
         .assert_contains("2 ✓ funded</text>")

@@ -22,7 +22,7 @@ use crate::web::pages::render;
 
 /// One bar of the results chart.
 struct Bar {
-    /// The project's name, shortened to fit beside the bar.
+    /// The project's name, shortened to fit the chart's width (it stands above its bar).
     label: String,
     /// The whole name, for the bar's `<title>` (read on hover and by screen readers).
     title: String,
@@ -33,11 +33,17 @@ struct Bar {
     width: u64,
 }
 
-/// Longest project name shown beside a bar, in characters: about the width of the label column.
-const BAR_LABEL_CHARS: usize = 30;
+/// Longest project name shown above a bar, in characters: about the chart's width.
+const BAR_LABEL_CHARS: usize = 48;
 
-/// Widest bar, in the chart's units: leaves room for the label column and the votes after it.
+/// Widest bar, in the chart's units (480 wide): leaves room for the votes after it. Each name
+/// stands on its own line above its bar, so the chart stays narrow and a phone shows it whole,
+/// its text as large as the page's small print, instead of shrinking a label column and bars
+/// side by side until neither can be read.
 const BAR_MAX_WIDTH: u64 = 330;
+
+/// Height of one project in the chart: its name, then its bar.
+const ROW_HEIGHT: usize = 50;
 
 /// `title` cut to `max` characters (see [`crate::markdown::shorten`]).
 fn shortened(title: &str, max: usize) -> String {
@@ -143,7 +149,7 @@ pub(super) async fn results(
             title: r.tally.title.clone(),
             votes: ctx.tr.integer(r.tally.votes),
             selected: r.selected,
-            y: i * 28,
+            y: i * ROW_HEIGHT,
             width: r.tally.votes.saturating_mul(BAR_MAX_WIDTH) / most,
         })
         .collect();
@@ -163,7 +169,7 @@ pub(super) async fn results(
     Ok(render(&ResultsPage {
         layout: Layout::new(&ctx, title),
         detail,
-        chart_height: bars.len() * 28 + 10,
+        chart_height: bars.len() * ROW_HEIGHT + 8,
         bars,
         rows,
         budget,
