@@ -68,9 +68,10 @@ pub fn seed(conn: &mut AnyConnection, size: &Size, password_hash: &str) -> anyho
         VALUES ('bench-phase', '{PROCESS_ID}', 0, 'proposals', '2020-01-01 00:00:00',
             '2099-01-01 00:00:00', TRUE, TRUE, TRUE);
         {users} INSERT INTO users (id, username, email, display_name, password_hash, role, locale,
-            blocked, created_at, deleted_at)
+            blocked, created_at, deleted_at, email_confirmed_at)
         SELECT 'bench-user-' || n, 'citizen' || n, 'citizen' || n || '@bench.example',
-            'Citizen ' || n, '{hash}', 'citizen', NULL, FALSE, CURRENT_TIMESTAMP, NULL FROM seq;
+            'Citizen ' || n, '{hash}', 'citizen', NULL, FALSE, CURRENT_TIMESTAMP, NULL,
+            CURRENT_TIMESTAMP FROM seq;
         {props} INSERT INTO proposals (id, process_id, author_id, category_id, title, body,
             body_html, search_text, state, answer, answer_html, answered_at, endorsement_count,
             comment_count, random_key, hidden, version, created_at, updated_at, federated_count,
