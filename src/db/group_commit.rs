@@ -90,16 +90,18 @@ fn run(pool: AnyPool, queue: mpsc::Receiver<Job>) {
             }
         };
         let mut answers: Vec<Answer> = Vec::with_capacity(batch.len());
-        let outcome = conn.transaction::<(), DbError, _>(|c| {
-            for job in batch {
-                match catch_unwind(AssertUnwindSafe(|| job(c))) {
-                    Ok(answer) => answers.push(answer),
-                    // The batch is abandoned; the connection, left inside a savepoint, is seen as
-                    // broken by the pool and closed, which rolls everything back.
-                    Err(_) => return Err(DbError::Task("a database write panicked".into())),
+        let outcome = conn.run(|conn| {
+            conn.transaction::<(), DbError, _>(|c| {
+                for job in batch {
+                    match catch_unwind(AssertUnwindSafe(|| job(c))) {
+                        Ok(answer) => answers.push(answer),
+                        // The batch is abandoned; the connection, left inside a savepoint, is seen as
+                        // broken by the pool and closed, which rolls everything back.
+                        Err(_) => return Err(DbError::Task("a database write panicked".into())),
+                    }
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         });
         let outcome = outcome.map_err(|e| {
             tracing::error!(error = %e, writes = answers.len(), "a batch of writes was not committed");

@@ -214,15 +214,7 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     {
         let pool = self.readers.clone();
-        run_blocking(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            let result = f(&mut conn);
-            if result.is_err() {
-                conn.mark_suspect();
-            }
-            result
-        })
-        .await
+        run_blocking(move || pool.get().map_err(DbError::from)?.run(f)).await
     }
 
     /// Runs `f` inside one transaction on a writing connection, off the async runtime.
@@ -239,12 +231,9 @@ impl Db {
         }
         let pool = self.writers.clone();
         run_blocking(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            let result = conn.transaction(|c| f(c));
-            if result.is_err() {
-                conn.mark_suspect();
-            }
-            result
+            pool.get()
+                .map_err(DbError::from)?
+                .run(|c| c.transaction(|c| f(c)))
         })
         .await
     }
@@ -255,8 +244,10 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error>,
         F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     {
-        let mut conn = self.writers.get().map_err(DbError::from)?;
-        conn.transaction(|c| f(c))
+        self.writers
+            .get()
+            .map_err(DbError::from)?
+            .run(|c| c.transaction(|c| f(c)))
     }
 
     /// Blocking variant of [`Db::read`].
@@ -265,8 +256,7 @@ impl Db {
         E: From<DbError>,
         F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     {
-        let mut conn = self.readers.get().map_err(DbError::from)?;
-        f(&mut conn)
+        self.readers.get().map_err(DbError::from)?.run(f)
     }
 }
 

@@ -27,9 +27,15 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The work done on it failed (a query error, a constraint, a missing row…).
-    pub fn mark_suspect(&mut self) {
-        self.suspect = true;
+    /// Runs `work` on the connection; a failure (a query error, a constraint, a missing row… or
+    /// the connection itself) has it pinged when it is given back. Every use of a pooled
+    /// connection goes through here, so none can skip that.
+    pub fn run<T, E>(&mut self, work: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E> {
+        let result = work(&mut self.conn);
+        if result.is_err() {
+            self.suspect = true;
+        }
+        result
     }
 
     fn trusted(&self, trusted_for: Duration) -> bool {
@@ -135,9 +141,8 @@ mod tests {
             diesel::sql_query("CREATE TEMPORARY TABLE kept (n INTEGER)")
                 .execute(&mut **conn)
                 .expect("temporary table");
-            let failed = diesel::sql_query("SELECT * FROM no_such_table").execute(&mut **conn);
+            let failed = conn.run(|c| diesel::sql_query("SELECT * FROM no_such_table").execute(c));
             assert!(failed.is_err());
-            conn.mark_suspect();
         }
         let mut conn = pool.get().expect("conn again");
         diesel::sql_query("SELECT * FROM kept")
@@ -165,9 +170,8 @@ mod tests {
             .expect("terminate");
         {
             let mut conn = pool.get().expect("handed out without a ping: it was trusted");
-            let failed = diesel::sql_query("SELECT 1").execute(&mut **conn);
+            let failed = conn.run(|c| diesel::sql_query("SELECT 1").execute(c));
             assert!(failed.is_err(), "the terminated backend cannot answer");
-            conn.mark_suspect();
         }
         let new_pid = backend_pid(&mut pool.get().expect("a new connection"));
         assert_ne!(new_pid, pid);
