@@ -17,6 +17,19 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// The stored mode (`MODE_KEY`): `allowlist`, or anything else for open federation.
+    fn set_mode(&mut self, stored: &str) {
+        self.allowlist_mode = stored == "allowlist";
+    }
+
+    /// A peer row: `allow`, or anything else (`block`) for a blocked host.
+    fn add_peer(&mut self, host: String, policy: &str) {
+        match policy {
+            "allow" => self.allowed.push(host),
+            _ => self.blocked.push(host),
+        }
+    }
+
     /// Whether `host` (`name` or `name:port`) may federate with us. A blocked name blocks its
     /// subdomains and every port too (a server that is refused does not come back as
     /// `www.bad.example`, `bad.example.` or `bad.example:8443`); an allowed entry allows exactly
@@ -57,20 +70,16 @@ fn name_of(host: &str) -> &str {
 }
 
 pub fn load(conn: &mut AnyConnection) -> Result<Rules> {
-    let allowlist_mode = settings::get(conn, MODE_KEY)?.as_deref() == Some("allowlist");
+    let mut rules = Rules::default();
+    if let Some(mode) = settings::get(conn, MODE_KEY)? {
+        rules.set_mode(&mode);
+    }
     let rows: Vec<(String, String)> = federation_peers::table
         .select((federation_peers::host, federation_peers::policy))
         .order(federation_peers::host.asc())
         .load(conn)?;
-    let mut rules = Rules {
-        allowlist_mode,
-        ..Rules::default()
-    };
     for (host, policy) in rows {
-        match policy.as_str() {
-            "allow" => rules.allowed.push(host),
-            _ => rules.blocked.push(host),
-        }
+        rules.add_peer(host, &policy);
     }
     Ok(rules)
 }
@@ -99,10 +108,9 @@ pub fn load_with_seen(conn: &mut AnyConnection, activity_id: &str) -> Result<(Ru
     let mut seen = false;
     for row in rows {
         match (row.what.as_str(), row.b.as_str()) {
-            ("mode", _) => rules.allowlist_mode = row.a == "allowlist",
+            ("mode", _) => rules.set_mode(&row.a),
             ("seen", _) => seen = true,
-            (_, "allow") => rules.allowed.push(row.a),
-            _ => rules.blocked.push(row.a),
+            _ => rules.add_peer(row.a, &row.b),
         }
     }
     Ok((rules, seen))
