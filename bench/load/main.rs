@@ -270,8 +270,14 @@ impl Bench {
     ) {
         let (clients, outcome, cost) = measured;
         println!(
-            "  {db:<8} {scenario:<34} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>7.2} ms  errors {}  RSS {:>5.1} MB  CPU {:.2}",
-            outcome.per_second, outcome.p50_ms, outcome.p99_ms, outcome.errors, cost.peak_rss_mb, cost.cpu_cores
+            "  {db:<8} {scenario:<34} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>7.2} ms  errors {}  RSS {:>5.1} MB  CPU {:.2}{}",
+            outcome.per_second,
+            outcome.p50_ms,
+            outcome.p99_ms,
+            outcome.errors,
+            cost.peak_rss_mb,
+            cost.cpu_cores,
+            cost.database_cores.map(|c| format!(" + database {c:.2}")).unwrap_or_default()
         );
         self.rows.push(Row {
             scenario: scenario.into(),
@@ -832,13 +838,24 @@ fn side_by_side(rows: &[Row]) -> String {
     out
 }
 
+/// Plenum's CPU and, on PostgreSQL, the database backends' per request answered: what each
+/// engine costs the two cores a request, whatever the machine's load at the time.
+fn cpu_per_request(r: &Row) -> String {
+    let cores = r.cost.cpu_cores + r.cost.database_cores.unwrap_or(0.0);
+    if r.outcome.per_second > 0.0 && cores > 0.0 {
+        format!("{:.0}", cores / r.outcome.per_second * 1e6)
+    } else {
+        "–".into()
+    }
+}
+
 fn markdown(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| scenario | db | clients | requests | req/s | p50 ms | p99 ms | errors | peak RSS MB | private MB | CPU (cores) | goal | met | checked |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n",
+        "| scenario | db | clients | requests | req/s | p50 ms | p99 ms | errors | peak RSS MB | private MB | CPU (cores) | database CPU (cores) | CPU µs per request | goal | met | checked |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n",
     );
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {:.1} | {:.1} | {:.2} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {:.1} | {:.1} | {:.2} | {} | {} | {} | {} | {} |\n",
             r.scenario,
             r.db,
             r.clients,
@@ -850,6 +867,8 @@ fn markdown(rows: &[Row]) -> String {
             r.cost.peak_rss_mb,
             r.cost.peak_private_mb,
             r.cost.cpu_cores,
+            r.cost.database_cores.map(|c| format!("{c:.2}")).unwrap_or_else(|| "–".into()),
+            cpu_per_request(r),
             r.goal,
             if r.met { "yes" } else { "**no**" },
             r.checked

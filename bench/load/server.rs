@@ -13,6 +13,47 @@ pub struct Server {
     nodes: Vec<Child>,
     balancer: Option<Child>,
     pub base: String,
+    /// On PostgreSQL, the database the nodes use: the CPU of their server-side backends is
+    /// measured too, since on two cores it is taken from the same budget as Plenum's.
+    database_url: Option<String>,
+}
+
+/// The `application_name` the nodes' PostgreSQL connections carry, so that their backends can be
+/// told apart from any other client of the same server.
+const BACKEND_NAME: &str = "plenum-bench-node";
+
+/// The nodes' database address: on PostgreSQL, with their connections named.
+fn node_database_url(database_url: &str) -> String {
+    if database_url.starts_with("postgres") {
+        let separator = if database_url.contains('?') { '&' } else { '?' };
+        format!("{database_url}{separator}application_name={BACKEND_NAME}")
+    } else {
+        database_url.to_string()
+    }
+}
+
+fn postgres_url(database_url: &str) -> Option<String> {
+    database_url
+        .starts_with("postgres")
+        .then(|| database_url.to_string())
+}
+
+/// The process ids of the PostgreSQL backends serving the nodes' connections now.
+fn backend_pids(database_url: &str) -> Vec<u32> {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Backend {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    let Ok(mut conn) = diesel::PgConnection::establish(database_url) else {
+        return Vec::new();
+    };
+    diesel::sql_query("SELECT pid FROM pg_stat_activity WHERE application_name = $1")
+        .bind::<diesel::sql_types::Text, _>(BACKEND_NAME)
+        .load::<Backend>(&mut conn)
+        .map(|rows| rows.into_iter().map(|b| b.pid as u32).collect())
+        .unwrap_or_default()
 }
 
 pub fn free_port() -> u16 {
@@ -33,6 +74,7 @@ impl Server {
             nodes: vec![node],
             balancer: None,
             base,
+            database_url: postgres_url(database_url),
         };
         wait_for_port(port, log)?;
         Ok(server)
@@ -48,6 +90,7 @@ impl Server {
             nodes: Vec::new(),
             balancer: None,
             base,
+            database_url: postgres_url(database_url),
         };
         for (i, node_port) in ports.iter().enumerate() {
             server
@@ -140,6 +183,7 @@ impl Server {
             peak_rss_mb: memory.rss as f64 / 1_048_576.0,
             peak_private_mb: memory.private as f64 / 1_048_576.0,
             cpu_cores: 0.0,
+            database_cores: None,
         }
     }
 
@@ -162,7 +206,7 @@ fn start_node(
     let mut command = Command::new(binary);
     command
         .arg("serve")
-        .env("DATABASE_URL", database_url)
+        .env("DATABASE_URL", node_database_url(database_url))
         .env("PLENUM_BIND", format!("127.0.0.1:{port}"))
         .env("PLENUM_PUBLIC_URL", public)
         .env("PLENUM_SECRET_KEY", "benchmark-secret-key-0123456789abcdef0123")
@@ -277,6 +321,8 @@ pub struct Usage {
     started: Instant,
     ticks_before: u64,
     pids: Vec<u32>,
+    /// On PostgreSQL: the database, and its backends' CPU ticks at the start.
+    database: Option<(String, std::collections::HashMap<u32, u64>)>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -288,11 +334,22 @@ pub struct Cost {
     pub peak_private_mb: f64,
     /// CPU time over wall time: 2.0 = both cores busy.
     pub cpu_cores: f64,
+    /// The same for the PostgreSQL backends serving the nodes (None on SQLite, where the
+    /// database's work is inside Plenum's own CPU time).
+    pub database_cores: Option<f64>,
 }
 
 impl Usage {
     pub fn watch(server: &Server) -> Usage {
-        Usage::watch_pids(server.pids())
+        let mut usage = Usage::watch_pids(server.pids());
+        usage.database = server.database_url.as_ref().map(|url| {
+            let ticks = backend_pids(url)
+                .into_iter()
+                .map(|pid| (pid, cpu_ticks(pid)))
+                .collect();
+            (url.clone(), ticks)
+        });
+        usage
     }
 
     pub fn watch_pids(pids: Vec<u32>) -> Usage {
@@ -316,6 +373,7 @@ impl Usage {
             started: Instant::now(),
             ticks_before: cpu_ticks_of_all(&pids),
             pids,
+            database: None,
             thread: Some(thread),
         }
     }
@@ -329,7 +387,21 @@ impl Usage {
         let ticks_per_sec = 100.0; // USER_HZ on Linux
         let cpu = (cpu_ticks_of_all(&self.pids).saturating_sub(self.ticks_before)) as f64 / ticks_per_sec;
         let now = memory_of_all(&self.pids);
+        // A backend that started within the window counts from its start (a connection opened
+        // under load); one that ended within it is missed (the pool keeps its connections).
+        let database_cores = self.database.as_ref().map(|(url, before)| {
+            let ticks: u64 = backend_pids(url)
+                .into_iter()
+                .map(|pid| cpu_ticks(pid).saturating_sub(before.get(&pid).copied().unwrap_or(0)))
+                .sum();
+            if wall > 0.0 {
+                ticks as f64 / ticks_per_sec / wall
+            } else {
+                0.0
+            }
+        });
         Cost {
+            database_cores,
             peak_rss_mb: self.peak.load(Ordering::Relaxed).max(now.rss) as f64 / 1_048_576.0,
             peak_private_mb: self.peak_private.load(Ordering::Relaxed).max(now.private) as f64 / 1_048_576.0,
             cpu_cores: if wall > 0.0 { cpu / wall } else { 0.0 },
