@@ -207,6 +207,24 @@ async fn marie_and_her_proposal() -> (TestTown, String) {
     (town, id)
 }
 
+/// marie's proposal with one image she added: the town, the proposal, her browser, the
+/// attachment ids stored.
+async fn marie_and_her_pond_image() -> (TestTown, String, Browser, Vec<String>) {
+    let (town, id) = marie_and_her_proposal().await;
+    let mut marie = town.browser_of("marie");
+    upload_png(
+        &mut marie,
+        &format!("proposal/{id}"),
+        "The pond",
+        "pond.png",
+        (300, 200),
+    )
+    .await
+    .assert_status(303);
+    let ids = stored(&town, &id).await;
+    (town, id, marie, ids)
+}
+
 #[tokio::test]
 async fn an_author_adds_an_image_shown_with_its_text_and_served_with_long_cache_headers() {
     let (town, id) = marie_and_her_proposal().await;
@@ -451,18 +469,7 @@ async fn a_path_in_the_file_name_is_ignored() {
 
 #[tokio::test]
 async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(303);
-    let ids = stored(&town, &id).await;
+    let (town, id, mut marie, ids) = marie_and_her_pond_image().await;
     let mut jean = town.browser_of("jean");
     upload_png(
         &mut jean,
@@ -518,18 +525,7 @@ async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs()
 
 #[tokio::test]
 async fn a_hidden_proposals_image_is_served_to_staff_only() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(303);
-    let ids = stored(&town, &id).await;
+    let (town, id, _marie, ids) = marie_and_her_pond_image().await;
     let hidden = id.clone();
     town.state
         .db
