@@ -1,11 +1,12 @@
 //! What a ballot may hold: the points of a cumulative ballot, no project twice, no more
 //! projects than the budget has; a stored ballot that breaks the rules is set aside.
 
-use plenum::domain::budgets::BudgetForm;
+use plenum::domain::budgets::{Budget, BudgetForm};
+use plenum::domain::processes::ProcessDetail;
 use plenum::domain::Error;
 
 use crate::budgets::{ballots_stored, budget_process, cast, close_vote, ten_points_budget};
-use crate::common::TestApp;
+use crate::common::{Browser, TestApp};
 use crate::voting::{add_budget, budget_form, project};
 
 #[tokio::test]
@@ -87,20 +88,7 @@ async fn a_cumulative_ballot_whose_points_wrap_around_u64_is_refused_and_nothing
         .await
         .assert_status(200)
         .assert_contains("Project A");
-    close_vote(&app, &detail).await;
-    let (mut staff, _) = app.staff("agent").await;
-    staff
-        .get(&format!("/admin/budgets/{}/compare", budget.id))
-        .await
-        .assert_status(200);
-    staff
-        .post(&format!("/admin/budgets/{}/publish", budget.id), &[])
-        .await
-        .assert_status(303);
-    let json = honest
-        .get("/processes/vote-2027/budgets/points/results.json")
-        .await
-        .json();
+    let json = published_results(&app, &detail, &budget, &mut honest).await;
     assert_eq!(json["ballots"], 1);
 }
 
@@ -201,20 +189,7 @@ async fn a_stored_ballot_that_breaks_the_rules_is_set_aside_and_the_budget_stays
     b.get("/processes/vote-2027/budgets/points")
         .await
         .assert_status(200);
-    close_vote(&app, &detail).await;
-    let (mut staff, _) = app.staff("agent").await;
-    staff
-        .get(&format!("/admin/budgets/{}/compare", budget.id))
-        .await
-        .assert_status(200);
-    staff
-        .post(&format!("/admin/budgets/{}/publish", budget.id), &[])
-        .await
-        .assert_status(303);
-    let json = b
-        .get("/processes/vote-2027/budgets/points/results.json")
-        .await
-        .json();
+    let json = published_results(&app, &detail, &budget, &mut b).await;
     assert_eq!(json["ballots"], 1);
     assert_eq!(json["ballots_set_aside"], 1);
     b.get("/processes/vote-2027/budgets/points/results")
@@ -224,4 +199,28 @@ async fn a_stored_ballot_that_breaks_the_rules_is_set_aside_and_the_budget_stays
     let election = plenum::budgeting::pabulib::parse_str(&log.body).unwrap();
     assert_eq!(election.ballots.len(), 1);
     assert_eq!(election.ballots[0].points, vec![3, 7]);
+}
+
+/// The vote closes, staff compare and publish the points budget: its `results.json` as `reader`
+/// reads it.
+async fn published_results(
+    app: &TestApp,
+    detail: &ProcessDetail,
+    budget: &Budget,
+    reader: &mut Browser,
+) -> serde_json::Value {
+    close_vote(app, detail).await;
+    let (mut staff, _) = app.staff("agent").await;
+    staff
+        .get(&format!("/admin/budgets/{}/compare", budget.id))
+        .await
+        .assert_status(200);
+    staff
+        .post(&format!("/admin/budgets/{}/publish", budget.id), &[])
+        .await
+        .assert_status(303);
+    reader
+        .get("/processes/vote-2027/budgets/points/results.json")
+        .await
+        .json()
 }
