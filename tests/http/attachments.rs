@@ -175,6 +175,18 @@ async fn upload_png(b: &mut Browser, target: &str, alt: &str, file_name: &str, s
     upload(b, target, alt, file_name, "image/png", &png(size.0, size.1)).await
 }
 
+/// marie's picture of the pond, sent for proposal `id`.
+async fn upload_pond(marie: &mut Browser, id: &str) -> Page {
+    upload_png(
+        marie,
+        &format!("proposal/{id}"),
+        "The pond",
+        "pond.png",
+        (300, 200),
+    )
+    .await
+}
+
 /// The ids of the attachments stored for a proposal.
 async fn stored(town: &TestTown, proposal_id: &str) -> Vec<String> {
     let id = proposal_id.to_string();
@@ -224,15 +236,7 @@ async fn assert_nothing_kept(town: &TestTown, id: &str) {
 /// attachment ids stored.
 async fn marie_and_her_pond_image() -> (TestTown, String, Browser, Vec<String>) {
     let (town, id, mut marie) = marie_at_her_proposal().await;
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(303);
+    upload_pond(&mut marie, &id).await.assert_status(303);
     let ids = stored(&town, &id).await;
     (town, id, marie, ids)
 }
@@ -608,15 +612,7 @@ async fn a_proposal_answered_can_no_longer_get_attachments_from_its_author() {
     .await
     .assert_status(303);
     let mut marie = town.browser_of("marie");
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(403);
+    upload_pond(&mut marie, &id).await.assert_status(403);
     // Staff still may, on a project or the process page as on the proposal.
     upload_png(
         &mut sam,

@@ -3,11 +3,10 @@
 
 use plenum::domain::budgets::{Budget, BudgetForm};
 use plenum::domain::processes::ProcessDetail;
-use plenum::domain::Error;
 
 use crate::budgets::{ballots_stored, budget_process, cast, close_vote, ten_points_budget};
 use crate::common::{Browser, TestApp};
-use crate::voting::{add_budget, budget_form, project};
+use crate::voting::{add_budget, budget_form, project, store_raw_ballot};
 
 #[tokio::test]
 async fn cumulative_ballots_must_give_exactly_the_points() {
@@ -159,26 +158,17 @@ async fn a_stored_ballot_that_breaks_the_rules_is_set_aside_and_the_budget_stays
     let app = TestApp::new().await;
     let (detail, _) = budget_process(&app, -1, 7).await;
     let budget = ten_points_budget(&app, &detail, "points").await;
-    let id = budget.id.clone();
-    app.state
-        .db
-        .write(move |c| {
-            use diesel::prelude::*;
-            use plenum::db::schema::ballots;
-            diesel::insert_into(ballots::table)
-                .values((
-                    ballots::budget_id.eq(&id),
-                    ballots::voter_tag.eq("0123456789abcdef"),
-                    ballots::receipt_hash.eq("00112233445566778899aabbccddeeff"),
-                    ballots::choices.eq("A,B"),
-                    ballots::points.eq("18446744073709551615,11"),
-                ))
-                .execute(c)
-                .map_err(plenum::db::DbError::from)?;
-            Ok::<_, Error>(())
-        })
-        .await
-        .unwrap();
+    store_raw_ballot(
+        &app,
+        &budget.id,
+        [
+            "0123456789abcdef",
+            "00112233445566778899aabbccddeeff",
+            "A,B",
+            "18446744073709551615,11",
+        ],
+    )
+    .await;
     let (mut b, _) = app.citizen("honest").await;
     b.post(
         "/processes/vote-2027/budgets/points/ballot",
