@@ -26,6 +26,7 @@ mod federation;
 mod feeds;
 mod follow;
 mod formats;
+mod inbound_receive;
 mod mail;
 mod mail_restart;
 mod mail_sink;
