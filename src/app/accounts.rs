@@ -4,7 +4,7 @@
 
 use super::sessions::{open, Session};
 use super::{act, AppState};
-use crate::domain::account_tokens::{self, Purpose};
+use crate::domain::account_tokens::Purpose;
 use crate::domain::accounts::{self, NewAccount, Role, User};
 use crate::domain::{Error, Msg, Result};
 use crate::mail::account::AccountMail;
@@ -15,8 +15,7 @@ pub async fn sign_up(state: &AppState, form: NewAccount, client: String) -> Resu
     let writer = AccountMail::new(state);
     let queue_confirmation = move |conn: &mut crate::db::AnyConnection, user: &User| {
         let email = user.email.clone().unwrap_or_default();
-        let secret = account_tokens::issue(conn, &user.id, Purpose::Confirm, &email)?;
-        writer.confirm_address(conn, user, &email, &secret)
+        writer.mail_link(conn, user, Purpose::Confirm, &email).map(drop)
     };
     let user = accounts::sign_up(
         &state.db,

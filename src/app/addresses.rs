@@ -1,8 +1,6 @@
 //! A person's e-mail address: confirming it (and asking for the link again), and moving the
 //! account to a new one, which takes effect only when the link mailed there is followed.
 
-use chrono::Duration;
-
 use super::{act, AppState};
 use crate::domain::account_tokens::{self, EmailChanged, Purpose, Refusal};
 use crate::domain::accounts::{self, User};
@@ -13,16 +11,10 @@ use crate::mail::account::AccountMail;
 
 /// Confirmation mails asked for again, per account: enough for a lost mail, too few to flood
 /// an inbox.
-pub const RESEND_PER_ACCOUNT: Limit = Limit {
-    max: 3,
-    window: Duration::hours(1),
-};
+pub const RESEND_PER_ACCOUNT: Limit = Limit::per_hour(3);
 
 /// Address changes asked per account; each checks the password, so this bounds guessing too.
-pub const CHANGE_PER_ACCOUNT: Limit = Limit {
-    max: 5,
-    window: Duration::hours(1),
-};
+pub const CHANGE_PER_ACCOUNT: Limit = Limit::per_hour(5);
 
 /// Mails a new confirmation link to `user`'s address (throttled per account). Nothing is sent
 /// for an address already confirmed.
@@ -35,8 +27,7 @@ pub async fn resend_confirmation(state: &AppState, user: &User) -> Result<()> {
         let Some(email) = user.email.clone().filter(|_| !user.email_confirmed()) else {
             return Ok(false);
         };
-        let secret = account_tokens::issue(conn, &user.id, Purpose::Confirm, &email)?;
-        writer.confirm_address(conn, &user, &email, &secret)?;
+        writer.mail_link(conn, &user, Purpose::Confirm, &email)?;
         Ok(true)
     })
     .await?;
@@ -86,8 +77,7 @@ pub async fn request_change(
         if accounts::email_taken(conn, &new_email)? {
             return Err(Error::invalid("new_email", Msg::new("error-email-taken")));
         }
-        let secret = account_tokens::issue(conn, &user.id, Purpose::ChangeEmail, &new_email)?;
-        writer.change_address(conn, &user, &new_email, &secret)?;
+        let secret = writer.mail_link(conn, &user, Purpose::ChangeEmail, &new_email)?;
         if let Some(old) = user.email.as_deref() {
             writer.change_notice(conn, &user, old, &new_email, &secret)?;
         }

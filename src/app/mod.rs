@@ -27,7 +27,7 @@ pub mod two_factor;
 
 pub use state::{AppState, FedState, SignedIn, Site};
 
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, DbError};
 use crate::domain::accounts::User;
 use crate::domain::{Error, Msg, Result};
 use crate::federation::outbox::{self, Event};
@@ -60,6 +60,17 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection, &mut Effects) -> Result<T> + Send + 'static,
 {
+    transact(state, change).await
+}
+
+/// [`act`] for a layer with its own error type: the inbox answers peers with `FedError`
+/// (`federation::inbound::receive`), so its effects keep their refusals as they are.
+pub async fn transact<T, E, F>(state: &AppState, change: F) -> std::result::Result<T, E>
+where
+    T: Send + 'static,
+    E: From<Error> + From<DbError> + From<diesel::result::Error> + Send + 'static,
+    F: FnOnce(&mut AnyConnection, &mut Effects) -> std::result::Result<T, E> + Send + 'static,
+{
     let site = state.site();
     let (value, queued) = state
         .db
@@ -70,7 +81,7 @@ where
             for event in effects.events {
                 outbox::after(conn, &site, event)?;
             }
-            Ok::<_, Error>((value, queued))
+            Ok::<_, E>((value, queued))
         })
         .await?;
     if queued {

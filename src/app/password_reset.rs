@@ -2,8 +2,6 @@
 //! it. Asking gives the same answer whether or not an account has the address, and does the
 //! same work either way (one transaction that queues, never a send in the request).
 
-use chrono::Duration;
-
 use super::{act, AppState};
 use crate::db::schema::users;
 use crate::domain::account_tokens::{self, Purpose, Refusal};
@@ -13,16 +11,10 @@ use crate::domain::{password, Error, Result};
 use crate::mail::account::AccountMail;
 
 /// Reset links asked per address: a mailbox is not flooded, whoever asks.
-pub const RESET_PER_ADDRESS: Limit = Limit {
-    max: 3,
-    window: Duration::hours(1),
-};
+pub const RESET_PER_ADDRESS: Limit = Limit::per_hour(3);
 
 /// Reset links asked per client address, over all addresses (probing many).
-pub const RESET_PER_IP: Limit = Limit {
-    max: 20,
-    window: Duration::hours(1),
-};
+pub const RESET_PER_IP: Limit = Limit::per_hour(20);
 
 /// Queues a reset link to `email` if an account that may sign in has it; throttled per address
 /// and per `client`. The caller answers the same whether or not one was queued.
@@ -43,8 +35,7 @@ pub async fn ask(state: &AppState, email: String, client: String) -> Result<()> 
         let Some(user) = user.filter(|u| u.password_hash.is_some()) else {
             return Ok(false);
         };
-        let secret = account_tokens::issue(conn, &user.id, Purpose::Reset, &email)?;
-        writer.password_reset(conn, &user, &email, &secret)?;
+        writer.mail_link(conn, &user, Purpose::Reset, &email)?;
         Ok(true)
     })
     .await?;

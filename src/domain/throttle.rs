@@ -16,23 +16,32 @@ pub struct Limit {
     pub window: Duration,
 }
 
+impl Limit {
+    /// At most `max` events an hour.
+    pub const fn per_hour(max: i64) -> Limit {
+        Limit {
+            max,
+            window: Duration::hours(1),
+        }
+    }
+
+    /// At most `max` events in `minutes` minutes.
+    pub const fn per_minutes(max: i64, minutes: i64) -> Limit {
+        Limit {
+            max,
+            window: Duration::minutes(minutes),
+        }
+    }
+}
+
 /// Sign-in attempts per account; a successful one forgets the failures before it (NIST asks for
 /// at most 100 consecutive failures).
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
-    max: 10,
-    window: Duration::minutes(15),
-};
+pub const LOGIN_PER_ACCOUNT: Limit = Limit::per_minutes(10, 15);
 /// Sign-in attempts per client address; a successful one gives its slot back, so this counts
 /// failures.
-pub const LOGIN_PER_IP: Limit = Limit {
-    max: 50,
-    window: Duration::minutes(15),
-};
+pub const LOGIN_PER_IP: Limit = Limit::per_minutes(50, 15);
 /// Sign-up attempts per client address (each costs a password hash).
-pub const SIGNUP_PER_IP: Limit = Limit {
-    max: 20,
-    window: Duration::hours(1),
-};
+pub const SIGNUP_PER_IP: Limit = Limit::per_hour(20);
 
 /// Counts one attempt in `bucket` and fails with `Throttled` when it goes past the limit.
 ///

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::actors::RemoteActor;
 use super::error::FedError;
-use super::inbound::{record_received, remote_user};
+use super::inbound::{receive, remote_user, Received};
 use super::outbox::Site;
 use super::protocol::Flag;
 use super::FedState;
@@ -17,13 +17,9 @@ use crate::db::AnyConnection;
 use crate::domain::throttle::{self, Limit};
 use crate::domain::{comments, moderation, proposals};
 use activitypub_federation::config::Data;
-use chrono::Duration;
 
 /// Reports one server may send in an hour.
-pub const FLAGS_PER_SERVER: Limit = Limit {
-    max: 30,
-    window: Duration::hours(1),
-};
+pub const FLAGS_PER_SERVER: Limit = Limit::per_hour(30);
 
 /// Files a report for each proposal or comment of ours the `Flag` names (Mastodon names the
 /// reported account and statuses in `object`, Lemmy one post or comment). Objects that are not
@@ -35,21 +31,19 @@ pub async fn on_flag(
     flag: Flag,
 ) -> Result<(), FedError> {
     let comment = crate::markdown::plain_text(flag.comment());
-    let (id, named) = (flag.id, flag.object.0);
-    data.0
-        .db
-        .write(move |conn| {
-            throttle::hit(conn, &format!("flag:{}", actor.host), FLAGS_PER_SERVER)?;
-            record_received(conn, &id, &actor.ap_id, "Flag")?;
-            let reporter = remote_user(conn, &actor)?;
-            for object in named.iter().take(20) {
-                if let Some((kind, target)) = local_item(conn, &site, object)? {
-                    moderation::report_from_server(conn, &reporter, &actor.host, kind, &target, &comment)?;
-                }
+    let received = Received::new(&flag.id, &actor, "Flag");
+    let named = flag.object.0;
+    receive(data, received, move |conn, _| {
+        throttle::hit(conn, &format!("flag:{}", actor.host), FLAGS_PER_SERVER)?;
+        let reporter = remote_user(conn, &actor)?;
+        for object in named.iter().take(20) {
+            if let Some((kind, target)) = local_item(conn, &site, object)? {
+                moderation::report_from_server(conn, &reporter, &actor.host, kind, &target, &comment)?;
             }
-            Ok::<_, FedError>(())
-        })
-        .await
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// `("proposal" | "comment", id)` when `object` is one of ours.
@@ -87,19 +81,17 @@ pub async fn forward(
     v.finish()?;
     let site = Site::of(&state.config);
     let (id, reason) = (remote_proposal_id.to_string(), reason.trim().to_string());
-    state
-        .db
-        .write(move |conn| {
-            let proposal = super::mirror::find_proposal(conn, &id)?;
-            let process = super::mirror::find_process(conn, &proposal.remote_process_id)?;
-            let target = super::outbox::RemoteTarget {
-                proposal: &proposal.ap_id,
-                group: &process.ap_id,
-                inbox: &process.inbox,
-            };
-            super::outbox::flag_remote(conn, &site, target, &proposal.author_ap_id, &reason)
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(())
+    crate::app::act(state, move |conn, effects| {
+        let proposal = super::mirror::find_proposal(conn, &id)?;
+        let process = super::mirror::find_process(conn, &proposal.remote_process_id)?;
+        let target = super::outbox::RemoteTarget {
+            proposal: &proposal.ap_id,
+            group: &process.ap_id,
+            inbox: &process.inbox,
+        };
+        super::outbox::flag_remote(conn, &site, target, &proposal.author_ap_id, &reason)?;
+        effects.sent();
+        Ok(())
+    })
+    .await
 }

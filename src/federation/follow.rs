@@ -42,33 +42,25 @@ pub async fn follow(state: &Arc<AppState>, address: &str) -> Result<RemoteProces
         .object;
     let site = Site::of(&state.config);
     let inbox = actor.inbox.clone();
-    let process = state
-        .db
-        .write(move |conn| {
-            let existing = mirror::find_process_by_ap_id(conn, &actor.ap_id)?;
-            let follow_id = outbox::follow(conn, &site, &actor.ap_id, &inbox)?;
-            let _ = existing;
-            mirror::upsert_process(conn, &group, &inbox, Some(&follow_id))
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(process)
+    crate::app::transact(state, move |conn, effects| {
+        let follow_id = outbox::follow(conn, &site, &actor.ap_id, &inbox)?;
+        effects.sent();
+        Ok(mirror::upsert_process(conn, &group, &inbox, Some(&follow_id))?)
+    })
+    .await
 }
 
 /// Stops following: `Undo(Follow)` and the mirrored content is dropped.
 pub async fn unfollow(state: &Arc<AppState>, id: &str) -> Result<(), FedError> {
     let site = Site::of(&state.config);
     let id = id.to_string();
-    state
-        .db
-        .write(move |conn| {
-            let process = mirror::find_process(conn, &id)?;
-            outbox::unfollow(conn, &site, &process.ap_id, &process.follow_ap_id, &process.inbox)?;
-            mirror::remove_process(conn, &process.id)
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(())
+    crate::app::transact(state, move |conn, effects| {
+        let process = mirror::find_process(conn, &id)?;
+        outbox::unfollow(conn, &site, &process.ap_id, &process.follow_ap_id, &process.inbox)?;
+        effects.sent();
+        Ok(mirror::remove_process(conn, &process.id)?)
+    })
+    .await
 }
 
 /// Reads a followed process's outbox once (after its `Accept`) to mirror the proposals it

@@ -119,7 +119,6 @@ async fn receive(
             with(e)
         }
     })?;
-    state.deliveries_queued.notify_waiters();
     Ok((id, actor, claim.scheme))
 }
 

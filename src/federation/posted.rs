@@ -12,8 +12,8 @@ use chrono::NaiveDateTime;
 
 use super::actors::RemoteActor;
 use super::error::FedError;
-use super::inbound::{record_received, remote_user};
-use super::outbox::{self, Event, Site};
+use super::inbound::{receive, remote_user, Received};
+use super::outbox::{Event, Site};
 use super::protocol::{Create, Object};
 use super::{urls, FedState};
 use crate::domain::eligibility::Rule;
@@ -75,27 +75,21 @@ pub async fn on_create_page(
         body: markdown_of(page),
         ..Default::default()
     };
-    let id = create.id.clone();
-    let state = data.0.clone();
-    state
-        .db
-        .write(move |conn| {
-            let detail = process_rules::detail_by_slug(conn, &slug, false)?;
-            if !takes_fediverse_proposals(&detail, crate::domain::now()) {
-                return Err(FedError::forbidden(
-                    "this process does not take proposals from other servers now",
-                ));
-            }
-            record_received(conn, &id, &actor.ap_id, "Create")?;
-            let user = remote_user(conn, &actor)?;
-            let proposal = proposal_rules::create(conn, &detail, &user, &form)?;
-            proposal_rules::set_origin(conn, &proposal.id, &page_id)?;
-            outbox::after(conn, &site, Event::ProposalCreated(proposal.id))?;
-            Ok::<_, FedError>(())
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(())
+    let received = Received::new(&create.id, &actor, "Create");
+    receive(data, received, move |conn, effects| {
+        let detail = process_rules::detail_by_slug(conn, &slug, false)?;
+        if !takes_fediverse_proposals(&detail, crate::domain::now()) {
+            return Err(FedError::forbidden(
+                "this process does not take proposals from other servers now",
+            ));
+        }
+        let user = remote_user(conn, &actor)?;
+        let proposal = proposal_rules::create(conn, &detail, &user, &form)?;
+        proposal_rules::set_origin(conn, &proposal.id, &page_id)?;
+        effects.federate(Event::ProposalCreated(proposal.id));
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::render::Town;
 use super::{queue, Content, Line, Mail};
 use crate::app::AppState;
 use crate::db::AnyConnection;
+use crate::domain::account_tokens::{self, Purpose};
 use crate::domain::accounts::User;
 use crate::domain::Result;
 use crate::i18n::Tr;
@@ -90,48 +91,21 @@ impl AccountMail {
         ("town", self.town.name.clone())
     }
 
-    /// The link that confirms `user`'s address (`secret`: the token of the link).
-    pub fn confirm_address(
+    /// Issues a link of `purpose` for `user`, sent to `to`, and queues the mail that carries
+    /// it. Returns the link's secret (the change notice keys on its digest).
+    pub fn mail_link(
         &self,
         conn: &mut AnyConnection,
         user: &User,
+        purpose: Purpose,
         to: &str,
-        secret: &str,
-    ) -> Result<()> {
-        self.link_mail(conn, user, to, secret, &CONFIRM)
-    }
-
-    /// The link that sets a new password.
-    pub fn password_reset(
-        &self,
-        conn: &mut AnyConnection,
-        user: &User,
-        to: &str,
-        secret: &str,
-    ) -> Result<()> {
-        self.link_mail(conn, user, to, secret, &RESET)
-    }
-
-    /// The link, mailed to the new address, that moves the account there.
-    pub fn change_address(
-        &self,
-        conn: &mut AnyConnection,
-        user: &User,
-        to: &str,
-        secret: &str,
-    ) -> Result<()> {
-        self.link_mail(conn, user, to, secret, &CHANGE)
-    }
-
-    /// A mail whose action is a link carrying `secret` (its texts may use `town` and `username`).
-    fn link_mail(
-        &self,
-        conn: &mut AnyConnection,
-        user: &User,
-        to: &str,
-        secret: &str,
-        mail: &LinkMail,
-    ) -> Result<()> {
+    ) -> Result<String> {
+        let secret = account_tokens::issue(conn, &user.id, purpose, to)?;
+        let mail = match purpose {
+            Purpose::Confirm => &CONFIRM,
+            Purpose::Reset => &RESET,
+            Purpose::ChangeEmail => &CHANGE,
+        };
         let tr = self.tr(user);
         let args = [self.town_arg(), ("username", user.username.clone())];
         let url = self.town.url(&format!("{}?token={secret}", mail.path));
@@ -143,7 +117,8 @@ impl AccountMail {
             action: Some(Line::new(tr.t(mail.action), Some(url))),
             reason: tr.t_with("mail-account-reason", &args),
         };
-        self.send(conn, &tr, user, to, mail.kind, secret, &content)
+        self.send(conn, &tr, user, to, mail.kind, &secret, &content)?;
+        Ok(secret)
     }
 
     /// The notice to the old address that a change to `new_address` was asked, and what to do

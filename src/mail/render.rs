@@ -74,53 +74,50 @@ struct HtmlPart<'a> {
     lang: &'a str,
     town: &'a Town,
     c: &'a Content,
-    unsubscribe: Option<&'a str>,
-    footer_town: String,
-    unsubscribe_label: String,
-    settings_label: String,
-    settings_url: String,
+    footer: &'a Footer<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/message.txt")]
 struct TextPart<'a> {
     c: &'a Content,
-    unsubscribe: Option<&'a str>,
-    footer_town: String,
-    unsubscribe_label: String,
+    footer: &'a Footer<'a>,
+}
+
+/// What ends every mail, in both bodies: the town, the settings link, the unsubscribe link.
+struct Footer<'a> {
+    town: String,
     settings_label: String,
     settings_url: String,
+    /// The one-click URL (none for account mails).
+    unsubscribe: Option<&'a str>,
+    unsubscribe_label: String,
 }
 
 /// Renders `content` as HTML and text in `tr`'s language. `unsubscribe` is the one-click URL
 /// (none for account mails).
 pub fn render(tr: &Tr, town: &Town, content: &Content, unsubscribe: Option<&str>) -> Rendered {
-    let footer_town = tr.t_with(
-        "mail-footer-town",
-        &[("town", town.name.clone()), ("url", town.base.clone())],
-    );
-    let unsubscribe_label = tr.t("mail-unsubscribe");
-    let settings_label = tr.t("mail-settings");
-    let settings_url = town.url("/account");
+    let footer = Footer {
+        town: tr.t_with(
+            "mail-footer-town",
+            &[("town", town.name.clone()), ("url", town.base.clone())],
+        ),
+        settings_label: tr.t("mail-settings"),
+        settings_url: town.url("/account"),
+        unsubscribe,
+        unsubscribe_label: tr.t("mail-unsubscribe"),
+    };
     let html = HtmlPart {
         lang: tr.lang(),
         town,
         c: content,
-        unsubscribe,
-        footer_town: footer_town.clone(),
-        unsubscribe_label: unsubscribe_label.clone(),
-        settings_label: settings_label.clone(),
-        settings_url: settings_url.clone(),
+        footer: &footer,
     }
     .render()
     .unwrap_or_default();
     let text = TextPart {
         c: content,
-        unsubscribe,
-        footer_town,
-        unsubscribe_label,
-        settings_label,
-        settings_url,
+        footer: &footer,
     }
     .render()
     .unwrap_or_default();

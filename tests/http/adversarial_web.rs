@@ -417,7 +417,7 @@ async fn hostile_census_and_pb_uploads_are_refused_and_keep_what_was_there() {
         ),
     ];
     for (what, file) in &hostile_pb {
-        let page = staff.send(crate::budgets::import_request(&path, file)).await;
+        let page = staff.send(crate::budget_staff::import_request(&path, file)).await;
         assert!(page.status.is_client_error(), ".pb {what}: {}", page.status);
         assert_eq!(count().await.len(), before, ".pb {what} imported something");
     }

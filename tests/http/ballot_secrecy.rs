@@ -23,7 +23,7 @@ use plenum::domain::processes::{self, ProcessDetail};
 use plenum::domain::{budget_results, now, Error};
 
 use crate::common::TestApp;
-use crate::voting::{budget_form, process_form, project, voting_process};
+use crate::voting::{budget_form, process_form, project, store_raw_ballot, voting_process};
 
 const VOTERS: usize = 100;
 /// Correct pairings an attack may reach before the test calls it a link (chance: about 1).
@@ -705,25 +705,8 @@ async fn ballots_stored_in_the_clear_by_an_older_version_are_sealed_at_start_up(
     let key = app.state.config.secret_key.clone();
     let tag = ballots::voter_tag(&key, &budget.id, &users[0].id);
     let receipt = "ABCDE-FGHJK-LMNPQ-RSTUV";
-    let (id, receipt_hash) = (budget.id.clone(), ballots::hash_receipt(receipt));
-    app.state
-        .db
-        .write(move |c| {
-            use plenum::db::schema::ballots;
-            diesel::insert_into(ballots::table)
-                .values((
-                    ballots::budget_id.eq(&id),
-                    ballots::voter_tag.eq(&tag),
-                    ballots::receipt_hash.eq(&receipt_hash),
-                    ballots::choices.eq("p01,p02"),
-                    ballots::points.eq(""),
-                ))
-                .execute(c)
-                .map_err(plenum::db::DbError::from)?;
-            Ok::<_, Error>(())
-        })
-        .await
-        .unwrap();
+    let receipt_hash = ballots::hash_receipt(receipt);
+    store_raw_ballot(&app, &budget.id, [&tag, &receipt_hash, "p01,p02", ""]).await;
     // The server starts again on the same database.
     let config = app.state.config.clone();
     let restarted = tokio::task::spawn_blocking(move || plenum::app::AppState::new(config))

@@ -10,12 +10,8 @@ async fn english_town() -> TestApp {
     TestApp::with_config(|c| c.default_locale = "en".into()).await
 }
 
-fn entries(feed: &str) -> usize {
-    feed.matches("<entry>").count()
-}
-
-#[tokio::test]
-async fn a_new_proposal_appears_in_the_process_feed_and_the_towns() {
+/// The English town with a process, `budget`, where nour proposed a compost bin per district.
+async fn nours_proposal() -> (TestApp, String) {
     let app = english_town().await;
     app.process("budget", Allow::ALL).await;
     let (mut citizen, _) = app.citizen("nour").await;
@@ -26,6 +22,16 @@ async fn a_new_proposal_appears_in_the_process_feed_and_the_towns() {
             "To cut the waste of each district.",
         )
         .await;
+    (app, id)
+}
+
+fn entries(feed: &str) -> usize {
+    feed.matches("<entry>").count()
+}
+
+#[tokio::test]
+async fn a_new_proposal_appears_in_the_process_feed_and_the_towns() {
+    let (app, id) = nours_proposal().await;
     let mut reader = app.browser();
     for path in ["/processes/budget/feed.atom", "/feed.atom"] {
         let feed = reader.get(path).await;
@@ -70,16 +76,7 @@ async fn the_feed_is_in_the_towns_language_whoever_asks() {
 
 #[tokio::test]
 async fn an_official_answer_is_an_entry_of_its_own() {
-    let app = english_town().await;
-    app.process("budget", Allow::ALL).await;
-    let (mut citizen, _) = app.citizen("nour").await;
-    let id = citizen
-        .propose_id(
-            "budget",
-            "A compost bin per district",
-            "To cut the waste of each district.",
-        )
-        .await;
+    let (app, id) = nours_proposal().await;
     let (mut staff, _) = app.staff("agent").await;
     staff
         .post(

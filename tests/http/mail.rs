@@ -17,6 +17,27 @@ use crate::common::Allow;
 use crate::mail_sink::SmtpSink;
 use crate::town::TestTown;
 
+/// marie, the author of proposal `id`, replies to its one comment (its author is told).
+async fn marie_replies_to_the_comment(town: &TestTown, id: &str) {
+    let comment_id: String = {
+        let id = id.to_string();
+        town.db(move |c| {
+            Ok(plenum::db::schema::comments::table
+                .filter(plenum::db::schema::comments::proposal_id.eq(id))
+                .select(plenum::db::schema::comments::id)
+                .first(c)?)
+        })
+        .await
+    };
+    town.browser_of("marie")
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[("body", "Thank you, noted."), ("parent_id", &comment_id)],
+        )
+        .await
+        .assert_status(303);
+}
+
 /// A town whose mail goes to `sink`, answering within a second: marie wrote a proposal in
 /// `budget`, paul is a citizen, agent staff.
 async fn town_mailing_to(sink: &SmtpSink) -> TestTown {
@@ -134,23 +155,7 @@ async fn each_notification_is_mailed_once_to_people_who_want_them_at_once() {
         )
         .await
         .assert_status(303);
-    let comment_id: String = {
-        let id = id.clone();
-        town.db(move |c| {
-            Ok(plenum::db::schema::comments::table
-                .filter(plenum::db::schema::comments::proposal_id.eq(id))
-                .select(plenum::db::schema::comments::id)
-                .first(c)?)
-        })
-        .await
-    };
-    town.browser_of("marie")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "Thank you, noted."), ("parent_id", &comment_id)],
-        )
-        .await
-        .assert_status(303);
+    marie_replies_to_the_comment(&town, &id).await;
     // A phase set by staff, then phase dates reached by the clock: paul follows the process.
     let staff = plenum::app::Staff::check(town.account("agent")).expect("staff");
     let process_id = town.detail("budget").process.id.clone();
@@ -272,29 +277,9 @@ async fn notifications_of_people_who_want_no_mail_are_set_aside_and_the_others_s
     let id = town.proposal("More benches");
     // paul comments on marie's proposal (marie is told), marie replies (paul is told).
     town.browser_of("paul")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "Yes, near the school.")],
-        )
-        .await
-        .assert_status(303);
-    let comment_id: String = {
-        let id = id.clone();
-        town.db(move |c| {
-            Ok(plenum::db::schema::comments::table
-                .filter(plenum::db::schema::comments::proposal_id.eq(id))
-                .select(plenum::db::schema::comments::id)
-                .first(c)?)
-        })
-        .await
-    };
-    town.browser_of("marie")
-        .post(
-            &format!("/proposals/{id}/comments"),
-            &[("body", "Thank you, noted."), ("parent_id", &comment_id)],
-        )
-        .await
-        .assert_status(303);
+        .comment(&id, "Yes, near the school.")
+        .await;
+    marie_replies_to_the_comment(&town, &id).await;
     drain(&town).await;
     let unmailed_of = |who: &'static str| {
         let user_id = town.account(who).id.clone();

@@ -120,3 +120,29 @@ pub async fn set_vote_window(
         .await
         .expect("move the vote");
 }
+
+/// A ballot row written straight into the table, as an older version or a broken import left
+/// it (no sealing, no checks): `(voter tag, receipt hash, choices, points)`.
+pub async fn store_raw_ballot(app: &TestApp, budget_id: &str, row: [&str; 4]) {
+    let id = budget_id.to_string();
+    let [tag, receipt_hash, choices, points] = row.map(str::to_string);
+    app.state
+        .db
+        .write(move |c| {
+            use diesel::prelude::*;
+            use plenum::db::schema::ballots;
+            diesel::insert_into(ballots::table)
+                .values((
+                    ballots::budget_id.eq(&id),
+                    ballots::voter_tag.eq(&tag),
+                    ballots::receipt_hash.eq(&receipt_hash),
+                    ballots::choices.eq(&choices),
+                    ballots::points.eq(&points),
+                ))
+                .execute(c)
+                .map_err(plenum::db::DbError::from)?;
+            Ok::<_, Error>(())
+        })
+        .await
+        .expect("a ballot stored as it is");
+}

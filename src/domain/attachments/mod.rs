@@ -11,13 +11,15 @@ use serde::Serialize;
 use super::accounts::User;
 use super::validate::Validator;
 use super::{new_id, now, Error, Msg, Result};
-use crate::db::schema::{attachments, budget_projects, budgets, processes, proposals};
+use crate::db::schema::{attachments, proposals};
 use crate::db::AnyConnection;
 
 pub mod inspect;
+mod owners;
 pub mod store;
 
 pub use inspect::{inspect, Accepted};
+pub use owners::{manageable_owner, visible_owner, Owner};
 pub use store::Store;
 
 super::stored::stored_enum! {
@@ -179,88 +181,6 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Attachment> {
         .find(id)
         .select(Attachment::as_select())
         .first(conn)?)
-}
-
-/// An item attachments are added to, as its pages name it.
-#[derive(Debug, Clone)]
-pub struct Owner {
-    pub kind: OwnerKind,
-    pub id: String,
-    pub title: String,
-    /// The page the item is shown on.
-    pub page: String,
-}
-
-/// The item `kind`/`id` if `viewer` may see it (hidden proposals, unpublished processes: staff
-/// only); `NotFound` otherwise, as for an item that does not exist.
-pub fn visible_owner(
-    conn: &mut AnyConnection,
-    kind: OwnerKind,
-    id: &str,
-    viewer: Option<&User>,
-) -> Result<Owner> {
-    let staff = viewer.is_some_and(User::is_admin);
-    match kind {
-        OwnerKind::Proposal => {
-            let (_, listed) = super::proposals::visible_to(conn, id, viewer)?;
-            Ok(Owner {
-                kind,
-                id: id.to_string(),
-                title: listed.proposal.title,
-                page: format!("/proposals/{id}"),
-            })
-        }
-        OwnerKind::Project => {
-            let (title, slug, budget, published): (String, String, String, bool) = budget_projects::table
-                .inner_join(budgets::table.inner_join(processes::table))
-                .filter(budget_projects::id.eq(id))
-                .select((
-                    budget_projects::title,
-                    processes::slug,
-                    budgets::slug,
-                    processes::published,
-                ))
-                .first(conn)?;
-            if !published && !staff {
-                return Err(Error::NotFound);
-            }
-            Ok(Owner {
-                kind,
-                id: id.to_string(),
-                title,
-                page: format!("/processes/{slug}/budgets/{budget}"),
-            })
-        }
-        OwnerKind::Process => {
-            let detail = super::processes::detail_by_id(conn, id)?;
-            if !detail.process.published && !staff {
-                return Err(Error::NotFound);
-            }
-            Ok(Owner {
-                kind,
-                id: id.to_string(),
-                title: detail.process.title,
-                page: format!("/processes/{}", detail.process.slug),
-            })
-        }
-    }
-}
-
-/// The item if `user` may add attachments to it and remove them: staff on anything they see; a
-/// proposal's author while they may still edit it. The one place this is decided.
-pub fn manageable_owner(conn: &mut AnyConnection, kind: OwnerKind, id: &str, user: &User) -> Result<Owner> {
-    let owner = visible_owner(conn, kind, id, Some(user))?;
-    if user.is_admin() {
-        return Ok(owner);
-    }
-    match kind {
-        OwnerKind::Proposal => {
-            let (detail, listed) = super::proposals::visible_to(conn, id, Some(user))?;
-            super::proposals::check_editable(&detail, &listed.proposal, user)?;
-            Ok(owner)
-        }
-        OwnerKind::Project | OwnerKind::Process => Err(Error::Forbidden(Msg::new("denied-staff-only"))),
-    }
 }
 
 /// What the form sends beside the file.

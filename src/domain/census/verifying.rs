@@ -31,14 +31,8 @@ pub(super) fn log(
 
 /// Verification attempts per account and per client address, so the census cannot be
 /// enumerated by guessing.
-pub const ATTEMPTS_PER_ACCOUNT: throttle::Limit = throttle::Limit {
-    max: 5,
-    window: chrono::Duration::hours(1),
-};
-pub const ATTEMPTS_PER_IP: throttle::Limit = throttle::Limit {
-    max: 20,
-    window: chrono::Duration::hours(1),
-};
+pub const ATTEMPTS_PER_ACCOUNT: throttle::Limit = throttle::Limit::per_hour(5);
+pub const ATTEMPTS_PER_IP: throttle::Limit = throttle::Limit::per_hour(20);
 
 /// The same answer whether the identifiers are unknown or belong to another account.
 fn not_verified() -> Error {

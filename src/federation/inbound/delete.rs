@@ -3,7 +3,7 @@
 
 use activitypub_federation::config::Data;
 
-use super::record_received;
+use super::{receive, Received};
 use crate::domain::comments as comment_rules;
 use crate::federation::actors::RemoteActor;
 use crate::federation::error::FedError;
@@ -23,20 +23,17 @@ pub async fn on_delete(data: &Data<FedState>, actor: RemoteActor, delete: Delete
             .read(move |conn| mirror::find_process_by_ap_id(conn, &ap_id))
             .await?
     };
-    state
-        .db
-        .write(move |conn| {
-            record_received(conn, &delete.id, &actor.ap_id, "Delete")?;
-            if let Some(process) = process {
-                mirror::mark_proposal_deleted(conn, &process, &object_id)?;
+    let received = Received::new(&delete.id, &actor, "Delete");
+    receive(&state, received, move |conn, _| {
+        if let Some(process) = process {
+            mirror::mark_proposal_deleted(conn, &process, &object_id)?;
+        }
+        if let Some(user_id) = &actor.local_user_id {
+            if let Some(comment_id) = comment_rules::find_remote(conn, &object_id, user_id)? {
+                comment_rules::set_hidden(conn, &comment_id, true)?;
             }
-            if let Some(user_id) = &actor.local_user_id {
-                if let Some(comment_id) = comment_rules::find_remote(conn, &object_id, user_id)? {
-                    comment_rules::set_hidden(conn, &comment_id, true)?;
-                }
-            }
-            Ok::<_, FedError>(())
-        })
-        .await?;
-    Ok(())
+        }
+        Ok(())
+    })
+    .await
 }

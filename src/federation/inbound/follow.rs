@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::addresses::local_process_slug;
 use super::followed::followed_process;
-use super::record_received;
+use super::{receive, Received};
 use crate::db::schema::followers;
 use crate::domain::{now, processes as process_rules};
 use crate::federation::actors::RemoteActor;
@@ -24,35 +24,31 @@ pub async fn on_follow(
 ) -> Result<(), FedError> {
     let slug = local_process_slug(&site, follow.object.id_or_empty())
         .ok_or_else(|| FedError::not_found("only processes can be followed here"))?;
-    let state = data.0.clone();
-    state
-        .db
-        .write(move |conn| {
-            let detail = process_rules::detail_by_slug(conn, &slug, false)?;
-            record_received(conn, &follow.id, &actor.ap_id, "Follow")?;
-            let inbox = actor.delivery_inbox();
-            diesel::delete(
-                followers::table
-                    .filter(followers::process_id.eq(&detail.process.id))
-                    .filter(followers::actor_ap_id.eq(&actor.ap_id)),
-            )
+    let received = Received::new(&follow.id, &actor, "Follow");
+    receive(data, received, move |conn, effects| {
+        let detail = process_rules::detail_by_slug(conn, &slug, false)?;
+        let inbox = actor.delivery_inbox();
+        diesel::delete(
+            followers::table
+                .filter(followers::process_id.eq(&detail.process.id))
+                .filter(followers::actor_ap_id.eq(&actor.ap_id)),
+        )
+        .execute(conn)?;
+        diesel::insert_into(followers::table)
+            .values((
+                followers::process_id.eq(&detail.process.id),
+                followers::actor_ap_id.eq(&actor.ap_id),
+                followers::inbox.eq(&inbox),
+                followers::follow_ap_id.eq(&follow.id),
+                followers::created_at.eq(now()),
+            ))
             .execute(conn)?;
-            diesel::insert_into(followers::table)
-                .values((
-                    followers::process_id.eq(&detail.process.id),
-                    followers::actor_ap_id.eq(&actor.ap_id),
-                    followers::inbox.eq(&inbox),
-                    followers::follow_ap_id.eq(&follow.id),
-                    followers::created_at.eq(now()),
-                ))
-                .execute(conn)?;
-            // The Accept goes to the follower's own inbox: it is addressed to that actor.
-            outbox::accept_follow(conn, &site, &detail.process.id, &follow.raw, &actor.inbox)?;
-            Ok::<_, FedError>(())
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(())
+        // The Accept goes to the follower's own inbox: it is addressed to that actor.
+        outbox::accept_follow(conn, &site, &detail.process.id, &follow.raw, &actor.inbox)?;
+        effects.sent();
+        Ok(())
+    })
+    .await
 }
 
 /// The followed process answered our `Follow`: accepted (then its outbox is read once, to catch
@@ -69,15 +65,12 @@ pub async fn on_answer(
         return Err(FedError::bad("this is not an answer to our follow"));
     }
     let process_id = process.id.clone();
-    state
-        .db
-        .write(move |conn| {
-            let kind = if accepted { "Accept" } else { "Reject" };
-            record_received(conn, &answer.id, &actor.ap_id, kind)?;
-            mirror::set_follow_state(conn, &process_id, if accepted { "accepted" } else { "rejected" })?;
-            Ok::<_, FedError>(())
-        })
-        .await?;
+    let received = Received::new(&answer.id, &actor, if accepted { "Accept" } else { "Reject" });
+    receive(&state, received, move |conn, _| {
+        mirror::set_follow_state(conn, &process_id, if accepted { "accepted" } else { "rejected" })?;
+        Ok(())
+    })
+    .await?;
     if accepted {
         let state = state.clone();
         tokio::spawn(async move {

@@ -9,7 +9,7 @@ use activitypub_federation::fetch::fetch_object_http;
 use serde_json::Value;
 use url::Url;
 
-use super::record_received;
+use super::{receive, Received};
 use crate::app::AppState;
 use crate::federation::actors::{self, RemoteActor};
 use crate::federation::error::FedError;
@@ -45,13 +45,9 @@ pub async fn on_publication(
             "the process can only publish its own objects",
         ));
     }
-    let (id, actor_id) = (create.id, actor.ap_id.clone());
+    let received = Received::new(&create.id, &actor, "Create");
     if !object.is(ObjectKind::Document) {
-        state
-            .db
-            .write(move |conn| record_received(conn, &id, &actor_id, "Create"))
-            .await?;
-        return Ok(());
+        return receive(&state, received, |_, _| Ok(())).await;
     }
     let group: Value = fetch_object_http::<FedState, Value>(&actor.id_url, data)
         .await?
@@ -61,15 +57,11 @@ pub async fn on_publication(
     if !verified {
         tracing::warn!(results = %object_id, process = %actor.ap_id, "received results whose proof does not verify");
     }
-    state
-        .db
-        .write(move |conn| {
-            record_received(conn, &id, &actor_id, "Create")?;
-            mirror::upsert_results(conn, &process, &object.raw, verified)?;
-            Ok::<_, FedError>(())
-        })
-        .await?;
-    Ok(())
+    receive(&state, received, move |conn, _| {
+        mirror::upsert_results(conn, &process, &object.raw, verified)?;
+        Ok(())
+    })
+    .await
 }
 
 /// A followed process relays a proposal or a comment: `Announce(Create(x))`, `Announce(Update(x))`
@@ -87,38 +79,28 @@ pub async fn on_announce(
     }
     // Recorded once mirrored: a refused object leaves no trace (the mirror's upserts are
     // idempotent, so a copy racing this one changes nothing twice).
-    let (id, actor_id) = (announce.id, actor.ap_id.clone());
-    state
-        .db
-        .write(move |conn| record_received(conn, &id, &actor_id, "Announce"))
-        .await?;
-    Ok(())
+    receive(&state, Received::new(&announce.id, &actor, "Announce"), |_, _| {
+        Ok(())
+    })
+    .await
 }
 
 /// A followed process changed itself (title, phases, eligibility) or one of its proposals.
 pub async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Update) -> Result<(), FedError> {
     let state = data.0.clone();
     let process = followed_process(&state, &actor).await?;
-    let (id, actor_id) = (update.id, actor.ap_id.clone());
+    let received = Received::new(&update.id, &actor, "Update");
     let object = update.object;
     if object.id.is(&actor.ap_id) {
         let inbox = process.inbox.clone();
-        state
-            .db
-            .write(move |conn| {
-                record_received(conn, &id, &actor_id, "Update")?;
-                mirror::upsert_process(conn, &object.raw, &inbox, None)?;
-                Ok::<_, crate::domain::Error>(())
-            })
-            .await?;
-        return Ok(());
+        return receive(&state, received, move |conn, _| {
+            mirror::upsert_process(conn, &object.raw, &inbox, None)?;
+            Ok(())
+        })
+        .await;
     }
     mirror_object(data, &process, object).await?;
-    state
-        .db
-        .write(move |conn| record_received(conn, &id, &actor_id, "Update"))
-        .await?;
-    Ok(())
+    receive(&state, received, |_, _| Ok(())).await
 }
 
 /// The object of an activity as we may trust it: embedded when it comes from the sender's own

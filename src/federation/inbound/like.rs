@@ -8,13 +8,13 @@ use serde_json::Value;
 use url::Url;
 
 use super::addresses::named_proposal;
-use super::record_received;
 use super::remote_user::{known_remote_user, remote_user};
+use super::{receive, Received};
 use crate::domain::eligibility::Rule;
 use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
 use crate::federation::actors::{self, RemoteActor};
 use crate::federation::error::FedError;
-use crate::federation::outbox::{self, Event, Site};
+use crate::federation::outbox::{Event, Site};
 use crate::federation::protocol::Like;
 use crate::federation::{urls, FedState};
 
@@ -47,10 +47,10 @@ pub async fn on_like(
         None
     };
     let id = like.id;
-    state
-        .db
-        .write(move |conn| {
-            record_received(conn, &id, &actor.ap_id, "Like")?;
+    receive(
+        &state,
+        Received::new(&id, &actor, "Like"),
+        move |conn, effects| {
             // The proposal as it is now (it may have been withdrawn or hidden since the read).
             let proposal = proposals::find(conn, &proposal.id)?;
             let user = match known_user {
@@ -70,13 +70,12 @@ pub async fn on_like(
             // vote per person, so the vote against goes.
             let switched = reactions::remove(conn, &proposal.id, &user, reactions::AGAINST)?;
             if endorsed || switched {
-                outbox::after(conn, &site, Event::CountsChanged(proposal.id))?;
+                effects.federate(Event::CountsChanged(proposal.id));
             }
-            Ok::<_, FedError>(())
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(())
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// The class a remote endorsement counts in, by the process's rule.

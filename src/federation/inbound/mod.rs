@@ -27,6 +27,7 @@ use super::error::FedError;
 use super::outbox::Site;
 use super::protocol::{Activity, Announce, Create, ObjectKind, Update};
 use super::FedState;
+use crate::app::{AppState, Effects};
 use crate::db::schema::received_activities;
 use crate::db::AnyConnection;
 use crate::domain::{now, reactions};
@@ -110,6 +111,40 @@ async fn on_update(data: &Data<FedState>, actor: RemoteActor, update: Update) ->
         return reply::on_reply_edited(data, actor, update).await;
     }
     followed::on_update(data, actor, update).await
+}
+
+/// An activity as the record of ids received keeps it: a second copy is refused by its id.
+pub struct Received {
+    pub id: String,
+    pub actor: String,
+    pub kind: &'static str,
+}
+
+impl Received {
+    pub fn new(id: &str, actor: &RemoteActor, kind: &'static str) -> Received {
+        Received {
+            id: id.to_string(),
+            actor: actor.ap_id.clone(),
+            kind,
+        }
+    }
+}
+
+/// The inbound counterpart of `app::act`: runs an activity's `effect` in one write transaction
+/// that first records the activity's id (a second copy racing this one fails on it and is
+/// answered 409), then queues the federation events the effect raised, and wakes the delivery
+/// workers once it has committed. Every inbound write goes through here, so an effect cannot
+/// forget to record, to federate or to wake.
+pub async fn receive<T, F>(state: &AppState, received: Received, effect: F) -> Result<T, FedError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &mut Effects) -> Result<T, FedError> + Send + 'static,
+{
+    crate::app::transact(state, move |conn, effects| {
+        record_received(conn, &received.id, &received.actor, received.kind)?;
+        effect(conn, effects)
+    })
+    .await
 }
 
 /// Records an applied activity's id, in the transaction of its effect: a second copy then

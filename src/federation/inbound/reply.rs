@@ -5,11 +5,11 @@
 use activitypub_federation::config::Data;
 
 use super::addresses::{local_comment, local_proposal_id};
-use super::{record_received, remote_user};
+use super::{receive, remote_user, Received};
 use crate::domain::{comments as comment_rules, processes as process_rules, proposals};
 use crate::federation::actors::RemoteActor;
 use crate::federation::error::FedError;
-use crate::federation::outbox::{self, Event, Site};
+use crate::federation::outbox::{Event, Site};
 use crate::federation::protocol::{Create, ObjectKind, Update};
 use crate::federation::{urls, FedState};
 
@@ -32,34 +32,28 @@ pub async fn on_reply(
     }
     let in_reply_to = note.in_reply_to.id_or_empty().to_string();
     let text = comment_rules::RemoteText::from_html(note.content_html())?;
-    let id = create.id;
-    let state = data.0.clone();
+    let received = Received::new(&create.id, &actor, "Create");
     // One trip to the writer: a reply needs few reads, and a separate read trip (one more
     // hand-off between threads) cost more than it saved in the same run. The HTML was parsed
     // and sanitised above, outside it.
-    state
-        .db
-        .write(move |conn| {
-            let proposal_id = local_proposal_id(conn, &site, &in_reply_to)?
-                .ok_or_else(|| FedError::not_found("the reply is not to a proposal here"))?;
-            record_received(conn, &id, &actor.ap_id, "Create")?;
-            let proposal = proposals::find(conn, &proposal_id)?;
-            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-            let user = remote_user(conn, &actor)?;
-            // A reply to a comment stays in its thread.
-            let parent = if in_reply_to.contains("/proposals/") {
-                None
-            } else {
-                local_comment(conn, &site, &in_reply_to)?
-            };
-            let comment = comment_rules::add_remote(conn, &detail, &proposal, &user, text, parent, &note_id)?;
-            crate::domain::notifications::events::commented(conn, &proposal, &comment)?;
-            outbox::after(conn, &site, Event::CommentCreated(comment.id))?;
-            Ok::<_, FedError>(())
-        })
-        .await?;
-    state.deliveries_queued.notify_waiters();
-    Ok(())
+    receive(data, received, move |conn, effects| {
+        let proposal_id = local_proposal_id(conn, &site, &in_reply_to)?
+            .ok_or_else(|| FedError::not_found("the reply is not to a proposal here"))?;
+        let proposal = proposals::find(conn, &proposal_id)?;
+        let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+        let user = remote_user(conn, &actor)?;
+        // A reply to a comment stays in its thread.
+        let parent = if in_reply_to.contains("/proposals/") {
+            None
+        } else {
+            local_comment(conn, &site, &in_reply_to)?
+        };
+        let comment = comment_rules::add_remote(conn, &detail, &proposal, &user, text, parent, &note_id)?;
+        crate::domain::notifications::events::commented(conn, &proposal, &comment)?;
+        effects.federate(Event::CommentCreated(comment.id));
+        Ok(())
+    })
+    .await
 }
 
 /// A remote person edits their reply: the comment here takes the new (sanitised) text.
@@ -74,19 +68,16 @@ pub async fn on_reply_edited(
         return Err(FedError::forbidden("the reply is attributed to someone else"));
     }
     let text = comment_rules::RemoteText::from_html(note.content_html())?;
-    let id = update.id;
-    data.0
-        .db
-        .write(move |conn| {
-            let user_id = actor
-                .local_user_id
-                .clone()
-                .ok_or_else(|| FedError::not_found("no reply of this actor here"))?;
-            let comment_id = comment_rules::find_remote(conn, &note_id, &user_id)?
-                .ok_or_else(|| FedError::not_found("no such reply here"))?;
-            record_received(conn, &id, &actor.ap_id, "Update")?;
-            comment_rules::edit_remote(conn, &comment_id, text)?;
-            Ok::<_, FedError>(())
-        })
-        .await
+    let received = Received::new(&update.id, &actor, "Update");
+    receive(data, received, move |conn, _| {
+        let user_id = actor
+            .local_user_id
+            .clone()
+            .ok_or_else(|| FedError::not_found("no reply of this actor here"))?;
+        let comment_id = comment_rules::find_remote(conn, &note_id, &user_id)?
+            .ok_or_else(|| FedError::not_found("no such reply here"))?;
+        comment_rules::edit_remote(conn, &comment_id, text)?;
+        Ok(())
+    })
+    .await
 }

@@ -7,13 +7,14 @@ use diesel::prelude::*;
 
 use super::addresses::{local_process_slug, local_proposal_id};
 use super::reaction::withdraw_reaction;
-use super::{record_received, remote_user};
+use super::{receive, remote_user, Received};
+use crate::app::Effects;
 use crate::db::schema::{followers, processes};
 use crate::db::AnyConnection;
 use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
 use crate::federation::actors::RemoteActor;
 use crate::federation::error::FedError;
-use crate::federation::outbox::{self, Event, Site};
+use crate::federation::outbox::{Event, Site};
 use crate::federation::protocol::{Object, ObjectKind, Undo};
 use crate::federation::FedState;
 
@@ -59,64 +60,56 @@ pub async fn on_undo(
     let undone = Undone::of(&inner);
     let inner_id = inner.id.id_or_empty().to_string();
     let inner_object = inner.object.id_or_empty().to_string();
-    let state = data.0.clone();
-    let notify = state
-        .db
-        .write(move |conn| {
-            record_received(conn, &undo.id, &actor.ap_id, "Undo")?;
-            match undone {
-                Undone::Follow => {
-                    let slug = local_process_slug(&site, &inner_object).unwrap_or_default();
-                    diesel::delete(
-                        followers::table
-                            .filter(followers::actor_ap_id.eq(&actor.ap_id))
-                            .filter(
-                                followers::follow_ap_id
-                                    .eq(&inner_id)
-                                    .or(followers::process_id.eq_any(
-                                        processes::table
-                                            .filter(processes::slug.eq(slug))
-                                            .select(processes::id),
-                                    )),
-                            ),
-                    )
-                    .execute(conn)?;
-                    Ok(false)
-                }
-                Undone::Reaction(kind) => {
-                    let user = remote_user(conn, &actor)?;
-                    let proposal_id = match local_proposal_id(conn, &site, &inner_object)? {
-                        Some(p) => Some(p),
-                        None => reactions::proposal_of(conn, &inner_id)?.map(|(p, _)| p),
-                    };
-                    match proposal_id {
-                        Some(proposal_id) => withdraw_reaction(conn, &site, &user, proposal_id, kind),
-                        None => Ok(false),
-                    }
-                }
-                Undone::LikeOrUnknown => undo_like(conn, &site, &actor, &inner_id, &inner_object),
-                Undone::Other => Ok(false),
+    let received = Received::new(&undo.id, &actor, "Undo");
+    receive(data, received, move |conn, effects| match undone {
+        Undone::Follow => {
+            let slug = local_process_slug(&site, &inner_object).unwrap_or_default();
+            diesel::delete(
+                followers::table
+                    .filter(followers::actor_ap_id.eq(&actor.ap_id))
+                    .filter(
+                        followers::follow_ap_id
+                            .eq(&inner_id)
+                            .or(followers::process_id.eq_any(
+                                processes::table
+                                    .filter(processes::slug.eq(slug))
+                                    .select(processes::id),
+                            )),
+                    ),
+            )
+            .execute(conn)?;
+            Ok(())
+        }
+        Undone::Reaction(kind) => {
+            let user = remote_user(conn, &actor)?;
+            let proposal_id = match local_proposal_id(conn, &site, &inner_object)? {
+                Some(p) => Some(p),
+                None => reactions::proposal_of(conn, &inner_id)?.map(|(p, _)| p),
+            };
+            match proposal_id {
+                Some(proposal_id) => withdraw_reaction(conn, effects, &user, proposal_id, kind),
+                None => Ok(()),
             }
-        })
-        .await?;
-    if notify {
-        state.deliveries_queued.notify_waiters();
-    }
-    Ok(())
+        }
+        Undone::LikeOrUnknown => undo_like(conn, effects, &site, &actor, &inner_id, &inner_object),
+        Undone::Other => Ok(()),
+    })
+    .await
 }
 
 /// A `Like`, or an activity named by id only: a reaction if we recorded one under that id, else
-/// an endorsement, else (Lemmy) the vote against. Returns whether followers get new counts.
+/// an endorsement, else (Lemmy) the vote against; followers get the new counts.
 fn undo_like(
     conn: &mut AnyConnection,
+    effects: &mut Effects,
     site: &Site,
     actor: &RemoteActor,
     inner_id: &str,
     inner_object: &str,
-) -> Result<bool, FedError> {
+) -> Result<(), FedError> {
     let user = remote_user(conn, actor)?;
     if let Some((proposal_id, kind)) = reactions::proposal_of(conn, inner_id)? {
-        return withdraw_reaction(conn, site, &user, proposal_id, &kind);
+        return withdraw_reaction(conn, effects, &user, proposal_id, &kind);
     }
     let target = match local_proposal_id(conn, site, inner_object)? {
         Some(p) => Some(p),
@@ -124,15 +117,15 @@ fn undo_like(
         None => endorsements::proposal_of_like(conn, inner_id)?,
     };
     let Some(proposal_id) = target else {
-        return Ok(false);
+        return Ok(());
     };
     let proposal = proposals::find(conn, &proposal_id)?;
     let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
     if endorsements::unendorse(conn, &detail, &proposal, &user)? {
-        outbox::after(conn, site, Event::CountsChanged(proposal_id))?;
-        return Ok(true);
+        effects.federate(Event::CountsChanged(proposal_id));
+        return Ok(());
     }
     // Lemmy undoes a downvote too with `Undo(Like)` (a fresh `Like` of the post inside):
     // without an endorsement, it is the vote against.
-    withdraw_reaction(conn, site, &user, proposal_id, reactions::AGAINST)
+    withdraw_reaction(conn, effects, &user, proposal_id, reactions::AGAINST)
 }

@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::bar::BudgetBar;
-use super::{load, page};
+use super::{load, page, Loaded};
 use crate::app;
+use crate::domain::accounts::User;
 use crate::domain::ballots::{self, BallotInput, CheckedBallot};
-use crate::domain::budgets::{BallotType, Budget, BudgetProject};
+use crate::domain::budgets::{BallotType, Budget};
 use crate::domain::processes::{Capability, ProcessDetail};
 use crate::domain::{eligibility, now, Error};
 use crate::web::context::Ctx;
@@ -62,7 +63,7 @@ impl ReviewPage<'_> {
 /// the total updated (200).
 async fn form_again(
     ctx: &Ctx,
-    (detail, budget, projects): (ProcessDetail, Budget, Vec<BudgetProject>),
+    (detail, budget, projects): Loaded,
     input: &BallotInput,
     refused: Option<Error>,
 ) -> Result<Response, AppError> {
@@ -87,6 +88,20 @@ async fn form_again(
     page(ctx, detail, budget, projects, Some(selection), error, status).await
 }
 
+/// What both posts of the ballot form start from: the voter (signed in), the budget with its
+/// process and projects, the choices sent, and whether they are to be cast.
+async fn posted_ballot(
+    ctx: &Ctx,
+    slug: String,
+    budget: String,
+    bytes: &[u8],
+) -> Result<(User, Loaded, BallotInput, bool), AppError> {
+    let user = ctx.require_user()?.clone();
+    let loaded = load(ctx, slug, budget).await?;
+    let (input, cast) = ballots::parse_form(bytes);
+    Ok((user, loaded, input, cast))
+}
+
 /// `POST …/ballot`: `action=cast` casts (every rule checked again, in the cast's transaction);
 /// anything else (`check`, `change`) shows the form again with these choices and their total.
 pub(super) async fn ballot(
@@ -94,9 +109,7 @@ pub(super) async fn ballot(
     Path((slug, budget)): Path<(String, String)>,
     RawForm(bytes): RawForm,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?.clone();
-    let (detail, budget, projects) = load(&ctx, slug, budget).await?;
-    let (input, cast) = ballots::parse_form(&bytes);
+    let (user, (detail, budget, projects), input, cast) = posted_ballot(&ctx, slug, budget, &bytes).await?;
     let checked = ballots::check(&budget, &projects, &input);
     if !cast || checked.is_err() {
         let refused = if cast { checked.err() } else { None };
@@ -120,9 +133,7 @@ pub(super) async fn review(
     Path((slug, budget)): Path<(String, String)>,
     RawForm(bytes): RawForm,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?.clone();
-    let (detail, budget, projects) = load(&ctx, slug, budget).await?;
-    let (input, _) = ballots::parse_form(&bytes);
+    let (user, (detail, budget, projects), input, _) = posted_ballot(&ctx, slug, budget, &bytes).await?;
     let has_voted = {
         let (detail, budget, key) = (
             detail.clone(),

@@ -52,11 +52,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/processes/{slug}/budgets/{budget}/ballots.pb", get(ballot_log))
 }
 
-async fn load(
-    ctx: &Ctx,
-    slug: String,
-    budget_slug: String,
-) -> Result<(ProcessDetail, Budget, Vec<BudgetProject>), AppError> {
+/// A budget as its pages show it: its process, itself, its projects.
+type Loaded = (ProcessDetail, Budget, Vec<BudgetProject>);
+
+async fn load(ctx: &Ctx, slug: String, budget_slug: String) -> Result<Loaded, AppError> {
     let staff = ctx.is_staff();
     Ok(ctx
         .state
