@@ -217,7 +217,8 @@ def follow_from_your_server(t):
         seen = len(peer.all)
         r = request("POST", a.base + form.group(1), urllib.parse.urlencode({"csrf": csrf, "account": entry}),
                     {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
-        asked = [e["resource"] for e in peer.all[seen:] if e["event"] == "webfinger"]
+        # The peer reports the lookup on its stdout, read by another thread: wait for it.
+        asked = eventually(lambda: [e["resource"] for e in peer.all[seen:] if e["event"] == "webfinger"], timeout=5)
         check(f"for {entry!r}, Plenum asked Fedify's WebFinger about {account}", asked == [account], asked,
               row=(f"follow from your server, {named}: WebFinger subscribe template", "Plenum → Fedify"))
         check("and sent the visitor to Fedify's subscribe template, filled with the process's URI",
