@@ -117,6 +117,33 @@ try {
     await go(fr, '/account/two-factor');
     assert((await fr.locator('main').textContent()).includes(t('fr', 'two-factor-is-on')), 'the page says it is on');
     await checkPage(fr, 'two-factor-on-fr');
+    shared.staffFr = fr;
+  });
+  await sj.step('new recovery codes: a wrong password refused (en, fr), then ten new ones replace the list (fr)', async () => {
+    const ask = async (page, lang, password) => {
+      const form = page.locator('form[action="/account/two-factor/recovery-codes"]');
+      await (await byName(form, 'codes_password')).fill(password);
+      await (await byName(form, 'codes_code')).fill(shared.recoveryCodes[1]);
+      await clickAndLoad(page, form.getByRole('button', { name: t(lang, 'two-factor-new-codes-submit'), exact: true }));
+    };
+    await go(staff, '/account/two-factor');
+    await ask(staff, 'en', 'not the password');
+    assert(staff.plenum.status === 422, `a wrong password answered ${staff.plenum.status}`);
+    await errorTiedToField(staff, 'codes_password');
+    await checkPage(staff, 'two-factor-new-codes-errors-en', { okStatus: [422] });
+    const fr = shared.staffFr;
+    await ask(fr, 'fr', 'pas le mot de passe');
+    await errorTiedToField(fr, 'codes_password');
+    await checkPage(fr, 'two-factor-new-codes-errors-fr', { okStatus: [422] });
+    // The password refused first, the recovery code was not spent: it proves it is her now.
+    await ask(fr, 'fr', staffPassword);
+    assert(fr.plenum.status === 200, `asking for new codes answered ${fr.plenum.status}`);
+    const codes = (await fr.locator('ul.recovery-codes code').allTextContents()).map((c) => c.trim());
+    assert(codes.length === 10, `${codes.length} new recovery codes shown`);
+    assert(codes.every((c) => !shared.recoveryCodes.includes(c)), 'an old code is in the new list');
+    await checkPage(fr, 'two-factor-new-codes-fr');
+    // The later sign-ins (staff in French, /admin/mail) use the new list.
+    shared.recoveryCodes = codes;
     await fr.context().close();
   });
   await sj.step('opens /admin', async () => {
