@@ -4,15 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import {
   Journey, assert, byName, checkPage, choose, clickAndLoad, fillDate, formWith, pageLang,
   PHONE, pressAndLoad, record, resetScreenshots, submitButton, summary, t, watch,
 } from './lib.mjs';
 import { keyboardWalk, skipLinkFirst, errorTiedToField } from './keyboard.mjs';
-import { linkIn, mailTo } from './mailbox.mjs';
+import { linkIn, mailMatching, mailTo } from './mailbox.mjs';
 import { forgottenPasswordJourney } from './password_journey.mjs';
+import { addressChangeJourney } from './address_journey.mjs';
 
 const base = process.env.PLENUM_URL || 'http://127.0.0.1:8080';
 const staffEmail = process.env.PLENUM_STAFF_EMAIL || 'staff@example.org';
@@ -117,6 +117,33 @@ try {
     await go(fr, '/account/two-factor');
     assert((await fr.locator('main').textContent()).includes(t('fr', 'two-factor-is-on')), 'the page says it is on');
     await checkPage(fr, 'two-factor-on-fr');
+    shared.staffFr = fr;
+  });
+  await sj.step('new recovery codes: a wrong password refused (en, fr), then ten new ones replace the list (fr)', async () => {
+    const ask = async (page, lang, password) => {
+      const form = page.locator('form[action="/account/two-factor/recovery-codes"]');
+      await (await byName(form, 'codes_password')).fill(password);
+      await (await byName(form, 'codes_code')).fill(shared.recoveryCodes[1]);
+      await clickAndLoad(page, form.getByRole('button', { name: t(lang, 'two-factor-new-codes-submit'), exact: true }));
+    };
+    await go(staff, '/account/two-factor');
+    await ask(staff, 'en', 'not the password');
+    assert(staff.plenum.status === 422, `a wrong password answered ${staff.plenum.status}`);
+    await errorTiedToField(staff, 'codes_password');
+    await checkPage(staff, 'two-factor-new-codes-errors-en', { okStatus: [422] });
+    const fr = shared.staffFr;
+    await ask(fr, 'fr', 'pas le mot de passe');
+    await errorTiedToField(fr, 'codes_password');
+    await checkPage(fr, 'two-factor-new-codes-errors-fr', { okStatus: [422] });
+    // The password refused first, the recovery code was not spent: it proves it is her now.
+    await ask(fr, 'fr', staffPassword);
+    assert(fr.plenum.status === 200, `asking for new codes answered ${fr.plenum.status}`);
+    const codes = (await fr.locator('ul.recovery-codes code').allTextContents()).map((c) => c.trim());
+    assert(codes.length === 10, `${codes.length} new recovery codes shown`);
+    assert(codes.every((c) => !shared.recoveryCodes.includes(c)), 'an old code is in the new list');
+    await checkPage(fr, 'two-factor-new-codes-fr');
+    // The later sign-ins (staff in French, /admin/mail) use the new list.
+    shared.recoveryCodes = codes;
     await fr.context().close();
   });
   await sj.step('opens /admin', async () => {
@@ -208,7 +235,7 @@ try {
     assert((await banner.textContent()).includes(`camille-${run}@example.org`), 'the banner does not name the address');
     assert(await citizen.getByRole('button', { name: t(lang, 'confirm-banner-resend'), exact: true }).isVisible(), 'no resend button');
   });
-  await cj.step('reads the confirmation mail in the mail folder and follows its link', async () => {
+  await cj.step('reads the confirmation mail the SMTP server got and follows its link', async () => {
     const path = linkIn(await mailTo(`camille-${run}@example.org`, '/email/confirm?token='), '/email/confirm');
     await go(citizen, path);
     assert(citizen.url().includes('notice=email-confirmed'), `no confirmation: ${citizen.url()}`);
@@ -388,18 +415,9 @@ try {
     await checkPage(citizen, 'notifications-read');
   });
   await aj.step('the answer arrives by mail; its unsubscribe link asks, then stops the mail (fr, en)', async () => {
-    const mailDir = process.env.PLENUM_MAIL_DIR;
-    assert(mailDir, 'PLENUM_MAIL_DIR is not set');
-    let mail = '';
-    for (let i = 0; i < 50 && !mail; i++) {
-      for (const name of readdirSync(mailDir).filter((n) => n.endsWith('.eml'))) {
-        const text = readFileSync(join(mailDir, name), 'utf8');
-        // The notification (the account's own mails carry no unsubscribe header).
-        if (text.includes(`camille-${run}@example.org`) && /^List-Unsubscribe-Post:/m.test(text)) mail = text;
-      }
-      if (!mail) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert(mail, 'no mail to the citizen in PLENUM_MAIL_DIR');
+    // The notification: the account's own mails carry no unsubscribe header.
+    const { raw: mail } = await mailMatching(`camille-${run}@example.org`,
+      (m) => /^List-Unsubscribe-Post:/m.test(m.raw), 'a List-Unsubscribe-Post header');
     assert(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m.test(mail), 'no RFC 8058 header');
     const found = mail.match(/^List-Unsubscribe: <[^>]*?(\/unsubscribe\/[^>]+)>/m);
     assert(found, 'no List-Unsubscribe header');
@@ -764,8 +782,9 @@ try {
     await checkPage(visitor, 'not-found', { okStatus: [404] });
   });
 
-  // ---------- last, as it signs the citizen out everywhere ----------
-  await forgottenPasswordJourney({ newPage, go, email: `camille-${run}@example.org` });
+  // ---------- last, as they sign the citizen out everywhere and move her address ----------
+  const password = await forgottenPasswordJourney({ newPage, go, email: `camille-${run}@example.org` });
+  await addressChangeJourney({ newPage, go, email: `camille-${run}@example.org`, password, tag: run });
 } catch (e) {
   record('unexpected error', false, String(e?.stack || e));
 } finally {

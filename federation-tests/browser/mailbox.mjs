@@ -1,5 +1,5 @@
-// The mails the server wrote to PLENUM_MAIL_DIR (one .eml file each), read as a person's
-// mailbox: the journeys follow the links they carry.
+// The mails the town sent by SMTP, as the sink stored them (PLENUM_MAIL_SINK, one .eml file
+// each), read as people's mailboxes: the journeys follow the links they carry.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,23 +35,51 @@ export function decodedBodies(raw) {
   return parts.join('\n');
 }
 
+/** The folder the SMTP sink stores what it accepts in (set by run.sh). */
+function sinkDir() {
+  const dir = process.env.PLENUM_MAIL_SINK;
+  if (!dir) throw new Error('PLENUM_MAIL_SINK is not set (run the journeys through run.sh)');
+  return dir;
+}
+
 /**
- * Waits (up to 10 s) for a mail to `address` whose bodies hold `needle`; returns the bodies,
- * decoded. The mail worker sends within PLENUM_MAIL_POLL_MS.
+ * Every message the sink accepted so far, in arrival order: `rcptTo`, the envelope's
+ * recipients (the sink's first line, X-Sink-Rcpt-To: where SMTP delivered it), the raw
+ * message and its decoded bodies.
  */
-export async function mailTo(address, needle) {
-  const dir = process.env.PLENUM_MAIL_DIR;
-  if (!dir) throw new Error('PLENUM_MAIL_DIR is not set');
-  for (let i = 0; i < 50; i++) {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.eml')).sort()) {
+export function received() {
+  const dir = sinkDir();
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.eml'))
+    .sort()
+    .map((name) => {
       const raw = readFileSync(join(dir, name), 'utf8');
-      if (!new RegExp(`^To:.*${address.replace(/[.+]/g, '\\$&')}`, 'mi').test(raw)) continue;
-      const text = decodedBodies(raw);
-      if (text.includes(needle)) return text;
-    }
+      const rcptTo = (raw.match(/^X-Sink-Rcpt-To:\s*(.*)$/m)?.[1] || '').split(/,\s*/);
+      return { raw, rcptTo, text: decodedBodies(raw) };
+    });
+}
+
+/**
+ * Waits (up to 10 s) for a mail delivered by SMTP to `address` for which `accept(mail)` holds;
+ * returns it (`raw`, `text`). The mail worker sends within PLENUM_MAIL_POLL_MS.
+ */
+export async function mailMatching(address, accept, what) {
+  let count = 0;
+  for (let i = 0; i < 50; i++) {
+    const all = received();
+    count = all.length;
+    const found = all.find((m) => m.rcptTo.includes(address) && accept(m));
+    if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no mail to ${address} holding ${needle} in ${dir}`);
+  throw new Error(count === 0
+    ? `the SMTP sink received no mail at all (waiting for ${what} to ${address})`
+    : `no mail to ${address} holding ${what} among the ${count} the SMTP sink received`);
+}
+
+/** The decoded bodies of the mail to `address` whose text holds `needle`. */
+export async function mailTo(address, needle) {
+  return (await mailMatching(address, (m) => m.text.includes(needle), needle)).text;
 }
 
 /** The path and query of the first link to `path` (e.g. `/email/confirm`) in a mail's text. */

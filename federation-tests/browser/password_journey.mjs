@@ -1,12 +1,15 @@
 // The forgotten-password journey: the link from the sign-in page, the same answer for any
-// address, the link read from the mail folder, a refused password tied to its field, the new
+// address, the link read from the mail the SMTP server got, a refused password tied to its field, the new
 // password, signing in with it, and the used link's page; axe on each state, fr and en.
 
 import { Journey, assert, checkPage, clickAndLoad, pageLang, t } from './lib.mjs';
 import { errorTiedToField } from './keyboard.mjs';
 import { linkIn, mailTo } from './mailbox.mjs';
 
-/** `email` forgets their password; `newPage(locale)` and `go(page, path)` come from the run. */
+/**
+ * `email` forgets their password; `newPage(locale)` and `go(page, path)` come from the run.
+ * Returns the new password.
+ */
 export async function forgottenPasswordJourney({ newPage, go, email }) {
   const j = new Journey('forgotten password');
   const page = await newPage('fr-FR');
@@ -57,4 +60,5 @@ export async function forgottenPasswordJourney({ newPage, go, email }) {
     assert(await english.getByRole('link', { name: t('en', 'link-reset-ask'), exact: true }).isVisible(), 'no way to ask again');
     await checkPage(english, 'link-used-en', { okStatus: [410] });
   });
+  return newPassword;
 }

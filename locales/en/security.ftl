@@ -15,6 +15,9 @@ two-factor-codes-left = { $count ->
     [one] You have 1 unused recovery code left.
    *[other] You have { $count } unused recovery codes left.
 }
+two-factor-new-codes = New recovery codes
+two-factor-new-codes-intro = Used some of your recovery codes, or lost the list? Get ten new ones: the old ones stop working at once. Confirm with your password and a current code from your app (or a recovery code).
+two-factor-new-codes-submit = Get new recovery codes
 two-factor-disable = Turn off two-factor sign-in
 two-factor-disable-intro = To turn it off, confirm with your password and a current code from your app (or a recovery code).
 two-factor-disable-submit = Turn off two-factor sign-in

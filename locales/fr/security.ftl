@@ -15,6 +15,9 @@ two-factor-codes-left = { $count ->
     [one] Il vous reste 1 code de secours inutilisé.
    *[other] Il vous reste { $count } codes de secours inutilisés.
 }
+two-factor-new-codes = Nouveaux codes de secours
+two-factor-new-codes-intro = Vous avez utilisé une partie de vos codes de secours, ou perdu la liste ? Obtenez-en dix nouveaux : les anciens cessent aussitôt de fonctionner. Confirmez avec votre mot de passe et un code actuel de votre application (ou un code de secours).
+two-factor-new-codes-submit = Obtenir de nouveaux codes de secours
 two-factor-disable = Désactiver la connexion en deux étapes
 two-factor-disable-intro = Pour la désactiver, confirmez avec votre mot de passe et un code actuel de votre application (ou un code de secours).
 two-factor-disable-submit = Désactiver la connexion en deux étapes

@@ -1,9 +1,10 @@
 //! Two-factor sign-in: turning it on (a secret, confirmed by a code, then recovery codes),
-//! finishing a sign-in with a code, turning it off (password and code).
+//! finishing a sign-in with a code, new recovery codes and turning it off (password and code).
 
 use super::sessions::Session;
 use super::{act, AppState};
 use crate::config::StaffTwoFactor;
+use crate::db::AnyConnection;
 use crate::domain::accounts::{self, User};
 use crate::domain::{sessions, two_factor, Error, Msg, Result};
 
@@ -95,6 +96,42 @@ pub async fn disable(
     code: String,
     client: String,
 ) -> Result<()> {
+    with_proof(state, user, password, code, client, |conn, user| {
+        two_factor::disable(conn, &user.id)
+    })
+    .await
+}
+
+/// New recovery codes in place of the old ones, which stop working (some were used, or the list
+/// was lost or seen); shown once. Asks what turning it off asks: the password and a code.
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    user: &User,
+    password: String,
+    code: String,
+    client: String,
+) -> Result<Vec<String>> {
+    with_proof(state, user, password, code, client, |conn, user| {
+        two_factor::regenerate_recovery_codes(conn, &user.id)
+    })
+    .await
+}
+
+/// Runs `change` once the password, then a current code (or a recovery code, spent by it) show
+/// the person is there: what must not be done from a browser someone left signed in. A wrong
+/// code is refused after its transaction commits, so it stays counted by the sign-in throttle.
+async fn with_proof<T, F>(
+    state: &AppState,
+    user: &User,
+    password: String,
+    code: String,
+    client: String,
+    change: F,
+) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &User) -> Result<T> + Send + 'static,
+{
     let ok = match user.password_hash.clone() {
         Some(stored) => state.hashing.verify(password, Some(stored)).await?,
         None => false,
@@ -103,20 +140,14 @@ pub async fn disable(
         return Err(Error::invalid("password", Msg::new("error-password-wrong")));
     }
     let user = user.clone();
-    let accepted = act(state, move |conn, _effects| {
+    let done = act(state, move |conn, _effects| {
         if !accounts::code_attempt(conn, &user, &code, &client)? {
-            // Committed: the wrong code stays counted.
-            return Ok(false);
+            return Ok(None);
         }
-        two_factor::disable(conn, &user.id)?;
-        Ok(true)
+        change(conn, &user).map(Some)
     })
     .await?;
-    if accepted {
-        Ok(())
-    } else {
-        Err(Error::invalid("code", Msg::new("two-factor-error-code")))
-    }
+    done.ok_or_else(|| Error::invalid("code", Msg::new("two-factor-error-code")))
 }
 
 /// The operator turns two-factor sign-in off for `username` (`plenum admin reset-two-factor`),

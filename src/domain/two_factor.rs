@@ -135,6 +135,15 @@ pub fn recovery_codes_left(conn: &mut AnyConnection, user_id: &str) -> Result<i6
         .get_result(conn)?)
 }
 
+/// New recovery codes for a person with two-factor sign-in on (the caller checked their
+/// password and a code); the old ones, used or not, stop working.
+pub fn regenerate_recovery_codes(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>> {
+    if !is_enabled(conn, user_id)? {
+        return Err(Error::Conflict(Msg::new("notice-two-factor-off")));
+    }
+    replace_recovery_codes(conn, user_id)
+}
+
 /// New recovery codes in place of the old ones (all of which stop working).
 fn replace_recovery_codes(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>> {
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id))).execute(conn)?;

@@ -1,11 +1,13 @@
 //! "Follow from your server": where to send a visitor so that their own fediverse server asks
 //! them to follow one of our processes.
 //!
-//! The visitor types their handle (`@me@their.server`) or only their server. For a handle, we
-//! ask their server's WebFinger for the OStatus subscribe link (Mastodon, Pleroma, Misskey and
-//! others publish `http://ostatus.org/schema/1.0/subscribe` with a `template` holding `{uri}`)
-//! and send them there with our actor's URL; otherwise, or when no usable template comes back,
-//! to Mastodon's `/authorize_interaction?uri=…` on the server they named.
+//! The visitor types their handle (`@me@their.server`) or only their server. We ask that
+//! server's WebFinger, about the account named, or for a server alone about the server's own
+//! account (`acct:their.server@their.server`, the instance actor Mastodon and others name after
+//! their host), for the OStatus subscribe link (Mastodon, Pleroma, Misskey, Fedify-based servers
+//! and others publish `http://ostatus.org/schema/1.0/subscribe` with a `template` holding
+//! `{uri}`) and send them there with our actor's URL; when no usable template comes back, to
+//! Mastodon's `/authorize_interaction?uri=…` on the server they named.
 //!
 //! Everything here is attacker-controlled: the text typed, and the WebFinger answer of whatever
 //! server it names. So the input must be a bare host (no path, userinfo, query, whitespace);
@@ -130,10 +132,7 @@ pub async fn follow_address(state: &AppState, remote: &Remote, actor: &str) -> R
         ))
         .map_err(|_| Refusal::Malformed)
     };
-    let Some(user) = &remote.user else {
-        return fallback();
-    };
-    let resource = format!("acct:{user}@{}", remote.host);
+    let resource = webfinger_resource(remote);
     let lookup = format!(
         "{scheme}://{}/.well-known/webfinger?resource={}",
         remote.host,
@@ -160,6 +159,13 @@ pub async fn follow_address(state: &AppState, remote: &Remote, actor: &str) -> R
             fallback()
         }
     }
+}
+
+/// The account asked about: the one named, or for a server alone the server's own account
+/// (Mastodon answers `acct:host@host` with its instance actor, subscribe link included).
+fn webfinger_resource(remote: &Remote) -> String {
+    let account = remote.user.as_deref().unwrap_or(&remote.host);
+    format!("acct:{account}@{}", remote.host)
 }
 
 /// The subscribe link's template in a WebFinger answer, if it has one.
@@ -230,6 +236,22 @@ mod tests {
         assert_eq!(
             parse("@zoe@réseau.example"),
             Ok(remote(Some("zoe"), "xn--rseau-bsa.example"))
+        );
+    }
+
+    #[test]
+    fn a_server_alone_is_asked_about_its_own_account() {
+        assert_eq!(
+            webfinger_resource(&remote(Some("ada"), "social.example")),
+            "acct:ada@social.example"
+        );
+        assert_eq!(
+            webfinger_resource(&remote(None, "social.example")),
+            "acct:social.example@social.example"
+        );
+        assert_eq!(
+            webfinger_resource(&remote(None, "localhost:8443")),
+            "acct:localhost:8443@localhost:8443"
         );
     }
 

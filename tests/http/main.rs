@@ -40,6 +40,7 @@ mod peer;
 mod peer_forms;
 mod peer_webfinger;
 mod proxies;
+mod recovery_codes;
 mod redirects;
 mod rules;
 mod throttle;

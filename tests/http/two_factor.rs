@@ -18,7 +18,7 @@ use crate::common::{Allow, Browser, TestApp, PASSWORD};
 const PENDING_COOKIE: &str = "plenum_pending";
 
 /// An application on the production default: staff must use two-factor sign-in.
-async fn town() -> TestApp {
+pub(crate) async fn town() -> TestApp {
     TestApp::with_config(|c| c.staff_two_factor = StaffTwoFactor::Required).await
 }
 
@@ -26,7 +26,7 @@ fn step_now() -> i64 {
     totp::step_at(now().and_utc().timestamp())
 }
 
-fn code(secret: &[u8], step: i64) -> String {
+pub(crate) fn code(secret: &[u8], step: i64) -> String {
     totp::code_for_step(secret, step, totp::DIGITS)
 }
 
@@ -50,14 +50,17 @@ async fn enrol(b: &mut Browser, s: i64) -> (Vec<u8>, Vec<String>) {
         .post("/account/two-factor", &[("code", &code(&secret, s))])
         .await;
     done.assert_status(200);
-    let codes: Vec<String> = done
-        .body
-        .split("<li><code>")
-        .skip(1)
-        .map(|rest| rest.split("</code>").next().unwrap_or_default().to_string())
-        .collect();
+    let codes = recovery_codes_shown(&done.body);
     assert_eq!(codes.len(), 10, "ten recovery codes: {}", done.body);
     (secret, codes)
+}
+
+/// The recovery codes a page lists.
+pub(crate) fn recovery_codes_shown(body: &str) -> Vec<String> {
+    body.split("<li><code>")
+        .skip(1)
+        .map(|rest| rest.split("</code>").next().unwrap_or_default().to_string())
+        .collect()
 }
 
 fn between(text: &str, start: &str, end: &str) -> String {
@@ -68,7 +71,7 @@ fn between(text: &str, start: &str, end: &str) -> String {
 
 /// The password step: a right password on an account with two-factor sign-in leads to the
 /// code form and no session.
-async fn password_step(b: &mut Browser, email: &str) {
+pub(crate) async fn password_step(b: &mut Browser, email: &str) {
     let page = b
         .post("/login", &[("email", email), ("password", PASSWORD)])
         .await;
@@ -82,7 +85,7 @@ async fn password_step(b: &mut Browser, email: &str) {
 }
 
 /// A staff member with two-factor sign-in on, and the step it was confirmed at.
-async fn enrolled_staff(app: &TestApp, name: &str) -> (Vec<u8>, Vec<String>, i64) {
+pub(crate) async fn enrolled_staff(app: &TestApp, name: &str) -> (Vec<u8>, Vec<String>, i64) {
     app.user(name, Role::Admin).await;
     let mut b = app.browser();
     b.login(&format!("{name}@example.org")).await;

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "federation"))
 import lib  # noqa: E402
@@ -199,6 +200,31 @@ def follow(t):
     check("the Group lists its new follower", eventually(lambda: peer.ask("lookup", "lookup", "lookup again")["followers"] == 1))
 
 
+def follow_from_your_server(t):
+    """"follow from your server": a visitor names the Fedify server, or their account on it"""
+    a, peer, group_url = t.a, t.peer, t.group_url
+    # An anonymous visitor's browser: the process page sets the visitor cookie its form's CSRF
+    # token is bound to.
+    page = request("GET", group_url, headers={"Accept": "text/html"})
+    cookie = "; ".join(c.split(";", 1)[0] for c in page.headers.get_all("Set-Cookie") or [])
+    form = re.search(r'<form method="post" action="(/processes/budget-2026/follow)">(.*?)</form>', page.text, re.S)
+    check("the process page holds the follow form", form is not None and cookie, page.text[:300])
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.group(2)).group(1)
+    template = "https://fedify.test/follow?uri={uri}"
+    expected = template.replace("{uri}", urllib.parse.quote(group_url, safe=""))
+    for entry, account, named in (("fedify.test", "acct:fedify.test@fedify.test", "the server (its instance actor)"),
+                                  ("@ada@fedify.test", "acct:ada@fedify.test", "a handle")):
+        seen = len(peer.all)
+        r = request("POST", a.base + form.group(1), urllib.parse.urlencode({"csrf": csrf, "account": entry}),
+                    {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        # The peer reports the lookup on its stdout, read by another thread: wait for it.
+        asked = eventually(lambda: [e["resource"] for e in peer.all[seen:] if e["event"] == "webfinger"], timeout=5)
+        check(f"for {entry!r}, Plenum asked Fedify's WebFinger about {account}", asked == [account], asked,
+              row=(f"follow from your server, {named}: WebFinger subscribe template", "Plenum → Fedify"))
+        check("and sent the visitor to Fedify's subscribe template, filled with the process's URI",
+              r.status == 303 and r.headers.get("Location") == expected, (r.status, r.headers.get("Location"), r.text[:200]))
+
+
 def town_b_follows(t):
     """town B follows the process of town A (authorized fetch)"""
     b = t.b
@@ -347,7 +373,7 @@ def json_ld(t):
               row=(f"JSON-LD expansion of the {kind}", "Plenum → pyld"), peer="pyld 3.3.0")
 
 
-SCENARIOS = [discovery, lookup, follow, town_b_follows, new_proposal, fediverse_actions,
+SCENARIOS = [discovery, lookup, follow, follow_from_your_server, town_b_follows, new_proposal, fediverse_actions,
              answers_and_phases, tampered_requests, budget_results, json_ld]
 
 

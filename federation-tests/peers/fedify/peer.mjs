@@ -2,7 +2,10 @@
 // Person, "ada", who looks a Plenum process up, follows it, receives what it announces, likes a
 // proposal and replies to it. Fedify signs what it sends (RFC 9421 first, then draft-cavage if
 // refused) and verifies what it receives; ada's actor answers signed fetches only (Mastodon's
-// "authorized fetch").
+// "authorized fetch"). Like Mastodon, the server has an account of its own named after its host
+// (the instance actor, `acct:fedify.test@fedify.test`), and every WebFinger answer carries the
+// OStatus subscribe link (Fedify's WebFinger links dispatcher), so that a page elsewhere can send
+// a visitor here to follow something.
 //
 //   node peer.mjs ORIGIN LISTEN_ADDRESS PORT PLENUM_PROCESS [CERT KEY]
 // e.g. `https://fedify.test 127.0.0.4 443 budget-2026@town-a.test cert.pem key.pem` (production
@@ -19,7 +22,7 @@ import {
   createFederation, MemoryKvStore, generateCryptoKeyPair, signRequest, verifyObject,
 } from '@fedify/fedify';
 import {
-  Accept, Announce, Create, Dislike, Document, Follow, Like, Note, Person, Undo, Update, Delete,
+  Accept, Announce, Application, Create, Dislike, Document, Follow, Like, Note, Person, Undo, Update, Delete,
 } from '@fedify/fedify/vocab';
 
 const [origin, listenAddress, portText, processRef, certFile, keyFile] = process.argv.slice(2);
@@ -44,8 +47,22 @@ const federation = createFederation({
 
 const keys = [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5')];
 
+// The server's own account, named after its host as Mastodon names its instance actor.
+const instanceName = new URL(origin).hostname;
+// Where this server asks its user whether to follow `{uri}` (not Mastodon's path, so a test can
+// tell it from a guess of that path).
+const SUBSCRIBE_TEMPLATE = `${origin}/follow?uri={uri}`;
+
 federation
   .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
+    if (identifier === instanceName) {
+      return new Application({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: identifier,
+        name: 'The Fedify test server',
+        inbox: ctx.getInboxUri(identifier),
+      });
+    }
     if (identifier !== 'ada') return null;
     const pairs = await ctx.getActorKeyPairs(identifier);
     return new Person({
@@ -65,6 +82,13 @@ federation
     emit({ event: 'actor-fetch', signed: key != null, key: key?.id?.href ?? null });
     return key != null;
   });
+
+// Every account's WebFinger answer gets the subscribe link; the lookup is reported so a test
+// can tell which account a server asked about.
+federation.setWebFingerLinksDispatcher(async (_ctx, resource) => {
+  emit({ event: 'webfinger', resource: resource.href });
+  return [{ rel: 'http://ostatus.org/schema/1.0/subscribe', template: SUBSCRIBE_TEMPLATE }];
+});
 
 const seen = [];
 function remember(kind, activity, extra = {}) {

@@ -31,6 +31,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/login/code", get(code_form).post(code_submit))
         .route(ENROL_PATH, get(show).post(confirm))
         .route("/account/two-factor/disable", post(disable))
+        .route("/account/two-factor/recovery-codes", post(regenerate_codes))
 }
 
 #[derive(Template)]
@@ -224,20 +225,23 @@ async fn confirm(ctx: Ctx, Form(form): Form<ConfirmForm>) -> Result<Response, Ap
     let user = ctx.require_user()?;
     let code: String = form.code.chars().take(64).collect();
     match fields_refused(app::two_factor::confirm(&ctx.state, user, code).await)? {
-        Ok(codes) => {
-            let mut response = render(&RecoveryCodesPage {
-                layout: Layout::new(&ctx, ctx.tr.t("two-factor-codes-title")),
-                codes,
-            });
-            // Shown once: not kept by the browser's cache or history.
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-store"),
-            );
-            Ok(response)
-        }
+        Ok(codes) => Ok(recovery_codes_page(&ctx, codes)),
         Err(errors) => Ok(unprocessable(enrol_page(&ctx, &errors).await?)),
     }
+}
+
+/// The recovery codes, shown this once.
+fn recovery_codes_page(ctx: &Ctx, codes: Vec<String>) -> Response {
+    let mut response = render(&RecoveryCodesPage {
+        layout: Layout::new(ctx, ctx.tr.t("two-factor-codes-title")),
+        codes,
+    });
+    // Shown once: not kept by the browser's cache or history.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 #[derive(Deserialize)]
@@ -255,5 +259,45 @@ async fn disable(ctx: Ctx, Form(form): Form<DisableForm>) -> Result<Response, Ap
     match fields_refused(outcome)? {
         Ok(()) => Ok(see_other(ENROL_PATH, "two-factor-off")),
         Err(errors) => Ok(unprocessable(enrol_page(&ctx, &errors).await?)),
+    }
+}
+
+/// The form for new recovery codes sits beside the one that turns two-factor off, on the same
+/// page: its fields have names of their own, so a refusal shows under the form that was sent.
+#[derive(Deserialize)]
+struct RegenerateForm {
+    #[serde(default)]
+    codes_password: String,
+    #[serde(default)]
+    codes_code: String,
+}
+
+async fn regenerate_codes(ctx: Ctx, Form(form): Form<RegenerateForm>) -> Result<Response, AppError> {
+    let user = ctx.require_user()?;
+    let code: String = form.codes_code.chars().take(64).collect();
+    let outcome = app::two_factor::regenerate_recovery_codes(
+        &ctx.state,
+        user,
+        form.codes_password,
+        code,
+        ctx.client.clone(),
+    )
+    .await;
+    match fields_refused(outcome)? {
+        Ok(codes) => Ok(recovery_codes_page(&ctx, codes)),
+        Err(errors) => {
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: match e.field {
+                        "password" => "codes_password",
+                        "code" => "codes_code",
+                        other => other,
+                    },
+                    msg: e.msg,
+                })
+                .collect();
+            Ok(unprocessable(enrol_page(&ctx, &errors).await?))
+        }
     }
 }
