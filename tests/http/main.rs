@@ -38,6 +38,7 @@ mod peer_forms;
 mod peer_webfinger;
 mod proxies;
 mod redirects;
+mod round_trips;
 mod rules;
 mod throttle;
 mod two_factor;

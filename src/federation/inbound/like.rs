@@ -51,8 +51,6 @@ pub async fn on_like(
         .db
         .write(move |conn| {
             record_received(conn, &id, &actor.ap_id, "Like")?;
-            // The proposal as it is now (it may have been withdrawn or hidden since the read).
-            let proposal = proposals::find(conn, &proposal.id)?;
             let user = match known_user {
                 Some(user) => user,
                 None => remote_user(conn, &actor)?,
@@ -60,7 +58,10 @@ pub async fn on_like(
             // Under `peers` the attestation was checked above: its host is the actor's and a
             // listed peer, so the rule gives `peer`.
             let class = class_for(&rule, &actor.host);
-            let endorsed = endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))?;
+            // Checked again as the write finds the proposal (it may have been withdrawn or
+            // hidden since the read), without reading it once more.
+            let endorsed =
+                endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))?.changed;
             if endorsed {
                 if let Some(host) = &attested_by {
                     endorsements::set_attested_by(conn, &id, host)?;

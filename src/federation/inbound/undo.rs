@@ -128,7 +128,7 @@ fn undo_like(
     };
     let proposal = proposals::find(conn, &proposal_id)?;
     let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-    if endorsements::unendorse(conn, &detail, &proposal, &user)? {
+    if endorsements::unendorse(conn, &detail, &proposal, &user)?.changed {
         outbox::after(conn, site, Event::CountsChanged(proposal_id))?;
         return Ok(true);
     }
