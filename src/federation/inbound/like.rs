@@ -11,7 +11,7 @@ use super::addresses::named_proposal;
 use super::record_received;
 use super::remote_user::{known_remote_user, remote_user};
 use crate::domain::eligibility::Rule;
-use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
+use crate::domain::{endorsements, proposals, reactions};
 use crate::federation::actors::{self, RemoteActor};
 use crate::federation::error::FedError;
 use crate::federation::outbox::{self, Event, Site};
@@ -35,9 +35,8 @@ pub async fn on_like(
         .read(move |conn| {
             let proposal_id = named_proposal(conn, &site_, &object)?
                 .ok_or_else(|| FedError::not_found("only proposals can be endorsed here"))?;
-            let proposal = proposals::find(conn, &proposal_id)?;
-            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-            Ok::<_, FedError>((proposal, detail, known_remote_user(conn, &actor_)?))
+            let (detail, listed) = proposals::find_with_process(conn, &proposal_id)?;
+            Ok::<_, FedError>((listed.proposal, detail, known_remote_user(conn, &actor_)?))
         })
         .await?;
     let rule = actors::Eligibility::of(&detail.process);

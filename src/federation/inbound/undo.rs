@@ -10,7 +10,7 @@ use super::reaction::withdraw_reaction;
 use super::{record_received, remote_user};
 use crate::db::schema::{followers, processes};
 use crate::db::AnyConnection;
-use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
+use crate::domain::{endorsements, proposals, reactions};
 use crate::federation::actors::RemoteActor;
 use crate::federation::error::FedError;
 use crate::federation::outbox::{self, Event, Site};
@@ -126,8 +126,8 @@ fn undo_like(
     let Some(proposal_id) = target else {
         return Ok(false);
     };
-    let proposal = proposals::find(conn, &proposal_id)?;
-    let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+    let (detail, listed) = proposals::find_with_process(conn, &proposal_id)?;
+    let proposal = listed.proposal;
     if endorsements::unendorse(conn, &detail, &proposal, &user)?.changed {
         outbox::after(conn, site, Event::CountsChanged(proposal_id))?;
         return Ok(true);
