@@ -4,7 +4,7 @@ use super::{act, AppState};
 use crate::domain::accounts::User;
 use crate::domain::endorsements;
 use crate::domain::processes::ProcessDetail;
-use crate::domain::proposals;
+use crate::domain::proposals::Proposal;
 use crate::domain::Result;
 use crate::federation::outbox::Event;
 
@@ -16,12 +16,13 @@ pub struct Endorsed {
 }
 
 /// `on`: endorse; otherwise withdraw the endorsement. Either is harmless to repeat; followers
-/// hear of the new counts only when something changed.
+/// hear of the new counts only when something changed. `proposal` is as the page read it: the
+/// domain checks it again as the transaction finds it.
 pub async fn set(
     state: &AppState,
     user: User,
     detail: ProcessDetail,
-    proposal_id: String,
+    proposal: Proposal,
     on: bool,
 ) -> Result<Endorsed> {
     // Taking an endorsement back is always allowed; giving one is taking part.
@@ -29,17 +30,18 @@ pub async fn set(
         super::accounts::may_take_part(state, &user)?;
     }
     act(state, move |conn, effects| {
-        let current = proposals::find(conn, &proposal_id)?;
-        let changed = if on {
-            endorsements::endorse(conn, &detail, &current, &user)?
+        let done = if on {
+            endorsements::endorse(conn, &detail, &proposal, &user)?
         } else {
-            endorsements::unendorse(conn, &detail, &current, &user)?
+            endorsements::unendorse(conn, &detail, &proposal, &user)?
         };
-        if changed {
-            effects.federate(Event::CountsChanged(current.id.clone()));
+        if done.changed {
+            effects.federate(Event::CountsChanged(proposal.id));
         }
-        let count = proposals::find(conn, &current.id)?.endorsement_count;
-        Ok(Endorsed { changed, count })
+        Ok(Endorsed {
+            changed: done.changed,
+            count: done.proposal.endorsement_count,
+        })
     })
     .await
 }

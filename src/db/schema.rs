@@ -644,6 +644,9 @@ diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(pending_sign_ins -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(users, two_factor, recovery_codes, pending_sign_ins);
+// The session lookup asks whether its account has two-factor sign-in on in the same statement.
+diesel::allow_tables_to_appear_in_same_query!(two_factor, sessions);
+diesel::allow_tables_to_appear_in_same_query!(two_factor, api_tokens);
 
 diesel::table! {
     account_tokens (token_hash) {

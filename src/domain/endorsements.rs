@@ -11,10 +11,9 @@ use super::{new_id, now, Error, Msg, Result};
 use crate::db::schema::{endorsements, proposals};
 use crate::db::AnyConnection;
 
-fn check(detail: &ProcessDetail, proposal: &Proposal) -> Result<()> {
-    detail
-        .check(Capability::Endorse, now())
-        .map_err(Error::Forbidden)?;
+/// Whether the proposal, as it stands, takes endorsements (the process's phase is checked
+/// before anything is written, by [`open_phase`]).
+fn check_proposal(proposal: &Proposal) -> Result<()> {
     if !proposal.is_open() {
         return Err(Error::Forbidden(Msg::new("denied-proposal-closed")));
     }
@@ -24,7 +23,20 @@ fn check(detail: &ProcessDetail, proposal: &Proposal) -> Result<()> {
     Ok(())
 }
 
-/// Endorses; doing it again changes nothing. Returns whether a new endorsement was counted.
+/// Whether the process's phase lets endorsements be given or taken back now.
+fn open_phase(detail: &ProcessDetail) -> Result<()> {
+    detail.check(Capability::Endorse, now()).map_err(Error::Forbidden)
+}
+
+/// What endorsing or taking an endorsement back did: whether a count moved (doing it twice
+/// moves nothing), and the proposal as it stands after it, counts included.
+#[derive(Debug)]
+pub struct Outcome {
+    pub changed: bool,
+    pub proposal: Proposal,
+}
+
+/// Endorses; doing it again changes nothing.
 ///
 /// The unique index on (proposal, user) is what guarantees one per person, even for requests
 /// that arrive at the same moment on different nodes; the counter moves only when the insert
@@ -34,7 +46,7 @@ pub fn endorse(
     detail: &ProcessDetail,
     proposal: &Proposal,
     user: &User,
-) -> Result<bool> {
+) -> Result<Outcome> {
     // A verified resident's support is a resident's whatever the rule; an unverified account can
     // only endorse under `open`, and its support is kept as such.
     let class = if super::census::is_verified(conn, &user.id)? {
@@ -59,6 +71,13 @@ fn is_binding(class: &str) -> bool {
 }
 
 /// Endorses under a given class; `ap_id` is the id of the remote `Like` it came as, if any.
+///
+/// `proposal` is as the caller read it, before the transaction: checked first, so what is
+/// already refused writes nothing. It is checked again as the statement that moves its count
+/// returns it (`UPDATE … RETURNING`, which on PostgreSQL also holds the row until the commit)
+/// rather than read once more: a proposal withdrawn or hidden meanwhile refuses the
+/// endorsement, and the error rolls the insert back with the caller's transaction. Two
+/// statements for a new endorsement.
 pub fn endorse_as(
     conn: &mut AnyConnection,
     detail: &ProcessDetail,
@@ -66,8 +85,9 @@ pub fn endorse_as(
     user: &User,
     class: &str,
     ap_id: Option<&str>,
-) -> Result<bool> {
-    check(detail, proposal)?;
+) -> Result<Outcome> {
+    open_phase(detail)?;
+    check_proposal(proposal)?;
     super::eligibility::check(conn, detail, Capability::Endorse, user)?;
     let inserted = crate::insert_once!(
         conn,
@@ -80,10 +100,16 @@ pub fn endorse_as(
             endorsements::ap_id.eq(ap_id),
         ))
     )?;
-    if inserted {
-        bump(conn, &proposal.id, class, 1)?;
-    }
-    Ok(inserted)
+    let now = if inserted {
+        bump(conn, &proposal.id, class, 1)?
+    } else {
+        super::proposals::find(conn, &proposal.id)?
+    };
+    check_proposal(&now)?;
+    Ok(Outcome {
+        changed: inserted,
+        proposal: now,
+    })
 }
 
 /// Withdraws an endorsement; withdrawing one that does not exist changes nothing.
@@ -92,36 +118,50 @@ pub fn unendorse(
     detail: &ProcessDetail,
     proposal: &Proposal,
     user: &User,
-) -> Result<bool> {
-    detail
-        .check(Capability::Endorse, now())
-        .map_err(Error::Forbidden)?;
-    let mine = endorsements::table
-        .filter(endorsements::proposal_id.eq(&proposal.id))
-        .filter(endorsements::user_id.eq(&user.id));
-    let class: Option<String> = mine.select(endorsements::class).first(conn).optional()?;
-    let deleted = diesel::delete(mine).execute(conn)?;
-    match class {
-        Some(class) if deleted > 0 => {
-            bump(conn, &proposal.id, &class, -1)?;
-            Ok(true)
-        }
-        _ => Ok(false),
-    }
+) -> Result<Outcome> {
+    open_phase(detail)?;
+    // The deleted row says which count it was in.
+    let class: Option<String> = diesel::delete(
+        endorsements::table
+            .filter(endorsements::proposal_id.eq(&proposal.id))
+            .filter(endorsements::user_id.eq(&user.id)),
+    )
+    .returning(endorsements::class)
+    .get_result(conn)
+    .optional()?;
+    Ok(match class {
+        Some(class) => Outcome {
+            changed: true,
+            proposal: bump(conn, &proposal.id, &class, -1)?,
+        },
+        None => Outcome {
+            changed: false,
+            proposal: super::proposals::find(conn, &proposal.id)?,
+        },
+    })
 }
 
-fn bump(conn: &mut AnyConnection, proposal_id: &str, class: &str, by: i64) -> Result<()> {
+/// The proposal's columns, for a `RETURNING` clause: `Proposal::as_returning()` is written for
+/// the backend `AnyConnection` stands for, which the clause, rendered per concrete backend, is not.
+fn proposal_columns() -> <Proposal as Selectable<<AnyConnection as Connection>::Backend>>::SelectExpression {
+    <Proposal as Selectable<<AnyConnection as Connection>::Backend>>::construct_selection()
+}
+
+/// Moves the count `class` counts in by `by`, and returns the proposal as it is then.
+fn bump(conn: &mut AnyConnection, proposal_id: &str, class: &str, by: i64) -> Result<Proposal> {
     let target = proposals::table.filter(proposals::id.eq(proposal_id));
-    if is_binding(class) {
+    let moved = if is_binding(class) {
         diesel::update(target)
             .set(proposals::endorsement_count.eq(proposals::endorsement_count + by))
-            .execute(conn)?;
+            .returning(proposal_columns())
+            .get_result(conn)
     } else {
         diesel::update(target)
             .set(proposals::federated_count.eq(proposals::federated_count + by))
-            .execute(conn)?;
-    }
-    Ok(())
+            .returning(proposal_columns())
+            .get_result(conn)
+    };
+    Ok(moved?)
 }
 
 /// Sets the stored count from the endorsements themselves (after bulk changes such as an

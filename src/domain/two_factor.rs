@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use rand::Rng;
 
 use super::{now, sessions, totp, Error, Msg, Result};
-use crate::db::schema::{pending_sign_ins, recovery_codes, two_factor};
+use crate::db::schema::{pending_sign_ins, recovery_codes, two_factor, users};
 use crate::db::AnyConnection;
 
 /// Recovery codes given at enrolment.
@@ -16,12 +16,23 @@ pub const PENDING_LIFETIME: chrono::Duration = chrono::Duration::minutes(5);
 
 /// Whether `user_id` signs in with a code.
 pub fn is_enabled(conn: &mut AnyConnection, user_id: &str) -> Result<bool> {
-    Ok(two_factor::table
-        .filter(two_factor::user_id.eq(user_id))
-        .filter(two_factor::enabled_at.is_not_null())
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
+    let enabled: Option<bool> = users::table
+        .filter(users::id.eq(user_id))
+        .select(enabled_for_user())
+        .first(conn)
+        .optional()?;
+    Ok(enabled.unwrap_or(false))
+}
+
+/// Whether the `users` row of the query it is put in signs in with a code (a correlated
+/// `EXISTS`), so the session lookup reads it in the same statement as the account.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn enabled_for_user() -> _ {
+    diesel::dsl::exists(
+        two_factor::table
+            .filter(two_factor::user_id.eq(users::id))
+            .filter(two_factor::enabled_at.is_not_null()),
+    )
 }
 
 /// The secret a person is enrolling with: the one shown before if they have not confirmed it

@@ -14,7 +14,7 @@ use sha2::Sha256;
 use super::error::{AppError, ErrorView};
 use crate::app::AppState;
 use crate::domain::accounts::User;
-use crate::domain::{notifications, sessions, two_factor, Error, Msg};
+use crate::domain::{sessions, Error, Msg};
 use crate::i18n::Tr;
 
 pub const SESSION_COOKIE: &str = "plenum_session";
@@ -176,39 +176,34 @@ pub async fn context_layer(State(state): State<Arc<AppState>>, request: Request,
     let session = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string);
     let token = bearer(&parts.headers).map(str::to_string);
 
-    // Anonymous visitors (most requests) need no database round trip here.
-    let lookup = if session.is_none() && token.is_none() {
-        Ok((None, 0, false))
-    } else {
-        let session = session.clone();
-        let token = token.clone();
-        let via_token = token.is_some();
-        state
-            .db
-            .read(move |conn| -> Result<(Option<User>, i64, bool), Error> {
-                let user = match (token, session) {
-                    (Some(t), _) => sessions::user_for_api_token(conn, &t)?,
-                    (None, Some(s)) => sessions::user_for_session(conn, &s)?,
-                    (None, None) => None,
-                };
-                // The header's unread count: one indexed count in the same trip, for pages.
-                let unread = match &user {
-                    Some(u) if !is_api && !via_token => notifications::unread_count(conn, &u.id)?,
-                    _ => 0,
-                };
-                // Staff only: whether they still have to turn two-factor sign-in on.
-                let enabled = match &user {
-                    Some(u) if u.is_admin() => two_factor::is_enabled(conn, &u.id)?,
-                    _ => false,
-                };
-                Ok((user, unread, enabled))
-            })
-            .await
+    // Anonymous visitors (most requests) need no database round trip here; a signed-in one
+    // needs one statement (the account, its unread count, its two-factor state).
+    let caller = match (&token, &session) {
+        (None, None) => Ok(None),
+        _ => {
+            let (token, session) = (token.clone(), session.clone());
+            state
+                .db
+                .read(move |conn| match (token, session) {
+                    (Some(t), _) => sessions::caller_for_api_token(conn, &t),
+                    (_, Some(s)) => sessions::caller_for_session(conn, &s),
+                    (None, None) => Ok(None),
+                })
+                .await
+        }
     };
-    let (mut user, unread, enabled) = match lookup {
+    let caller = match caller {
         Ok(found) => found,
         Err(e) => return AppError(e).into_response(),
     };
+    // The header's unread count is for pages; the JSON API and token callers show none.
+    let unread = match &caller {
+        Some(c) if !is_api && token.is_none() => c.unread,
+        _ => 0,
+    };
+    // Only staff may have to turn two-factor sign-in on first.
+    let enabled = caller.as_ref().is_some_and(|c| c.two_factor);
+    let mut user = caller.map(|c| c.user);
     let must_enrol = user
         .as_ref()
         .is_some_and(|u| crate::app::two_factor::must_enrol(&state, u, enabled));

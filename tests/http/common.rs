@@ -166,3 +166,24 @@ impl TestApp {
         self.state.db.read(f).await.expect("database read")
     }
 }
+
+/// Runs `f` on `conn` and counts the statements it sends to the database: what it costs in
+/// round trips on PostgreSQL, where each statement is one.
+pub fn counting_statements<T>(
+    conn: &mut plenum::db::AnyConnection,
+    f: impl FnOnce(&mut plenum::db::AnyConnection) -> Result<T, Error>,
+) -> Result<(T, usize), Error> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let result = f(conn);
+    // The connection goes back to its pool: nothing of the count stays on it.
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    Ok((result?, count.load(Ordering::SeqCst)))
+}

@@ -42,6 +42,7 @@ mod peer_webfinger;
 mod proxies;
 mod recovery_codes;
 mod redirects;
+mod round_trips;
 mod rules;
 mod throttle;
 mod two_factor;

@@ -251,11 +251,24 @@ fn staff_only(conn: &mut AnyConnection, notice: &Notice) -> Result<bool> {
 
 /// Unread notifications of a person: the header's count (one query on a partial index).
 pub fn unread_count(conn: &mut AnyConnection, user_id: &str) -> Result<i64> {
-    Ok(notifications::table
-        .filter(notifications::user_id.eq(user_id))
+    let count: Option<Option<i64>> = users::table
+        .filter(users::id.eq(user_id))
+        .select(unread_of_user())
+        .first(conn)
+        .optional()?;
+    Ok(count.flatten().unwrap_or(0))
+}
+
+/// The unread count of the `users` row of the query it is put in (a correlated subquery), so
+/// the session lookup reads it in the same statement as the account: the one place that says
+/// what counts as unread.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn unread_of_user() -> _ {
+    notifications::table
+        .filter(notifications::user_id.eq(users::id))
         .filter(notifications::read_at.is_null())
         .count()
-        .get_result(conn)?)
+        .single_value()
 }
 
 /// A person's latest notifications, newest first.

@@ -183,7 +183,9 @@ pub fn find_by_id(conn: &mut AnyConnection, id: &str) -> Result<Process> {
         .first(conn)?)
 }
 
-fn load_detail(conn: &mut AnyConnection, process: Process) -> Result<ProcessDetail> {
+/// A process read by the caller (joined to what it read with it), with its phases and
+/// categories.
+pub fn detail_of(conn: &mut AnyConnection, process: Process) -> Result<ProcessDetail> {
     let (phases, categories) = parts_cache::phases_and_categories(conn, &process)?;
     Ok(ProcessDetail {
         process,
@@ -194,7 +196,7 @@ fn load_detail(conn: &mut AnyConnection, process: Process) -> Result<ProcessDeta
 
 pub fn detail_by_id(conn: &mut AnyConnection, id: &str) -> Result<ProcessDetail> {
     let process = find_by_id(conn, id)?;
-    load_detail(conn, process)
+    detail_of(conn, process)
 }
 
 /// A process by its slug; unpublished ones only for staff (`include_unpublished`).
@@ -210,7 +212,7 @@ pub fn detail_by_slug(
     if !process.published && !include_unpublished {
         return Err(Error::NotFound);
     }
-    load_detail(conn, process)
+    detail_of(conn, process)
 }
 
 /// Processes for the home page: published ones, newest first; staff also see drafts.
@@ -223,7 +225,7 @@ pub fn list(conn: &mut AnyConnection, include_unpublished: bool) -> Result<Vec<P
         query = query.filter(processes::published.eq(true));
     }
     let found: Vec<Process> = query.load(conn)?;
-    found.into_iter().map(|p| load_detail(conn, p)).collect()
+    found.into_iter().map(|p| detail_of(conn, p)).collect()
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ mod reading;
 use list::count_cache;
 pub use list::{list, ListPage, ListQuery, Sort, PER_PAGE};
 pub use origin::{by_origin, set_origin};
-pub use reading::{find, find_listed, versions, visible_to};
+pub use reading::{find, find_listed, find_with_process, versions, visible_to};
 
 super::stored::stored_enum! {
     /// Where a proposal stands, stored in `proposals.state`.

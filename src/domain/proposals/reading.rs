@@ -3,10 +3,10 @@
 use diesel::prelude::*;
 
 use super::{Listed, Proposal, Version};
-use crate::db::schema::{proposal_versions, proposals, users};
+use crate::db::schema::{processes as processes_table, proposal_versions, proposals, users};
 use crate::db::AnyConnection;
 use crate::domain::accounts::User;
-use crate::domain::processes::{self, ProcessDetail};
+use crate::domain::processes::{self, Process, ProcessDetail};
 use crate::domain::{Error, Result};
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Proposal> {
@@ -32,6 +32,28 @@ pub fn find_listed(conn: &mut AnyConnection, id: &str, include_hidden: bool) -> 
     })
 }
 
+/// A proposal with its author's name and its process (phases and categories from the node's
+/// copy while current), hidden or not: one statement for the proposal, its author and its
+/// process, where reading the process after the proposal took two round trips.
+pub fn find_with_process(conn: &mut AnyConnection, id: &str) -> Result<(ProcessDetail, Listed)> {
+    let (proposal, author_name, process) = proposals::table
+        .left_join(users::table)
+        .inner_join(processes_table::table)
+        .filter(proposals::id.eq(id))
+        .select((
+            Proposal::as_select(),
+            users::display_name.nullable(),
+            Process::as_select(),
+        ))
+        .first::<(Proposal, Option<String>, Process)>(conn)?;
+    let detail = processes::detail_of(conn, process)?;
+    let listed = Listed {
+        proposal,
+        author_name: author_name.filter(|n| !n.is_empty()),
+    };
+    Ok((detail, listed))
+}
+
 /// A proposal and its process as `viewer` may see them: hidden proposals and proposals of
 /// unpublished processes exist for staff only (for anyone else they are not found).
 pub fn visible_to(
@@ -40,9 +62,8 @@ pub fn visible_to(
     viewer: Option<&User>,
 ) -> Result<(ProcessDetail, Listed)> {
     let staff = viewer.is_some_and(User::is_admin);
-    let listed = find_listed(conn, id, staff)?;
-    let detail = processes::detail_by_id(conn, &listed.proposal.process_id)?;
-    if !detail.process.published && !staff {
+    let (detail, listed) = find_with_process(conn, id)?;
+    if (listed.proposal.hidden || !detail.process.published) && !staff {
         return Err(Error::NotFound);
     }
     Ok((detail, listed))

@@ -11,7 +11,7 @@ use super::addresses::named_proposal;
 use super::remote_user::{known_remote_user, remote_user};
 use super::{receive, Received};
 use crate::domain::eligibility::Rule;
-use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
+use crate::domain::{endorsements, proposals, reactions};
 use crate::federation::actors::{self, RemoteActor};
 use crate::federation::error::FedError;
 use crate::federation::outbox::{Event, Site};
@@ -35,9 +35,8 @@ pub async fn on_like(
         .read(move |conn| {
             let proposal_id = named_proposal(conn, &site_, &object)?
                 .ok_or_else(|| FedError::not_found("only proposals can be endorsed here"))?;
-            let proposal = proposals::find(conn, &proposal_id)?;
-            let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-            Ok::<_, FedError>((proposal, detail, known_remote_user(conn, &actor_)?))
+            let (detail, listed) = proposals::find_with_process(conn, &proposal_id)?;
+            Ok::<_, FedError>((listed.proposal, detail, known_remote_user(conn, &actor_)?))
         })
         .await?;
     let rule = actors::Eligibility::of(&detail.process);
@@ -51,8 +50,6 @@ pub async fn on_like(
         &state,
         Received::new(&id, &actor, "Like"),
         move |conn, effects| {
-            // The proposal as it is now (it may have been withdrawn or hidden since the read).
-            let proposal = proposals::find(conn, &proposal.id)?;
             let user = match known_user {
                 Some(user) => user,
                 None => remote_user(conn, &actor)?,
@@ -60,7 +57,10 @@ pub async fn on_like(
             // Under `peers` the attestation was checked above: its host is the actor's and a
             // listed peer, so the rule gives `peer`.
             let class = class_for(&rule, &actor.host);
-            let endorsed = endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))?;
+            // Checked again as the write finds the proposal (it may have been withdrawn or
+            // hidden since the read), without reading it once more.
+            let endorsed =
+                endorsements::endorse_as(conn, &detail, &proposal, &user, class, Some(&id))?.changed;
             if endorsed {
                 if let Some(host) = &attested_by {
                     endorsements::set_attested_by(conn, &id, host)?;

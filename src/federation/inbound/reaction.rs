@@ -39,7 +39,7 @@ pub async fn on_reaction(
         let switched = kind == reactions::AGAINST && {
             let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
             match endorsements::unendorse(conn, &detail, &proposal, &user) {
-                Ok(removed) => removed,
+                Ok(removed) => removed.changed,
                 Err(crate::domain::Error::Forbidden(_)) => false,
                 Err(e) => return Err(e.into()),
             }

@@ -6,7 +6,7 @@ use activitypub_federation::config::Data;
 
 use super::addresses::{local_comment, local_proposal_id};
 use super::{receive, remote_user, Received};
-use crate::domain::{comments as comment_rules, processes as process_rules, proposals};
+use crate::domain::{comments as comment_rules, proposals};
 use crate::federation::actors::RemoteActor;
 use crate::federation::error::FedError;
 use crate::federation::outbox::{Event, Site};
@@ -39,8 +39,8 @@ pub async fn on_reply(
     receive(data, received, move |conn, effects| {
         let proposal_id = local_proposal_id(conn, &site, &in_reply_to)?
             .ok_or_else(|| FedError::not_found("the reply is not to a proposal here"))?;
-        let proposal = proposals::find(conn, &proposal_id)?;
-        let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
+        let (detail, listed) = proposals::find_with_process(conn, &proposal_id)?;
+        let proposal = listed.proposal;
         let user = remote_user(conn, &actor)?;
         // A reply to a comment stays in its thread.
         let parent = if in_reply_to.contains("/proposals/") {

@@ -11,7 +11,7 @@ use super::{receive, remote_user, Received};
 use crate::app::Effects;
 use crate::db::schema::{followers, processes};
 use crate::db::AnyConnection;
-use crate::domain::{endorsements, processes as process_rules, proposals, reactions};
+use crate::domain::{endorsements, proposals, reactions};
 use crate::federation::actors::RemoteActor;
 use crate::federation::error::FedError;
 use crate::federation::outbox::{Event, Site};
@@ -119,9 +119,9 @@ fn undo_like(
     let Some(proposal_id) = target else {
         return Ok(());
     };
-    let proposal = proposals::find(conn, &proposal_id)?;
-    let detail = process_rules::detail_by_id(conn, &proposal.process_id)?;
-    if endorsements::unendorse(conn, &detail, &proposal, &user)? {
+    let (detail, listed) = proposals::find_with_process(conn, &proposal_id)?;
+    let proposal = listed.proposal;
+    if endorsements::unendorse(conn, &detail, &proposal, &user)?.changed {
         effects.federate(Event::CountsChanged(proposal_id));
         return Ok(());
     }

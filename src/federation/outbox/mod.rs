@@ -170,29 +170,51 @@ impl Followed {
 
 /// The process's followers, or `None` when nobody follows it, so nothing needs to be built.
 fn followed(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<Option<Followed>> {
-    let inboxes: Vec<String> = followers::table
+    let rows: Vec<(String, String, String)> = followers::table
+        .inner_join(processes::table)
         .filter(followers::process_id.eq(process_id))
-        .select(followers::inbox)
+        .select((followers::inbox, processes::id, processes::slug))
         .distinct()
         .load(conn)?;
-    if inboxes.is_empty() {
-        return Ok(None);
-    }
-    let (signer, group) = process_signer(conn, site, process_id)?;
-    Ok(Some(Followed {
-        inboxes,
-        signer,
-        group,
-    }))
+    Ok(Followed::from_rows(site, rows))
 }
 
-/// The followers of the process that holds a proposal.
+/// The followers of the process that holds a proposal: one statement, as [`followed`] (the
+/// proposal's process is joined rather than read first).
 fn proposal_followed(conn: &mut AnyConnection, site: &Site, proposal_id: &str) -> Result<Option<Followed>> {
-    let process_id: String = proposals::table
+    let rows: Vec<(String, String, String)> = followers::table
+        .inner_join(processes::table)
+        .inner_join(proposals::table.on(proposals::process_id.eq(followers::process_id)))
         .filter(proposals::id.eq(proposal_id))
-        .select(proposals::process_id)
-        .first(conn)?;
-    followed(conn, site, &process_id)
+        .select((followers::inbox, processes::id, processes::slug))
+        .distinct()
+        .load(conn)?;
+    Ok(Followed::from_rows(site, rows))
+}
+
+impl Followed {
+    /// From (inbox, process id, process slug) rows, the process the same on each; `None`
+    /// without any.
+    fn from_rows(site: &Site, rows: Vec<(String, String, String)>) -> Option<Followed> {
+        let (_, process_id, slug) = rows.first()?.clone();
+        let (signer, group) = signer_of(site, process_id, &slug);
+        Some(Followed {
+            inboxes: rows.into_iter().map(|(inbox, _, _)| inbox).collect(),
+            signer,
+            group,
+        })
+    }
+}
+
+/// A process as the signer of what it sends, and its actor id.
+fn signer_of(site: &Site, process_id: String, slug: &str) -> (Signer, String) {
+    let group = urls::process(&site.base, slug);
+    let signer = Signer {
+        owner: Owner::Process,
+        owner_id: process_id,
+        actor_id: group.clone(),
+    };
+    (signer, group)
 }
 
 fn process_signer(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Result<(Signer, String)> {
@@ -200,11 +222,5 @@ fn process_signer(conn: &mut AnyConnection, site: &Site, process_id: &str) -> Re
         .filter(processes::id.eq(process_id))
         .select(processes::slug)
         .first(conn)?;
-    let group = urls::process(&site.base, &slug);
-    let signer = Signer {
-        owner: Owner::Process,
-        owner_id: process_id.to_string(),
-        actor_id: group.clone(),
-    };
-    Ok((signer, group))
+    Ok(signer_of(site, process_id.to_string(), &slug))
 }

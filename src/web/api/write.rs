@@ -67,7 +67,7 @@ pub async fn withdraw(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppE
 async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load_proposal(&ctx, id).await?;
-    let done = app::endorsements::set(&ctx.state, user, detail, listed.proposal.id, on).await?;
+    let done = app::endorsements::set(&ctx.state, user, detail, listed.proposal, on).await?;
     Ok(
         Json(json!({"endorsed": on, "changed": done.changed, "endorsement_count": done.count}))
             .into_response(),

@@ -32,7 +32,7 @@ pub(super) async fn unendorse(ctx: Ctx, Path(id): Path<String>) -> Result<Respon
 async fn set_endorsement(ctx: Ctx, id: String, on: bool) -> Result<Response, AppError> {
     let user = ctx.require_user()?.clone();
     let (detail, listed) = load(&ctx, id).await?;
-    app::endorsements::set(&ctx.state, user, detail, listed.proposal.id.clone(), on).await?;
+    app::endorsements::set(&ctx.state, user, detail, listed.proposal.clone(), on).await?;
     let notice = if on { "endorsed" } else { "unendorsed" };
     Ok(see_other(&format!("/proposals/{}", listed.proposal.id), notice))
 }
