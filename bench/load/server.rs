@@ -38,22 +38,21 @@ fn postgres_url(database_url: &str) -> Option<String> {
         .then(|| database_url.to_string())
 }
 
-/// The process ids of the PostgreSQL backends serving the nodes' connections now.
-fn backend_pids(database_url: &str) -> Vec<u32> {
+/// The process ids of the PostgreSQL backends serving the nodes' connections now; None when
+/// the database cannot be asked (the row then shows no database figure rather than 0).
+fn backend_pids(database_url: &str) -> Option<Vec<u32>> {
     use diesel::{Connection, RunQueryDsl};
     #[derive(diesel::QueryableByName)]
     struct Backend {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         pid: i32,
     }
-    let Ok(mut conn) = diesel::PgConnection::establish(database_url) else {
-        return Vec::new();
-    };
+    let mut conn = diesel::PgConnection::establish(database_url).ok()?;
     diesel::sql_query("SELECT pid FROM pg_stat_activity WHERE application_name = $1")
         .bind::<diesel::sql_types::Text, _>(BACKEND_NAME)
         .load::<Backend>(&mut conn)
         .map(|rows| rows.into_iter().map(|b| b.pid as u32).collect())
-        .unwrap_or_default()
+        .ok()
 }
 
 pub fn free_port() -> u16 {
@@ -342,12 +341,12 @@ pub struct Cost {
 impl Usage {
     pub fn watch(server: &Server) -> Usage {
         let mut usage = Usage::watch_pids(server.pids());
-        usage.database = server.database_url.as_ref().map(|url| {
-            let ticks = backend_pids(url)
+        usage.database = server.database_url.as_ref().and_then(|url| {
+            let ticks = backend_pids(url)?
                 .into_iter()
                 .map(|pid| (pid, cpu_ticks(pid)))
                 .collect();
-            (url.clone(), ticks)
+            Some((url.clone(), ticks))
         });
         usage
     }
@@ -389,16 +388,16 @@ impl Usage {
         let now = memory_of_all(&self.pids);
         // A backend that started within the window counts from its start (a connection opened
         // under load); one that ended within it is missed (the pool keeps its connections).
-        let database_cores = self.database.as_ref().map(|(url, before)| {
-            let ticks: u64 = backend_pids(url)
+        let database_cores = self.database.as_ref().and_then(|(url, before)| {
+            let ticks: u64 = backend_pids(url)?
                 .into_iter()
                 .map(|pid| cpu_ticks(pid).saturating_sub(before.get(&pid).copied().unwrap_or(0)))
                 .sum();
-            if wall > 0.0 {
+            Some(if wall > 0.0 {
                 ticks as f64 / ticks_per_sec / wall
             } else {
                 0.0
-            }
+            })
         });
         Cost {
             database_cores,
